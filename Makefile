@@ -1,0 +1,53 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install install-test run serve index test eval bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# torch first: pip then takes the CPU wheel on this machine's disk instead of a CUDA build.
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+install-test: $(TEST_STAMP)
+
+index: install
+	$(PY) -m assistant index
+
+run: install
+	$(PY) -m assistant index
+	$(PY) -m assistant serve
+
+serve: run
+
+test: install-test
+	$(PY) -m pytest -q
+
+eval: install
+	$(PY) -m assistant eval retrieval
+	$(PY) -m assistant eval qa
+
+bench: install
+	$(PY) evals/benchmark.py
+
+clean:
+	rm -rf index/chroma index/*.sqlite3 index/*.json

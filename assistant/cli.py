@@ -1,0 +1,95 @@
+"""Command line: the first user of the library API. Each command is a thin wrapper.
+
+Heavy modules (chromadb, sentence-transformers, gradio) are imported inside the
+handlers so that `--help` and the rules commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+# ---------------------------------------------------------------- knowledge base
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from assistant.index import build_index
+
+    report = build_index(rebuild=args.rebuild, progress=not args.quiet)
+    for err in report.errors:
+        print(f"error: {err.path}: {err.reason}", file=sys.stderr)
+    print(report.summary())
+    return 0 if not report.errors else 1
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.retrieval import open_retriever
+
+    retriever = open_retriever()
+    result = retriever.search(args.query, k=args.k, region=args.region, as_of=args.as_of)
+    if args.json:
+        _print_json([hit.as_json() for hit in result.hits])
+        return 0
+    if result.weak:
+        print("（证据不足 / weak evidence: nothing clearly relevant was found）")
+    for i, hit in enumerate(result.hits, 1):
+        c = hit.chunk
+        print(f"[{i}] {hit.score:.4f}  {c.meta.title}  {c.locator}  ({c.doc_id}, {c.meta.status})")
+        print("    " + c.text[:160].replace("\n", " "))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.what == "retrieval":
+        from assistant.evaluation.retrieval import main as run
+
+        return run(json_output=args.json)
+    from assistant.evaluation.qa import main as run_qa
+
+    return run_qa(json_output=args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="算力券 (compute voucher) assistant: cited answers and exact amounts.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build or update the search index from corpus/")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it from scratch")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="hybrid search over the corpus")
+    p.add_argument("query")
+    p.add_argument("--region", help="region code or name, e.g. beijing / 北京")
+    p.add_argument("--as-of", dest="as_of", help="only texts in force on this date (YYYY-MM-DD)")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("eval", help="evaluate retrieval or question answering")
+    p.add_argument("what", choices=["retrieval", "qa"])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        return 0

@@ -1,0 +1,391 @@
+"""Turn files under corpus/ into documents, and documents into clause-sized chunks.
+
+Legal text is cited by clause (第三条, 二、（一）), so the chunker follows the legal
+structure instead of cutting fixed-size windows: a chunk never separates a clause's
+number from its text, and each chunk carries its heading path and locator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.models import Chunk, Document, DocumentMeta
+
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf"}
+SIDECAR_SUFFIX = ".meta.yaml"
+
+_CN_NUM = "一二三四五六七八九十百千零〇两"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# (level, regex) — level decides nesting; the label is group 1.
+_LABELS: list[tuple[int, re.Pattern[str]]] = [
+    (1, re.compile(rf"^(第[{_CN_NUM}\d]+章)")),
+    (2, re.compile(rf"^(第[{_CN_NUM}\d]+节)")),
+    (3, re.compile(rf"^(第[{_CN_NUM}\d]+条)")),
+    (3, re.compile(rf"^([{_CN_NUM}]+、)")),
+    (4, re.compile(rf"^([（(][{_CN_NUM}]+[）)])")),
+]
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_ENGLISH_SUMMARY = re.compile(r"^english summary$", re.IGNORECASE)
+
+
+class IngestError(Exception):
+    """A file that cannot be indexed; the message names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass
+class LoadReport:
+    documents: list[Document]
+    errors: list[IngestError]
+
+
+# ---------------------------------------------------------------- loading
+
+def content_hash(path: Path) -> str:
+    """Hash of the file and its sidecar, so editing either re-indexes the document."""
+    h = hashlib.sha256(path.read_bytes())
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        h.update(sidecar.read_bytes())
+    return h.hexdigest()
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX) if not path.name.endswith(SIDECAR_SUFFIX) else path
+
+
+def _sidecar_candidates(path: Path) -> list[Path]:
+    # Both `report.pdf.meta.yaml` and `report.meta.yaml` are accepted.
+    return [path.with_name(path.name + SIDECAR_SUFFIX), path.with_name(path.stem + SIDECAR_SUFFIX)]
+
+
+def _parse_meta(raw: dict, path: Path) -> DocumentMeta:
+    if not isinstance(raw, dict):
+        raise IngestError(path, "front matter is not a mapping of keys to values")
+    raw = {k: v for k, v in raw.items() if v is not None}
+    raw.setdefault("id", slugify(path.stem))
+    raw.setdefault("title", path.stem)
+    raw["id"] = str(raw["id"])
+    try:
+        return DocumentMeta.model_validate(raw)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        raise IngestError(path, f"invalid front matter ({fields})") from None
+
+
+def slugify(name: str) -> str:
+    slug = re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", name).strip("-").lower()
+    return slug or "document"
+
+
+def _read_sidecar(path: Path) -> dict:
+    for candidate in _sidecar_candidates(path):
+        if candidate.exists():
+            try:
+                data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise IngestError(candidate, f"metadata file is not valid YAML: {exc.__class__.__name__}") from None
+            if not isinstance(data, dict):
+                raise IngestError(candidate, "metadata file is not a mapping")
+            return data
+    return {}
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise IngestError(path, "binary content, not text")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise IngestError(path, "text is neither UTF-8 nor GB18030")
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    match = re.match(r"^---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|$)", text, re.DOTALL)
+    if not match:
+        raise IngestError(path, "front matter opened with --- but never closed")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise IngestError(path, f"front matter is not valid YAML ({exc.__class__.__name__})") from None
+    return meta, text[match.end():]
+
+
+def join_wrapped_cjk(text: str) -> str:
+    """PDF extraction breaks lines inside Chinese words; rejoin lines between two CJK chars."""
+    return re.sub(rf"(?<=[{_CJK}，、；：])[ \t]*\n[ \t]*(?=[{_CJK}])", "", text)
+
+
+def garbled_share(text: str) -> float:
+    """Share of replacement / private-use / control characters among the visible ones."""
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return 0.0
+    bad = sum(
+        1
+        for c in visible
+        if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF or unicodedata.category(c) in ("Cc", "Co", "Cs")
+    )
+    return bad / len(visible)
+
+
+def _load_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise IngestError(path, "PDF is encrypted with a password")
+            except IngestError:
+                raise
+            except Exception:
+                raise IngestError(path, "PDF is encrypted and cannot be opened") from None
+        pages = [join_wrapped_cjk(page.extract_text() or "") for page in reader.pages]
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, AssertionError, ZeroDivisionError, NotImplementedError) as exc:
+        raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__})") from None
+    except Exception as exc:  # pypdf raises many internal types on hostile input
+        raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError(path, "PDF has no extractable text (scanned image?); OCR it first")
+    if garbled_share(text) > 0.2:
+        raise IngestError(path, "PDF text extracts as garbled characters (unsupported font encoding)")
+    return text, pages
+
+
+def load_file(path: Path, max_bytes: int | None = None) -> Document:
+    """Load one corpus file. Raises IngestError with a reason a user can act on."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(path, f"unsupported file type {suffix or '(none)'}; use .md, .txt or .pdf")
+    try:
+        size = path.stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise IngestError(path, f"file is {size} bytes, over the {max_bytes}-byte limit")
+        if size == 0:
+            raise IngestError(path, "file is empty")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file ({exc.strerror or exc.__class__.__name__})") from None
+
+    pages: list[str] | None = None
+    if suffix == ".pdf":
+        text, pages = _load_pdf(path, data)
+        raw_meta = _read_sidecar(path)
+    else:
+        text = _decode(path, data)
+        raw_meta, text = split_front_matter(text, path)
+        raw_meta = {**_read_sidecar(path), **raw_meta}
+        if garbled_share(text) > 0.2:
+            raise IngestError(path, "text is mostly unreadable characters")
+    if not text.strip():
+        raise IngestError(path, "no text after the front matter")
+    if "title" not in raw_meta:
+        first = next((ln.strip("# ").strip() for ln in text.splitlines() if ln.strip()), "")
+        if first:
+            raw_meta["title"] = first[:80]
+    meta = _parse_meta(raw_meta, path)
+    return Document(meta=meta, text=strip_hidden(text), path=str(path), content_hash=content_hash(path), pages=pages)
+
+
+def strip_hidden(text: str) -> str:
+    """Zero-width and bidi control characters can hide instructions in a document."""
+    return re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", "", text)
+
+
+def corpus_files(corpus_dir: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in Path(corpus_dir).rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
+        and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"
+    )
+
+
+def load_corpus(corpus_dir: Path, max_bytes: int | None = None, paths: Iterable[Path] | None = None) -> LoadReport:
+    """Load every file; a bad file becomes an error entry and the rest still load."""
+    documents: list[Document] = []
+    errors: list[IngestError] = []
+    seen: dict[str, str] = {}
+    for path in paths if paths is not None else corpus_files(corpus_dir):
+        try:
+            doc = load_file(path, max_bytes=max_bytes)
+        except IngestError as exc:
+            errors.append(exc)
+            continue
+        if doc.meta.id in seen:
+            errors.append(IngestError(path, f"duplicate document id {doc.meta.id!r} (also in {seen[doc.meta.id]})"))
+            continue
+        seen[doc.meta.id] = str(path)
+        documents.append(doc)
+    return LoadReport(documents=documents, errors=errors)
+
+
+# ---------------------------------------------------------------- chunking
+
+def _normalise_label(label: str) -> str:
+    return label.replace("(", "（").replace(")", "）")
+
+
+def _match_label(line: str) -> tuple[int, str] | None:
+    clean = line.lstrip("*_ \u3000").replace("**", "")
+    for level, pattern in _LABELS:
+        m = pattern.match(clean)
+        if m:
+            return level, _normalise_label(m.group(1))
+    return None
+
+
+@dataclass
+class _Section:
+    path: list[tuple[int, str]]
+    lines: list[str]
+    page: int | None
+
+
+def _locator(path: list[tuple[int, str]]) -> str:
+    if not path:
+        return "说明"
+    level, label = path[-1]
+    if level == 4:
+        parents = [lab for lv, lab in path[:-1] if lv == 3]
+        if parents:
+            return parents[-1] + label
+    return label
+
+
+def _split_long(text: str, max_chars: int) -> list[str]:
+    """Split an over-long clause at paragraph, then sentence, boundaries."""
+    if len(text) <= max_chars:
+        return [text]
+    pieces = re.split(r"(?<=[。；;！？!?\n])", text)
+    parts: list[str] = []
+    current = ""
+    for piece in pieces:
+        if current and len(current) + len(piece) > max_chars:
+            parts.append(current)
+            current = ""
+        while len(piece) > max_chars:
+            parts.append(piece[:max_chars])
+            piece = piece[max_chars:]
+        current += piece
+    if current.strip():
+        parts.append(current)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def chunk_document(doc: Document, max_chars: int = 600) -> list[Chunk]:
+    """Chunk by legal structure: one chunk per clause (split further only if too long)."""
+    line_pages: list[tuple[str, int | None]] = []
+    if doc.pages is not None:
+        for number, page_text in enumerate(doc.pages, 1):
+            line_pages.extend((ln, number) for ln in page_text.splitlines())
+    else:
+        line_pages = [(ln, None) for ln in doc.text.splitlines()]
+
+    sections: list[_Section] = []
+    stack: list[tuple[int, str]] = []
+    current = _Section(path=[], lines=[], page=line_pages[0][1] if line_pages else None)
+    title_seen = False
+    for raw_line, page in line_pages:
+        line = raw_line.strip()
+        heading = _MD_HEADING.match(line)
+        text_part = heading.group(2).strip() if heading else line
+        label = _match_label(text_part) if text_part else None
+        if heading and not label:
+            if heading.group(1) == "#" and not title_seen:
+                title_seen = True  # the document title: the meta already carries it
+                continue
+            name = text_part.strip("* ")
+            if _ENGLISH_SUMMARY.match(name):
+                name = "English summary"
+            sections.append(current)
+            stack = [(1, name)]
+            current = _Section(path=list(stack), lines=[], page=page)
+            continue
+        if label:
+            level, lab = label
+            # Items （一）（二） inside an article (第N条) are part of that clause: keep them in it.
+            if level == 4 and stack and stack[-1][1].startswith("第") and stack[-1][1].endswith("条"):
+                current.lines.append(text_part.replace("**", ""))
+                continue
+            if level == 4 and len(stack) >= 2 and stack[-1][0] == 4 and stack[-2][1].startswith("第") \
+                    and stack[-2][1].endswith("条"):
+                current.lines.append(text_part.replace("**", ""))
+                continue
+            sections.append(current)
+            stack = [item for item in stack if item[0] < level] + [(level, lab)]
+            current = _Section(path=list(stack), lines=[text_part.replace("**", "")], page=page)
+            continue
+        if line:
+            current.lines.append(line.replace("**", ""))
+        elif current.lines and current.lines[-1] != "":
+            current.lines.append("")
+    sections.append(current)
+
+    chunks: list[Chunk] = []
+    counts: dict[str, int] = {}
+    # The heading line of each label, so a sub-item's chunk knows its parent's topic.
+    titles = {tuple(s.path): (s.lines[0][:40] if s.lines else "") for s in sections if s.path}
+    for position, section in enumerate(sections):
+        body = "\n".join(section.lines).strip()
+        if not body:
+            continue
+        # A heading with no text of its own (第一章 总则, 一、支持内容 followed by its items)
+        # is context for the chunks below it, not a chunk.
+        following = sections[position + 1] if position + 1 < len(sections) else None
+        if section.path and "\n" not in body and len(body) <= 40 and following is not None \
+                and following.path[: len(section.path)] == section.path and len(following.path) > len(section.path):
+            continue
+        locator = _locator(section.path)
+        if doc.pages is not None and section.page is not None:
+            locator = f"p.{section.page} {locator}"
+        parents = [titles.get(tuple(section.path[: i + 1])) or lab for i, (_, lab) in enumerate(section.path[:-1])]
+        headings = parents + [lab for _, lab in section.path[-1:]]
+        for part in _split_long(body, max_chars):
+            n = counts.get(locator, 0)
+            counts[locator] = n + 1
+            digest = hashlib.sha1(f"{doc.meta.id}|{locator}|{n}|{part}".encode()).hexdigest()[:12]
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{doc.meta.id}::{locator}::{n}::{digest}",
+                    doc_id=doc.meta.id,
+                    text=part,
+                    locator=locator,
+                    heading_path=headings,
+                    page=section.page,
+                    meta=doc.meta,
+                )
+            )
+    return chunks
+
+
+def parse_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))

@@ -1,0 +1,160 @@
+"""Data that crosses module boundaries: documents, chunks, hits, citations, responses.
+
+Citations are data taken from retrieved chunks, never text a composer makes up, so
+every answer can be traced back to a clause of a corpus document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+def _date_number(day: dt.date | None, default: int) -> int:
+    return int(day.strftime("%Y%m%d")) if day else default
+
+
+class DocumentMeta(BaseModel):
+    """Front matter of a corpus document (or its PDF/text sidecar)."""
+
+    id: str
+    title: str
+    region: str = "national"  # canonical region code, e.g. beijing, beijing-etown, national
+    region_name: str = ""  # as Chinese users write it, e.g. 北京市
+    program: str | None = None  # rules program id this text belongs to, if any
+    kind: str = "policy"  # policy | legal | guide | reference
+    issuer: str = ""
+    doc_number: str | None = None
+    issued: dt.date | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    status: str = "reported"  # in_force | expired | superseded | draft | reported
+    superseded_by: str | None = None
+    sources: list[str] = Field(default_factory=list)
+    confidence: str = "S1"  # C2 | S1 | SA | U | X
+    language: str = "zh"
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the text applies on ``day``; unknown bounds count as open."""
+        if self.effective_from and day < self.effective_from:
+            return False
+        if self.effective_to and day > self.effective_to:
+            return False
+        return True
+
+
+class Document(BaseModel):
+    meta: DocumentMeta
+    text: str
+    path: str = ""
+    content_hash: str = ""
+    # For PDFs: the text of each page, so chunks can carry a page number.
+    pages: list[str] | None = None
+
+
+class Chunk(BaseModel):
+    """A clause-sized piece of a document with where it sits in the legal structure."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    locator: str  # e.g. 第三条, 三、(二), p.4 第二条
+    heading_path: list[str] = Field(default_factory=list)
+    page: int | None = None
+    meta: DocumentMeta
+
+    def metadata(self) -> dict[str, Any]:
+        """Flat, Chroma-compatible metadata (no None values, dates as ISO strings)."""
+        m = self.meta
+        flat: dict[str, Any] = {
+            "doc_id": self.doc_id,
+            "title": m.title,
+            "region": m.region,
+            "region_name": m.region_name,
+            "program": m.program or "",
+            "kind": m.kind,
+            "status": m.status,
+            "confidence": m.confidence,
+            "locator": self.locator,
+            "heading_path": " > ".join(self.heading_path),
+            "page": self.page if self.page is not None else -1,
+            "issued": m.issued.isoformat() if m.issued else "",
+            "effective_from": m.effective_from.isoformat() if m.effective_from else "",
+            "effective_to": m.effective_to.isoformat() if m.effective_to else "",
+            # Chroma compares numbers only, so dates are also stored as yyyymmdd integers;
+            # an unknown start is 0 and an open end is 99991231.
+            "effective_from_n": _date_number(m.effective_from, 0),
+            "effective_to_n": _date_number(m.effective_to, 99991231),
+        }
+        return flat
+
+
+class Hit(BaseModel):
+    """A retrieved chunk with its fused score and the ranks that produced it."""
+
+    chunk: Chunk
+    score: float
+    ranks: dict[str, int] = Field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "doc_id": self.chunk.doc_id,
+            "title": self.chunk.meta.title,
+            "locator": self.chunk.locator,
+            "text": self.chunk.text,
+            "score": round(self.score, 6),
+            "status": self.chunk.meta.status,
+            "region": self.chunk.meta.region,
+        }
+
+
+class Citation(BaseModel):
+    doc_id: str
+    title: str
+    locator: str
+    quote: str
+    chunk_id: str = ""
+    status: str = ""
+    effective_from: str = ""
+    effective_to: str = ""
+    text: str = ""  # the whole clause, for citation panels
+
+    @classmethod
+    def from_chunk(cls, chunk: Chunk, quote: str | None = None) -> "Citation":
+        m = chunk.meta
+        return cls(
+            doc_id=chunk.doc_id,
+            title=m.title,
+            locator=chunk.locator,
+            quote=quote if quote is not None else chunk.text[:120],
+            chunk_id=chunk.chunk_id,
+            status=m.status,
+            effective_from=m.effective_from.isoformat() if m.effective_from else "",
+            effective_to=m.effective_to.isoformat() if m.effective_to else "",
+            text=chunk.text,
+        )
+
+
+class ToolCall(BaseModel):
+    name: str
+    input: dict[str, Any]
+    output: Any
+
+
+class Response(BaseModel):
+    """What ``Assistant.ask`` returns; the CLI prints it, the web app renders it."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    refused: bool = False
+    language: str = "zh"
+    intent: str = ""
+    missing_facts: list[dict[str, str]] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")

@@ -1,0 +1,336 @@
+"""Hybrid retrieval: BM25 over jieba tokens fused with vector ranks (reciprocal rank fusion).
+
+Keyword matching carries exact terms (200万, 第十条, 亦庄) that small multilingual
+embedders blur; the vector leg carries paraphrase and English questions. Filters
+(region, program, kind, in force on a date) apply to both legs before fusion, and a
+"weak evidence" flag tells callers when nothing clearly relevant came back, so the
+assistant can say the corpus does not answer instead of citing noise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from assistant.models import Chunk, Hit
+from assistant.settings import Settings, get_settings
+
+# Canonical region codes and the ways users write them. Longest aliases match first.
+REGION_ALIASES: dict[str, list[str]] = {
+    "beijing-etown": ["北京经济技术开发区", "北京经开区", "经济技术开发区", "经开区", "亦庄", "e-town", "etown",
+                      "yizhuang", "beijing economic-technological development area"],
+    "beijing": ["北京市", "北京", "京", "beijing"],
+    "shanghai": ["上海市", "上海", "沪", "shanghai"],
+    "guizhou": ["贵州省", "贵州", "黔", "贵阳", "贵安", "guizhou"],
+    "shenzhen": ["深圳市", "深圳", "shenzhen"],
+    "hangzhou": ["杭州市", "杭州", "hangzhou"],
+    "chengdu": ["成都市", "成都", "chengdu"],
+    "qingyang": ["庆阳市", "庆阳", "qingyang"],
+    "nanning": ["南宁市", "南宁", "nanning"],
+    "henan": ["河南省", "河南", "豫", "henan"],
+    "zhengzhou": ["郑州市", "郑州", "zhengzhou"],
+    "anhui": ["安徽省", "安徽", "皖", "anhui"],
+    "wuhu": ["芜湖市", "芜湖", "wuhu"],
+    "shandong": ["山东省", "山东", "鲁", "shandong"],
+    "langfang": ["廊坊市", "廊坊", "langfang"],
+    "zhangzhou": ["漳州市", "漳州", "zhangzhou"],
+    "tianjin": ["天津市", "天津", "tianjin"],
+    "qingdao": ["青岛市", "青岛", "qingdao"],
+    "wuhan": ["武汉市", "武汉", "wuhan"],
+    "yangzhou": ["扬州市", "扬州", "yangzhou"],
+    "ningxia": ["宁夏回族自治区", "宁夏", "ningxia"],
+    "nanjing": ["南京市", "南京", "nanjing"],
+    "chongqing": ["重庆市", "重庆", "chongqing"],
+    "xiamen": ["厦门市", "厦门", "xiamen"],
+    "guangzhou-huangpu": ["黄埔区", "黄埔", "广州开发区", "huangpu"],
+    "suzhou": ["苏州市", "苏州", "suzhou"],
+    "beijing-shijingshan": ["石景山区", "石景山", "shijingshan"],
+    "national": ["全国", "国家", "national"],
+}
+# Single-character abbreviations are too ambiguous inside running text.
+_AMBIGUOUS = {"京", "沪", "黔", "豫", "皖", "鲁"}
+
+_TYPOS = {"算力卷": "算力券", "算力劵": "算力券", "算利券": "算力券", "蒜力券": "算力券", "劵": "券"}
+_STOP = set("的了吗呢吧啊呀么是在和与及或就都也还要会能可以我们你们他们这那个些有没多少什么怎么哪如何请问一下")
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def normalise_query(text: str) -> str:
+    for wrong, right in _TYPOS.items():
+        text = text.replace(wrong, right)
+    return text
+
+
+def region_of(text: str) -> str | None:
+    """The canonical region code named in ``text`` (or a code passed as is)."""
+    found = regions_in(text)
+    return found[0] if found else None
+
+
+def regions_in(text: str) -> list[str]:
+    """Every region named in ``text``, in order of first mention, most specific first."""
+    if not text:
+        return []
+    lowered = text.lower().strip()
+    if lowered in REGION_ALIASES:
+        return [lowered]
+    pairs = sorted(
+        ((alias, code) for code, aliases in REGION_ALIASES.items() for alias in aliases if alias not in _AMBIGUOUS),
+        key=lambda p: -len(p[0]),
+    )
+    hits: list[tuple[int, str]] = []
+    masked = lowered
+    for alias, code in pairs:
+        pos = masked.find(alias.lower())
+        if pos >= 0:
+            hits.append((pos, code))
+            masked = masked.replace(alias.lower(), "\x00" * len(alias))
+    if not hits and lowered in {a for a in _AMBIGUOUS}:
+        return [code for code, aliases in REGION_ALIASES.items() if lowered in aliases]
+    seen: list[str] = []
+    for _, code in sorted(hits):
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.load_userdict(str(Path(__file__).parent / "data" / "user_dict.txt"))
+    for code, aliases in REGION_ALIASES.items():
+        for alias in aliases:
+            if _CJK_RUN.fullmatch(alias) and len(alias) > 1:
+                jieba.add_word(alias, freq=2000)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba search-mode words plus CJK character bigrams, lower-cased, stopwords dropped.
+
+    Bigrams keep recall when jieba segments a query differently from the clause.
+    """
+    jieba = _jieba()
+    text = normalise_query(text).lower()
+    tokens = [t.strip() for t in jieba.lcut_for_search(text)]
+    tokens = [t for t in tokens if t and not _PUNCT.match(t) and not (len(t) == 1 and t in _STOP)]
+    for run in _CJK_RUN.findall(text):
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    weak: bool
+    query: str
+    config: dict = field(default_factory=dict)
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _date_number(day: dt.date) -> int:
+    return int(day.strftime("%Y%m%d"))
+
+
+class Retriever:
+    """Search over one index. Load once; ``search`` is thread-safe and read-only."""
+
+    def __init__(self, store, settings: Settings | None = None) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.settings = settings or get_settings()
+        self.store = store
+        self.chunks: list[Chunk] = store.all_chunks()
+        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        corpus_tokens = [tokenize(self._keyword_text(c)) for c in self.chunks]
+        self._bm25 = BM25Okapi(corpus_tokens) if corpus_tokens else None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _keyword_text(chunk: Chunk) -> str:
+        return f"{chunk.meta.title} {chunk.meta.region_name} {' '.join(chunk.heading_path)} {chunk.text}"
+
+    # ------------------------------------------------------------ filters
+    def _where(self, regions: list[str] | None, as_of: dt.date | None, programs: list[str] | None,
+               kinds: list[str] | None, doc_ids: list[str] | None) -> dict | None:
+        clauses: list[dict] = []
+        if regions:
+            clauses.append({"region": {"$in": regions}})
+        if programs:
+            clauses.append({"program": {"$in": programs}})
+        if kinds:
+            clauses.append({"kind": {"$in": kinds}})
+        if doc_ids:
+            clauses.append({"doc_id": {"$in": doc_ids}})
+        if as_of:
+            n = _date_number(as_of)
+            clauses.append({"effective_from_n": {"$lte": n}})
+            clauses.append({"effective_to_n": {"$gte": n}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    @staticmethod
+    def _keep(chunk: Chunk, regions, as_of, programs, kinds, doc_ids) -> bool:
+        m = chunk.meta
+        if regions and m.region not in regions:
+            return False
+        if programs and (m.program or "") not in programs:
+            return False
+        if kinds and m.kind not in kinds:
+            return False
+        if doc_ids and chunk.doc_id not in doc_ids:
+            return False
+        if as_of and not m.in_force_on(as_of):
+            return False
+        return True
+
+    # ------------------------------------------------------------ search
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        region: str | Iterable[str] | None = None,
+        as_of: str | dt.date | None = None,
+        program: str | Iterable[str] | None = None,
+        kind: str | Iterable[str] | None = None,
+        doc_ids: Iterable[str] | None = None,
+        boost_regions: Iterable[str] | None = None,
+        mode: str = "hybrid",
+    ) -> SearchResult:
+        """Top ``k`` chunks for ``query``; ``mode`` is hybrid, bm25 or vector (for evaluation)."""
+        k = k or self.settings.top_k
+        query = normalise_query(query.strip())
+        regions = self._regions(region)
+        programs = [program] if isinstance(program, str) else (list(program) if program else None)
+        kinds = [kind] if isinstance(kind, str) else (list(kind) if kind else None)
+        doc_list = list(doc_ids) if doc_ids else None
+        day = _as_date(as_of)
+        config = {"k": k, "candidates": self.settings.candidates, "rrf_k": self.settings.rrf_k,
+                  "mode": mode, "embedder": self.settings.embedder, "region": regions,
+                  "as_of": day.isoformat() if day else None}
+        if not query or not self.chunks:
+            return SearchResult(hits=[], weak=True, query=query, config=config)
+
+        n = self.settings.candidates
+        rank_lists: dict[str, list[int]] = {}
+        bm25_top = 0.0
+        if mode in ("hybrid", "bm25") and self._bm25 is not None:
+            q_tokens = tokenize(query)
+            scores = self._bm25.get_scores(q_tokens) if q_tokens else []
+            order = sorted(
+                (i for i, s in enumerate(scores) if s > 0
+                 and self._keep(self.chunks[i], regions, day, programs, kinds, doc_list)),
+                key=lambda i: -scores[i],
+            )[:n]
+            rank_lists["bm25"] = order
+            bm25_top = float(scores[order[0]]) if order else 0.0
+            self._last_bm25 = {i: float(scores[i]) for i in order}
+        vector_top = 0.0
+        if mode in ("hybrid", "vector"):
+            vec = self.store.embedder.embed_query(query)
+            where = self._where(regions, day, programs, kinds, doc_list)
+            with self._lock:
+                got = self.store.collection.query(
+                    query_embeddings=[vec], n_results=min(n, max(1, len(self.chunks))), where=where,
+                    include=["distances"],
+                )
+            ids = got["ids"][0] if got["ids"] else []
+            distances = got["distances"][0] if got.get("distances") else []
+            rank_lists["vector"] = [self.by_id[c] for c in ids if c in self.by_id]
+            if distances:
+                vector_top = 1.0 - float(distances[0])
+
+        boosts = set(boost_regions or [])
+        fused: dict[int, float] = {}
+        ranks: dict[int, dict[str, int]] = {}
+        for leg, order in rank_lists.items():
+            for rank, idx in enumerate(order, 1):
+                fused[idx] = fused.get(idx, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+                ranks.setdefault(idx, {})[leg] = rank
+        if boosts:
+            # A region the user named is a strong hint: lift its chunks by one RRF step.
+            for idx in fused:
+                if self.chunks[idx].meta.region in boosts:
+                    fused[idx] += 1.0 / (self.settings.rrf_k + 1)
+        best = sorted(fused, key=lambda i: -fused[i])[:k]
+        hits = [Hit(chunk=self.chunks[i], score=fused[i], ranks=ranks.get(i, {})) for i in best]
+        weak = self._is_weak(query, bm25_top, vector_top, mode)
+        config.update({"bm25_top": round(bm25_top, 3), "vector_top": round(vector_top, 3)})
+        return SearchResult(hits=hits, weak=weak, query=query, config=config)
+
+    def _regions(self, region) -> list[str] | None:
+        if not region:
+            return None
+        items = [region] if isinstance(region, str) else list(region)
+        out: list[str] = []
+        for item in items:
+            code = region_of(item) or item
+            if code not in out:
+                out.append(code)
+        return out
+
+    def _is_weak(self, query: str, bm25_top: float, vector_top: float, mode: str) -> bool:
+        """Nothing clearly relevant: few query terms matched and the vectors are far."""
+        q_tokens = tokenize(query)
+        if not q_tokens:
+            return True
+        domain = any(term in query for term in _DOMAIN_TERMS) or bool(regions_in(query))
+        keyword_ok = bm25_top >= 4.0 + 0.4 * math.log1p(len(q_tokens))
+        vector_ok = vector_top >= 0.86
+        if mode == "bm25":
+            return not keyword_ok
+        if mode == "vector":
+            return not vector_ok
+        return not (domain and (keyword_ok or vector_ok))
+
+
+_DOMAIN_TERMS = (
+    "算力", "券", "补贴", "补助", "抵扣", "申领", "兑付", "合同", "结算", "租用", "大模型", "智算", "语料",
+    "模型", "公平竞争", "民法典", "关联方", "转让", "注册", "资格", "条件", "比例", "上限", "封顶", "政策",
+    "compute", "voucher", "subsid", "grant", "cap", "eligib", "contract", "rent", "gpu", "policy", "apply",
+    "训力", "数据券", "算法券", "申报", "审查", "补", "GPU",
+)
+
+
+_RETRIEVERS: dict[str, Retriever] = {}
+_RETRIEVER_LOCK = threading.Lock()
+
+
+def open_retriever(settings: Settings | None = None, build_if_missing: bool = True) -> Retriever:
+    """The process-wide retriever for these settings; builds the index on first use."""
+    from assistant.index import IndexStore, build_index, index_is_missing
+
+    settings = settings or get_settings()
+    key = f"{settings.index_dir}|{settings.embedder}|{settings.chroma_host}|{settings.chroma_port}"
+    with _RETRIEVER_LOCK:
+        if key not in _RETRIEVERS:
+            store = IndexStore(settings)
+            if build_if_missing and (index_is_missing(settings) or store.count() == 0):
+                build_index(settings=settings, store=store)
+            _RETRIEVERS[key] = Retriever(store, settings)
+        return _RETRIEVERS[key]
+
+
+def reset_retrievers() -> None:
+    """Forget loaded retrievers (after the index changed underneath them)."""
+    with _RETRIEVER_LOCK:
+        _RETRIEVERS.clear()

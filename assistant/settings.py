@@ -1,0 +1,63 @@
+"""The one settings object. Every path, model and endpoint is read from here.
+
+Values come from environment variables prefixed ``ASSISTANT_`` (e.g.
+``ASSISTANT_INDEX_DIR``), so tests and deployments change behaviour without code.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    records_db: Path = PROJECT_ROOT / "index" / "records.sqlite3"
+    collection: str = "corpus"
+
+    # Which embedder backs the vector leg; chosen by `eval retrieval` (see README).
+    embedder: Literal["e5", "minilm", "use", "hash"] = "e5"
+    # A local sentence-transformers model directory (overrides the packaged MiniLM path).
+    st_model_path: Path | None = None
+
+    # Chroma server mode: when host is set, the index lives there instead of index_dir.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # Retrieval knobs, logged with every answer.
+    top_k: int = 5
+    candidates: int = 30
+    rrf_k: int = 60
+    chunk_max_chars: int = 600
+    max_file_bytes: int = 20 * 1024 * 1024
+
+    # Optional LLM phrasing (OpenAI-compatible endpoint or a local GGUF file).
+    llm: Literal["none", "openai", "llamacpp"] = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str = Field(default="not-needed", repr=False)
+    llm_gguf_path: Path | None = None
+    llm_timeout_s: float = 30.0
+
+    # Web app.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    admin_token: str | None = Field(default=None, repr=False)
+    max_upload_bytes: int = 20 * 1024 * 1024
+    rate_limit_per_minute: int = 30
+
+    log_level: str = "INFO"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
