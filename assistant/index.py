@@ -287,23 +287,40 @@ def index_is_missing(settings: Settings | None = None) -> bool:
 
 
 def reset_index(settings: Settings | None = None) -> None:
-    """Drop the vectors and the manifest (the embedding cache is kept: it is content-keyed)."""
-    settings = settings or get_settings()
-    if settings.chroma_host:
-        import chromadb
+    """Drop the vectors and the manifest (the embedding cache is kept: it is content-keyed).
 
-        store_client = _client(settings)
-        try:
-            store_client.delete_collection(f"{settings.collection}-{settings.embedder}")
-        except Exception:
-            pass
-        for p in settings.index_dir.glob(f"manifest-{settings.embedder}-{settings.chroma_host}-*.json"):
-            p.unlink()
-        del chromadb
-        return
-    shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
-    for p in settings.index_dir.glob(f"manifest-{settings.embedder}*.json"):
+    The collection is deleted through the client, which also works for a Chroma server and
+    for clients other code in this process still holds; a directory too damaged to open
+    is removed from disk instead.
+    """
+    settings = settings or get_settings()
+    name = f"{settings.collection}-{settings.embedder}"
+    try:
+        client = _client(settings)
+        if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
+            client.delete_collection(name)
+    except Exception:
+        if settings.chroma_host:
+            raise
+        _forget_clients()
+        shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
+    pattern = f"manifest-{settings.embedder}-{settings.chroma_host}-*.json" if settings.chroma_host \
+        else f"manifest-{settings.embedder}.json"
+    for p in settings.index_dir.glob(pattern):
         p.unlink()
+    from assistant.retrieval import reset_retrievers
+
+    reset_retrievers()
+
+
+def _forget_clients() -> None:
+    """Chroma caches one system per path; drop it so a re-created directory is reopened."""
+    try:
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:
+        pass
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -136,15 +136,19 @@ def join_wrapped_cjk(text: str) -> str:
 
 def garbled_share(text: str) -> float:
     """Share of replacement / private-use / control characters among the visible ones."""
+    # "(cid:123)" is how extractors spell glyphs they could not map to characters.
+    cid_marks = len(re.findall(r"\(cid:\d+\)", text))
+    text = re.sub(r"\(cid:\d+\)", "\ufffd", text)
     visible = [c for c in text if not c.isspace()]
     if not visible:
         return 0.0
     bad = sum(
         1
         for c in visible
-        if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF or unicodedata.category(c) in ("Cc", "Co", "Cs")
+        if c in "\ufffd\u25a0\u25a1" or 0xE000 <= ord(c) <= 0xF8FF
+        or unicodedata.category(c) in ("Cc", "Co", "Cs")
     )
-    return bad / len(visible)
+    return max(bad, cid_marks) / len(visible)
 
 
 def _load_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:

@@ -130,6 +130,52 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+class SparseBM25:
+    """Okapi BM25 over an inverted index (Lucene's idf, always positive).
+
+    Scoring touches only the postings of the query terms, so a query over 10,000 chunks
+    costs about what it costs over 500.
+    """
+
+    def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        import numpy as np
+
+        self._np = np
+        self.n = len(documents)
+        lengths = np.array([len(d) for d in documents], dtype=np.float32)
+        avg = float(lengths.mean()) if self.n else 1.0
+        self._norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
+        self.k1 = k1
+        postings: dict[str, dict[int, int]] = {}
+        for i, tokens in enumerate(documents):
+            for t in tokens:
+                bucket = postings.setdefault(t, {})
+                bucket[i] = bucket.get(i, 0) + 1
+        self._postings = {
+            t: (np.fromiter(d.keys(), dtype=np.int64), np.fromiter(d.values(), dtype=np.float32))
+            for t, d in postings.items()
+        }
+
+    def scores(self, query_tokens: list[str]):
+        np = self._np
+        out = np.zeros(self.n, dtype=np.float32)
+        for t in query_tokens:
+            found = self._postings.get(t)
+            if found is None:
+                continue
+            docs, tf = found
+            idf = math.log(1 + (self.n - len(docs) + 0.5) / (len(docs) + 0.5))
+            out[docs] += idf * tf * (self.k1 + 1) / (tf + self._norm[docs])
+        return out
+
+    def top(self, scores, n: int):
+        np = self._np
+        positive = np.flatnonzero(scores > 0)
+        if len(positive) > n:
+            positive = positive[np.argpartition(-scores[positive], n)[:n]]
+        return positive[np.argsort(-scores[positive], kind="stable")]
+
+
 @dataclass
 class SearchResult:
     hits: list[Hit]
@@ -154,14 +200,12 @@ class Retriever:
     """Search over one index. Load once; ``search`` is thread-safe and read-only."""
 
     def __init__(self, store, settings: Settings | None = None) -> None:
-        from rank_bm25 import BM25Okapi
-
         self.settings = settings or get_settings()
         self.store = store
         self.chunks: list[Chunk] = store.all_chunks()
         self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         corpus_tokens = [tokenize(self._keyword_text(c)) for c in self.chunks]
-        self._bm25 = BM25Okapi(corpus_tokens) if corpus_tokens else None
+        self._bm25 = SparseBM25(corpus_tokens) if corpus_tokens else None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -235,15 +279,15 @@ class Retriever:
         bm25_top = 0.0
         if mode in ("hybrid", "bm25") and self._bm25 is not None:
             q_tokens = tokenize(query)
-            scores = self._bm25.get_scores(q_tokens) if q_tokens else []
-            order = sorted(
-                (i for i, s in enumerate(scores) if s > 0
-                 and self._keep(self.chunks[i], regions, day, programs, kinds, doc_list)),
-                key=lambda i: -scores[i],
-            )[:n]
+            scores = self._bm25.scores(q_tokens)
+            order = []
+            for i in self._bm25.top(scores, max(n * 4, 200)):
+                if self._keep(self.chunks[i], regions, day, programs, kinds, doc_list):
+                    order.append(int(i))
+                    if len(order) == n:
+                        break
             rank_lists["bm25"] = order
             bm25_top = float(scores[order[0]]) if order else 0.0
-            self._last_bm25 = {i: float(scores[i]) for i in order}
         vector_top = 0.0
         if mode in ("hybrid", "vector"):
             vec = self.store.embedder.embed_query(query)

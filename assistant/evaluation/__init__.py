@@ -1,0 +1,1 @@
+"""Evaluation harnesses: retrieval (ranking metrics) and question answering."""
