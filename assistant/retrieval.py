@@ -68,6 +68,38 @@ def normalise_query(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _glossary() -> list[tuple[str, list[str]]]:
+    import yaml
+
+    data = yaml.safe_load((Path(__file__).parent / "data" / "glossary.yaml").read_text(encoding="utf-8"))
+    pairs = [(k.lower(), [str(t) for t in v]) for section in data.values() for k, v in section.items()]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def expand_query(text: str) -> str:
+    """Append the policy-text words for English or colloquial terms in the query.
+
+    Small multilingual embedders match English questions to Chinese clauses poorly and
+    BM25 cannot match them at all; a domain glossary bridges both legs.
+    """
+    lowered = text.lower()
+    extra: list[str] = []
+    for term, words in _glossary():
+        if term.isascii():
+            found = re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered)
+        else:
+            found = term in lowered
+        if found:
+            lowered = lowered.replace(term, " ")
+            extra.extend(w for w in words if w not in extra and w not in text)
+    for code in regions_in(text):
+        names = [a for a in REGION_ALIASES.get(code, []) if _CJK_RUN.fullmatch(a)]
+        if names and names[0] not in text:
+            extra.append(names[0])
+    return f"{text} {' '.join(extra)}" if extra else text
+
+
 def region_of(text: str) -> str | None:
     """The canonical region code named in ``text`` (or a code passed as is)."""
     found = regions_in(text)
@@ -263,6 +295,9 @@ class Retriever:
         """Top ``k`` chunks for ``query``; ``mode`` is hybrid, bm25 or vector (for evaluation)."""
         k = k or self.settings.top_k
         query = normalise_query(query.strip())
+        if boost_regions is None:
+            boost_regions = regions_in(query)
+        expanded = expand_query(query)
         regions = self._regions(region)
         programs = [program] if isinstance(program, str) else (list(program) if program else None)
         kinds = [kind] if isinstance(kind, str) else (list(kind) if kind else None)
@@ -278,7 +313,7 @@ class Retriever:
         rank_lists: dict[str, list[int]] = {}
         bm25_top = 0.0
         if mode in ("hybrid", "bm25") and self._bm25 is not None:
-            q_tokens = tokenize(query)
+            q_tokens = tokenize(expanded)
             scores = self._bm25.scores(q_tokens)
             order = []
             for i in self._bm25.top(scores, max(n * 4, 200)):
@@ -290,7 +325,7 @@ class Retriever:
             bm25_top = float(scores[order[0]]) if order else 0.0
         vector_top = 0.0
         if mode in ("hybrid", "vector"):
-            vec = self.store.embedder.embed_query(query)
+            vec = self.store.embedder.embed_query(expanded)
             where = self._where(regions, day, programs, kinds, doc_list)
             with self._lock:
                 got = self.store.collection.query(
@@ -317,7 +352,7 @@ class Retriever:
                     fused[idx] += 1.0 / (self.settings.rrf_k + 1)
         best = sorted(fused, key=lambda i: -fused[i])[:k]
         hits = [Hit(chunk=self.chunks[i], score=fused[i], ranks=ranks.get(i, {})) for i in best]
-        weak = self._is_weak(query, bm25_top, vector_top, mode)
+        weak = self._is_weak(expanded, bm25_top, vector_top, mode)
         config.update({"bm25_top": round(bm25_top, 3), "vector_top": round(vector_top, 3)})
         return SearchResult(hits=hits, weak=weak, query=query, config=config)
 
