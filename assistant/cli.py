@@ -56,6 +56,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return run_qa(json_output=args.json)
 
 
+# ---------------------------------------------------------------- assistant
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.chat_cli import run_ask
+
+    return run_ask(args)
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from assistant.chat_cli import run_draft
+
+    return run_draft(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -76,10 +90,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", help="ask a question (cited answer, exact amounts); --jsonl for a batch")
+    p.add_argument("question", nargs="?", help="the question, e.g. \"北京合同额500万元能拿多少算力券？\"")
+    p.add_argument("--history", action="append", default=[], help="an earlier user message (repeatable, oldest first)")
+    p.add_argument("--jsonl", metavar="FILE", help='batch: lines {"id","question","history"} from FILE or - (stdin)')
+    p.add_argument("--json", action="store_true", help="print the response as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("draft", help="draft a formal helpdesk reply to an enquiry")
+    p.add_argument("enquiry")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_draft)
+
     p = sub.add_parser("eval", help="evaluate retrieval or question answering")
     p.add_argument("what", choices=["retrieval", "qa"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    # Rules engine: calc, eligibility, compare, check (handlers in assistant/rules/cli.py).
+    from assistant.rules.cli import register as register_rules
+
+    register_rules(sub)
 
     return parser
 

@@ -1,0 +1,38 @@
+"""Rules as code for compute-voucher (算力券) programs.
+
+Programs are YAML data (``programs/<id>.yaml``): dated versions, parameters with a value, a
+unit and a reference to the corpus clause they come from, eligibility conditions with the
+question to ask, and tiers. The functions below are the library API the assistant's tools,
+the CLI and the web app call::
+
+    from assistant.rules import (load_programs, get_program, calculate, check_eligibility,
+                                 compare, RulesInputError, UnknownProgramError)
+"""
+
+from assistant.rules.calculator import Calculation, Step, calculate, calculate_claims
+from assistant.rules.compare import Comparison, ComparisonRow, compare
+from assistant.rules.eligibility import FACTS, Eligibility, Notice, check_eligibility
+from assistant.rules.errors import ProgramDefinitionError, RulesInputError, UnknownProgramError
+from assistant.rules.loader import get_program, load_programs
+from assistant.rules.model import Program, Reference
+
+__all__ = [
+    "FACTS",
+    "Calculation",
+    "Comparison",
+    "ComparisonRow",
+    "Eligibility",
+    "Notice",
+    "Program",
+    "ProgramDefinitionError",
+    "Reference",
+    "RulesInputError",
+    "Step",
+    "UnknownProgramError",
+    "calculate",
+    "calculate_claims",
+    "check_eligibility",
+    "compare",
+    "get_program",
+    "load_programs",
+]

@@ -1,0 +1,3 @@
+from assistant.rules.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""CLI subcommands for the rules engine: calc, eligibility, compare, check.
+
+``register(subparsers)`` adds them to ``python -m assistant``; each handler calls the library
+API and prints readable text, or JSON with ``--json``. Bad input exits with status 2 and a
+message naming the field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from assistant.rules.errors import RulesInputError
+
+
+def _json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _ref(ref: Any) -> str:
+    if ref is None:
+        return ""
+    if isinstance(ref, dict):
+        return f"{ref['doc']} {ref['clause']}"
+    return f"{ref.doc} {ref.clause}"
+
+
+def _parse_set(pairs: list[str] | None) -> dict[str, Any]:
+    facts: dict[str, Any] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise RulesInputError("--set", f"expected key=value, got {pair!r}")
+        key, value = pair.split("=", 1)
+        key = key.strip()
+        if not key:
+            raise RulesInputError("--set", f"empty key in {pair!r}")
+        facts[key] = value.strip()
+    return facts
+
+
+def _read_yaml(path: str, field: str) -> dict[str, Any]:
+    p = Path(path)
+    if not p.exists():
+        raise RulesInputError(field, f"file not found: {path}")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RulesInputError(field, f"not valid YAML: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RulesInputError(field, "the file must hold a mapping of fact: value")
+    return data
+
+
+def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except RulesInputError as exc:
+            if getattr(args, "json", False):
+                _json(exc.as_json())
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+
+    run.__name__ = handler.__name__
+    return run
+
+
+# ---------------------------------------------------------------- calc
+
+def cmd_calc(args: argparse.Namespace) -> int:
+    from assistant.rules import calculate
+
+    compute_type = "domestic" if args.domestic else "non_domestic" if args.non_domestic else None
+    calc = calculate(args.program, amount=args.amount, on=args.date, compute_type=compute_type,
+                     claimed_this_year=args.claimed or "0", facts=_parse_set(args.set),
+                     start=args.start, end=args.end)
+    data = calc.as_json()
+    if args.json:
+        _json(data)
+        return 0
+    print(f"{data['program_name']}  ({data['program']}, version {data['version']}, {data['version_status']}, {data['confidence']})")
+    if data["amount"] is None:
+        print("金额 Amount: 无法计算 / not computable")
+    else:
+        capped = f"   受限于 capped by: {data['capped_by']}" if data["capped_by"] else ""
+        print(f"金额 Amount: {data['amount']} 元 ({data['amount_wan']}万元){capped}")
+    if data["eligible"] is False:
+        print("不符合条件 Not eligible:")
+        for r in data["reasons"]:
+            if r["status"] == "failed":
+                print(f"  - {r['reason_zh']} / {r['reason_en']}  [{_ref(r['reference'])}]")
+    print("计算步骤 Steps:")
+    for i, s in enumerate(data["steps"], 1):
+        ref = f"  [{_ref(s['reference'])}]" if s["reference"] else ""
+        print(f"  {i}. {s['label_zh']} / {s['label']}: {s['value']}{ref}")
+    if data["warnings"]:
+        print("提示 Warnings:")
+        for zh, en in zip(data["warnings_zh"], data["warnings"]):
+            print(f"  - {zh}\n    {en}")
+    print(f"取整 Rounding: {data['rounding']}")
+    return 0
+
+
+# ---------------------------------------------------------------- eligibility
+
+def cmd_eligibility(args: argparse.Namespace) -> int:
+    from assistant.rules import check_eligibility
+
+    profile = _read_yaml(args.profile, "--profile")
+    profile.update(_parse_set(args.set))
+    results = check_eligibility(profile, program_id=args.program)
+    if args.json:
+        _json([e.as_json() for e in results])
+        return 0
+    labels = {"eligible": "符合 eligible", "not_eligible": "不符合 not eligible", "undetermined": "待定 undetermined"}
+    for e in results:
+        print(f"{e.program_name}  ({e.program}, version {e.version}): {labels[e.status]}")
+        for r in e.reasons:
+            if r.status == "missing":
+                continue
+            print(f"  - {r.reason_zh}  [{r.reference.doc} {r.reference.clause}]")
+        for m in e.missing:
+            print(f"  ? {m.question_zh} / {m.question_en}  ({m.fact}; {m.reference.doc} {m.reference.clause})")
+        for w in e.warnings:
+            print(f"  ! {w.zh}")
+        print()
+    return 0
+
+
+# ---------------------------------------------------------------- compare
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from assistant.rules import compare
+
+    profile = _read_yaml(args.profile, "--profile")
+    profile.update(_parse_set(args.set))
+    result = compare(profile, amount=args.amount, on=args.date)
+    if args.json:
+        _json(result.as_json())
+        return 0
+    print(f"比较 Comparison on {result.date.isoformat()}, base {result.as_json()['base']} 元")
+    for row in result.rows:
+        j = row.as_json()
+        amount = f"{j['amount']} 元 ({j['amount_wan']}万元)" if j["amount"] is not None else "—"
+        capped = f" capped by {j['capped_by']}" if j["capped_by"] else ""
+        print(f"{j['rank']:>2}. {j['program_name']} ({j['program']}): {j['status']}  {amount}{capped}")
+        if j["reason_zh"]:
+            print(f"    {j['reason_zh']}")
+    return 0
+
+
+# ---------------------------------------------------------------- check
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from assistant.compliance import check_compliance, checks_performed
+
+    facts = _read_yaml(args.facts, "--facts")
+    facts.update(_parse_set(args.set))
+    if args.program:
+        facts["program"] = args.program
+    findings = check_compliance(facts)
+    if args.json:
+        _json({"findings": [f.as_json() for f in findings], "checks": checks_performed()})
+        return 0
+    if not findings:
+        print("未发现问题 No issues found by these checks:")
+        for c in checks_performed():
+            print(f"  - {c['description']}")
+        return 0
+    for f in findings:
+        refs = "; ".join(f"{r.doc} {r.clause}" for r in f.references)
+        print(f"[{f.severity}] {f.title_zh} / {f.title_en}")
+        print(f"  依据 Rule: {refs}")
+        print(f"  说明: {f.explanation_zh}")
+        print(f"  Why: {f.explanation_en}")
+        print(f"  建议: {f.recommendation_zh}")
+        print(f"  Do: {f.recommendation_en}")
+        print()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add calc, eligibility, compare and check to the ``python -m assistant`` parser."""
+    p = sub.add_parser("calc", help="compute a voucher amount (exact, with cited steps)")
+    p.add_argument("--program", required=True, help="program id, e.g. beijing-municipal")
+    p.add_argument("--amount", required=True, help="base amount in yuan (contract, settlement or rent)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--domestic", action="store_true", help="domestic (国产) compute")
+    g.add_argument("--non-domestic", dest="non_domestic", action="store_true", help="other compute")
+    p.add_argument("--claimed", help="amount already received this calendar year (yuan)")
+    p.add_argument("--date", help="date the rules are taken at, YYYY-MM-DD (default today)")
+    p.add_argument("--start", help="contract start date, for programs that pro-rate (Nanning)")
+    p.add_argument("--end", help="contract end date, for programs that pro-rate (Nanning)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a fact, e.g. startup=true or rate=0.3")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guard(cmd_calc))
+
+    p = sub.add_parser("eligibility", help="check a profile against program conditions")
+    p.add_argument("--profile", required=True, help="YAML file of facts (registered_in, industry, ...)")
+    p.add_argument("--program", help="one program id (default: all)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guard(cmd_eligibility))
+
+    p = sub.add_parser("compare", help="every program's eligibility and amount for a profile, ranked")
+    p.add_argument("--profile", required=True, help="YAML file of facts, with amount (yuan)")
+    p.add_argument("--amount", help="base amount in yuan (overrides the profile's amount)")
+    p.add_argument("--date", help="date the rules are taken at, YYYY-MM-DD")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guard(cmd_compare))
+
+    p = sub.add_parser("check", help="compliance checks for a voucher use, contract or measure")
+    p.add_argument("--facts", required=True, help="YAML file of facts (voucher_action, supplier_related, ...)")
+    p.add_argument("--program", help="program id the use falls under")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guard(cmd_check))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m assistant.rules")
+    register(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    args = parser.parse_args(argv)
+    return int(args.func(args) or 0)

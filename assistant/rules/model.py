@@ -1,0 +1,197 @@
+"""The program data model: programs, dated versions, parameters with legal references.
+
+Modelled on OpenFisca parameters (a value, a unit, a ``reference`` to the text) and
+versions with ``effective_from`` / ``effective_to`` (both inclusive). Programs live as
+YAML in ``assistant/rules/programs/<id>.yaml``; see ``loader.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Roles a parameter can play in the calculation; a tier can swap the parameter behind a role.
+ROLES = ("rate", "per_claim_cap", "annual_cap", "cumulative_cap", "min_claim")
+
+
+class Reference(BaseModel):
+    """Where a value comes from: a corpus document id and a clause label (第五条, 二、（一）)."""
+
+    model_config = ConfigDict(frozen=True)
+    doc: str
+    clause: str
+
+    def label(self) -> str:
+        return f"{self.doc} {self.clause}"
+
+
+class Text(BaseModel):
+    """A note in both languages."""
+
+    en: str
+    zh: str
+
+
+class Parameter(BaseModel):
+    name: str
+    value: Any = None  # Decimal for ratio/yuan, date for date, int for months/days; None = unpublished
+    unit: Literal["ratio", "yuan", "date", "months", "days"]
+    label_zh: str = ""
+    label_en: str = ""
+    reference: Reference | None = None
+    status: Literal["published", "unpublished", "unverified"] = "published"
+    upper_bound: bool = False  # the text says 最高 / 不超过: the value is a maximum, set on review
+    note: Text | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None and self.status != "unpublished"
+
+
+class Tier(BaseModel):
+    """When every ``when`` fact matches, the roles in ``use`` take other parameters.
+
+    ``when`` maps a fact to a value, or to ``{at_most: PARAM}`` / ``{at_least: PARAM}``.
+    The first matching tier wins (like Catala's exceptions over a default rule).
+    """
+
+    id: str
+    when: dict[str, Any]
+    use: dict[str, str]
+    label_zh: str = ""
+    label_en: str = ""
+
+
+class Condition(BaseModel):
+    """One eligibility condition: the fact it needs, the test, the clause, the question."""
+
+    id: str
+    fact: str
+    op: Literal[
+        "equals", "not_equals", "in", "not_in", "is_true", "is_false",
+        "on_or_after", "on_or_before", "at_most", "at_least", "within_region", "covers_compute",
+    ]
+    value: Any = None  # a literal; for ops that compare with a parameter use ``param``
+    param: str | None = None
+    effect: Literal["require", "warn"] = "require"  # warn: failing it is a caveat, not a bar
+    reference: Reference
+    label_zh: str
+    label_en: str
+    question_zh: str
+    question_en: str
+    confidence: str | None = None  # set when weaker than the version's (SA, S1, U)
+
+
+class Version(BaseModel):
+    id: str
+    label_zh: str = ""
+    label_en: str = ""
+    corpus_doc: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None  # inclusive; None = open-ended or not stated
+    status: Literal["official", "reported", "draft"] = "official"
+    confidence: Literal["C2", "S1", "SA", "U"] = "S1"
+    reference: Reference | None = None  # the clause giving the version's dates or period
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    tiers: list[Tier] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    notes: list[Text] = Field(default_factory=list)
+    alternatives: list[str] = Field(default_factory=list)
+    prorate: dict[str, str] | None = None  # {period_start: PARAM, period_end: PARAM}
+
+    def param(self, name: str) -> Parameter | None:
+        return self.parameters.get(name)
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class Rounding(BaseModel):
+    unit: Literal["yuan", "wan"] = "yuan"
+    places: int = 2
+    mode: Literal["ROUND_DOWN", "ROUND_HALF_UP"] = "ROUND_DOWN"
+    basis_too: bool = False  # also round the (pro-rated) base, as an official example does
+    reference: Reference | None = None
+    explanation: str = ""
+
+    def describe(self) -> str:
+        unit = "万元" if self.unit == "wan" else "元"
+        how = "truncated" if self.mode == "ROUND_DOWN" else "rounded half up"
+        return f"{how} to {self.places} decimals of {unit}"
+
+
+class InputField(BaseModel):
+    """A declared input, for building forms (web app) and for asking (chat)."""
+
+    name: str
+    type: Literal["money", "date", "choice", "bool", "int", "ratio", "list", "str"]
+    label_zh: str
+    label_en: str
+    required: bool = False
+    choices: list[str] | None = None
+    help_zh: str = ""
+    help_en: str = ""
+
+
+class Program(BaseModel):
+    id: str
+    name: str
+    name_en: str = ""
+    region: str
+    region_name: str = ""
+    corpus_doc: str
+    base_label_zh: str = "合同金额"
+    base_label_en: str = "contract amount"
+    summary_zh: str = ""
+    summary_en: str = ""
+    rounding: Rounding = Field(default_factory=Rounding)
+    inputs: list[InputField] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)  # apply to every version
+    # full: the public copies show the whole list of application conditions; partial: only some
+    conditions_published: Literal["full", "partial"] = "partial"
+    versions: list[Version]
+
+    def version(self, version_id: str) -> Version:
+        for v in self.versions:
+            if v.id == version_id:
+                return v
+        raise KeyError(version_id)
+
+    def conditions_for(self, version: Version) -> list[Condition]:
+        own = {c.id for c in version.conditions}
+        return [c for c in self.conditions if c.id not in own] + list(version.conditions)
+
+    def references(self) -> list[Reference]:
+        refs: list[Reference] = []
+        for v in self.versions:
+            refs += [p.reference for p in v.parameters.values() if p.reference]
+            refs += [c.reference for c in v.conditions]
+            if v.reference:
+                refs.append(v.reference)
+        refs += [c.reference for c in self.conditions]
+        if self.rounding.reference:
+            refs.append(self.rounding.reference)
+        return list(dict.fromkeys(refs))
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "name_en": self.name_en,
+            "region": self.region,
+            "corpus_doc": self.corpus_doc,
+            "versions": [
+                {
+                    "id": v.id,
+                    "effective_from": v.effective_from.isoformat(),
+                    "effective_to": v.effective_to.isoformat() if v.effective_to else None,
+                    "status": v.status,
+                    "confidence": v.confidence,
+                    "corpus_doc": v.corpus_doc,
+                }
+                for v in self.versions
+            ],
+        }
+
