@@ -97,7 +97,7 @@ def _read_sidecar(path: Path) -> dict:
         if candidate.exists():
             try:
                 data = yaml.safe_load(candidate.read_text(encoding="utf-8")) or {}
-            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            except (yaml.YAMLError, UnicodeDecodeError, ValueError, TypeError, OverflowError, RecursionError) as exc:
                 raise IngestError(candidate, f"metadata file is not valid YAML: {exc.__class__.__name__}") from None
             if not isinstance(data, dict):
                 raise IngestError(candidate, "metadata file is not a mapping")
@@ -124,8 +124,11 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         raise IngestError(path, "front matter opened with --- but never closed")
     try:
         meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        raise IngestError(path, f"front matter is not valid YAML ({exc.__class__.__name__})") from None
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # PyYAML raises plain ValueError for impossible dates such as 2024-02-30.
+        raise IngestError(path, f"front matter is not valid YAML ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(meta, dict):
+        raise IngestError(path, "front matter is not a mapping of keys to values")
     return meta, text[match.end():]
 
 
