@@ -156,9 +156,21 @@ def test_compare_ranks_and_explains() -> None:
     order = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
     statuses = [order[r.status] for r in result.rows]
     assert statuses == sorted(statuses)
+    def outside(row) -> bool:
+        return any(w.code == "outside_applicant_unaddressed" for w in row.eligibility.warnings)
+
     for group in range(3):
-        amounts = [r.amount for r in result.rows if order[r.status] == group and r.amount is not None]
-        assert amounts == sorted(amounts, reverse=True)
+        for away in (False, True):
+            amounts = [r.amount for r in result.rows
+                       if order[r.status] == group and outside(r) == away and r.amount is not None]
+            assert amounts == sorted(amounts, reverse=True)
+        flags = [outside(r) for r in result.rows if order[r.status] == group]
+        assert flags == sorted(flags), "home-region programs rank before silent outside ones"
+    # A Beijing firm is never told it is eligible for another city's program whose text does
+    # not say outside firms may apply.
+    for row in result.rows:
+        if row.program not in ("beijing-municipal", "beijing-etown", "guizhou"):
+            assert row.status != "eligible", row.program
     guizhou = next(r for r in result.rows if r.program == "guizhou")
     assert guizhou.amount is None and "not published" in guizhou.reason
     nanning = next(r for r in result.rows if r.program == "nanning")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from assistant.rules import calculate, calculate_claims
@@ -82,8 +82,13 @@ def test_amount_is_non_negative_and_within_rate_and_caps(i: int, base: Decimal, 
 @SETTINGS
 @given(SCENARIO_IDS, money, money)
 def test_monotone_in_the_base(i: int, a: Decimal, b: Decimal) -> None:
+    """More base never gives less — within one tier. Some programs have cliffs by design
+    (Hangzhou 2025: SMEs whose contracts total ≤ 50万元 get 50%, above that 30%), so a
+    base just over the threshold can legitimately give less; that cliff has its own YAML case."""
     low, high = sorted((a, b))
-    assert _calc(i, low).amount <= _calc(i, high).amount
+    calc_low, calc_high = _calc(i, low), _calc(i, high)
+    assume(calc_low.rate == calc_high.rate)
+    assert calc_low.amount <= calc_high.amount
 
 
 @SETTINGS

@@ -64,6 +64,10 @@ class Comparison(BaseModel):
         return {"date": self.date.isoformat(), "base": yuan(self.base), "rows": [r.as_json() for r in self.rows]}
 
 
+def _outside(eligibility: Any) -> bool:
+    return eligibility is not None and any(w.code == "outside_applicant_unaddressed" for w in eligibility.warnings)
+
+
 def compare(
     profile: dict[str, Any],
     amount: Any = None,
@@ -112,10 +116,18 @@ def compare(
                 row.reason = "No amount: the ratio is not published."
                 row.reason_zh = "无法计算：比例未公开。"
             elif e.status == "undetermined":
-                row.reason = "Amount if eligible; still needed: " + ", ".join(row.missing)
-                row.reason_zh = "如符合条件可得；尚需：" + "、".join(row.missing)
+                needs_en = ["still needed: " + ", ".join(row.missing)] if row.missing else []
+                needs_zh = ["尚需：" + "、".join(row.missing)] if row.missing else []
+                if _outside(e):
+                    needs_en.append("the text does not say whether firms registered elsewhere may apply")
+                    needs_zh.append("公开文本未说明外地注册企业能否申请")
+                row.reason = "Amount if eligible; " + "; ".join(needs_en)
+                row.reason_zh = "如符合条件可得；" + "；".join(needs_zh)
         rows.append(row)
-    rows.sort(key=lambda r: (_STATUS_ORDER[r.status], r.amount is None, -(r.amount or Decimal(0)), r.program))
+    # Programs of the applicant's own region come before those whose text is silent on
+    # outside applicants, whatever the amounts: a bigger figure elsewhere is not an offer.
+    rows.sort(key=lambda r: (_STATUS_ORDER[r.status], _outside(r.eligibility), r.amount is None,
+                             -(r.amount or Decimal(0)), r.program))
     for i, r in enumerate(rows, 1):
         r.rank = i
     return Comparison(date=day, base=base, rows=rows)

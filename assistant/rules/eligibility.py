@@ -396,6 +396,16 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
         status = "undetermined"
     else:
         status = "eligible"
+    outside = _registered_outside(program, version, facts)
+    if outside and status == "eligible":
+        status = "undetermined"
+    if outside:
+        warnings.append(Notice(
+            code="outside_applicant_unaddressed",
+            en=f"You are registered in {outside}, outside {program.region_name or program.region}; the published "
+               "text does not say whether firms registered elsewhere may apply. Ask the issuer before relying on it.",
+            zh=f"贵单位注册地（{outside}）不在{program.region_name or program.region}；公开文本未说明外地注册企业能否申请，"
+               "请先向主管部门确认。"))
     if program.conditions_published == "partial":
         warnings.append(Notice(
             code="conditions_incomplete",
@@ -410,6 +420,21 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
         program=program.id, program_name=program.name, program_name_en=program.name_en, version=version.id,
         date=on, status=status, reasons=results, missing=list(missing.values()), warnings=warnings,
     )
+
+
+def _registered_outside(program: Program, version: Any, facts: dict[str, Any]) -> str | None:
+    """The applicant's registration region when it lies outside a local program that has no
+    published rule on where applicants must be registered (and does not say it is open)."""
+    from assistant.rules.regions import within
+
+    registered = facts.get("registered_in")
+    if not registered or program.open_to_outside_applicants or program.region in ("national", ""):
+        return None
+    if any(c.fact == "registered_in" for c in program.conditions_for(version)):
+        return None  # the program's own condition decides
+    if within(str(registered), program.region):
+        return None
+    return str(registered)
 
 
 def check_eligibility(profile: dict[str, Any], program_id: str | None = None) -> list[Eligibility]:

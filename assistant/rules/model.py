@@ -151,6 +151,10 @@ class Program(BaseModel):
     conditions: list[Condition] = Field(default_factory=list)  # apply to every version
     # full: the public copies show the whole list of application conditions; partial: only some
     conditions_published: Literal["full", "partial"] = "partial"
+    # True where the text itself opens the program to applicants registered elsewhere
+    # (Guizhou: 省内外主体均可申领); otherwise an outside applicant is never "eligible"
+    # on the strength of conditions the text simply does not publish.
+    open_to_outside_applicants: bool = False
     versions: list[Version]
 
     def version(self, version_id: str) -> Version:
