@@ -70,6 +70,40 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return run_draft(args)
 
 
+# ---------------------------------------------------------------- web app and records
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from assistant.web import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_export_records(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from assistant.records import TABLES, get_records
+
+    records = get_records()
+    tables = TABLES if args.table == "all" else (args.table,)
+    if args.out == "-":
+        if len(tables) > 1:
+            print("error: --out - needs --table answers or --table feedback", file=sys.stderr)
+            return 2
+        records.export_csv(tables[0], sys.stdout)
+        return 0
+    out = Path(args.out)
+    for table in tables:
+        target = out / f"{table}.csv" if len(tables) > 1 or out.is_dir() or not out.suffix else out
+        n = records.export_csv(table, target)
+        print(f"{table}: {n} rows -> {target}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -106,6 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["retrieval", "qa"])
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the web app (Gradio) on loopback by default")
+    p.add_argument("--host", default=None, help="interface to listen on (default from settings: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default from settings: 7860)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export-records", help="write the audit record and feedback to CSV")
+    p.add_argument("--table", choices=["all", "answers", "feedback"], default="all")
+    p.add_argument("--out", default="records", help="directory (or a .csv file for one table, - for stdout)")
+    p.set_defaults(func=cmd_export_records)
 
     # Rules engine: calc, eligibility, compare, check (handlers in assistant/rules/cli.py).
     from assistant.rules.cli import register as register_rules
