@@ -16,15 +16,9 @@ web requests.
 
 from __future__ import annotations
 
-import os
-
-# The e5 embedder runs on OpenMP; with its default spin-waiting, a single query takes ~0.5 s
-# instead of ~0.03 s when another process competes for the two cores. Set before it loads.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-
-import datetime as dt  # noqa: E402
-import logging  # noqa: E402
-import re  # noqa: E402
+import datetime as dt
+import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field

@@ -290,7 +290,7 @@ def _split_long(text: str, max_chars: int) -> list[str]:
     """Split an over-long clause at paragraph, then sentence, boundaries."""
     if len(text) <= max_chars:
         return [text]
-    pieces = re.split(r"(?<=[。；;！？!?\n])", text)
+    pieces = re.split(r"(?<=[。；;！？!?\n])|(?<=\.) ", text)
     parts: list[str] = []
     current = ""
     for piece in pieces:

@@ -1156,6 +1156,11 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
         scores["calculation"] = scores.get("calculation", 0) + 2
     if u.target is not None:
         scores["calculation"] = scores.get("calculation", 0) + 2
+    # "合同…到…，结算了20万，怎么折算" gives the inputs of a calculation: compute it, and the
+    # steps answer the "how".
+    if u.amount is not None and (re.search(r"怎么(算|折算|计算)|如何(计算|折算)|算一下|折算|how (is|do you|would).*calculat",
+                                           low) or (u.start and u.end)):
+        scores["calculation"] = scores.get("calculation", 0) + 3
     if "comparison" in scores and len(u.regions) + len(u.places) < 2 and not re.search(
             r"哪(里|个地方|个城市|些地方|个政策)|各地|全国|所有|其他地方|别的地方|which (city|region|program|place)|across|regions|cities", clean, re.I):
         # "区别" between two versions of one program is a fact question about the conflict.

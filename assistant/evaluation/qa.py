@@ -233,7 +233,9 @@ HISTORY = (
     "How far to trust these figures: cases f/c/e/m/p/k/r/x/n/b (170) were written first and the assistant was "
     "developed against them (first full run: overall 0.947, amounts 0.942, refusal recall 0.947); cases h01-h40 "
     "were written afterwards and run once before any change: 39/40 passed (one Chinese-numeral parsing miss, then "
-    "fixed). Unseen questions will score lower than the table below; the held-out first run is the better estimate. "
+    "fixed); cases l01-l15, a probe set the lead wrote later, passed 14/15 on their first run (l07 gave the "
+    "pro-rating rule instead of computing with the dates and amount supplied; fixed). Unseen questions will score "
+    "lower than the table below; the held-out first runs are the better estimate. "
     "Latencies are from a shared 2-core machine."
 )
 
