@@ -1,0 +1,217 @@
+"""Turn library results into what the page shows. Pure functions, no logic of their own.
+
+Everything that came from a document or a user is escaped here before it reaches HTML or
+Markdown, so a document that contains ``<script>`` shows those characters as text.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any, Iterable
+
+STATUS_ZH = {
+    "in_force": "现行有效", "expired": "已失效", "superseded": "已被取代", "draft": "征求意见稿",
+    "reported": "媒体报道", "official": "官方文本",
+}
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示", "critical": "严重"}
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value (None becomes an empty string)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md_text(value: Any) -> str:
+    """Text for a Markdown renderer: HTML tags and entities are shown literally, not run."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def status_label(status: str | None) -> str:
+    if not status:
+        return ""
+    zh = STATUS_ZH.get(status, "")
+    return f"{zh} {status}".strip() if zh else status
+
+
+def citations_html(citations: Iterable[dict[str, Any]], empty: str = "（暂无引用 / no citations yet）",
+                   turn: int = 0) -> str:
+    """The citations panel: each cited clause with title, status, dates and full text.
+
+    ``turn`` (the number of answered questions) lets a page or a test see that the panel
+    belongs to the latest answer.
+    """
+    items = list(citations or [])
+    if not items:
+        return f'<div class="cv-citations cv-empty" data-turn="{int(turn)}">{esc(empty)}</div>'
+    parts = [f'<div class="cv-citations" data-turn="{int(turn)}">']
+    for i, c in enumerate(items, 1):
+        dates = " — ".join(d for d in (c.get("effective_from") or "", c.get("effective_to") or "") if d)
+        if c.get("effective_from") and not c.get("effective_to"):
+            dates = f"{c['effective_from']} 起 / from"
+        status = c.get("status") or ""
+        text = c.get("text") or c.get("quote") or ""
+        parts.append(
+            f'<div class="cv-citation" data-doc-id="{esc(c.get("doc_id"))}">'
+            f'<div class="cv-cite-head"><span class="cv-cite-n">[{i}]</span> '
+            f'<span class="cv-cite-title">{esc(c.get("title"))}</span> '
+            f'<span class="cv-cite-loc">{esc(c.get("locator"))}</span></div>'
+            f'<div class="cv-cite-meta"><span class="cv-badge cv-status-{esc(status)}">{esc(status_label(status))}</span>'
+            f'{" <span class=cv-dates>" + esc(dates) + "</span>" if dates else ""}'
+            f' <span class="cv-docid">{esc(c.get("doc_id"))}</span></div>'
+            f'<blockquote class="cv-cite-text">{esc(text)}</blockquote>'
+            "</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def warnings_md(warnings: Iterable[str]) -> str:
+    items = [w for w in (warnings or []) if w]
+    if not items:
+        return ""
+    return "\n".join(f"- ⚠ {md_text(w)}" for w in items)
+
+
+def _ref_label(ref: Any, titles: dict[str, str] | None = None) -> str:
+    """``《title》clause`` when the document's title is known, else ``doc_id clause``."""
+    if not ref:
+        return ""
+    if isinstance(ref, dict):
+        doc, clause = str(ref.get("doc") or ""), str(ref.get("clause") or "")
+        if titles and doc in titles:
+            return f"《{titles[doc]}》{clause}"
+        return " ".join(x for x in (doc, clause) if x)
+    return str(ref)
+
+
+def calc_outputs(tool_calls: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Calculator results found in a response's tool calls (an output with ``steps``)."""
+    found: list[dict[str, Any]] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, dict):
+            if isinstance(value.get("steps"), list) and ("amount" in value or "program" in value):
+                found.append(value)
+                return
+            for v in value.values():
+                if isinstance(v, (dict, list)):
+                    visit(v)
+        elif isinstance(value, list):
+            for v in value:
+                visit(v)
+
+    for call in tool_calls or []:
+        visit(call.get("output") if isinstance(call, dict) else None)
+    return found
+
+
+TRACE_HEADERS = ["方案 Program", "步骤 Step", "数值 Value", "依据条款 Clause"]
+
+
+def trace_rows(calculations: Iterable[dict[str, Any]], titles: dict[str, str] | None = None) -> list[list[str]]:
+    """Rows for the trace table: one per calculation step, with its clause reference."""
+    rows: list[list[str]] = []
+    for calc in calculations or []:
+        name = calc.get("program_name") or calc.get("program") or ""
+        for step in calc.get("steps") or []:
+            label = step.get("label_zh") or step.get("label") or ""
+            if step.get("label") and step.get("label_zh") and step["label"] != step["label_zh"]:
+                label = f"{step['label_zh']} / {step['label']}"
+            rows.append([name, label, str(step.get("value", "")), _ref_label(step.get("reference"), titles)])
+    return rows
+
+
+def calc_summary_md(calc: dict[str, Any]) -> str:
+    """Headline of one calculation: amount, version, cap."""
+    name = md_text(calc.get("program_name") or calc.get("program"))
+    if calc.get("amount") is None:
+        head = f"### {name}\n**无法计算金额 / no amount can be computed**"
+    else:
+        wan = calc.get("amount_wan")
+        head = (f"### {name}\n**补贴金额 / Amount: {md_text(calc['amount'])} 元"
+                f"{f'（{md_text(wan)}万元）' if wan else ''}**")
+    lines = [head]
+    meta = []
+    if calc.get("version"):
+        meta.append(f"适用版本 version: {md_text(calc.get('version_label') or calc['version'])}")
+    if calc.get("rate_percent"):
+        meta.append(f"比例 rate: {md_text(calc['rate_percent'])}")
+    if calc.get("capped_by"):
+        meta.append(f"封顶 capped by: {md_text(calc['capped_by'])}")
+    if calc.get("eligible") is False:
+        meta.append("**不符合条件 / not eligible**")
+    if meta:
+        lines.append(" · ".join(meta))
+    for r in calc.get("reasons") or []:
+        if r.get("status") == "failed":
+            lines.append(f"- ✗ {md_text(r.get('reason_zh'))} / {md_text(r.get('reason_en'))} "
+                         f"（{md_text(_ref_label(r.get('reference')))}）")
+    return "\n\n".join(lines)
+
+
+def calc_warnings(calc: dict[str, Any]) -> list[str]:
+    zh = calc.get("warnings_zh") or []
+    en = calc.get("warnings") or []
+    if zh and len(zh) == len(en):
+        return [f"{a} / {b}" for a, b in zip(zh, en)]
+    return list(zh or en)
+
+
+COMPARE_HEADERS = ["排名 Rank", "方案 Program", "资格 Status", "金额（元） Amount", "万元", "封顶 Capped by", "说明 Notes"]
+ELIGIBILITY_ZH = {"eligible": "符合 eligible", "undetermined": "待确认 undetermined", "not_eligible": "不符合 not eligible"}
+
+
+def compare_rows(comparison: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for r in comparison.get("rows") or []:
+        note = r.get("reason_zh") or r.get("reason") or ""
+        rows.append([
+            str(r.get("rank", "")), r.get("program_name") or r.get("program", ""),
+            ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
+            r.get("amount") or "—", r.get("amount_wan") or "—", r.get("capped_by") or "", note,
+        ])
+    return rows
+
+
+def compare_chart_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
+    """Programs with an amount, for the bar chart (万元)."""
+    out = []
+    for r in comparison.get("rows") or []:
+        if r.get("amount_wan") is None:
+            continue
+        try:
+            value = float(r["amount_wan"])
+        except (TypeError, ValueError):
+            continue
+        out.append({"program": r.get("program_name") or r.get("program"), "amount_wan": value,
+                    "status": ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", ""))})
+    return out
+
+
+FINDING_HEADERS = ["严重程度 Severity", "问题 Finding", "依据 Legal basis", "建议 Recommendation"]
+
+
+def _first(d: dict[str, Any], *keys: str, titles: dict[str, str] | None = None) -> str:
+    for k in keys:
+        v = d.get(k)
+        if v:
+            if isinstance(v, list):
+                return "；".join(_ref_label(x, titles) if isinstance(x, dict) else str(x) for x in v)
+            if isinstance(v, dict):
+                return _ref_label(v, titles)
+            return str(v)
+    return ""
+
+
+def finding_rows(findings: Iterable[dict[str, Any]], titles: dict[str, str] | None = None) -> list[list[str]]:
+    rows = []
+    for f in findings or []:
+        sev = str(f.get("severity", ""))
+        title = _first(f, "title_zh", "title", "issue_zh", "issue", "code", "id")
+        explanation = _first(f, "explanation_zh", "explanation", "detail_zh", "detail")
+        finding = f"{title}：{explanation}" if title and explanation else (title or explanation)
+        basis = _first(f, "basis_zh", "basis", "legal_basis", "references", "reference", "law", titles=titles)
+        advice = _first(f, "recommendation_zh", "recommendation", "advice_zh", "advice")
+        rows.append([f"{SEVERITY_ZH.get(sev, '')} {sev}".strip(), finding, basis, advice])
+    return rows

@@ -1,0 +1,105 @@
+"""Guards for the web app: admin token, upload checks, safe file names, per-session rate limit."""
+
+from __future__ import annotations
+
+import hmac
+import re
+import threading
+import time
+import unicodedata
+from collections import deque
+from pathlib import Path
+
+UPLOAD_SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
+CONTRACT_SUFFIXES = (".pdf", ".txt", ".md")
+CSV_SUFFIXES = (".csv",)
+META_SUFFIXES = (".yaml", ".yml")
+
+
+class UploadRejected(ValueError):
+    """An upload that is refused; the message says why, in Chinese and English."""
+
+
+def token_ok(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison; no configured token means admin actions are disabled."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8"))
+
+
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+", re.UNICODE)
+
+
+def sanitize_filename(name: str, default: str = "upload") -> str:
+    """A bare, safe file name: no directories, no traversal, no control or shell characters."""
+    name = unicodedata.normalize("NFKC", str(name or ""))
+    name = name.replace("\\", "/").split("/")[-1]  # drop any directory part, Windows or POSIX
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("-", name).strip("-. ")
+    name = re.sub(r"-{2,}", "-", name)
+    name = re.sub(r"\.{2,}", ".", name)
+    if not name or name.startswith("."):
+        name = default + (name if name.startswith(".") else "")
+    stem, dot, suffix = name.rpartition(".")
+    stem = stem.strip("-. ")
+    if dot and len(suffix) <= 10:
+        return f"{stem[:100]}.{suffix.lower()}" if stem else f"{default}.{suffix.lower()}"
+    return name[:110]
+
+
+def check_upload(path: str | Path, allowed: tuple[str, ...], max_bytes: int, original_name: str | None = None) -> Path:
+    """Reject files of the wrong type or size; returns the path when acceptable."""
+    path = Path(path)
+    name = original_name or path.name
+    suffix = Path(name).suffix.lower()
+    if suffix not in allowed:
+        raise UploadRejected(f"不支持的文件类型 {suffix or '（无扩展名）'}，仅支持 {' '.join(allowed)} / "
+                             f"unsupported file type {suffix or '(none)'}; allowed: {' '.join(allowed)}")
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise UploadRejected("无法读取上传的文件 / the uploaded file cannot be read") from None
+    if size > max_bytes:
+        raise UploadRejected(f"文件过大（{size} 字节，上限 {max_bytes} 字节） / file too large "
+                             f"({size} bytes, limit {max_bytes})")
+    if size == 0:
+        raise UploadRejected("文件为空 / the file is empty")
+    if suffix == ".pdf":
+        with path.open("rb") as fh:
+            if not fh.read(1024).lstrip().startswith(b"%PDF"):
+                raise UploadRejected("文件不是有效的 PDF / the file is not a PDF")
+    return path
+
+
+class RateLimiter:
+    """At most ``per_minute`` calls per key (session) in any sliding 60-second window."""
+
+    def __init__(self, per_minute: int, window_s: float = 60.0) -> None:
+        self.per_minute = max(0, int(per_minute))
+        self.window_s = window_s
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def retry_after(self, key: str | None) -> float:
+        """0 when the call may go ahead (and counts it); else seconds to wait."""
+        if self.per_minute <= 0:
+            return 0.0
+        now = time.monotonic()
+        key = key or "anonymous"
+        with self._lock:
+            calls = self._calls.setdefault(key, deque())
+            while calls and now - calls[0] >= self.window_s:
+                calls.popleft()
+            if len(calls) >= self.per_minute:
+                return max(0.1, self.window_s - (now - calls[0]))
+            calls.append(now)
+            if len(self._calls) > 10000:  # forget idle sessions
+                for k in [k for k, v in self._calls.items() if not v or now - v[-1] >= self.window_s]:
+                    del self._calls[k]
+            return 0.0
+
+    def message(self, wait_s: float) -> str:
+        secs = int(wait_s + 0.999)
+        return (f"请求过于频繁：每个会话每分钟最多 {self.per_minute} 次请求，请 {secs} 秒后再试。 / "
+                f"Too many requests: at most {self.per_minute} per minute per session; "
+                f"please try again in {secs} s.")
