@@ -63,6 +63,16 @@ def _dump(obj: Any, indent: int | None = None) -> None:
     sys.stdout.flush()
 
 
+def _audit(question: str, resp: Any, history: list[str], channel: str) -> None:
+    """Every answer is recorded, whichever client asked; a failing store never hides the answer."""
+    try:
+        from assistant.records import get_records
+
+        get_records().log_answer(question, resp, history=history, channel=channel)
+    except Exception as exc:  # noqa: BLE001 - the audit log is secondary to answering
+        print(f"warning: could not write the audit record: {exc}", file=sys.stderr)
+
+
 def run_ask(args: argparse.Namespace) -> int:
     if not args.jsonl and not args.question:
         print("error: give a question, or --jsonl FILE for a batch", file=sys.stderr)
@@ -81,10 +91,14 @@ def run_ask(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 _dump({"id": None, "line": n, "error": str(exc)})
                 continue
-            resp = assistant.ask(item["question"], _history(item.get("history")))
+            history = _history(item.get("history"))
+            resp = assistant.ask(item["question"], history)
+            _audit(item["question"], resp, history, "cli-batch")
             _dump(response_record(resp, item.get("id")))
         return 0
-    resp = assistant.ask(args.question, _history(args.history))
+    history = _history(args.history)
+    resp = assistant.ask(args.question, history)
+    _audit(args.question, resp, history, "cli")
     if args.json:
         _dump(response_record(resp, full=True), indent=2)
     else:
@@ -97,6 +111,7 @@ def run_draft(args: argparse.Namespace) -> int:
 
     assistant = Assistant.load()
     resp = assistant.draft(args.enquiry)
+    _audit(args.enquiry, resp, [], "cli-draft")
     if args.json:
         _dump(response_record(resp, full=True), indent=2)
     else:
