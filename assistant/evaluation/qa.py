@@ -30,11 +30,10 @@ from typing import Any
 
 import yaml
 
+from assistant.evaluation.report import REPORT_FILE, write_section
 from assistant.settings import PROJECT_ROOT
 
 EVAL_FILE = PROJECT_ROOT / "evals" / "qa.yaml"
-REPORT_FILE = PROJECT_ROOT / "evals" / "REPORT.md"
-START, END = "<!-- qa:start -->", "<!-- qa:end -->"
 TARGETS = {"overall": 0.95, "amount": 1.0, "unsupported_numbers": 0, "refusal_precision": 0.95,
            "refusal_recall": 0.95, "p50_s": 0.3, "p95_s": 1.0, "cold_start_s": 10.0}
 
@@ -242,22 +241,15 @@ HISTORY = (
 
 def write_report(report: dict[str, Any], path: Path = REPORT_FILE) -> None:
     body = "\n".join([
-        START, "## QA evaluation", "",
+        "## QA evaluation", "",
         f"`python -m assistant eval qa` over {report['overall']['cases']} cases in `evals/qa.yaml` "
         "(deterministic composer, no LLM). Amount exact-match: the expected yuan amount is stated in the "
         "answer's first paragraph; citation accuracy: a gold document is cited; unsupported numbers: numbers "
         "in answers not found in any tool result or cited clause (guardrail checker).", "",
         HISTORY, "",
-        format_report(report), END,
+        format_report(report),
     ])
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Evaluation report\n"
-    if START in text and END in text:
-        pre, rest = text.split(START, 1)
-        post = rest.split(END, 1)[1]
-        text = pre + body + post
-    else:
-        text = text.rstrip() + "\n\n" + body + "\n"
-    path.write_text(text, encoding="utf-8")
+    write_section("qa", body, path)
 
 
 def main(json_output: bool = False) -> int:

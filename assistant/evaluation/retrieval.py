@@ -153,7 +153,11 @@ def format_report(report: dict) -> str:
 
 
 def main(json_output: bool = False) -> int:
+    from assistant.evaluation.report import write_section
+
     report = evaluate()
+    write_section("retrieval", "## Retrieval evaluation\n\nCommand: `python -m assistant eval retrieval`\n\n"
+                  + format_report(report))
     if json_output:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
