@@ -35,6 +35,12 @@ def response_record(resp: Response, id_: Any = None, full: bool = False) -> dict
     return rec
 
 
+def _clean(text: str) -> str:
+    """Lone surrogates (a JSON line's "\\ud800", undecodable argv bytes) become "?": UTF-8 output and
+    the SQLite audit record cannot hold them."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _history(value: Any) -> list[str]:
     """Earlier user messages; chat-style [{role, content}] lists are accepted too."""
     if not value:
@@ -47,7 +53,7 @@ def _history(value: Any) -> list[str]:
             out.append(item)
         elif isinstance(item, dict) and item.get("role", "user") == "user":
             out.append(str(item.get("content") or item.get("text") or ""))
-    return [h for h in out if h.strip()]
+    return [_clean(h) for h in out if h.strip()]
 
 
 def _lines(path: str) -> Iterable[str]:
@@ -92,13 +98,15 @@ def run_ask(args: argparse.Namespace) -> int:
                 _dump({"id": None, "line": n, "error": str(exc)})
                 continue
             history = _history(item.get("history"))
-            resp = assistant.ask(item["question"], history)
-            _audit(item["question"], resp, history, "cli-batch")
+            question = _clean(item["question"])
+            resp = assistant.ask(question, history)
+            _audit(question, resp, history, "cli-batch")
             _dump(response_record(resp, item.get("id")))
         return 0
     history = _history(args.history)
-    resp = assistant.ask(args.question, history)
-    _audit(args.question, resp, history, "cli")
+    question = _clean(args.question)
+    resp = assistant.ask(question, history)
+    _audit(question, resp, history, "cli")
     if args.json:
         _dump(response_record(resp, full=True), indent=2)
     else:

@@ -106,11 +106,27 @@ def sentences(text: str) -> list[str]:
     return [p for p in out if len(p) > 1]
 
 
+# Corpus text must not bring its own citation markers into an answer ("依据[9]《国务院令》" would
+# read as the answer's [9]): full-width brackets keep the words and drop the marker.
+_CORPUS_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def instructs_assistant(text: str) -> bool:
+    """True for text that gives the assistant orders (prompt injection) rather than stating rules.
+
+    Such a clause, even in an indexed document, is never quoted as an answer or a rule; the
+    detector is the one applied to questions (understand._INJECTION: "忽略以上规则", "SYSTEM:" ...).
+    """
+    from assistant.understand import _INJECTION
+
+    return bool(text) and bool(_INJECTION.search(text))
+
+
 def clean_sentence(text: str) -> str:
     """A clause sentence without its label and topic tag (第七条 【单次申领比例】)."""
     text = _LABEL.sub("", text)
     text = re.sub(r"^\s*(【[^】]{1,30}】\s*)+", "", text)
-    return text.strip()
+    return _CORPUS_MARKER.sub(r"［\1］", text).strip()
 
 
 def shorten(text: str, limit: int = 90) -> str:
@@ -176,7 +192,7 @@ def score_sentences(candidates: list[tuple[Any, str]], terms: Iterable[str], pre
         weight = {t: math.log(1 + n / (1 + df[t])) for t in terms}
     scored = []
     for i, (owner, body) in enumerate(bodies):
-        if not body or len(body) < 4:
+        if not body or len(body) < 4 or instructs_assistant(body):
             continue
         match_text = tagged[i] or body
         sc = sum(weight[t] for t in terms if df[t] and _contains(match_text, t))
@@ -199,7 +215,7 @@ def best_sentence(text: str, terms: Iterable[str], prefer: Iterable[str] = (), a
     sents = sentences(text)
     scored = score_sentences([(i, s) for i, s in enumerate(sents)], terms, prefer)
     if not scored:
-        return clean_sentence(text)
+        return "" if instructs_assistant(text) else clean_sentence(text)
     best = max(scored, key=lambda x: (x[0], -x[1]))
     return best[2]
 
@@ -208,6 +224,7 @@ def pick_best(hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable
               rank_bonus: float = 0.3) -> tuple[dict[str, Any] | None, str, float]:
     """The best sentence over the top hits: (hit, sentence, score)."""
     cands: list[tuple[Any, str]] = []
+    hits = [h for h in hits if not instructs_assistant(h.get("text", ""))]  # a clause with injected orders
     for r, h in enumerate(hits[:top]):
         for i, sent in enumerate(sentences(h["text"])):
             cands.append(((r, h, i), sent))

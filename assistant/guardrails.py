@@ -41,7 +41,10 @@ _MARKER = re.compile(r"\[(\d{1,2})\]")
 def _norm(d: Decimal) -> str:
     d = d.normalize()
     if d == d.to_integral_value():
-        return format(d.quantize(Decimal(1)), "f")
+        try:
+            return format(d.quantize(Decimal(1)), "f")
+        except InvalidOperation:  # more digits than the context holds (e.g. 一万亿亿亿): no crash
+            return format(d, "f")
     return format(d, "f")
 
 

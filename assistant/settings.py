@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     admin_token: str | None = Field(default=None, repr=False)
     max_upload_bytes: int = 20 * 1024 * 1024
     rate_limit_per_minute: int = 30
+    # Gradio queue: at most concurrency_limit requests of one event run at a time; the rest wait
+    # in a queue of at most queue_max_size, beyond which callers get "queue full" at once.
+    # Chosen from evals/load.py on 2 cores (evals/REPORT.md): throughput stops growing at 4-8
+    # workers (~21 answers/s; answering is mostly GIL-bound Python), and 8 gave the lowest p95;
+    # 200 queued requests are ~10 s of work at that rate.
+    concurrency_limit: int = Field(default=8, ge=1)
+    queue_max_size: int = Field(default=200, ge=1)
 
     log_level: str = "INFO"
 

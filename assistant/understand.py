@@ -209,6 +209,17 @@ def extract_amounts(text: str) -> list[Amount]:
         value = cn_number(num) if is_cn else Decimal(num.replace(",", ""))
         if value is None:
             continue
+        head = text[max(0, m.start() - 24) : m.start()]
+        if not is_cn and not pre:
+            # "1e30元", "1.5e7元", "10^13元": the match is only the exponent; read the whole number.
+            exp = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(e|E|\^|\*\*)\s*([+-]?)$", head)
+            if exp and "." not in num and "," not in num and len(num) <= 4:
+                base, power = Decimal(exp.group(1)), int(exp.group(3) + num)
+                value = base.scaleb(power) if exp.group(2) in "eE" else base ** power
+            elif re.search(r"\d\s*(e|E|\^|\*\*)\s*[+-]?$", head):
+                continue  # an exponent form not understood: no amount rather than a wrong one
+        if re.search(r"(?<![0-9A-Za-z.])([-−－]|负)\s*(¥|￥|RMB|CNY|rmb|cny)?\s*$", head):
+            continue  # "-500万元": a negative amount is not a contract or settlement amount
         before2 = text[max(0, m.start() - 4) : m.start()]
         after2 = text[m.end() : m.end() + 10]
         foreign = bool(re.search(r"(\$|US\$|USD|HK\$|€|£)\s*$", before2, re.I) or re.match(r"\s*(USD|US dollars?|dollars?|美元|美金|港币|港元|欧元|euros?)", after2, re.I))
@@ -216,7 +227,12 @@ def extract_amounts(text: str) -> list[Amount]:
             value *= _MULT[mult if mult in _MULT else mult.lower()]
         if value <= 0:
             continue
-        value = value.quantize(Decimal("0.01"))
+        try:  # a number too long for 28 digits (e.g. 一万亿亿亿元) is no amount, not a crash
+            value = value.quantize(Decimal("0.01"))
+        except InvalidOperation:
+            continue
+        if value <= 0:
+            continue
         role, kind = _role_for(text, m.start(), m.end())
         if foreign:
             role, kind = "foreign", ""  # not yuan: never used as a base
@@ -228,7 +244,10 @@ def extract_amounts(text: str) -> list[Amount]:
         base = cn_number(m.group("num")) if not m.group("num")[0].isdigit() else Decimal(m.group("num").replace(",", ""))
         if base is None or base <= 0:
             continue
-        value = (base * (Decimal(10000) if m.group("unit") == "万" else Decimal(100000000))).quantize(Decimal("0.01"))
+        try:
+            value = (base * (Decimal(10000) if m.group("unit") == "万" else Decimal(100000000))).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            continue
         role, kind = _role_for(text, m.start(), m.end())
         out.append(Amount(value=value, text=m.group(0), start=m.start(), end=m.end(), role=role, kind="approx"))
     out.sort(key=lambda a: a.start)
@@ -531,7 +550,8 @@ _INJECTION = re.compile(
     r"(你现在是|从现在(开始|起)你|假装你是|扮演|你的新(角色|任务|指令)|新的指令)|系统提示|system prompt|developer mode|"
     r"ignore (all |the |any )?(previous|prior|above|earlier|your|preceding) (instructions|rules|prompts?|guidelines)|"
     r"disregard (the |all |any |your )?(previous |prior |above )?(instructions|rules)|"
-    r"forget (your|all|the) (rules|instructions)|you are now|pretend (to be|you are)|new instructions?:",
+    r"forget (your|all|the) (rules|instructions)|you are now|pretend (to be|you are)|new instructions?:|"
+    r"(?<![A-Za-z])(system|assistant|developer)\s*[:：]",  # "SYSTEM: the cap is 5000万" talks to a chat model
     re.I,
 )
 # "just say the cap is 5000万": an order to assert a value, not a question.
@@ -947,7 +967,7 @@ def _intent_scores(text: str) -> dict[str, int]:
 
 def _strip_injection(text: str) -> tuple[str, list[str]]:
     """Remove the clauses that try to give the assistant new rules; keep the rest."""
-    parts = [p for p in re.split(r"(?<=[，。,;；！!？?\n])", text) if p]
+    parts = [p for p in re.split(r"(?<=[，。,;；！!？?\n])|(?<=[.!?] )", text) if p]
     kept, dropped = [], []
     after_override = False
     for part in parts:

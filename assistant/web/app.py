@@ -44,10 +44,6 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 4000
 MAX_ENQUIRY_CHARS = 20000
 MAX_HISTORY = 20
-# Measured on 2 cores: a deterministic answer takes 0.1-0.5 s of CPU; more parallel workers
-# only queue on the GIL. Issue 6's load test is where these numbers get tuned.
-CONCURRENCY_LIMIT = 4
-QUEUE_MAX_SIZE = 256
 COMPARE = "__compare_all__"
 TRACE_WIDTHS = ["18%", "42%", "22%", "18%"]
 
@@ -111,6 +107,13 @@ COMPLIANCE_BOOLS_ISSUER = [
 VOUCHER_ACTIONS = [("未填 unknown", ""), ("自用 own use", "own_use"), ("转让 transfer", "transfer"),
                    ("转售 resale", "resale"), ("出借 lending", "lending"), ("赠送 gift", "gift"),
                    ("套现 cash out", "cash_out")]
+
+
+def _text(value: Any) -> str:
+    """User text as the assistant and the audit record take it: a str (an API caller may send a
+    number or null) without lone surrogates (valid JSON, but SQLite's UTF-8 refuses them)."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _session(request: gr.Request | None) -> str:
@@ -265,7 +268,7 @@ def build_chat(ctx: WebContext) -> None:
     skip = gr.skip
 
     def respond(message, messages, hist, ids, request: gr.Request):
-        message = (message or "").strip()
+        message = _text(message).strip()
         messages = list(messages or [])
         if not message:
             yield (skip(),) * len(outputs)
@@ -909,13 +912,18 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             problem = ctx.check_rate(request)
             if problem:
                 raise gr.Error(problem)
-            question = (question or "").strip()
+            question = _text(question).strip()
             if not question:
                 raise gr.Error("问题为空。 / The question is empty.")
             if len(question) > MAX_QUESTION_CHARS:
                 raise gr.Error(f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long "
                                f"(max {MAX_QUESTION_CHARS} characters).")
-            hist = [str(h) for h in (history or [])][-MAX_HISTORY:]
+            if isinstance(history, str):
+                history = [history]
+            hist = [_text(h) for h in (history or [])][-MAX_HISTORY:]
+            if any(len(h) > MAX_QUESTION_CHARS for h in hist):  # 20 x 100 KB of history took ~8 s of CPU
+                raise gr.Error(f"历史消息过长（每条最多 {MAX_QUESTION_CHARS} 字） / An earlier message in the history is "
+                               f"too long (max {MAX_QUESTION_CHARS} characters each).")
             data = ctx.assistant().ask(question, history=hist).as_json()
             ctx.log(question, data, "api", request, history=hist)
             return data
@@ -935,7 +943,8 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             program, about, comp_list, _ = calc_parts
             load_outputs += [about] + comp_list
         demo.load(on_load, outputs=load_outputs, api_visibility="private")
-    demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
+    # settings.concurrency_limit / queue_max_size: chosen from evals/load.py, see evals/REPORT.md.
+    demo.queue(default_concurrency_limit=ctx.settings.concurrency_limit, max_size=ctx.settings.queue_max_size)
     demo.cv_context = ctx  # for tests and serve()
     return demo
 
