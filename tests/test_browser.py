@@ -1,4 +1,4 @@
-"""The web app in a real browser: Debian chromium driven by playwright (never `playwright install`).
+"""The web app in a real browser: Debian chromium driven by playwright (Debian's own binary; playwright never downloads a browser here).
 
 Every request the page makes is recorded; the last test asserts none left loopback.
 Screenshots go to tests/artifacts/ (git-ignored).
