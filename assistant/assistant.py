@@ -657,6 +657,38 @@ class Assistant:
                     refs.append(p["reference"])
         return refs
 
+    def _contradicting_hits(self, info: dict[str, Any], hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Policy clauses of the program's region, outside the documents its rules cite, that state a
+        ratio no version of the rules has. Such a clause is not quoted as a related rule: it is named
+        as a conflict, so an added or altered document cannot change what the user is told silently."""
+        rule_docs = {r.get("doc") for r in self._program_refs(info)} | {info.get("corpus_doc")}
+        ratios: set[Decimal] = set()
+        for v in [info["version"]] + info.get("other_versions", []):
+            for p in v["parameters"].values():
+                if p.get("unit") == "ratio" and p.get("value") is not None:
+                    ratios.add(Decimal(str(p["value"])) * 100)
+        if not ratios:
+            return []
+        out = []
+        for h in hits:
+            if h.get("region") != info.get("region") or h.get("kind") != "policy" or h.get("doc_id") in rule_docs:
+                continue
+            stated = {Decimal(x) for x in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", h.get("text", ""))}
+            if stated - ratios:
+                out.append(h)
+        return out
+
+    def _contradiction_caveat(self, d: Draft, hits: list[dict[str, Any]], info: dict[str, Any], lang: str) -> None:
+        vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
+        for h in hits[:2]:
+            pcts = "、".join(sorted(set(re.findall(r"\d+(?:\.\d+)?\s*[%％]", h["text"]))))
+            if lang == "en":
+                d.add_caveat(f"《{h['title']}》 {h['locator']} states {pcts}, which does not match the clauses the rules "
+                             f"above rest on; it was not used. The answer follows {vlabel}; confirm with the issuer.")
+            else:
+                d.add_caveat(f"资料库中《{h['title']}》{h['locator']}的表述（{pcts}）与上述规则所依据的条款不一致，未予采用；"
+                             f"以上按{vlabel}作答，请以发文单位的正式文本为准。")
+
     def _conflict_caveat(self, d: Draft, info: dict[str, Any], search: dict[str, Any], lang: str) -> None:
         """Versions that disagree (E-Town 30% official vs 40% reported): show both."""
         v = info["version"]
@@ -1420,8 +1452,10 @@ class Assistant:
             self._conflict_caveat(d, info, search, lang)
             self._version_notes(d, info, search, s, lang)
             cited = {c.chunk_id for c in d.citations}
-            self._extract(d, hits, terms, prefer, lang, n_details=1 if structured else 2, lead=False, skip=cited,
-                          min_score=1.0)
+            contradicting = self._contradicting_hits(info, hits)
+            self._contradiction_caveat(d, contradicting, info, lang)
+            self._extract(d, hits, terms, prefer, lang, n_details=1 if structured else 2, lead=False,
+                          skip=cited | {h["chunk_id"] for h in contradicting}, min_score=1.0)
         else:
             if not hits or (search.get("weak") and not regions and not u.domain):
                 d.refused = True
