@@ -790,6 +790,14 @@ class Assistant:
             else:
                 d.add_caveat("The ratio you mentioned is not the one in the policy text; the text's ratio is used." if lang == "en"
                              else "您提到的比例与政策文本不一致，已按政策文本规定的比例计算。")
+        if u.invalid_dates:
+            # A date that does not exist is never dropped silently: the calculator's own check names it
+            # (recorded as a tool call), the amount is computed without it, and the answer says so.
+            bad = s.call("calculate_voucher", program=pid, amount=str(base), date=u.invalid_dates[0])
+            if "error" in bad:
+                d.add_caveat(f"{u.invalid_dates[0]} is not a real date and was ignored; please check the contract dates."
+                             if lang == "en" else
+                             f"日期{u.invalid_dates[0]}不存在，计算时未采用；请核对合同日期（签订日期会影响是否在政策适用期内）。")
         calc = s.call("calculate_voucher", program=pid, amount=str(base), date=date,
                       compute_type=u.facts.get("compute_type"),
                       claimed_this_year=str(u.claimed_this_year) if u.claimed_this_year is not None else None,

@@ -293,6 +293,18 @@ def _cn_small(s: str) -> int:
     return int(v) if v is not None else 0
 
 
+def invalid_dates(text: str) -> list[str]:
+    """Full dates in ``text`` that do not exist (2023-02-30), as YYYY-MM-DD."""
+    out = []
+    for m in _DATE_FULL.finditer(text):
+        y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+        try:
+            dt.date(y, mo, d)
+        except ValueError:
+            out.append(f"{y:04d}-{mo:02d}-{d:02d}")
+    return out
+
+
 def extract_dates(text: str, today: dt.date) -> list[DateMention]:
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
@@ -585,6 +597,7 @@ class Understanding:
     date: dt.date | None = None  # the date the rules are taken at (contract date when given)
     start: dt.date | None = None
     end: dt.date | None = None
+    invalid_dates: list[str] = field(default_factory=list)  # "2023-02-30": named back to the user, never dropped
     year: int | None = None  # a year the user names for a policy version ("2025年的政策")
     topics: list[str] = field(default_factory=list)
     injection: bool = False
@@ -1137,6 +1150,7 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
     pct = extra.get("percents") or []
     if pct and re.search(r"(按|如果|假设|假如|比例(是|为)|assume|if the rate|at a rate|rate of)", clean, re.I):
         u.rate = pct[0]
+    u.invalid_dates = invalid_dates(clean)
     for d in extra.get("dates", []):
         if d.role == "start" and u.start is None:
             u.start = d.value
