@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
-def _date_number(day: dt.date | None, default: int) -> int:
+def date_number(day: dt.date | None, default: int = 0) -> int:
+    """A date as the yyyymmdd integer Chroma can compare (``default`` when unknown)."""
     return int(day.strftime("%Y%m%d")) if day else default
 
 
@@ -85,8 +86,8 @@ class Chunk(BaseModel):
             "effective_to": m.effective_to.isoformat() if m.effective_to else "",
             # Chroma compares numbers only, so dates are also stored as yyyymmdd integers;
             # an unknown start is 0 and an open end is 99991231.
-            "effective_from_n": _date_number(m.effective_from, 0),
-            "effective_to_n": _date_number(m.effective_to, 99991231),
+            "effective_from_n": date_number(m.effective_from, 0),
+            "effective_to_n": date_number(m.effective_to, 99991231),
         }
         return flat
 

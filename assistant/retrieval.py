@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from assistant.models import Chunk, Hit
+from assistant.models import Chunk, Hit, date_number
 from assistant.settings import Settings, get_settings
 
 # Canonical region codes and the ways users write them. Longest aliases match first.
@@ -224,10 +224,6 @@ def _as_date(value: str | dt.date | None) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def _date_number(day: dt.date) -> int:
-    return int(day.strftime("%Y%m%d"))
-
-
 class Retriever:
     """Search over one index. Load once; ``search`` is thread-safe and read-only."""
 
@@ -257,7 +253,7 @@ class Retriever:
         if doc_ids:
             clauses.append({"doc_id": {"$in": doc_ids}})
         if as_of:
-            n = _date_number(as_of)
+            n = date_number(as_of)
             clauses.append({"effective_from_n": {"$lte": n}})
             clauses.append({"effective_to_n": {"$gte": n}})
         if not clauses:
