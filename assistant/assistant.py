@@ -21,10 +21,11 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from assistant.compose import (
     CONTACT_EN,
@@ -38,11 +39,11 @@ from assistant.compose import (
     money,
     percent,
     pick_best,
-    yuanify,
     refusal_not_found,
     refusal_off_topic,
     refusal_unknown_region,
     shorten,
+    yuanify,
 )
 from assistant.guardrails import strip_unsupported, verify
 from assistant.models import Response
@@ -54,25 +55,44 @@ log = logging.getLogger(__name__)
 
 # Region display names for answers (Chinese, English).
 REGION_NAMES: dict[str, tuple[str, str]] = {
-    "beijing": ("北京市", "Beijing"), "beijing-etown": ("北京经济技术开发区（亦庄）", "Beijing E-Town (Yizhuang)"),
-    "beijing-shijingshan": ("北京市石景山区", "Shijingshan, Beijing"), "shanghai": ("上海市", "Shanghai"),
-    "guizhou": ("贵州省", "Guizhou"), "shenzhen": ("深圳市", "Shenzhen"), "hangzhou": ("杭州市", "Hangzhou"),
-    "chengdu": ("成都市", "Chengdu"), "qingyang": ("庆阳市", "Qingyang"), "nanning": ("南宁市", "Nanning"),
-    "henan": ("河南省", "Henan"), "zhengzhou": ("郑州市", "Zhengzhou"), "anhui": ("安徽省", "Anhui"),
-    "wuhu": ("芜湖市", "Wuhu"), "shandong": ("山东省", "Shandong"), "langfang": ("廊坊市", "Langfang"),
-    "zhangzhou": ("漳州市", "Zhangzhou"), "tianjin": ("天津市", "Tianjin"), "qingdao": ("青岛市", "Qingdao"),
-    "wuhan": ("武汉市", "Wuhan"), "yangzhou": ("扬州市", "Yangzhou"), "ningxia": ("宁夏回族自治区", "Ningxia"),
-    "nanjing": ("南京市", "Nanjing"), "chongqing": ("重庆市", "Chongqing"), "xiamen": ("厦门市", "Xiamen"),
-    "guangzhou-huangpu": ("广州开发区（黄埔区）", "Guangzhou Development District (Huangpu)"), "suzhou": ("苏州市", "Suzhou"),
+    "beijing": ("北京市", "Beijing"),
+    "beijing-etown": ("北京经济技术开发区（亦庄）", "Beijing E-Town (Yizhuang)"),
+    "beijing-shijingshan": ("北京市石景山区", "Shijingshan, Beijing"),
+    "shanghai": ("上海市", "Shanghai"),
+    "guizhou": ("贵州省", "Guizhou"),
+    "shenzhen": ("深圳市", "Shenzhen"),
+    "hangzhou": ("杭州市", "Hangzhou"),
+    "chengdu": ("成都市", "Chengdu"),
+    "qingyang": ("庆阳市", "Qingyang"),
+    "nanning": ("南宁市", "Nanning"),
+    "henan": ("河南省", "Henan"),
+    "zhengzhou": ("郑州市", "Zhengzhou"),
+    "anhui": ("安徽省", "Anhui"),
+    "wuhu": ("芜湖市", "Wuhu"),
+    "shandong": ("山东省", "Shandong"),
+    "langfang": ("廊坊市", "Langfang"),
+    "zhangzhou": ("漳州市", "Zhangzhou"),
+    "tianjin": ("天津市", "Tianjin"),
+    "qingdao": ("青岛市", "Qingdao"),
+    "wuhan": ("武汉市", "Wuhan"),
+    "yangzhou": ("扬州市", "Yangzhou"),
+    "ningxia": ("宁夏回族自治区", "Ningxia"),
+    "nanjing": ("南京市", "Nanjing"),
+    "chongqing": ("重庆市", "Chongqing"),
+    "xiamen": ("厦门市", "Xiamen"),
+    "guangzhou-huangpu": ("广州开发区（黄埔区）", "Guangzhou Development District (Huangpu)"),
+    "suzhou": ("苏州市", "Suzhou"),
     "national": ("全国", "national"),
 }
 _PLACE_NAMES_EN = {code: al[-1] for code, (_, al) in PLACES.items()}
 
 FACT_LABELS = {
     "compute_type": ("算力类型（国产或非国产）", "compute type (domestic or not)"),
-    "startup": ("是否为初创企业", "whether you are a start-up"), "sme": ("是否为中小企业", "whether you are an SME"),
+    "startup": ("是否为初创企业", "whether you are a start-up"),
+    "sme": ("是否为中小企业", "whether you are an SME"),
     "major_project": ("是否牵头重大项目", "whether you lead a major project"),
-    "project_level": ("重大项目级别", "the major project's level"), "opc": ("是否为一人公司", "whether you are a one-person company"),
+    "project_level": ("重大项目级别", "the major project's level"),
+    "opc": ("是否为一人公司", "whether you are a one-person company"),
     "annual_contract_total": ("本年度算力合同总额", "this year's total compute contracts"),
 }
 
@@ -146,8 +166,16 @@ class Assistant:
             m = c.meta
             fm = front.get(c.doc_id, {})
             self.docs[c.doc_id] = DocInfo(
-                doc_id=c.doc_id, title=m.title, region=m.region, program=m.program, kind=m.kind, status=m.status,
-                confidence=m.confidence, issuer=_issuer_name(str(fm.get("issuer") or "")), effective_to=m.effective_to)
+                doc_id=c.doc_id,
+                title=m.title,
+                region=m.region,
+                program=m.program,
+                kind=m.kind,
+                status=m.status,
+                confidence=m.confidence,
+                issuer=_issuer_name(str(fm.get("issuer") or "")),
+                effective_to=m.effective_to,
+            )
         self.region_docs: dict[str, list[str]] = {}
         for d in self.docs.values():
             self.region_docs.setdefault(d.region, []).append(d.doc_id)
@@ -174,7 +202,7 @@ class Assistant:
 
     # ------------------------------------------------------------ loading
     @classmethod
-    def load(cls, settings: Settings | None = None, llm: Any = "auto") -> "Assistant":
+    def load(cls, settings: Settings | None = None, llm: Any = "auto") -> Assistant:
         """Open the index (building it if missing), load the programs and, if configured, the LLM."""
         from assistant.retrieval import open_retriever
 
@@ -199,7 +227,7 @@ class Assistant:
             return REGION_NAMES[code][1 if lang == "en" else 0]
         if code in PLACES:
             aliases = PLACES[code][1]
-            return (_PLACE_NAMES_EN.get(code, aliases[0]).title() if lang == "en" else aliases[0])
+            return _PLACE_NAMES_EN.get(code, aliases[0]).title() if lang == "en" else aliases[0]
         return code
 
     def covered_regions(self, lang: str) -> list[str]:
@@ -242,9 +270,13 @@ class Assistant:
             if mapped:
                 if mapped not in regions:
                     regions.append(mapped)
-                    plan.notes.append(("按{0}的政策回答（{1}位于{0}）" if lang != "en" else
-                                       "Answered under {0}'s rules ({1} is in {0})").format(
-                        self.region_name(mapped, lang), self.region_name(place, lang)))
+                    plan.notes.append(
+                        (
+                            "按{0}的政策回答（{1}位于{0}）"
+                            if lang != "en"
+                            else "Answered under {0}'s rules ({1} is in {0})"
+                        ).format(self.region_name(mapped, lang), self.region_name(place, lang))
+                    )
             elif not regions:
                 unknown.append(self.region_name(place, lang))
         if not regions and not unknown:
@@ -313,24 +345,35 @@ class Assistant:
             log.exception("answering failed for %r", question)
             u = understand(question, history, self._today(), self.known_regions)
             draft = Draft(language=u.language, refused=True)
-            draft.lead = (["Sorry, something went wrong while answering; please try again or rephrase the question.",
-                           CONTACT_EN] if u.language == "en" else
-                          ["抱歉，处理这个问题时出现了错误，请稍后重试或换一种问法。", CONTACT_ZH])
+            draft.lead = (
+                ["Sorry, something went wrong while answering; please try again or rephrase the question.", CONTACT_EN]
+                if u.language == "en"
+                else ["抱歉，处理这个问题时出现了错误，请稍后重试或换一种问法。", CONTACT_ZH]
+            )
             plan = Plan(intent="error")
         return self._finish(draft, u, plan, session, started)
 
-    def _finish(self, draft: Draft, u: Understanding, plan: Plan, session: ToolSession, started: float,
-                letter: str | None = None) -> Response:
+    def _finish(
+        self,
+        draft: Draft,
+        u: Understanding,
+        plan: Plan,
+        session: ToolSession,
+        started: float,
+        letter: str | None = None,
+    ) -> Response:
         text = letter if letter is not None else draft.render()
         extra_evidence = [self._today().isoformat()] if letter is not None else []
         report = verify(text, draft.citations, session.calls, u.injected)
         if extra_evidence and report.unsupported_numbers:
-            from assistant.guardrails import unsupported_numbers, evidence_texts
+            from assistant.guardrails import evidence_texts, unsupported_numbers
 
             report.unsupported_numbers = unsupported_numbers(
-                text, evidence_texts(session.calls, draft.citations) + extra_evidence)
-            report.ok = not (report.unsupported_numbers or report.bad_citations or report.bad_markers
-                             or report.injected_amounts)
+                text, evidence_texts(session.calls, draft.citations) + extra_evidence
+            )
+            report.ok = not (
+                report.unsupported_numbers or report.bad_citations or report.bad_markers or report.injected_amounts
+            )
         warnings: list[str] = []
         if not report.ok:
             log.warning("guardrail failure on the deterministic answer to %r: %s", u.text, report.problems())
@@ -352,7 +395,9 @@ class Assistant:
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
-    def _phrase(self, text: str, draft: Draft, u: Understanding, session: ToolSession, warnings: list[str]) -> str | None:
+    def _phrase(
+        self, text: str, draft: Draft, u: Understanding, session: ToolSession, warnings: list[str]
+    ) -> str | None:
         """LLM rephrasing; its output must pass the same guardrails or the deterministic text stays."""
         try:
             candidate = self.llm.rephrase(question=u.text, answer=text, citations=draft.citations, language=u.language)
@@ -399,8 +444,11 @@ class Assistant:
         if u.greeting:
             from assistant.compose import HELP_EN, HELP_ZH
 
-            d.lead = ["Hello! " + HELP_EN + " Tell me your region and your contract or settlement amount to start."] if lang == "en" \
+            d.lead = (
+                ["Hello! " + HELP_EN + " Tell me your region and your contract or settlement amount to start."]
+                if lang == "en"
                 else ["您好！" + HELP_ZH + "请告诉我您所在的地区和合同（或结算）金额，我来帮您测算。"]
+            )
             plan.intent = "greeting"
             return d, u, plan
         if u.intent == "out_of_scope" and not u.injection:
@@ -419,24 +467,51 @@ class Assistant:
         for note in plan.notes:
             d.add_caveat(note)
         if unknown:
-            d.add_caveat(("资料库中没有收录{0}的算力券政策文件，以下只回答{1}。" if lang != "en" else
-                          "The knowledge base has no document for {0}; the answer covers {1} only.").format(
-                "、".join(unknown) if lang != "en" else ", ".join(unknown),
-                "、".join(self.region_name(r, lang) for r in regions) if lang != "en" else
-                ", ".join(self.region_name(r, lang) for r in regions)))
+            d.add_caveat(
+                (
+                    "资料库中没有收录{0}的算力券政策文件，以下只回答{1}。"
+                    if lang != "en"
+                    else "The knowledge base has no document for {0}; the answer covers {1} only."
+                ).format(
+                    "、".join(unknown) if lang != "en" else ", ".join(unknown),
+                    "、".join(self.region_name(r, lang) for r in regions)
+                    if lang != "en"
+                    else ", ".join(self.region_name(r, lang) for r in regions),
+                )
+            )
 
         intent = u.intent
-        if intent == "comparison" and len(regions) == 1 and not re.search(
-                r"哪(里|个地方|个城市|些地方)|各地|全国|其他地方|别的地方|which (city|region|place)|across|other regions", u.text, re.I):
+        if (
+            intent == "comparison"
+            and len(regions) == 1
+            and not re.search(
+                r"哪(里|个地方|个城市|些地方)|各地|全国|其他地方|别的地方|which (city|region|place)|across|other regions",
+                u.text,
+                re.I,
+            )
+        ):
             intent = "calculation" if u.amount is not None else "fact"
         if intent == "calculation" and len(regions) >= 2:
             intent = "comparison"
-        if intent == "comparison" and not regions and u.amount is None and not re.search(
+        if (
+            intent == "comparison"
+            and not regions
+            and u.amount is None
+            and not re.search(
                 r"哪(里|儿|个地方|个城市|个地区|些地方|个省|个市|家)|各地|全国|所有|其他地方|别的地方|which (city|region|place|province)|"
-                r"across|regions|cities|everywhere", u.text, re.I):
+                r"across|regions|cities|everywhere",
+                u.text,
+                re.I,
+            )
+        ):
             intent = "fact"  # "算力券和补贴有什么区别" compares concepts, not programs
         user_facts = set(self._rules_facts(u)) - {"line_items", "entity_type", "purpose"}
-        if intent == "eligibility" and not user_facts and (not regions or "scope" in u.topics) and not u.facts.get("entity_type"):
+        if (
+            intent == "eligibility"
+            and not user_facts
+            and (not regions or "scope" in u.topics)
+            and not u.facts.get("entity_type")
+        ):
             intent = "fact"  # "算力券可以用来买存储吗" asks about the rule
         plan.intent = intent
         handler = {
@@ -450,14 +525,24 @@ class Assistant:
         if u.injection:
             d.add_caveat(INJECTION_EN if lang == "en" else INJECTION_ZH)
         if u.approx_amount and u.amount is not None and not d.refused and intent in ("calculation", "comparison"):
-            d.add_caveat(f"“{u.approx_amount}” was taken as {money(u.amount, lang)}; give the exact figure for an exact amount."
-                         if lang == "en" else f"“{u.approx_amount}”按{money(u.amount)}估算；请提供合同的准确金额以得到准确结果。")
+            d.add_caveat(
+                f"“{u.approx_amount}” was taken as {money(u.amount, lang)}; give the exact figure for an exact amount."
+                if lang == "en"
+                else f"“{u.approx_amount}”按{money(u.amount)}估算；请提供合同的准确金额以得到准确结果。"
+            )
         if u.foreign_currency and not d.refused:
-            d.add_question("Please give the amount in yuan (RMB); amounts in other currencies are not converted." if lang == "en"
-                           else "请提供人民币金额；其他币种的金额不作换算。", "amount")
+            d.add_question(
+                "Please give the amount in yuan (RMB); amounts in other currencies are not converted."
+                if lang == "en"
+                else "请提供人民币金额；其他币种的金额不作换算。",
+                "amount",
+            )
         if u.asserted and not d.refused:
-            d.add_caveat("您提到的数额与上述政策文本不一致，请以政策文本为准。" if lang != "en" else
-                         "The figure you mentioned does not match the policy text above; the text prevails.")
+            d.add_caveat(
+                "您提到的数额与上述政策文本不一致，请以政策文本为准。"
+                if lang != "en"
+                else "The figure you mentioned does not match the policy text above; the text prevails."
+            )
         return d, u, plan
 
     def _programs_for(self, regions: list[str]) -> list[str]:
@@ -467,20 +552,39 @@ class Assistant:
         return out
 
     # ------------------------------------------------------------ shared pieces
-    def _search(self, s: ToolSession, u: Understanding, regions: list[str], lang: str, *, kinds: list[str] | None = None,
-                references: list[dict] | None = None, k: int = 5, extra_query: str = "",
-                include_national: bool = False, query: bool = True) -> dict[str, Any]:
+    def _search(
+        self,
+        s: ToolSession,
+        u: Understanding,
+        regions: list[str],
+        lang: str,
+        *,
+        kinds: list[str] | None = None,
+        references: list[dict] | None = None,
+        k: int = 5,
+        extra_query: str = "",
+        include_national: bool = False,
+        query: bool = True,
+    ) -> dict[str, Any]:
         """One search tool call; ``query=False`` fetches only the referenced clauses."""
         q = (self._query(u, regions, lang) + " " + extra_query).strip() if query else ""
         filt = list(regions) + (["national"] if include_national and regions else [])
         # Chinese questions about a named region: keywords over that region's few documents are
         # enough and skip the query embedding; English or open questions use the hybrid search.
         mode = "bm25" if (lang != "en" and regions and q) else "hybrid"
-        return s.call("search_corpus", query=q, regions=filt or None, kinds=kinds, k=k, mode=mode,
-                      references=[{"doc": r["doc"], "clause": r["clause"]} for r in (references or []) if r] or None)
+        return s.call(
+            "search_corpus",
+            query=q,
+            regions=filt or None,
+            kinds=kinds,
+            k=k,
+            mode=mode,
+            references=[{"doc": r["doc"], "clause": r["clause"]} for r in (references or []) if r] or None,
+        )
 
-    def _period_caveat(self, d: Draft, search: dict[str, Any], program: str | None, region: str | None,
-                       lang: str, s: ToolSession) -> None:
+    def _period_caveat(
+        self, d: Draft, search: dict[str, Any], program: str | None, region: str | None, lang: str, s: ToolSession
+    ) -> None:
         """'The program period has ended', cited, when the program's text has expired."""
         doc_id = self.programs[program].corpus_doc if program in self.programs else None
         if doc_id is None and region:
@@ -500,11 +604,17 @@ class Assistant:
         end = info.effective_to
         issuer = self.issuer_of(region, program) or ("发文单位" if lang != "en" else "the issuer")
         if lang == "en":
-            d.add_caveat(f"The period of {info.title} ended on {date_text(end, 'en')}" + (f" {d.cite(hit, prefer=['结束', '执行期'])}" if hit else "")
-                         + f"; whether the program continues, and on what terms, must be confirmed with {issuer}.")
+            d.add_caveat(
+                f"The period of {info.title} ended on {date_text(end, 'en')}"
+                + (f" {d.cite(hit, prefer=['结束', '执行期'])}" if hit else "")
+                + f"; whether the program continues, and on what terms, must be confirmed with {issuer}."
+            )
         else:
-            d.add_caveat(f"《{info.title}》的执行期已于{date_text(end)}结束" + (d.cite(hit, prefer=["结束", "执行期"]) if hit else "")
-                         + f"；政策是否延续、按什么标准执行，请向{issuer}确认。")
+            d.add_caveat(
+                f"《{info.title}》的执行期已于{date_text(end)}结束"
+                + (d.cite(hit, prefer=["结束", "执行期"]) if hit else "")
+                + f"；政策是否延续、按什么标准执行，请向{issuer}确认。"
+            )
 
     def _doc_caveats(self, d: Draft, program: str | None, lang: str) -> None:
         if program not in self.programs:
@@ -513,13 +623,17 @@ class Assistant:
         if info and info.confidence in ("S1",) and lang != "en":
             d.add_caveat("该政策的要点只见于单一公开来源，请以发文单位的正式文本为准。")
         elif info and info.confidence in ("S1",):
-            d.add_caveat("The key points of this policy come from a single public copy; the issuer's official text prevails.")
+            d.add_caveat(
+                "The key points of this policy come from a single public copy; the issuer's official text prevails."
+            )
 
     def _confirm(self, d: Draft, region: str | None, program: str | None, lang: str) -> None:
         issuer = self.issuer_of(region, program)
         if lang == "en":
-            d.add_caveat(f"This is based on public copies of the texts; the final amount and eligibility are decided on review by "
-                         f"{issuer or 'the issuing authority'}. Please confirm with them before applying.")
+            d.add_caveat(
+                f"This is based on public copies of the texts; the final amount and eligibility are decided on review by "
+                f"{issuer or 'the issuing authority'}. Please confirm with them before applying."
+            )
         else:
             d.add_caveat(f"以上依据公开文本整理和测算，最终以{issuer or '发文单位'}审核为准，申报前请向其确认。")
 
@@ -539,18 +653,23 @@ class Assistant:
             title = self.docs[doc].title
             return f"《{title}》{clause}{mark}" if d.language != "en" else f"{title} {clause} {mark}".strip()
 
-        return re.sub(r"([a-z][a-z0-9-]+[0-9a-z])\s*(第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+、)", repl, text)
+        return re.sub(
+            r"([a-z][a-z0-9-]+[0-9a-z])\s*(第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+、)", repl, text
+        )
 
     # ------------------------------------------------------------ rules summary (no amount)
-    def _rule_lines(self, info: dict[str, Any], search: dict[str, Any], d: Draft, lang: str,
-                    topics: Iterable[str] = ()) -> tuple[list[str], bool]:
+    def _rule_lines(
+        self, info: dict[str, Any], search: dict[str, Any], d: Draft, lang: str, topics: Iterable[str] = ()
+    ) -> tuple[list[str], bool]:
         """Sentences stating a program's rate and caps from ``program_info``; (lines, rate_unpublished)."""
         v = info["version"]
         params = v["parameters"]
         topics = set(topics)
         lines: list[str] = []
         unpublished = False
-        want_rate = not topics or "rate" in topics or "domestic" in topics or not ({"cap", "budget", "minimum"} & topics)
+        want_rate = (
+            not topics or "rate" in topics or "domestic" in topics or not ({"cap", "budget", "minimum"} & topics)
+        )
         want_cap = not topics or "cap" in topics or not ({"rate", "domestic"} & topics)
         rate = params.get("rate")
         base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
@@ -559,12 +678,17 @@ class Assistant:
             mark = d.cite(hit, prefer=[rate.get("percent") or "未", "比例"]) if hit else ""
             if rate.get("value") is None:
                 unpublished = True
-                lines.append(f"The ratio is not published{mark}." if lang == "en" else f"抵扣（补贴）比例未见公开{mark}。")
+                lines.append(
+                    f"The ratio is not published{mark}." if lang == "en" else f"抵扣（补贴）比例未见公开{mark}。"
+                )
             else:
                 maxi = (" (a maximum)" if lang == "en" else "（上限）") if rate.get("upper_bound") else ""
                 unv = (" (unverified)" if lang == "en" else "（未核实）") if rate.get("status") == "unverified" else ""
-                lines.append(f"Rate: {rate['percent']}{maxi}{unv} of the {base}{mark}." if lang == "en"
-                             else f"比例：{base}的{rate['percent']}{maxi}{unv}{mark}。")
+                lines.append(
+                    f"Rate: {rate['percent']}{maxi}{unv} of the {base}{mark}."
+                    if lang == "en"
+                    else f"比例：{base}的{rate['percent']}{maxi}{unv}{mark}。"
+                )
             for t in v.get("tiers", []):
                 for role, pname in t["use"].items():
                     p = params.get(pname)
@@ -575,14 +699,24 @@ class Assistant:
                     unv = (" (unverified)" if lang == "en" else "（未核实）") if p.get("status") == "unverified" else ""
                     shown = p.get("percent") or money(p.get("value"), lang)
                     label = t["label_en"] if lang == "en" else t["label_zh"]
-                    what = {"rate": ("rate", "比例"), "annual_cap": ("annual cap", "年度上限"),
-                            "per_claim_cap": ("per-claim cap", "单次上限"),
-                            "cumulative_cap": ("cumulative cap", "累计上限")}.get(role, (role, role))
-                    lines.append(f"{label}: {what[0]} {shown}{unv}{mark}." if lang == "en" else f"{label}：{what[1]}{shown}{unv}{mark}。")
+                    what = {
+                        "rate": ("rate", "比例"),
+                        "annual_cap": ("annual cap", "年度上限"),
+                        "per_claim_cap": ("per-claim cap", "单次上限"),
+                        "cumulative_cap": ("cumulative cap", "累计上限"),
+                    }.get(role, (role, role))
+                    lines.append(
+                        f"{label}: {what[0]} {shown}{unv}{mark}."
+                        if lang == "en"
+                        else f"{label}：{what[1]}{shown}{unv}{mark}。"
+                    )
         if want_cap:
-            for role, (en, zh) in {"per_claim_cap": ("Per-claim cap", "单次最高"), "annual_cap": ("Cap per firm per year", "每家企业每年最高"),
-                                    "cumulative_cap": ("Cumulative cap per firm", "每家企业累计最高"),
-                                    "min_claim": ("Minimum claim", "单次最低申领")}.items():
+            for role, (en, zh) in {
+                "per_claim_cap": ("Per-claim cap", "单次最高"),
+                "annual_cap": ("Cap per firm per year", "每家企业每年最高"),
+                "cumulative_cap": ("Cumulative cap per firm", "每家企业累计最高"),
+                "min_claim": ("Minimum claim", "单次最低申领"),
+            }.items():
                 p = params.get(role)
                 if not p:
                     continue
@@ -595,8 +729,11 @@ class Assistant:
                 label = (p.get("label_en") if lang == "en" else p.get("label_zh")) or (en if lang == "en" else zh)
                 if role == "annual_cap" and lang != "en":
                     label = p.get("label_zh") or zh
-                lines.append(f"{label}: {money(p['value'], lang)}{unv}{mark}." if lang == "en"
-                             else f"{label}：{money(p['value'])}{unv}{mark}。")
+                lines.append(
+                    f"{label}: {money(p['value'], lang)}{unv}{mark}."
+                    if lang == "en"
+                    else f"{label}：{money(p['value'])}{unv}{mark}。"
+                )
         return lines, unpublished
 
     def _other_version_tiers(self, info: dict[str, Any], search: dict[str, Any], d: Draft, lang: str) -> list[str]:
@@ -613,19 +750,29 @@ class Assistant:
                     p = v["parameters"].get(pname or "")
                     if p and p.get("value") is not None:
                         mark = d.cite(self._ref_hit(search, p.get("reference")), prefer=[p.get("percent") or ""])
-                        parts.append((f"{t['label_en']} {p['percent']}" if lang == "en" else f"{t['label_zh']}{p['percent']}") + mark)
+                        parts.append(
+                            (f"{t['label_en']} {p['percent']}" if lang == "en" else f"{t['label_zh']}{p['percent']}")
+                            + mark
+                        )
                 if base and base.get("value") is not None:
                     mark = d.cite(self._ref_hit(search, base.get("reference")), prefer=[base.get("percent") or ""])
                     parts.append((f"otherwise {base['percent']}" if lang == "en" else f"其他{base['percent']}") + mark)
                 if parts:
                     label = v["label_en"] if lang == "en" else v["label_zh"]
-                    out.append((f"Under {label}: " if lang == "en" else f"按{label}：") + ("; ".join(parts) if lang == "en" else "，".join(parts)))
+                    out.append(
+                        (f"Under {label}: " if lang == "en" else f"按{label}：")
+                        + ("; ".join(parts) if lang == "en" else "，".join(parts))
+                    )
         return out
 
-    _LAW_TITLES = {"民法典": "civil-code-excerpts", "civil code": "civil-code-excerpts",
-                   "公平竞争审查条例": "fair-competition-review-regulation", "fair competition review regulation":
-                   "fair-competition-review-regulation", "实施细则": "fair-competition-review-rules-2021",
-                   "统一大市场": "unified-market-guideline-2025"}
+    _LAW_TITLES = {
+        "民法典": "civil-code-excerpts",
+        "civil code": "civil-code-excerpts",
+        "公平竞争审查条例": "fair-competition-review-regulation",
+        "fair competition review regulation": "fair-competition-review-regulation",
+        "实施细则": "fair-competition-review-rules-2021",
+        "统一大市场": "unified-market-guideline-2025",
+    }
 
     def _article_refs(self, u: Understanding, regions: list[str]) -> list[dict[str, str]]:
         """Clauses the user names by number ("民法典第154条", "条例第十条"), looked up exactly."""
@@ -683,11 +830,15 @@ class Assistant:
         for h in hits[:2]:
             pcts = "、".join(sorted(set(re.findall(r"\d+(?:\.\d+)?\s*[%％]", h["text"]))))
             if lang == "en":
-                d.add_caveat(f"《{h['title']}》 {h['locator']} states {pcts}, which does not match the clauses the rules "
-                             f"above rest on; it was not used. The answer follows {vlabel}; confirm with the issuer.")
+                d.add_caveat(
+                    f"《{h['title']}》 {h['locator']} states {pcts}, which does not match the clauses the rules "
+                    f"above rest on; it was not used. The answer follows {vlabel}; confirm with the issuer."
+                )
             else:
-                d.add_caveat(f"资料库中《{h['title']}》{h['locator']}的表述（{pcts}）与上述规则所依据的条款不一致，未予采用；"
-                             f"以上按{vlabel}作答，请以发文单位的正式文本为准。")
+                d.add_caveat(
+                    f"资料库中《{h['title']}》{h['locator']}的表述（{pcts}）与上述规则所依据的条款不一致，未予采用；"
+                    f"以上按{vlabel}作答，请以发文单位的正式文本为准。"
+                )
 
     def _conflict_caveat(self, d: Draft, info: dict[str, Any], search: dict[str, Any], lang: str) -> None:
         """Versions that disagree (E-Town 30% official vs 40% reported): show both."""
@@ -695,7 +846,7 @@ class Assistant:
         alts = [o for o in info.get("other_versions", []) if o["id"] in v.get("alternatives", [])]
         for o in alts:
             parts = []
-            for name, p in o["parameters"].items():
+            for _name, p in o["parameters"].items():
                 if p.get("unit") != "ratio" or p.get("value") is None:
                     continue
                 hit = self._ref_hit(search, p.get("reference"))
@@ -706,11 +857,17 @@ class Assistant:
             label = o["label_en"] if lang == "en" else o["label_zh"]
             cur = v["label_en"] if lang == "en" else v["label_zh"]
             if lang == "en":
-                d.add_caveat(f"Conflicting versions: {label} says " + "; ".join(parts) + f" ({o['status']}, unverified); "
-                             f"the answer above follows {cur}.")
+                d.add_caveat(
+                    f"Conflicting versions: {label} says " + "; ".join(parts) + f" ({o['status']}, unverified); "
+                    f"the answer above follows {cur}."
+                )
             else:
-                d.add_caveat(f"版本冲突：{label}称" + "；".join(parts) + f"（{'未经官方核实' if o['status'] != 'official' else '另一版本'}）；"
-                             f"以上按{cur}作答。")
+                d.add_caveat(
+                    f"版本冲突：{label}称"
+                    + "；".join(parts)
+                    + f"（{'未经官方核实' if o['status'] != 'official' else '另一版本'}）；"
+                    f"以上按{cur}作答。"
+                )
 
     # ------------------------------------------------------------ calculation
     def _calculation(self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan) -> None:
@@ -720,14 +877,25 @@ class Assistant:
             if u.amount is not None:
                 # No region: show what the amount gives under each program, and ask where.
                 self._comparison(u, d, s, regions, plan)
-                d.add_question("贵单位在哪个地区申请（注册地或算力使用地）？" if lang != "en"
-                               else "Which region are you applying in (where you are registered or use the compute)?",
-                               "region")
+                d.add_question(
+                    "贵单位在哪个地区申请（注册地或算力使用地）？"
+                    if lang != "en"
+                    else "Which region are you applying in (where you are registered or use the compute)?",
+                    "region",
+                )
                 return
-            d.lead.append("请告诉我您所在的地区和合同（或结算）金额，我来按当地政策计算。" if lang != "en" else
-                          "Tell me your region and the contract (or settlement) amount and I will calculate under the local rules.")
+            d.lead.append(
+                "请告诉我您所在的地区和合同（或结算）金额，我来按当地政策计算。"
+                if lang != "en"
+                else "Tell me your region and the contract (or settlement) amount and I will calculate under the local rules."
+            )
             d.add_question("贵单位在哪个地区申请？" if lang != "en" else "Which region are you applying in?", "region")
-            d.add_question("合同金额或实际结算金额是多少元？" if lang != "en" else "What is the contract or settlement amount (yuan)?", "amount")
+            d.add_question(
+                "合同金额或实际结算金额是多少元？"
+                if lang != "en"
+                else "What is the contract or settlement amount (yuan)?",
+                "amount",
+            )
             return
         if not programs:
             if u.amount is None and not ({"rate"} & set(u.topics)):
@@ -742,8 +910,12 @@ class Assistant:
         facts = self._rules_facts(u)
         date = self._rules_date(u)
         info = s.call("program_info", program=pid, date=date)
-        if u.amount is None and u.target is None and (set(u.topics) - {"rate", "cap", "domestic", "minimum", "exists", "status"}) \
-                and not ({"rate", "cap", "domestic", "minimum"} & set(u.topics)):
+        if (
+            u.amount is None
+            and u.target is None
+            and (set(u.topics) - {"rate", "cap", "domestic", "minimum", "exists", "status"})
+            and not ({"rate", "cap", "domestic", "minimum"} & set(u.topics))
+        ):
             plan.intent = "fact"
             self._fact(u, d, s, regions, plan)
             return
@@ -759,10 +931,23 @@ class Assistant:
                 d.refused = True
             d.lead.append((f"{name}: " if lang == "en" else f"{name}：") + " ".join(lines))
             cited = {c.chunk_id for c in d.citations}
-            self._extract(d, search.get("hits", []), self._terms(u), self._prefer_for(u), lang, n_details=2 if unpublished else 1,
-                          lead=False, skip=cited, min_score=1.0)
-            d.add_question("合同金额或实际结算金额是多少元？提供后可以算出具体金额。" if lang != "en"
-                           else "What is the contract or settlement amount (yuan)? With it I can compute the amount.", "amount")
+            self._extract(
+                d,
+                search.get("hits", []),
+                self._terms(u),
+                self._prefer_for(u),
+                lang,
+                n_details=2 if unpublished else 1,
+                lead=False,
+                skip=cited,
+                min_score=1.0,
+            )
+            d.add_question(
+                "合同金额或实际结算金额是多少元？提供后可以算出具体金额。"
+                if lang != "en"
+                else "What is the contract or settlement amount (yuan)? With it I can compute the amount.",
+                "amount",
+            )
             self._conflict_caveat(d, info, search, lang)
             self._version_notes(d, info, search, s, lang)
             self._period_caveat(d, search, pid, region, lang, s)
@@ -777,8 +962,11 @@ class Assistant:
             if rate:
                 base = (u.target / Decimal(str(rate))).quantize(Decimal("0.01"))
         if base is None or base <= 0:
-            d.lead.append("扣除非算力费用后没有可计算的金额，请核对金额。" if lang != "en" else
-                          "Nothing is left to compute after removing the non-compute items; please check the amounts.")
+            d.lead.append(
+                "扣除非算力费用后没有可计算的金额，请核对金额。"
+                if lang != "en"
+                else "Nothing is left to compute after removing the non-compute items; please check the amounts."
+            )
             return
         calc_facts = {k: v for k, v in facts.items() if k != "compute_type"}
         rate_param = info.get("version", {}).get("parameters", {}).get("rate") or {}
@@ -788,23 +976,34 @@ class Assistant:
                 calc_facts["rate"] = str(u.rate)  # a ratio the user supplies where no text gives one: illustrative only
                 user_rate_used = True
             else:
-                d.add_caveat("The ratio you mentioned is not the one in the policy text; the text's ratio is used." if lang == "en"
-                             else "您提到的比例与政策文本不一致，已按政策文本规定的比例计算。")
+                d.add_caveat(
+                    "The ratio you mentioned is not the one in the policy text; the text's ratio is used."
+                    if lang == "en"
+                    else "您提到的比例与政策文本不一致，已按政策文本规定的比例计算。"
+                )
         if u.invalid_dates:
             # A date that does not exist is never dropped silently: the calculator's own check names it
             # (recorded as a tool call), the amount is computed without it, and the answer says so.
             bad = s.call("calculate_voucher", program=pid, amount=str(base), date=u.invalid_dates[0])
             if "error" in bad:
-                d.add_caveat(f"{u.invalid_dates[0]} is not a real date and was ignored; please check the contract dates."
-                             if lang == "en" else
-                             f"日期{u.invalid_dates[0]}不存在，计算时未采用；请核对合同日期（签订日期会影响是否在政策适用期内）。")
-        calc = s.call("calculate_voucher", program=pid, amount=str(base), date=date,
-                      compute_type=u.facts.get("compute_type"),
-                      claimed_this_year=str(u.claimed_this_year) if u.claimed_this_year is not None else None,
-                      facts=calc_facts, start=u.start.isoformat() if u.start else None,
-                      end=u.end.isoformat() if u.end else None,
-                      gross_amount=str(gross) if excluded_total else None,
-                      excluded={k: str(v) for k, v in u.excluded.items()} if u.excluded else None)
+                d.add_caveat(
+                    f"{u.invalid_dates[0]} is not a real date and was ignored; please check the contract dates."
+                    if lang == "en"
+                    else f"日期{u.invalid_dates[0]}不存在，计算时未采用；请核对合同日期（签订日期会影响是否在政策适用期内）。"
+                )
+        calc = s.call(
+            "calculate_voucher",
+            program=pid,
+            amount=str(base),
+            date=date,
+            compute_type=u.facts.get("compute_type"),
+            claimed_this_year=str(u.claimed_this_year) if u.claimed_this_year is not None else None,
+            facts=calc_facts,
+            start=u.start.isoformat() if u.start else None,
+            end=u.end.isoformat() if u.end else None,
+            gross_amount=str(gross) if excluded_total else None,
+            excluded={k: str(v) for k, v in u.excluded.items()} if u.excluded else None,
+        )
         elig = s.call("check_eligibility", facts=facts, program=pid, date=date)
         if "error" in calc:
             err = calc["error"]
@@ -822,60 +1021,92 @@ class Assistant:
         base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
         step_refs = {id(st): self._ref_hit(search, st.get("reference")) for st in calc.get("steps", [])}
         rate_hit = next((step_refs[id(st)] for st in calc["steps"] if st.get("label", "").startswith("Rate")), None)
-        cap_hits = [step_refs[id(st)] for st in calc["steps"] if "cap" in st.get("label", "").lower() and step_refs[id(st)]]
+        cap_hits = [
+            step_refs[id(st)] for st in calc["steps"] if "cap" in st.get("label", "").lower() and step_refs[id(st)]
+        ]
 
         if u.target is not None and gross is None:
-            d.lead.append((f"To receive {money(u.target, lang)} under {vlabel}, the {base_label} would need to be about {money(base, lang)}"
-                           if lang == "en" else
-                           f"按{vlabel}，要获得{money(u.target)}，{base_label}约需{money(base)}")
-                          + f"{d.cite(rate_hit, prefer=[calc.get('rate_percent') or ''])}" + ("; " if lang == "en" else "；")
-                          + (f"that base gives {money(amount, lang)}." if lang == "en" else f"按该金额计算可得{money(amount)}。"))
+            d.lead.append(
+                (
+                    f"To receive {money(u.target, lang)} under {vlabel}, the {base_label} would need to be about {money(base, lang)}"
+                    if lang == "en"
+                    else f"按{vlabel}，要获得{money(u.target)}，{base_label}约需{money(base)}"
+                )
+                + f"{d.cite(rate_hit, prefer=[calc.get('rate_percent') or ''])}"
+                + ("; " if lang == "en" else "；")
+                + (f"that base gives {money(amount, lang)}." if lang == "en" else f"按该金额计算可得{money(amount)}。")
+            )
         elif calc.get("eligible") is False:
             failed = [r for r in calc.get("reasons", []) if r["status"] == "failed"]
             marks = "".join(d.cite(self._ref_hit(search, r["reference"])) for r in failed)
-            why = ("; ".join(self._cond_label(pid, r["condition"], lang) for r in failed))
-            d.lead.append(f"Based on what you told us, you do not meet {name}'s conditions ({why}){marks}, so the amount is "
-                          f"{money(amount, lang)}." if lang == "en" else
-                          f"按您提供的信息，不符合{name}的条件（{why}）{marks}，可获得金额为{money(amount)}。")
+            why = "; ".join(self._cond_label(pid, r["condition"], lang) for r in failed)
+            d.lead.append(
+                f"Based on what you told us, you do not meet {name}'s conditions ({why}){marks}, so the amount is "
+                f"{money(amount, lang)}."
+                if lang == "en"
+                else f"按您提供的信息，不符合{name}的条件（{why}）{marks}，可获得金额为{money(amount)}。"
+            )
         elif amount is None:
             d.refused = True
             rate_step = next((st for st in calc["steps"] if st.get("label", "").startswith("Rate")), None)
             hit = step_refs.get(id(rate_step)) if rate_step else None
-            d.lead.append(f"The amount cannot be calculated: {name}'s ratio is not published{d.cite(hit, prefer=['未'])}, and I "
-                          f"will not guess one." if lang == "en" else
-                          f"无法计算具体金额：{name}的抵扣（补贴）比例未见公开{d.cite(hit, prefer=['未', '比例'])}，本助手不会自行假设比例。")
+            d.lead.append(
+                f"The amount cannot be calculated: {name}'s ratio is not published{d.cite(hit, prefer=['未'])}, and I "
+                f"will not guess one."
+                if lang == "en"
+                else f"无法计算具体金额：{name}的抵扣（补贴）比例未见公开{d.cite(hit, prefer=['未', '比例'])}，本助手不会自行假设比例。"
+            )
             lines, _ = self._rule_lines(info, search, d, lang, ["cap"])
             if lines:
                 d.details.extend(lines)
             issuer = self.issuer_of(region, pid)
-            d.add_caveat((f"Ask {issuer} for the ratio that applies." if lang == "en" else f"适用比例请向{issuer}咨询。") if issuer
-                         else (CONTACT_EN if lang == "en" else CONTACT_ZH))
+            d.add_caveat(
+                (f"Ask {issuer} for the ratio that applies." if lang == "en" else f"适用比例请向{issuer}咨询。")
+                if issuer
+                else (CONTACT_EN if lang == "en" else CONTACT_ZH)
+            )
         else:
             capped = calc.get("capped_by")
             cap_note = ""
             if capped == "min_claim":
-                cap_note = ("（低于最低申领额，不能申领）" if lang != "en" else " (below the minimum claim, so nothing can be claimed)")
+                cap_note = (
+                    "（低于最低申领额，不能申领）"
+                    if lang != "en"
+                    else " (below the minimum claim, so nothing can be claimed)"
+                )
             elif capped:
-                cap_note = ("（受上限限制）" if lang != "en" else " (limited by the cap)")
+                cap_note = "（受上限限制）" if lang != "en" else " (limited by the cap)"
             marks = d.cite(rate_hit, prefer=[calc.get("rate_percent") or ""]) + "".join(
-                d.cite(h, prefer=["万元"]) for h in cap_hits[:1])
+                d.cite(h, prefer=["万元"]) for h in cap_hits[:1]
+            )
             if user_rate_used:
-                d.lead.append(f"No ratio is published for {name}; at the {calc.get('rate_percent')} you assumed, the voucher would be "
-                              f"{money(amount, lang)} for {money(calc['base'], lang)} — an illustration only, not a figure "
-                              f"from the policy{marks}." if lang == "en" else
-                              f"{name}的比例未见公开；按您假设的{calc.get('rate_percent')}计算，{base_label}{money(calc['base'])}"
-                              f"示意可得{money(amount)}，仅供参考，不是政策规定的金额{marks}。")
+                d.lead.append(
+                    f"No ratio is published for {name}; at the {calc.get('rate_percent')} you assumed, the voucher would be "
+                    f"{money(amount, lang)} for {money(calc['base'], lang)} — an illustration only, not a figure "
+                    f"from the policy{marks}."
+                    if lang == "en"
+                    else f"{name}的比例未见公开；按您假设的{calc.get('rate_percent')}计算，{base_label}{money(calc['base'])}"
+                    f"示意可得{money(amount)}，仅供参考，不是政策规定的金额{marks}。"
+                )
             elif lang == "en":
-                d.lead.append(f"Under {vlabel}, the voucher is {money(amount, lang)}{cap_note} for a base "
-                              f"({base_label}) of {money(calc['base'], lang)}{marks}.")
+                d.lead.append(
+                    f"Under {vlabel}, the voucher is {money(amount, lang)}{cap_note} for a base "
+                    f"({base_label}) of {money(calc['base'], lang)}{marks}."
+                )
             else:
-                d.lead.append(f"按{vlabel}，{base_label}{money(calc['base'])}可获得算力券{money(amount)}{cap_note}{marks}。")
+                d.lead.append(
+                    f"按{vlabel}，{base_label}{money(calc['base'])}可获得算力券{money(amount)}{cap_note}{marks}。"
+                )
         # Steps.
         if excluded_total and gross is not None:
             parts = ("、" if lang != "en" else ", ").join(
-                f"{self._item_name(k, lang)}{money(v, lang)}" for k, v in u.excluded.items())
-            d.steps.append(f"Contract amount {money(gross, lang)} less non-compute items ({parts}) = {money(base, lang)}"
-                           if lang == "en" else f"合同额{money(gross)}，扣除不在补贴范围内的{parts}，计算基数为{money(base)}")
+                f"{self._item_name(k, lang)}{money(v, lang)}" for k, v in u.excluded.items()
+            )
+            d.steps.append(
+                f"Contract amount {money(gross, lang)} less non-compute items ({parts}) = {money(base, lang)}"
+                if lang == "en"
+                else f"合同额{money(gross)}，扣除不在补贴范围内的{parts}，计算基数为{money(base)}"
+            )
         for st in calc.get("steps", []):
             line = self._step_line(st, calc, lang)
             if not line:
@@ -923,15 +1154,21 @@ class Assistant:
         if low.startswith("version in force") or low.startswith("not eligible"):
             return ""
         if low.startswith("base:"):
-            return (f"Base ({label_en[6:]}): {m(value)}" if en else f"计算基数（{label.split('：', 1)[-1]}）：{m(value)}")
+            return f"Base ({label_en[6:]}): {m(value)}" if en else f"计算基数（{label.split('：', 1)[-1]}）：{m(value)}"
         if low.startswith("base × rate"):
             rate = calc.get("rate_percent") or ""
             base = re.search(r"=\s*([\d.]+)\s*×", label_en)
             raw = Decimal(value) if re.fullmatch(r"\d+(\.\d+)?", value) else None
-            shown = m(raw) if raw is not None and raw == raw.to_integral_value() else (f"{value} yuan" if en else f"{value}元")
+            shown = (
+                m(raw)
+                if raw is not None and raw == raw.to_integral_value()
+                else (f"{value} yuan" if en else f"{value}元")
+            )
             return f"{m(base.group(1)) if base else ''} × {rate} = {shown}"
         if low.startswith("rounding"):
-            raw_step = next((x for x in calc.get("steps", []) if (x.get("label") or "").lower().startswith("base × rate")), None)
+            raw_step = next(
+                (x for x in calc.get("steps", []) if (x.get("label") or "").lower().startswith("base × rate")), None
+            )
             num = first_number(value)
             if raw_step and num is not None and Decimal(num) == Decimal(str(raw_step.get("value"))):
                 return ""  # nothing was rounded
@@ -949,8 +1186,16 @@ class Assistant:
             return f"{label}: {value}" if en else f"{label}，金额为{value}"
         return f"{label}: {value}" if en else f"{label}：{value}"
 
-    def _reasons_and_questions(self, d: Draft, e0: dict[str, Any], search: dict[str, Any], pid: str, lang: str,
-                               show_missing_as_reasons: bool = False, max_questions: int = 5) -> None:
+    def _reasons_and_questions(
+        self,
+        d: Draft,
+        e0: dict[str, Any],
+        search: dict[str, Any],
+        pid: str,
+        lang: str,
+        show_missing_as_reasons: bool = False,
+        max_questions: int = 5,
+    ) -> None:
         for r in e0.get("reasons", []):
             if r["status"] == "missing" and not show_missing_as_reasons:
                 continue
@@ -960,15 +1205,20 @@ class Assistant:
             if r["status"] == "met":
                 d.reasons.append((f"Met: {label}" if lang == "en" else f"符合：{label}") + mark)
             elif r["status"] == "failed":
-                sev = "" if r.get("effect") == "require" else (" (a caveat, not a bar)" if lang == "en" else "（提示，不构成否决）")
+                sev = (
+                    ""
+                    if r.get("effect") == "require"
+                    else (" (a caveat, not a bar)" if lang == "en" else "（提示，不构成否决）")
+                )
                 d.reasons.append((f"Not met: {label}{sev}" if lang == "en" else f"不符合：{label}{sev}") + mark)
             else:
                 d.reasons.append((f"To confirm: {label}" if lang == "en" else f"待确认：{label}") + mark)
         for m in e0.get("missing", [])[:max_questions]:
             d.add_question(m["question_en"] if lang == "en" else m["question_zh"], m["fact"])
 
-    def _calc_caveats(self, d: Draft, calc: dict[str, Any], search: dict[str, Any], s: ToolSession,
-                      info: dict[str, Any], lang: str) -> None:
+    def _calc_caveats(
+        self, d: Draft, calc: dict[str, Any], search: dict[str, Any], s: ToolSession, info: dict[str, Any], lang: str
+    ) -> None:
         texts = calc.get("warnings") if lang == "en" else calc.get("warnings_zh")
         for code, text in zip(calc.get("warning_codes", []), texts or []):
             if code in ("period_ended", "not_eligible"):
@@ -983,47 +1233,66 @@ class Assistant:
                 marks = ""
                 if alt:
                     for p in alt["parameters"].values():
-                        if p.get("unit") == "ratio" and p.get("value") is not None and alt_rate and p.get("percent") == alt_rate:
+                        if (
+                            p.get("unit") == "ratio"
+                            and p.get("value") is not None
+                            and alt_rate
+                            and p.get("percent") == alt_rate
+                        ):
                             marks += d.cite(self._ref_hit(search, p.get("reference")), prefer=[p["percent"]])
                 label = (alt["label_en"] if lang == "en" else alt["label_zh"]) if alt else alt_id
                 status = alt["status"] if alt else ""
                 if calc.get("amount") is not None and alt_amount:
                     if lang == "en":
-                        d.add_caveat(f"Version conflict: under {label} the rate would be {alt_rate or '?'} and the "
-                                     f"amount {money(alt_amount, lang)}{marks}, against {money(calc['amount'], lang)} under the "
-                                     f"version applied above. The {status} version is not confirmed by an official text; confirm "
-                                     f"which applies with the issuer.")
+                        d.add_caveat(
+                            f"Version conflict: under {label} the rate would be {alt_rate or '?'} and the "
+                            f"amount {money(alt_amount, lang)}{marks}, against {money(calc['amount'], lang)} under the "
+                            f"version applied above. The {status} version is not confirmed by an official text; confirm "
+                            f"which applies with the issuer."
+                        )
                     else:
-                        d.add_caveat(f"版本冲突：按{label}，比例为{alt_rate or '?'}，金额为{money(alt_amount)}{marks}；"
-                                     f"按上面适用的版本为{money(calc['amount'])}。"
-                                     + ("该版本未见官方文本，" if status != "official" else "")
-                                     + "两者以哪一个为准，请向发文单位书面确认。")
+                        d.add_caveat(
+                            f"版本冲突：按{label}，比例为{alt_rate or '?'}，金额为{money(alt_amount)}{marks}；"
+                            f"按上面适用的版本为{money(calc['amount'])}。"
+                            + ("该版本未见官方文本，" if status != "official" else "")
+                            + "两者以哪一个为准，请向发文单位书面确认。"
+                        )
                 continue
             if code.startswith("tier_not_applied:"):
                 m_amt = re.search(r"(\d+(?:\.\d+)?) yuan|金额(\d+(?:\.\d+)?)元", text)
                 m_rate = re.search(r"(\d+(?:\.\d+)?%)", text)
                 missing = [f for f in FACT_LABELS if f in text]
-                what = ("、" if lang != "en" else ", ").join(FACT_LABELS[f][1 if lang == "en" else 0] for f in missing) or ""
+                what = ("、" if lang != "en" else ", ").join(
+                    FACT_LABELS[f][1 if lang == "en" else 0] for f in missing
+                ) or ""
                 tier_label = ""
                 for t in info["version"].get("tiers", []):
                     if code.endswith(":" + t["id"]):
                         tier_label = t["label_en"] if lang == "en" else t["label_zh"]
                 if m_amt and m_rate:
                     amt = m_amt.group(1) or m_amt.group(2)
-                    d.add_caveat(f"You did not say {what}: if {tier_label} applies, the rate is {m_rate.group(1)} and the amount "
-                                 f"{money(amt, lang)}." if lang == "en" else
-                                 f"您未说明{what}：如属于“{tier_label}”，比例为{m_rate.group(1)}，金额为{money(amt)}。")
+                    d.add_caveat(
+                        f"You did not say {what}: if {tier_label} applies, the rate is {m_rate.group(1)} and the amount "
+                        f"{money(amt, lang)}."
+                        if lang == "en"
+                        else f"您未说明{what}：如属于“{tier_label}”，比例为{m_rate.group(1)}，金额为{money(amt)}。"
+                    )
                 continue
             if code == "version_status":
-                d.add_caveat("The version applied is known only from a news report, not from an official text." if lang == "en"
-                             else "适用的版本只见于新闻报道，未见官方文本。")
+                d.add_caveat(
+                    "The version applied is known only from a news report, not from an official text."
+                    if lang == "en"
+                    else "适用的版本只见于新闻报道，未见官方文本。"
+                )
                 continue
             if code == "single_source":
                 continue  # said once by _doc_caveats
             d.add_caveat(self._replace_doc_refs(text, search, d, s))
 
     # ------------------------------------------------------------ no program for a covered region
-    def _no_program(self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan, what: str) -> None:
+    def _no_program(
+        self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan, what: str
+    ) -> None:
         """A region with documents but no rules program: state what the text gives, refuse the figure."""
         lang = d.language
         search = self._search(s, u, regions, lang, k=4, kinds=["policy", "guide"])
@@ -1031,17 +1300,27 @@ class Assistant:
         name = "、".join(self.region_name(r, lang) for r in regions)
         if what == "calc" or "rate" in u.topics:
             d.refused = True
-            d.lead.append(f"The knowledge base has {name}'s document, but it publishes no ratio that would let me compute an "
-                          f"amount, so I will not give one." if lang == "en" else
-                          f"资料库收录了{name}的相关文件，但其中没有可用于计算的比例（未见公开），因此无法给出具体金额，也不会推测。")
+            d.lead.append(
+                f"The knowledge base has {name}'s document, but it publishes no ratio that would let me compute an "
+                f"amount, so I will not give one."
+                if lang == "en"
+                else f"资料库收录了{name}的相关文件，但其中没有可用于计算的比例（未见公开），因此无法给出具体金额，也不会推测。"
+            )
         terms = self._terms(u)
-        prefer = ["比例", "万元", "%", "未见公开"] if what == "calc" or "rate" in u.topics else self._prefer_for(u) + ["未见公开"]
+        prefer = (
+            ["比例", "万元", "%", "未见公开"]
+            if what == "calc" or "rate" in u.topics
+            else self._prefer_for(u) + ["未见公开"]
+        )
         self._extract(d, hits, terms, prefer, lang, n_details=3, lead=not d.lead)
         if not d.refused and d.lead and re.search(r"未见公开|未公开|not published", d.lead[-1]):
             d.refused = True  # the text itself says the figure asked for is not published
         issuer = self.issuer_of(regions[0] if regions else None)
-        d.add_caveat((f"Please ask {issuer} for the figures that apply." if lang == "en" else f"具体标准请向{issuer}咨询。")
-                     if issuer else (CONTACT_EN if lang == "en" else CONTACT_ZH))
+        d.add_caveat(
+            (f"Please ask {issuer} for the figures that apply." if lang == "en" else f"具体标准请向{issuer}咨询。")
+            if issuer
+            else (CONTACT_EN if lang == "en" else CONTACT_ZH)
+        )
 
     # ------------------------------------------------------------ eligibility
     def _eligibility(self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan) -> None:
@@ -1063,23 +1342,27 @@ class Assistant:
             bad = [r for r in rows if r["status"] == "not_eligible"]
             nm = lambda r: r["program_name_en"] or r["program_name"] if lang == "en" else r["program_name"]  # noqa: E731
             if lang == "en":
-                d.lead.append("Checked against every program in the knowledge base (list below). Tell me the region to get a "
-                              "precise answer.")
+                d.lead.append(
+                    "Checked against every program in the knowledge base (list below). Tell me the region to get a "
+                    "precise answer."
+                )
             else:
-                d.lead.append("按您提供的信息核对了资料库中各地区的算力券（见下表）。告诉我具体地区可以得到更准确的判断。")
+                d.lead.append(
+                    "按您提供的信息核对了资料库中各地区的算力券（见下表）。告诉我具体地区可以得到更准确的判断。"
+                )
             refs = []
             for r in rows:
                 refs += [x["reference"] for x in r["reasons"] if x["status"] == "failed"][:1]
             search = self._search(s, u, [], lang, references=refs, k=3, query=False)
             for r in ok:
-                d.table.append((f"{nm(r)}: conditions met" if lang == "en" else f"{nm(r)}：已满足已知条件"))
+                d.table.append(f"{nm(r)}: conditions met" if lang == "en" else f"{nm(r)}：已满足已知条件")
             for r in und[:8]:
-                d.table.append((f"{nm(r)}: more facts needed" if lang == "en" else f"{nm(r)}：尚需补充信息"))
+                d.table.append(f"{nm(r)}: more facts needed" if lang == "en" else f"{nm(r)}：尚需补充信息")
             for r in bad:
                 failed = [x for x in r["reasons"] if x["status"] == "failed"]
                 mark = d.cite(self._ref_hit(search, failed[0]["reference"])) if failed else ""
                 why = "; ".join(self._cond_label(r["program"], x["condition"], lang) for x in failed)
-                d.table.append((f"{nm(r)}: not met ({why}){mark}" if lang == "en" else f"{nm(r)}：不符合（{why}）{mark}"))
+                d.table.append(f"{nm(r)}: not met ({why}){mark}" if lang == "en" else f"{nm(r)}：不符合（{why}）{mark}")
             d.add_question("贵单位在哪个地区申请？" if lang != "en" else "Which region are you applying in?", "region")
             return
         pid = programs[0]
@@ -1089,7 +1372,9 @@ class Assistant:
         info = s.call("program_info", program=pid, date=date)
         refs = [r["reference"] for r in e0.get("reasons", [])]
         comp = None
-        if u.facts.get("registered_in") and any(r["status"] == "failed" and r["fact"] == "registered_in" for r in e0.get("reasons", [])):
+        if u.facts.get("registered_in") and any(
+            r["status"] == "failed" and r["fact"] == "registered_in" for r in e0.get("reasons", [])
+        ):
             comp = s.call("check_compliance", facts={"program": pid, "registered_in": u.facts["registered_in"]})
             for f in comp.get("findings", []):
                 refs += f.get("references", [])
@@ -1097,33 +1382,52 @@ class Assistant:
         name = self.program_name(pid, lang)
         status = e0.get("status")
         terms, prefer = self._terms(u), self._prefer_for(u)
-        evaluated = {r["fact"] for r in e0.get("reasons", []) if r["status"] != "missing"}
-        unmatched = set(facts) - evaluated - {"entity_type"}
         failed = [r for r in e0.get("reasons", []) if r["status"] == "failed" and r.get("effect") == "require"]
         met = [r for r in e0.get("reasons", []) if r["status"] == "met"]
         if status == "not_eligible":
             marks = "".join(d.cite(self._ref_hit(search, r["reference"])) for r in failed)
             why = ("; " if lang == "en" else "；").join(self._cond_label(pid, r["condition"], lang) for r in failed)
-            d.lead.append(f"No. On the facts given you do not meet {name}'s conditions: {why}{marks}." if lang == "en" else
-                          f"不符合。按您提供的信息，不满足{name}的申请条件：{why}{marks}。")
+            d.lead.append(
+                f"No. On the facts given you do not meet {name}'s conditions: {why}{marks}."
+                if lang == "en"
+                else f"不符合。按您提供的信息，不满足{name}的申请条件：{why}{marks}。"
+            )
         elif status == "eligible" and met:
-            d.lead.append(f"Yes. On the facts given you meet all of {name}'s conditions." if lang == "en" else
-                          f"符合。按您提供的信息，满足{name}的全部申请条件。")
+            d.lead.append(
+                f"Yes. On the facts given you meet all of {name}'s conditions."
+                if lang == "en"
+                else f"符合。按您提供的信息，满足{name}的全部申请条件。"
+            )
         elif not met:
             # The fact the user asks about is not a condition of the program: answer from the text.
             self._extract(d, search.get("hits", []), terms, prefer, lang, n_details=0)
             d.lead.append(f"{name}'s conditions are listed below." if lang == "en" else f"{name}的申请条件见下。")
         else:
             if met:
-                d.lead.append(f"Not yet decided: the conditions you described are met, but others still need to be confirmed "
-                              f"for {name} (questions below)." if lang == "en" else
-                              f"目前还不能确定：您已说明的条件符合{name}的要求，但还有其他条件需要确认（见下方问题）。")
+                d.lead.append(
+                    f"Not yet decided: the conditions you described are met, but others still need to be confirmed "
+                    f"for {name} (questions below)."
+                    if lang == "en"
+                    else f"目前还不能确定：您已说明的条件符合{name}的要求，但还有其他条件需要确认（见下方问题）。"
+                )
             else:
-                d.lead.append(f"{name}'s conditions are listed below; tell me your situation to check them." if lang == "en" else
-                              f"{name}的申请条件如下，请按下列问题补充情况，我来逐条核对。")
+                d.lead.append(
+                    f"{name}'s conditions are listed below; tell me your situation to check them."
+                    if lang == "en"
+                    else f"{name}的申请条件如下，请按下列问题补充情况，我来逐条核对。"
+                )
         self._reasons_and_questions(d, e0, search, pid, lang, show_missing_as_reasons=True, max_questions=6)
-        self._extract(d, search.get("hits", []), terms, prefer, lang, n_details=1, lead=False,
-                      skip={c.chunk_id for c in d.citations}, min_score=1.5)
+        self._extract(
+            d,
+            search.get("hits", []),
+            terms,
+            prefer,
+            lang,
+            n_details=1,
+            lead=False,
+            skip={c.chunk_id for c in d.citations},
+            min_score=1.5,
+        )
         if comp:
             for f in comp.get("findings", [])[:1]:
                 marks = "".join(d.cite(self._ref_hit(search, r)) for r in f.get("references", [])[1:3])
@@ -1146,9 +1450,15 @@ class Assistant:
         date = self._rules_date(u)
         if u.amount is not None:
             base = u.amount - sum(u.excluded.values(), Decimal(0))
-            res = s.call("compare_programs", facts=facts, amount=str(base), programs=programs, date=date,
-                         compute_type=u.facts.get("compute_type"),
-                         claimed_this_year=str(u.claimed_this_year) if u.claimed_this_year is not None else None)
+            res = s.call(
+                "compare_programs",
+                facts=facts,
+                amount=str(base),
+                programs=programs,
+                date=date,
+                compute_type=u.facts.get("compute_type"),
+                claimed_this_year=str(u.claimed_this_year) if u.claimed_this_year is not None else None,
+            )
             rows = res.get("rows", [])
             refs = []
             for r in rows:
@@ -1158,20 +1468,37 @@ class Assistant:
             if with_amount:
                 best = max(with_amount, key=lambda r: Decimal(r["amount"]))
                 nm = best["program_name_en"] if lang == "en" else best["program_name"]
-                d.lead.append(f"For {money(base, lang)}, the largest voucher is under {nm}: {money(best['amount'], lang)}."
-                              if lang == "en" else f"按{money(base)}计算，{nm}可得金额最高，为{money(best['amount'])}。")
+                d.lead.append(
+                    f"For {money(base, lang)}, the largest voucher is under {nm}: {money(best['amount'], lang)}."
+                    if lang == "en"
+                    else f"按{money(base)}计算，{nm}可得金额最高，为{money(best['amount'])}。"
+                )
             for r in rows:
                 nm = r["program_name_en"] if lang == "en" else r["program_name"]
                 marks = "".join(d.cite(self._ref_hit(search, ref)) for ref in (r.get("references") or [])[:2])
                 if r.get("amount") is None:
-                    line = (f"{nm}: no amount, {r.get('reason')}" if lang == "en" else f"{nm}：{r.get('reason_zh') or '无法计算'}")
+                    line = (
+                        f"{nm}: no amount, {r.get('reason')}"
+                        if lang == "en"
+                        else f"{nm}：{r.get('reason_zh') or '无法计算'}"
+                    )
                 elif r["status"] == "not_eligible":
-                    line = (f"{nm}: not eligible ({r.get('reason')})" if lang == "en" else f"{nm}：不符合条件（{r.get('reason_zh')}）")
+                    line = (
+                        f"{nm}: not eligible ({r.get('reason')})"
+                        if lang == "en"
+                        else f"{nm}：不符合条件（{r.get('reason_zh')}）"
+                    )
                 else:
                     rate = r.get("rate_percent") or ""
-                    st = {"eligible": ("conditions met", "已满足已知条件"), "undetermined": ("if eligible", "如符合条件")}[r["status"]]
-                    line = (f"{nm}: rate {rate}, {money(r['amount'], lang)} ({st[0]})" if lang == "en" else
-                            f"{nm}：比例{rate}，{st[1]}可得{money(r['amount'])}")
+                    st = {
+                        "eligible": ("conditions met", "已满足已知条件"),
+                        "undetermined": ("if eligible", "如符合条件"),
+                    }[r["status"]]
+                    line = (
+                        f"{nm}: rate {rate}, {money(r['amount'], lang)} ({st[0]})"
+                        if lang == "en"
+                        else f"{nm}：比例{rate}，{st[1]}可得{money(r['amount'])}"
+                    )
                 d.table.append(line + marks)
         else:
             infos = [s.call("program_info", program=p, date=date) for p in programs]
@@ -1184,15 +1511,20 @@ class Assistant:
             for info in infos:
                 if "error" in info:
                     continue
-                lines, _ = self._rule_lines(info, search, d, lang, [t for t in u.topics if t in ("rate", "cap", "domestic")])
+                lines, _ = self._rule_lines(
+                    info, search, d, lang, [t for t in u.topics if t in ("rate", "cap", "domestic")]
+                )
                 nm = info["name_en"] if lang == "en" else info["name"]
                 d.table.append(f"{nm}: " + " ".join(lines) if lang == "en" else f"{nm}：" + "".join(lines))
                 r = info["version"]["parameters"].get("rate", {}).get("value")
                 if r is not None and (best_rate is None or Decimal(r) > Decimal(best_rate[1])):
                     best_rate = (nm, r)
             if best_rate and ("rate" in u.topics or not u.topics) and len(infos) > 1:
-                d.lead.append(f"Of these, the highest base rate is {best_rate[0]}'s {percent(best_rate[1])}; details below." if lang == "en"
-                              else f"其中基本比例最高的是{best_rate[0]}（{percent(best_rate[1])}），各地规定如下。")
+                d.lead.append(
+                    f"Of these, the highest base rate is {best_rate[0]}'s {percent(best_rate[1])}; details below."
+                    if lang == "en"
+                    else f"其中基本比例最高的是{best_rate[0]}（{percent(best_rate[1])}），各地规定如下。"
+                )
             elif len(infos) > 1:
                 d.lead.append("The programs compare as follows." if lang == "en" else "各地规定对比如下。")
             for info in infos:
@@ -1200,12 +1532,18 @@ class Assistant:
                     self._conflict_caveat(d, info, search, lang)
         for r in doc_only:
             nm = self.region_name(r, lang)
-            d.table.append(f"{nm}: the knowledge base has its document but no published ratio to compute with." if lang == "en"
-                           else f"{nm}：资料库收录了相关文件，但未见可用于计算的比例。")
+            d.table.append(
+                f"{nm}: the knowledge base has its document but no published ratio to compute with."
+                if lang == "en"
+                else f"{nm}：资料库收录了相关文件，但未见可用于计算的比例。"
+            )
         if not d.lead:
             d.lead.append("Comparison below." if lang == "en" else "对比如下。")
-        d.add_caveat("Amounts are ceilings under each text; conditions differ by region (registration, supplier, compute type)."
-                     if lang == "en" else "各地条件不同（注册地、供应商、算力类型等），以上金额为按各自文本测算的上限，以当地审核为准。")
+        d.add_caveat(
+            "Amounts are ceilings under each text; conditions differ by region (registration, supplier, compute type)."
+            if lang == "en"
+            else "各地条件不同（注册地、供应商、算力类型等），以上金额为按各自文本测算的上限，以当地审核为准。"
+        )
 
     # ------------------------------------------------------------ compliance
     def _compliance(self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan) -> None:
@@ -1229,21 +1567,37 @@ class Assistant:
             refs += f.get("references", [])[:3]
         search = self._search(s, u, regions, lang, references=refs, k=4, include_national=True)
         terms = self._terms(u)
-        sev = {"high": ("high risk", "高风险"), "medium": ("medium risk", "中等风险"), "low": ("low risk", "低风险"),
-               "info": ("note", "提示")}
+        sev = {
+            "high": ("high risk", "高风险"),
+            "medium": ("medium risk", "中等风险"),
+            "low": ("low risk", "低风险"),
+            "info": ("note", "提示"),
+        }
         if findings:
             top = findings[0]
             marks = "".join(d.cite(self._ref_hit(search, r)) for r in top.get("references", [])[:2])
             title = top["title_en"] if lang == "en" else top["title_zh"]
-            d.lead.append((f"{title} ({sev[top['severity']][0]}): " if lang == "en" else f"{title}（{sev[top['severity']][1]}）：")
-                          + (top["explanation_en"] if lang == "en" else top["explanation_zh"]) + marks)
-            d.lead.append(("Advice: " if lang == "en" else "建议：") + (top["recommendation_en"] if lang == "en" else top["recommendation_zh"]))
+            d.lead.append(
+                (
+                    f"{title} ({sev[top['severity']][0]}): "
+                    if lang == "en"
+                    else f"{title}（{sev[top['severity']][1]}）："
+                )
+                + (top["explanation_en"] if lang == "en" else top["explanation_zh"])
+                + marks
+            )
+            d.lead.append(
+                ("Advice: " if lang == "en" else "建议：")
+                + (top["recommendation_en"] if lang == "en" else top["recommendation_zh"])
+            )
             for f in findings[1:5]:
                 marks = "".join(d.cite(self._ref_hit(search, r)) for r in f.get("references", [])[:2])
                 title = f["title_en"] if lang == "en" else f["title_zh"]
-                d.findings.append(f"{title}（{sev[f['severity']][1]}）：{f['explanation_zh']} 建议：{f['recommendation_zh']}{marks}"
-                                  if lang != "en" else
-                                  f"{title} ({sev[f['severity']][0]}): {f['explanation_en']} Advice: {f['recommendation_en']}{marks}")
+                d.findings.append(
+                    f"{title}（{sev[f['severity']][1]}）：{f['explanation_zh']} 建议：{f['recommendation_zh']}{marks}"
+                    if lang != "en"
+                    else f"{title} ({sev[f['severity']][0]}): {f['explanation_en']} Advice: {f['recommendation_en']}{marks}"
+                )
         else:
             hits = search.get("hits", [])
             if not hits or (search.get("weak") and not regions):
@@ -1257,8 +1611,11 @@ class Assistant:
                 if h["doc_id"] == lead_hit["doc_id"] and h["locator"] == lead_hit["locator"]:
                     continue
                 d.details.append(shorten(best_sentence(h["text"], terms), 140) + d.cite(h, terms=terms))
-        d.add_caveat("These are rule-based checks, not legal advice; for a binding view ask the issuing authority or a lawyer."
-                     if lang == "en" else "以上为基于规则的合规提示，不构成法律意见；具体问题请咨询发文单位或律师。")
+        d.add_caveat(
+            "These are rule-based checks, not legal advice; for a binding view ask the issuing authority or a lawyer."
+            if lang == "en"
+            else "以上为基于规则的合规提示，不构成法律意见；具体问题请咨询发文单位或律师。"
+        )
 
     # ------------------------------------------------------------ process and facts
     _SYNONYMS = [
@@ -1292,7 +1649,12 @@ class Assistant:
         toks = [t for t in toks if len(t) >= 2 and not re.fullmatch(r"[\W_\d]+", t)]
         if u.language == "en":
             toks += [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", text)]
-        toks = [t for t in toks if t.lower() not in region_words and not any(t in w for w in region_words if len(t) >= 2 and not t.isascii())]
+        toks = [
+            t
+            for t in toks
+            if t.lower() not in region_words
+            and not any(t in w for w in region_words if len(t) >= 2 and not t.isascii())
+        ]
         extra: list[str] = []
         low = {t.lower() for t in toks}
         for group in self._SYNONYMS:
@@ -1308,9 +1670,21 @@ class Assistant:
         zh = [h for h in hits if h["locator"] != "English summary"]
         return zh or hits
 
-    def _extract(self, d: Draft, hits: list[dict[str, Any]], terms: list[str], prefer: list[str], lang: str,
-                 n_details: int = 2, lead: bool = True, skip: set[str] | None = None, min_score: float = 0.0,
-                 limit: int = 180, extra_pool: list[dict[str, Any]] = (), whole: bool = False) -> float:
+    def _extract(
+        self,
+        d: Draft,
+        hits: list[dict[str, Any]],
+        terms: list[str],
+        prefer: list[str],
+        lang: str,
+        n_details: int = 2,
+        lead: bool = True,
+        skip: set[str] | None = None,
+        min_score: float = 0.0,
+        limit: int = 180,
+        extra_pool: list[dict[str, Any]] = (),
+        whole: bool = False,
+    ) -> float:
         """Lead sentence (optional) and details from the best sentences of the top hits; returns the lead score."""
         pool = [h for h in self._lang_hits(hits, lang) if not skip or h["chunk_id"] not in skip]
         seen_ids = {h["chunk_id"] for h in pool}
@@ -1325,7 +1699,11 @@ class Assistant:
             hit, sent, lead_score = pick_best(pool, terms, prefer, top=len(pool))
             if hit is not None:
                 if whole:  # a worked example or a procedure reads as the whole clause
-                    sent = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+、)\s*(【[^】]{1,30}】\s*)*", "", hit["text"])
+                    sent = re.sub(
+                        r"^\s*(第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+、)\s*(【[^】]{1,30}】\s*)*",
+                        "",
+                        hit["text"],
+                    )
                     limit = max(limit, 300)
                 d.lead.append(yuanify(shorten(sent, limit)) + d.cite(hit, prefer=prefer, terms=terms))
                 used.add(hit["chunk_id"])
@@ -1344,23 +1722,36 @@ class Assistant:
         lang = d.language
         programs = self._programs_for(regions)
         plan.programs = programs[:1]
-        search = self._search(s, u, regions, lang, k=6, kinds=["guide", "policy"] if regions else None,
-                              extra_query="申领 兑付 流程 材料" if lang != "en" else "apply claim redeem process")
+        search = self._search(
+            s,
+            u,
+            regions,
+            lang,
+            k=6,
+            kinds=["guide", "policy"] if regions else None,
+            extra_query="申领 兑付 流程 材料" if lang != "en" else "apply claim redeem process",
+        )
         hits = search.get("hits", [])
         if not hits or (search.get("weak") and not regions):
             d.refused = True
             d.lead = refusal_not_found(lang)
             return
         terms = self._terms(u)
-        prefer = (["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"] if lang != "en"
-                  else ["apply", "submit", "redeem", "invoice", "step", "platform"])
+        prefer = (
+            ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
+            if lang != "en"
+            else ["apply", "submit", "redeem", "invoice", "step", "platform"]
+        )
         self._extract(d, hits, terms, prefer, lang, n_details=3, limit=200)
         if programs:
             self._period_caveat(d, search, programs[0], regions[0], lang, s)
         issuer = self.issuer_of(regions[0] if regions else None, programs[0] if programs else None)
-        d.add_caveat((f"Application windows, systems and materials are set by {issuer or 'the issuer'}'s notices; check the "
-                      f"latest notice before applying." if lang == "en" else
-                      f"申报时间、系统入口和材料以{issuer or '主管部门'}发布的最新通知为准，申报前请查看通知或电话咨询。"))
+        d.add_caveat(
+            f"Application windows, systems and materials are set by {issuer or 'the issuer'}'s notices; check the "
+            f"latest notice before applying."
+            if lang == "en"
+            else f"申报时间、系统入口和材料以{issuer or '主管部门'}发布的最新通知为准，申报前请查看通知或电话咨询。"
+        )
 
     def _fact(self, u: Understanding, d: Draft, s: ToolSession, regions: list[str], plan: Plan) -> None:
         lang = d.language
@@ -1370,10 +1761,14 @@ class Assistant:
         region = regions[0] if regions else None
         topics = set(u.topics)
         structured = {"rate", "cap", "domestic", "minimum"} & topics
-        general = bool(re.search(
-            r"怎么(规定|算|补)|什么(政策|规定|标准)|规定(是)?什么|具体(内容|规定)|介绍|主要内容|有哪些(规定|支持)|什么样|怎么样|是怎样|"
-            r"how does .* work|what are the rules|tell me about|summar", u.text, re.I)) or (
-            not (topics - {"exists"}) and len(re.sub(r"算力券|算力|政策|的|吗|呢|[？?！!。，,\s]", "", u.text)) <= 6)
+        general = bool(
+            re.search(
+                r"怎么(规定|算|补)|什么(政策|规定|标准)|规定(是)?什么|具体(内容|规定)|介绍|主要内容|有哪些(规定|支持)|什么样|怎么样|是怎样|"
+                r"how does .* work|what are the rules|tell me about|summar",
+                u.text,
+                re.I,
+            )
+        ) or (not (topics - {"exists"}) and len(re.sub(r"算力券|算力|政策|的|吗|呢|[？?！!。，,\s]", "", u.text)) <= 6)
         if regions and not pid and (structured or (u.intent == "calculation" and u.amount is not None)):
             self._no_program(u, d, s, regions, plan, what="fact")
             return
@@ -1381,7 +1776,13 @@ class Assistant:
         refs: list[dict] = []
         if self._article_refs(u, regions):
             structured, general = set(), False
-        other_voucher = bool(re.search(r"模型券|语料券|数据券|标注券|智能券|算法券|存力券|运力券|model voucher|corpus voucher|data voucher", u.text, re.I))
+        other_voucher = bool(
+            re.search(
+                r"模型券|语料券|数据券|标注券|智能券|算法券|存力券|运力券|model voucher|corpus voucher|data voucher",
+                u.text,
+                re.I,
+            )
+        )
         if pid and (structured or general) and not other_voucher:
             info = s.call("program_info", program=pid, date=self._rules_date(u))
             if "error" in info:
@@ -1395,20 +1796,34 @@ class Assistant:
                 if c is not None:
                     refs.append({"doc": c.doc_id, "clause": c.locator})
         art_refs = self._article_refs(u, regions)
-        search = self._search(s, u, regions, lang, references=refs + art_refs, k=8 if regions else 5,
-                              include_national=not regions)
+        search = self._search(
+            s, u, regions, lang, references=refs + art_refs, k=8 if regions else 5, include_national=not regions
+        )
         hits = search.get("hits", [])
         if art_refs:  # the clause the user names by number is the answer
-            named = [h for h in search.get("references", []) if {"doc": h["doc_id"], "clause": h["locator"]} in art_refs]
+            named = [
+                h for h in search.get("references", []) if {"doc": h["doc_id"], "clause": h["locator"]} in art_refs
+            ]
             for h in named[:2]:
                 body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", h["text"])
                 d.lead.append(f"《{h['title']}》{h['locator']}：" + yuanify(shorten(body, 260)) + d.cite(h))
             if named:
-                self._extract(d, hits, self._terms(u), self._prefer_for(u), lang, n_details=1, lead=False,
-                              skip={h["chunk_id"] for h in named}, min_score=1.5)
+                self._extract(
+                    d,
+                    hits,
+                    self._terms(u),
+                    self._prefer_for(u),
+                    lang,
+                    n_details=1,
+                    lead=False,
+                    skip={h["chunk_id"] for h in named},
+                    min_score=1.5,
+                )
                 return
         if topics & {"status", "period"}:
-            hits = hits + [h for h in search.get("references", []) if h["chunk_id"] not in {x["chunk_id"] for x in hits}]
+            hits = hits + [
+                h for h in search.get("references", []) if h["chunk_id"] not in {x["chunk_id"] for x in hits}
+            ]
         terms = self._terms(u)
         prefer = self._prefer_for(u)
         name = self.program_name(pid, lang) if pid else ""
@@ -1417,9 +1832,12 @@ class Assistant:
         if info and u.year and structured and "period_ended" in info.get("notice_codes", []):
             d.refused = True
             end = info["version"]["effective_to"]
-            d.lead.append(f"{name}'s figures for {u.year} are not published: the text in the knowledge base covers the period to "
-                          f"{date_text(end, 'en')}." if lang == "en" else
-                          f"{name}在{u.year}年的比例和上限未见公开：资料库中的文本执行期到{date_text(end)}为止。")
+            d.lead.append(
+                f"{name}'s figures for {u.year} are not published: the text in the knowledge base covers the period to "
+                f"{date_text(end, 'en')}."
+                if lang == "en"
+                else f"{name}在{u.year}年的比例和上限未见公开：资料库中的文本执行期到{date_text(end)}为止。"
+            )
             lines, _ = self._rule_lines(info, search, d, lang, structured)
             if lines:
                 d.details.append(("Under that text: " if lang == "en" else "该文本的规定：") + " ".join(lines))
@@ -1434,8 +1852,11 @@ class Assistant:
                 titles += [self.docs[x].title for x in self.region_docs.get(r, []) if self.docs[x].kind == "policy"]
             where = ("、" if lang != "en" else ", ").join(self.region_name(r, lang) for r in regions)
             if titles:
-                d.lead.append(f"Yes. The knowledge base has {where}'s texts: " + "; ".join(titles[:3]) + "." if lang == "en" else
-                              f"有。资料库收录了{where}的相关文件：" + "、".join(f"《{t}》" for t in titles[:3]) + "。")
+                d.lead.append(
+                    f"Yes. The knowledge base has {where}'s texts: " + "; ".join(titles[:3]) + "."
+                    if lang == "en"
+                    else f"有。资料库收录了{where}的相关文件：" + "、".join(f"《{t}》" for t in titles[:3]) + "。"
+                )
 
         lines: list[str] = []
         unpublished = False
@@ -1446,11 +1867,17 @@ class Assistant:
         if info:
             if unpublished and (structured & {"rate", "domestic"} or u.intent == "calculation"):
                 d.refused = True
-                d.lead.append((f"{name}: " if lang == "en" else f"{name}：") + " ".join(lines)
-                              + (" I will not guess a ratio." if lang == "en" else "本助手不会推测比例。"))
+                d.lead.append(
+                    (f"{name}: " if lang == "en" else f"{name}：")
+                    + " ".join(lines)
+                    + (" I will not guess a ratio." if lang == "en" else "本助手不会推测比例。")
+                )
                 issuer = self.issuer_of(region, pid)
-                d.add_caveat((f"Ask {issuer} for the ratio that applies." if lang == "en" else f"适用比例请向{issuer}咨询。")
-                             if issuer else (CONTACT_EN if lang == "en" else CONTACT_ZH))
+                d.add_caveat(
+                    (f"Ask {issuer} for the ratio that applies." if lang == "en" else f"适用比例请向{issuer}咨询。")
+                    if issuer
+                    else (CONTACT_EN if lang == "en" else CONTACT_ZH)
+                )
                 self._extract(d, hits, terms, prefer, lang, n_details=2, lead=False)
                 return
             vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
@@ -1462,8 +1889,17 @@ class Assistant:
             cited = {c.chunk_id for c in d.citations}
             contradicting = self._contradicting_hits(info, hits)
             self._contradiction_caveat(d, contradicting, info, lang)
-            self._extract(d, hits, terms, prefer, lang, n_details=1 if structured else 2, lead=False,
-                          skip=cited | {h["chunk_id"] for h in contradicting}, min_score=1.0)
+            self._extract(
+                d,
+                hits,
+                terms,
+                prefer,
+                lang,
+                n_details=1 if structured else 2,
+                lead=False,
+                skip=cited | {h["chunk_id"] for h in contradicting},
+                min_score=1.0,
+            )
         else:
             if not hits or (search.get("weak") and not regions and not u.domain):
                 d.refused = True
@@ -1485,11 +1921,17 @@ class Assistant:
             self._period_caveat(d, search, pid, region, lang, s)
         statuses = {c.status for c in d.citations}
         if "reported" in statuses:
-            d.add_caveat("Part of this comes from a news report only and is unverified." if lang == "en"
-                         else "部分内容只见于新闻报道，未经官方文本核实。")
+            d.add_caveat(
+                "Part of this comes from a news report only and is unverified."
+                if lang == "en"
+                else "部分内容只见于新闻报道，未经官方文本核实。"
+            )
         if "draft" in statuses:
-            d.add_caveat("Part of this comes from a draft for comment, not a final text." if lang == "en"
-                         else "部分内容来自征求意见稿，不是正式文本。")
+            d.add_caveat(
+                "Part of this comes from a draft for comment, not a final text."
+                if lang == "en"
+                else "部分内容来自征求意见稿，不是正式文本。"
+            )
         if region or pid:
             self._confirm(d, region, pid, lang)
 
@@ -1500,7 +1942,9 @@ class Assistant:
     def _prefer_for(self, u: Understanding) -> list[str]:
         prefer: list[str] = []
         t = set(u.topics)
-        if re.search(r"多少|几(家|个|年|次|月)|how (many|much|long)|what (is the|'s the) (number|amount)", u.text, re.I):
+        if re.search(
+            r"多少|几(家|个|年|次|月)|how (many|much|long)|what (is the|'s the) (number|amount)", u.text, re.I
+        ):
             prefer.append("<NUM>")
         if "budget" in t:
             prefer += ["每年", "亿元", "总额", "资金"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from assistant.models import Response
 
@@ -21,17 +22,26 @@ def response_record(resp: Response, id_: Any = None, full: bool = False) -> dict
     rec: dict[str, Any] = {}
     if id_ is not None or not full:
         rec["id"] = id_
-    rec.update({
-        "answer": resp.answer,
-        "citations": [{"doc_id": c.doc_id, "title": c.title, "locator": c.locator, "quote": c.quote}
-                      for c in resp.citations],
-        "tool_calls": [{"name": t.name, "input": t.input, "output": t.output} for t in resp.tool_calls],
-        "refused": resp.refused,
-        "language": resp.language,
-    })
+    rec.update(
+        {
+            "answer": resp.answer,
+            "citations": [
+                {"doc_id": c.doc_id, "title": c.title, "locator": c.locator, "quote": c.quote} for c in resp.citations
+            ],
+            "tool_calls": [{"name": t.name, "input": t.input, "output": t.output} for t in resp.tool_calls],
+            "refused": resp.refused,
+            "language": resp.language,
+        }
+    )
     if full:
-        rec.update({"intent": resp.intent, "missing_facts": resp.missing_facts, "warnings": resp.warnings,
-                    "latency_ms": resp.latency_ms})
+        rec.update(
+            {
+                "intent": resp.intent,
+                "missing_facts": resp.missing_facts,
+                "warnings": resp.warnings,
+                "latency_ms": resp.latency_ms,
+            }
+        )
     return rec
 
 

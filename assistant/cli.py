@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def _print_json(data: Any) -> None:
@@ -18,6 +19,7 @@ def _print_json(data: Any) -> None:
 
 
 # ---------------------------------------------------------------- knowledge base
+
 
 def cmd_index(args: argparse.Namespace) -> int:
     from assistant.index import build_index
@@ -58,6 +60,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- assistant
 
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.chat_cli import run_ask
 
@@ -71,6 +74,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- web app and records
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
@@ -125,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("ask", help="ask a question (cited answer, exact amounts); --jsonl for a batch")
-    p.add_argument("question", nargs="?", help="the question, e.g. \"北京合同额500万元能拿多少算力券？\"")
+    p.add_argument("question", nargs="?", help='the question, e.g. "北京合同额500万元能拿多少算力券？"')
     p.add_argument("--history", action="append", default=[], help="an earlier user message (repeatable, oldest first)")
     p.add_argument("--jsonl", metavar="FILE", help='batch: lines {"id","question","history"} from FILE or - (stdin)')
     p.add_argument("--json", action="store_true", help="print the response as JSON")

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from assistant.models import Citation
 
@@ -59,6 +60,7 @@ _WAN_YI = re.compile(r"(?<![\d.,（(])(\d+(?:\.\d+)?)(万元|亿元)(?![）)])")
 
 def yuanify(text: str) -> str:
     """'最高200万元' -> '最高2,000,000元（200万元）' in sentences taken from a clause (quotes stay verbatim)."""
+
     def repl(m: re.Match) -> str:
         num, unit = m.group(1), m.group(2)
         value = Decimal(num) * (Decimal(10000) if unit == "万元" else Decimal(100000000))
@@ -141,10 +143,67 @@ def shorten(text: str, limit: int = 90) -> str:
     return cut.rstrip("，,、；; ") + "…"
 
 
-_EN_STOP = {"is", "are", "was", "be", "a", "an", "the", "do", "does", "did", "how", "what", "which", "who", "can", "could",
-            "of", "for", "to", "in", "on", "at", "my", "our", "we", "i", "you", "your", "it", "its", "and", "or", "if",
-            "with", "from", "by", "this", "that", "there", "any", "much", "many", "get", "have", "has", "will", "would",
-            "should", "about", "me", "us", "they", "their", "them", "as", "so", "not", "no", "yes"}
+_EN_STOP = {
+    "is",
+    "are",
+    "was",
+    "be",
+    "a",
+    "an",
+    "the",
+    "do",
+    "does",
+    "did",
+    "how",
+    "what",
+    "which",
+    "who",
+    "can",
+    "could",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "my",
+    "our",
+    "we",
+    "i",
+    "you",
+    "your",
+    "it",
+    "its",
+    "and",
+    "or",
+    "if",
+    "with",
+    "from",
+    "by",
+    "this",
+    "that",
+    "there",
+    "any",
+    "much",
+    "many",
+    "get",
+    "have",
+    "has",
+    "will",
+    "would",
+    "should",
+    "about",
+    "me",
+    "us",
+    "they",
+    "their",
+    "them",
+    "as",
+    "so",
+    "not",
+    "no",
+    "yes",
+}
 
 
 def _norm_term(t: str) -> str:
@@ -172,7 +231,9 @@ def set_idf(idf: dict[str, float]) -> None:
     IDF = dict(idf)
 
 
-def score_sentences(candidates: list[tuple[Any, str]], terms: Iterable[str], prefer: Iterable[str] = ()) -> list[tuple[float, Any, str]]:
+def score_sentences(
+    candidates: list[tuple[Any, str]], terms: Iterable[str], prefer: Iterable[str] = ()
+) -> list[tuple[float, Any, str]]:
     """Score (owner, sentence) pairs by question terms weighted by rarity among the candidates."""
     import math
 
@@ -220,8 +281,9 @@ def best_sentence(text: str, terms: Iterable[str], prefer: Iterable[str] = (), a
     return best[2]
 
 
-def pick_best(hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable[str] = (), top: int = 4,
-              rank_bonus: float = 0.3) -> tuple[dict[str, Any] | None, str, float]:
+def pick_best(
+    hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable[str] = (), top: int = 4, rank_bonus: float = 0.3
+) -> tuple[dict[str, Any] | None, str, float]:
     """The best sentence over the top hits: (hit, sentence, score)."""
     cands: list[tuple[Any, str]] = []
     hits = [h for h in hits if not instructs_assistant(h.get("text", ""))]  # a clause with injected orders
@@ -230,22 +292,41 @@ def pick_best(hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable
             cands.append(((r, h, i), sent))
     scored = score_sentences(cands, terms, prefer)
     # The first sentence of an English summary is the document's title, not an answer.
-    scored = [(sc - (1.5 if o[2] == 0 and o[1].get("locator") == "English summary" and len(b) < 100 else 0.0), o, b)
-              for sc, o, b in scored]
+    scored = [
+        (sc - (1.5 if o[2] == 0 and o[1].get("locator") == "English summary" and len(b) < 100 else 0.0), o, b)
+        for sc, o, b in scored
+    ]
     if not scored:
         return (hits[0] if hits else None), (clean_sentence(hits[0]["text"]) if hits else ""), 0.0
-    best = max(scored, key=lambda x: (x[0] - rank_bonus * x[1][0] + (0.2 if x[1][1].get("kind") == "policy" else 0.0)))
+    best = max(scored, key=lambda x: x[0] - rank_bonus * x[1][0] + (0.2 if x[1][1].get("kind") == "policy" else 0.0))
     return best[1][1], best[2], best[0]
 
 
 # ---------------------------------------------------------------- the draft
 
 HEAD = {
-    "zh": {"answer": "结论", "steps": "计算过程", "reasons": "条件核对", "questions": "还需要您确认",
-           "caveats": "注意", "sources": "依据", "details": "相关规定", "table": "对比", "findings": "风险提示"},
-    "en": {"answer": "Answer", "steps": "How it is calculated", "reasons": "Conditions checked",
-           "questions": "Please tell us", "caveats": "Caveats", "sources": "Sources", "details": "Related rules",
-           "table": "Comparison", "findings": "Risks"},
+    "zh": {
+        "answer": "结论",
+        "steps": "计算过程",
+        "reasons": "条件核对",
+        "questions": "还需要您确认",
+        "caveats": "注意",
+        "sources": "依据",
+        "details": "相关规定",
+        "table": "对比",
+        "findings": "风险提示",
+    },
+    "en": {
+        "answer": "Answer",
+        "steps": "How it is calculated",
+        "reasons": "Conditions checked",
+        "questions": "Please tell us",
+        "caveats": "Caveats",
+        "sources": "Sources",
+        "details": "Related rules",
+        "table": "Comparison",
+        "findings": "Risks",
+    },
 }
 
 
@@ -273,11 +354,19 @@ class Draft:
         cid = hit["chunk_id"]
         if cid not in self._index:
             quote = best_sentence(hit["text"], terms, prefer)
-            self.citations.append(Citation(
-                doc_id=hit["doc_id"], title=hit["title"], locator=hit["locator"], quote=shorten(quote, 100),
-                chunk_id=cid, status=hit.get("status") or "", effective_from=hit.get("effective_from") or "",
-                effective_to=hit.get("effective_to") or "", text=hit["text"],
-            ))
+            self.citations.append(
+                Citation(
+                    doc_id=hit["doc_id"],
+                    title=hit["title"],
+                    locator=hit["locator"],
+                    quote=shorten(quote, 100),
+                    chunk_id=cid,
+                    status=hit.get("status") or "",
+                    effective_from=hit.get("effective_from") or "",
+                    effective_to=hit.get("effective_to") or "",
+                    text=hit["text"],
+                )
+            )
             self._index[cid] = len(self.citations)
         return f"[{self._index[cid]}]"
 
@@ -302,9 +391,15 @@ class Draft:
                 head = f"**{h['answer']}:** " if self.language == "en" else f"**{h['answer']}**："
                 sep = " " if self.language == "en" else ""
                 out.append(head + sep.join(self.lead))
-        sections = [("steps", self.steps), ("table", self.table), ("reasons", self.reasons),
-                    ("findings", self.findings), ("details", self.details), ("questions", self.questions),
-                    ("caveats", self.caveats)]
+        sections = [
+            ("steps", self.steps),
+            ("table", self.table),
+            ("reasons", self.reasons),
+            ("findings", self.findings),
+            ("details", self.details),
+            ("questions", self.questions),
+            ("caveats", self.caveats),
+        ]
         for key, lines in sections:
             if not lines:
                 continue
@@ -317,7 +412,7 @@ class Draft:
             out.append(f"\n**{h['sources']}**{colon}")
             for i, c in enumerate(self.citations, 1):
                 if self.language == "en":
-                    out.append(f"[{i}] {c.title}, {c.locator}: \"{c.quote}\"")
+                    out.append(f'[{i}] {c.title}, {c.locator}: "{c.quote}"')
                 else:
                     out.append(f"[{i}] 《{c.title}》{c.locator}：“{c.quote}”")
         return dedupe_markers("\n".join(out).strip())
@@ -325,6 +420,7 @@ class Draft:
 
 def dedupe_markers(text: str) -> str:
     """[1][1][2] -> [1][2]: the same clause cited twice in a row."""
+
     def fix(m: re.Match) -> str:
         seen = list(dict.fromkeys(re.findall(r"\[\d+\]", m.group(0))))
         return "".join(seen)
@@ -334,21 +430,31 @@ def dedupe_markers(text: str) -> str:
 
 # ---------------------------------------------------------------- fixed texts
 
-HELP_ZH = ("我可以帮您：查询各地算力券政策条款（如北京、北京经开区、上海、贵州、深圳、杭州等）；按合同额或结算额计算可获得的算力券金额；"
-           "判断申请资格并列出还需确认的条件；比较不同地区的政策；提示关联交易、虚高价格、重复申领等合规风险；说明申领和兑付流程。")
-HELP_EN = ("I can help with: the compute-voucher (算力券) rules of covered regions (Beijing, Beijing E-Town, Shanghai, Guizhou, "
-           "Shenzhen, Hangzhou and others); the voucher amount for a contract or settlement; eligibility and the facts still to "
-           "check; comparisons between regions; compliance risks (related-party suppliers, inflated prices, double funding); "
-           "and how to apply and redeem.")
+HELP_ZH = (
+    "我可以帮您：查询各地算力券政策条款（如北京、北京经开区、上海、贵州、深圳、杭州等）；按合同额或结算额计算可获得的算力券金额；"
+    "判断申请资格并列出还需确认的条件；比较不同地区的政策；提示关联交易、虚高价格、重复申领等合规风险；说明申领和兑付流程。"
+)
+HELP_EN = (
+    "I can help with: the compute-voucher (算力券) rules of covered regions (Beijing, Beijing E-Town, Shanghai, Guizhou, "
+    "Shenzhen, Hangzhou and others); the voucher amount for a contract or settlement; eligibility and the facts still to "
+    "check; comparisons between regions; compliance risks (related-party suppliers, inflated prices, double funding); "
+    "and how to apply and redeem."
+)
 CONTACT_ZH = "具体政策请以发文单位的正式文本为准，可咨询当地工业和信息化（经信）部门、数据管理部门或政务服务热线。"
-CONTACT_EN = ("For anything binding, contact the issuing authority (the local bureau of economy and information technology "
-              "or the data bureau) or the local government service hotline.")
+CONTACT_EN = (
+    "For anything binding, contact the issuing authority (the local bureau of economy and information technology "
+    "or the data bureau) or the local government service hotline."
+)
 
 
 def refusal_off_topic(lang: str) -> list[str]:
     if lang == "en":
-        return ["Sorry, this question is outside what this assistant covers: it answers questions about compute vouchers "
-                "(算力券) and related subsidy rules only.", HELP_EN, CONTACT_EN]
+        return [
+            "Sorry, this question is outside what this assistant covers: it answers questions about compute vouchers "
+            "(算力券) and related subsidy rules only.",
+            HELP_EN,
+            CONTACT_EN,
+        ]
     return ["抱歉，这个问题不在本助手的服务范围内：本助手只回答算力券及相关算力补贴政策的问题。", HELP_ZH, CONTACT_ZH]
 
 
@@ -356,30 +462,47 @@ def refusal_unknown_region(lang: str, place_names: list[str], covered: list[str]
     names = "、".join(place_names) if lang != "en" else ", ".join(place_names)
     cov = ("、" if lang != "en" else ", ").join(covered)
     if lang == "en":
-        return [f"The knowledge base has no compute-voucher document for {names}, so I cannot give a rate, cap or amount "
-                f"for it and will not guess.", f"Regions covered: {cov}.",
-                f"Please ask the local bureau of economy and information technology or the data bureau of {names} "
-                f"whether such a program exists.", HELP_EN]
-    return [f"资料库中没有收录{names}的算力券政策文件，无法给出比例、上限或金额，也不会推测。", f"目前收录的地区有：{cov}。",
-            f"建议向{names}当地的工业和信息化（经信）部门或数据管理部门咨询是否有相关政策。", HELP_ZH]
+        return [
+            f"The knowledge base has no compute-voucher document for {names}, so I cannot give a rate, cap or amount "
+            f"for it and will not guess.",
+            f"Regions covered: {cov}.",
+            f"Please ask the local bureau of economy and information technology or the data bureau of {names} "
+            f"whether such a program exists.",
+            HELP_EN,
+        ]
+    return [
+        f"资料库中没有收录{names}的算力券政策文件，无法给出比例、上限或金额，也不会推测。",
+        f"目前收录的地区有：{cov}。",
+        f"建议向{names}当地的工业和信息化（经信）部门或数据管理部门咨询是否有相关政策。",
+        HELP_ZH,
+    ]
 
 
 def refusal_not_found(lang: str) -> list[str]:
     if lang == "en":
-        return ["I could not find anything in the knowledge base that answers this question, so I will not guess.",
-                HELP_EN, CONTACT_EN]
+        return [
+            "I could not find anything in the knowledge base that answers this question, so I will not guess.",
+            HELP_EN,
+            CONTACT_EN,
+        ]
     return ["资料库中没有找到能回答这个问题的依据，为避免误导，不作推测。", HELP_ZH, CONTACT_ZH]
 
 
-INJECTION_ZH = "您的消息中含有要求改变规则、金额或回答方式的指令；本助手不会照做，金额和规则只以政策文本和计算结果为准。"
-INJECTION_EN = ("Your message contains an instruction to change the rules, amounts or how I answer; I do not follow such "
-                "instructions. Amounts and rules come only from the policy texts and the calculator.")
+INJECTION_ZH = (
+    "您的消息中含有要求改变规则、金额或回答方式的指令；本助手不会照做，金额和规则只以政策文本和计算结果为准。"
+)
+INJECTION_EN = (
+    "Your message contains an instruction to change the rules, amounts or how I answer; I do not follow such "
+    "instructions. Amounts and rules come only from the policy texts and the calculator."
+)
 
 
 # ---------------------------------------------------------------- helpdesk draft
 
 
-def helpdesk_letter(draft: Draft, enquiry: str, issuer: str = "", lang: str = "zh", today: dt.date | None = None) -> str:
+def helpdesk_letter(
+    draft: Draft, enquiry: str, issuer: str = "", lang: str = "zh", today: dt.date | None = None
+) -> str:
     """A formal reply to an enquiry: official-letter tone in Chinese, or a formal English letter.
 
     It restates the answer, the calculation, the conditions to check and the citations as
@@ -388,8 +511,13 @@ def helpdesk_letter(draft: Draft, enquiry: str, issuer: str = "", lang: str = "z
     today = today or dt.date.today()
     refs = draft.citations
     if lang == "en":
-        lines = ["Subject: Reply to your enquiry about compute vouchers (算力券)", "", "Dear Sir or Madam,", "",
-                 "Thank you for your enquiry. Having reviewed the applicable policy documents, we reply as follows."]
+        lines = [
+            "Subject: Reply to your enquiry about compute vouchers (算力券)",
+            "",
+            "Dear Sir or Madam,",
+            "",
+            "Thank you for your enquiry. Having reviewed the applicable policy documents, we reply as follows.",
+        ]
         letters = iter("ABCDEFG")
         if draft.lead:
             lines += ["", f"{next(letters)}. Answer", " ".join(draft.lead)]
@@ -406,9 +534,15 @@ def helpdesk_letter(draft: Draft, enquiry: str, issuer: str = "", lang: str = "z
             lines += ["", f"{next(letters)}. Notes"] + [f"   - {s}" for s in draft.caveats]
         if refs:
             lines += ["", "References:"] + [f"[{i}] {c.title}, {c.locator}" for i, c in enumerate(refs, 1)]
-        lines += ["", "This reply is based on public copies of the documents above; the issuing authority's official text "
-                      "prevails. Please contact " + (issuer or "the issuing authority") + " to confirm before applying.",
-                  "", "Yours faithfully,", "Compute Voucher Helpdesk", date_text(today, "en")]
+        lines += [
+            "",
+            "This reply is based on public copies of the documents above; the issuing authority's official text "
+            "prevails. Please contact " + (issuer or "the issuing authority") + " to confirm before applying.",
+            "",
+            "Yours faithfully,",
+            "Compute Voucher Helpdesk",
+            date_text(today, "en"),
+        ]
         return "\n".join(lines)
     cn_num = ["一", "二", "三", "四", "五", "六", "七"]
     lines = ["关于算力券有关问题的答复", "", "您好：", "", "来信收悉。经查阅相关政策文件，现将有关情况答复如下："]
@@ -436,11 +570,40 @@ def helpdesk_letter(draft: Draft, enquiry: str, issuer: str = "", lang: str = "z
         sec("有关说明", draft.caveats)
     if refs:
         lines += ["", "参考依据："] + [f"[{k}] 《{c.title}》{c.locator}" for k, c in enumerate(refs, 1)]
-    lines += ["", "以上答复依据相关文件的公开文本整理，具体以发文单位正式文本为准。申报前请向"
-              + (issuer or "发文单位") + "咨询确认。", "", "特此答复。", "", "算力券政策咨询服务", date_text(today, "zh")]
+    lines += [
+        "",
+        "以上答复依据相关文件的公开文本整理，具体以发文单位正式文本为准。申报前请向"
+        + (issuer or "发文单位")
+        + "咨询确认。",
+        "",
+        "特此答复。",
+        "",
+        "算力券政策咨询服务",
+        date_text(today, "zh"),
+    ]
     return "\n".join(lines)
 
 
-__all__ = ["Draft", "money", "yuanify", "percent", "date_text", "best_sentence", "pick_best", "score_sentences", "sentences", "clean_sentence", "shorten",
-           "helpdesk_letter", "refusal_off_topic", "refusal_unknown_region", "refusal_not_found", "HELP_ZH", "HELP_EN",
-           "CONTACT_ZH", "CONTACT_EN", "INJECTION_ZH", "INJECTION_EN"]
+__all__ = [
+    "Draft",
+    "money",
+    "yuanify",
+    "percent",
+    "date_text",
+    "best_sentence",
+    "pick_best",
+    "score_sentences",
+    "sentences",
+    "clean_sentence",
+    "shorten",
+    "helpdesk_letter",
+    "refusal_off_topic",
+    "refusal_unknown_region",
+    "refusal_not_found",
+    "HELP_ZH",
+    "HELP_EN",
+    "CONTACT_ZH",
+    "CONTACT_EN",
+    "INJECTION_ZH",
+    "INJECTION_EN",
+]

@@ -206,5 +206,5 @@ class ChromaEmbeddingFunction:
         return {"embedder": self._name}
 
     @staticmethod
-    def build_from_config(config: dict[str, Any]) -> "ChromaEmbeddingFunction":
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
         return ChromaEmbeddingFunction(get_embedder(config.get("embedder", "e5")), config.get("embedder", "e5"))

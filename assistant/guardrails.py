@@ -18,15 +18,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from assistant.models import Citation, ToolCall
 
-_MULT = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百万": Decimal(1_000_000),
-         "千万": Decimal(10_000_000), "万亿": Decimal(10**12), "million": Decimal(1_000_000),
-         "billion": Decimal(1_000_000_000), "thousand": Decimal(1000)}
+_MULT = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "千": Decimal(1000),
+    "百万": Decimal(1_000_000),
+    "千万": Decimal(10_000_000),
+    "万亿": Decimal(10**12),
+    "million": Decimal(1_000_000),
+    "billion": Decimal(1_000_000_000),
+    "thousand": Decimal(1000),
+}
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
 
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*[日号]?")
@@ -239,7 +248,9 @@ def verify(
         for tok in number_tokens(text):
             if tok.keys & answer_keys and not tok.keys & allowed:
                 report.injected_amounts.append(tok.text)
-    report.ok = not (report.unsupported_numbers or report.bad_citations or report.bad_markers or report.injected_amounts)
+    report.ok = not (
+        report.unsupported_numbers or report.bad_citations or report.bad_markers or report.injected_amounts
+    )
     return report
 
 
@@ -257,5 +268,12 @@ def strip_unsupported(answer: str, bad: list[str]) -> str:
     return "\n".join(keep)
 
 
-__all__ = ["verify", "GuardrailReport", "number_tokens", "unsupported_numbers", "evidence_texts", "strip_unsupported",
-           "source_keys"]
+__all__ = [
+    "verify",
+    "GuardrailReport",
+    "number_tokens",
+    "unsupported_numbers",
+    "evidence_texts",
+    "strip_unsupported",
+    "source_keys",
+]

@@ -304,8 +304,11 @@ def reset_index(settings: Settings | None = None) -> None:
             raise
         _forget_clients()
         shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
-    pattern = f"manifest-{settings.embedder}-{settings.chroma_host}-*.json" if settings.chroma_host \
+    pattern = (
+        f"manifest-{settings.embedder}-{settings.chroma_host}-*.json"
+        if settings.chroma_host
         else f"manifest-{settings.embedder}.json"
+    )
     for p in settings.index_dir.glob(pattern):
         p.unlink()
     from assistant.retrieval import reset_retrievers

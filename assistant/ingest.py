@@ -12,9 +12,9 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from pydantic import ValidationError
@@ -54,6 +54,7 @@ class LoadReport:
 
 
 # ---------------------------------------------------------------- loading
+
 
 def content_hash(path: Path) -> str:
     """Hash of the file and its sidecar, so editing either re-indexes the document."""
@@ -129,7 +130,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         raise IngestError(path, f"front matter is not valid YAML ({exc.__class__.__name__}: {exc})") from None
     if not isinstance(meta, dict):
         raise IngestError(path, "front matter is not a mapping of keys to values")
-    return meta, text[match.end():]
+    return meta, text[match.end() :]
 
 
 def join_wrapped_cjk(text: str) -> str:
@@ -148,8 +149,7 @@ def garbled_share(text: str) -> float:
     bad = sum(
         1
         for c in visible
-        if c in "\ufffd\u25a0\u25a1" or 0xE000 <= ord(c) <= 0xF8FF
-        or unicodedata.category(c) in ("Cc", "Co", "Cs")
+        if c in "\ufffd\u25a0\u25a1" or 0xE000 <= ord(c) <= 0xF8FF or unicodedata.category(c) in ("Cc", "Co", "Cs")
     )
     return max(bad, cid_marks) / len(visible)
 
@@ -171,8 +171,19 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:
         pages = [join_wrapped_cjk(page.extract_text() or "") for page in reader.pages]
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
-            RecursionError, AssertionError, ZeroDivisionError, NotImplementedError) as exc:
+    except (
+        PdfReadError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        RecursionError,
+        AssertionError,
+        ZeroDivisionError,
+        NotImplementedError,
+    ) as exc:
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__})") from None
     except Exception as exc:  # pypdf raises many internal types on hostile input
         raise IngestError(path, f"not a readable PDF ({exc.__class__.__name__})") from None
@@ -229,8 +240,11 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return sorted(
         p
         for p in Path(corpus_dir).rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.endswith(SIDECAR_SUFFIX)
-        and not p.name.startswith((".", "_")) and p.name.lower() != "readme.md"
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not p.name.endswith(SIDECAR_SUFFIX)
+        and not p.name.startswith((".", "_"))
+        and p.name.lower() != "readme.md"
     )
 
 
@@ -254,6 +268,7 @@ def load_corpus(corpus_dir: Path, max_bytes: int | None = None, paths: Iterable[
 
 
 # ---------------------------------------------------------------- chunking
+
 
 def _normalise_label(label: str) -> str:
     return label.replace("(", "（").replace(")", "）")
@@ -341,8 +356,13 @@ def chunk_document(doc: Document, max_chars: int = 600) -> list[Chunk]:
             if level == 4 and stack and stack[-1][1].startswith("第") and stack[-1][1].endswith("条"):
                 current.lines.append(text_part.replace("**", ""))
                 continue
-            if level == 4 and len(stack) >= 2 and stack[-1][0] == 4 and stack[-2][1].startswith("第") \
-                    and stack[-2][1].endswith("条"):
+            if (
+                level == 4
+                and len(stack) >= 2
+                and stack[-1][0] == 4
+                and stack[-2][1].startswith("第")
+                and stack[-2][1].endswith("条")
+            ):
                 current.lines.append(text_part.replace("**", ""))
                 continue
             sections.append(current)
@@ -366,8 +386,14 @@ def chunk_document(doc: Document, max_chars: int = 600) -> list[Chunk]:
         # A heading with no text of its own (第一章 总则, 一、支持内容 followed by its items)
         # is context for the chunks below it, not a chunk.
         following = sections[position + 1] if position + 1 < len(sections) else None
-        if section.path and "\n" not in body and len(body) <= 40 and following is not None \
-                and following.path[: len(section.path)] == section.path and len(following.path) > len(section.path):
+        if (
+            section.path
+            and "\n" not in body
+            and len(body) <= 40
+            and following is not None
+            and following.path[: len(section.path)] == section.path
+            and len(following.path) > len(section.path)
+        ):
             continue
         locator = _locator(section.path)
         if doc.pages is not None and section.page is not None:

@@ -51,7 +51,7 @@ def split_sources(answer: str) -> tuple[str, str]:
     m = _SOURCES_HEAD.search(answer)
     if not m:
         return answer, ""
-    return answer[: m.start()].rstrip(), answer[m.start():]
+    return answer[: m.start()].rstrip(), answer[m.start() :]
 
 
 def build_messages(question: str, answer: str, language: str) -> list[tuple[str, str]]:
@@ -72,7 +72,9 @@ class Phraser:
     def __init__(self, model: Any) -> None:
         self.model = model
 
-    def rephrase(self, question: str, answer: str, citations: list[Citation] | None = None, language: str = "zh") -> str:
+    def rephrase(
+        self, question: str, answer: str, citations: list[Citation] | None = None, language: str = "zh"
+    ) -> str:
         messages = build_messages(question, answer, language)
         result = self.model.invoke(messages)
         text = getattr(result, "content", result)
@@ -94,7 +96,8 @@ class OpenAIPhraser(Phraser):
         if not settings.llm_base_url or not settings.llm_model:
             raise LLMUnavailableError(
                 "the OpenAI-compatible backend needs ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL "
-                "(e.g. http://127.0.0.1:8000/v1 and the served model name)")
+                "(e.g. http://127.0.0.1:8000/v1 and the served model name)"
+            )
         from langchain_openai import ChatOpenAI
 
         model = ChatOpenAI(
@@ -118,7 +121,8 @@ class LlamaCppPhraser(Phraser):
             raise LLMUnavailableError(
                 "ASSISTANT_LLM=llamacpp needs the llama-cpp-python package, which is not installed "
                 "(it is optional: pip install llama-cpp-python), or use ASSISTANT_LLM=openai with a local "
-                "OpenAI-compatible server such as llama.cpp's llama-server, vLLM or Ollama") from exc
+                "OpenAI-compatible server such as llama.cpp's llama-server, vLLM or Ollama"
+            ) from exc
         path = settings.llm_gguf_path
         if not path or not path.exists():
             raise LLMUnavailableError(f"ASSISTANT_LLM_GGUF_PATH must point to a GGUF model file (got {path!s})")
@@ -140,5 +144,13 @@ def make_phraser(settings: Settings | None = None) -> Phraser | None:
     raise LLMUnavailableError(f"unknown LLM backend {settings.llm!r}; use none, openai or llamacpp")
 
 
-__all__ = ["Phraser", "OpenAIPhraser", "LlamaCppPhraser", "make_phraser", "LLMUnavailableError", "SYSTEM_PROMPT",
-           "build_messages", "split_sources"]
+__all__ = [
+    "Phraser",
+    "OpenAIPhraser",
+    "LlamaCppPhraser",
+    "make_phraser",
+    "LLMUnavailableError",
+    "SYSTEM_PROMPT",
+    "build_messages",
+    "split_sources",
+]

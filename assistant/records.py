@@ -18,10 +18,11 @@ import io
 import json
 import sqlite3
 import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from assistant.settings import Settings, get_settings
 
@@ -55,14 +56,29 @@ CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
 """
 
 TABLES = ("answers", "feedback")
-ANSWER_COLUMNS = ("id", "ts", "channel", "session", "question", "history", "answer", "citations", "tool_calls",
-                  "refused", "language", "warnings", "corpus_version", "rules_version", "latency_ms")
+ANSWER_COLUMNS = (
+    "id",
+    "ts",
+    "channel",
+    "session",
+    "question",
+    "history",
+    "answer",
+    "citations",
+    "tool_calls",
+    "refused",
+    "language",
+    "warnings",
+    "corpus_version",
+    "rules_version",
+    "latency_ms",
+)
 FEEDBACK_COLUMNS = ("id", "ts", "answer_id", "session", "rating", "comment")
 COLUMNS = {"answers": ANSWER_COLUMNS, "feedback": FEEDBACK_COLUMNS}
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
 
 
 def _json(value: Any) -> str:
@@ -125,7 +141,7 @@ class Records:
             con.executescript(SCHEMA)
 
     @classmethod
-    def open(cls, settings: Settings | None = None) -> "Records":
+    def open(cls, settings: Settings | None = None) -> Records:
         settings = settings or get_settings()
         return cls(settings.records_db, settings=settings)
 
@@ -152,10 +168,20 @@ class Records:
         """Store one answer (a ``Response`` or its ``as_json()`` dict); returns its record id."""
         data = response.as_json() if hasattr(response, "as_json") else dict(response)
         row = (
-            _now(), channel, session or "", question or "", _json(history or []), str(data.get("answer", "")),
-            _json(data.get("citations")), _json(data.get("tool_calls")), int(bool(data.get("refused"))),
-            str(data.get("language", "")), _json(data.get("warnings")),
-            corpus_version(self.settings), rules_version(), data.get("latency_ms"),
+            _now(),
+            channel,
+            session or "",
+            question or "",
+            _json(history or []),
+            str(data.get("answer", "")),
+            _json(data.get("citations")),
+            _json(data.get("tool_calls")),
+            int(bool(data.get("refused"))),
+            str(data.get("language", "")),
+            _json(data.get("warnings")),
+            corpus_version(self.settings),
+            rules_version(),
+            data.get("latency_ms"),
         )
         with self._connect() as con:
             cur = con.execute(

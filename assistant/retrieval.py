@@ -13,18 +13,27 @@ import datetime as dt
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
 
 from assistant.models import Chunk, Hit, date_number
 from assistant.settings import Settings, get_settings
 
 # Canonical region codes and the ways users write them. Longest aliases match first.
 REGION_ALIASES: dict[str, list[str]] = {
-    "beijing-etown": ["北京经济技术开发区", "北京经开区", "经济技术开发区", "经开区", "亦庄", "e-town", "etown",
-                      "yizhuang", "beijing economic-technological development area"],
+    "beijing-etown": [
+        "北京经济技术开发区",
+        "北京经开区",
+        "经济技术开发区",
+        "经开区",
+        "亦庄",
+        "e-town",
+        "etown",
+        "yizhuang",
+        "beijing economic-technological development area",
+    ],
     "beijing": ["北京市", "北京", "京", "beijing"],
     "shanghai": ["上海市", "上海", "沪", "shanghai"],
     "guizhou": ["贵州省", "贵州", "黔", "贵阳", "贵安", "guizhou"],
@@ -141,7 +150,7 @@ def _jieba():
 
     jieba.setLogLevel(logging.WARNING)
     jieba.load_userdict(str(Path(__file__).parent / "data" / "user_dict.txt"))
-    for code, aliases in REGION_ALIASES.items():
+    for _code, aliases in REGION_ALIASES.items():
         for alias in aliases:
             if _CJK_RUN.fullmatch(alias) and len(alias) > 1:
                 jieba.add_word(alias, freq=2000)
@@ -241,8 +250,14 @@ class Retriever:
         return f"{chunk.meta.title} {chunk.meta.region_name} {' '.join(chunk.heading_path)} {chunk.text}"
 
     # ------------------------------------------------------------ filters
-    def _where(self, regions: list[str] | None, as_of: dt.date | None, programs: list[str] | None,
-               kinds: list[str] | None, doc_ids: list[str] | None) -> dict | None:
+    def _where(
+        self,
+        regions: list[str] | None,
+        as_of: dt.date | None,
+        programs: list[str] | None,
+        kinds: list[str] | None,
+        doc_ids: list[str] | None,
+    ) -> dict | None:
         clauses: list[dict] = []
         if regions:
             clauses.append({"region": {"$in": regions}})
@@ -299,9 +314,15 @@ class Retriever:
         kinds = [kind] if isinstance(kind, str) else (list(kind) if kind else None)
         doc_list = list(doc_ids) if doc_ids else None
         day = _as_date(as_of)
-        config = {"k": k, "candidates": self.settings.candidates, "rrf_k": self.settings.rrf_k,
-                  "mode": mode, "embedder": self.settings.embedder, "region": regions,
-                  "as_of": day.isoformat() if day else None}
+        config = {
+            "k": k,
+            "candidates": self.settings.candidates,
+            "rrf_k": self.settings.rrf_k,
+            "mode": mode,
+            "embedder": self.settings.embedder,
+            "region": regions,
+            "as_of": day.isoformat() if day else None,
+        }
         if not query or not self.chunks:
             return SearchResult(hits=[], weak=True, query=query, config=config)
 
@@ -325,7 +346,9 @@ class Retriever:
             where = self._where(regions, day, programs, kinds, doc_list)
             with self._lock:
                 got = self.store.collection.query(
-                    query_embeddings=[vec], n_results=min(n, max(1, len(self.chunks))), where=where,
+                    query_embeddings=[vec],
+                    n_results=min(n, max(1, len(self.chunks))),
+                    where=where,
                     include=["distances"],
                 )
             ids = got["ids"][0] if got["ids"] else []
@@ -379,10 +402,49 @@ class Retriever:
 
 
 _DOMAIN_TERMS = (
-    "算力", "券", "补贴", "补助", "抵扣", "申领", "兑付", "合同", "结算", "租用", "大模型", "智算", "语料",
-    "模型", "公平竞争", "民法典", "关联方", "转让", "注册", "资格", "条件", "比例", "上限", "封顶", "政策",
-    "compute", "voucher", "subsid", "grant", "cap", "eligib", "contract", "rent", "gpu", "policy", "apply",
-    "训力", "数据券", "算法券", "申报", "审查", "补", "GPU",
+    "算力",
+    "券",
+    "补贴",
+    "补助",
+    "抵扣",
+    "申领",
+    "兑付",
+    "合同",
+    "结算",
+    "租用",
+    "大模型",
+    "智算",
+    "语料",
+    "模型",
+    "公平竞争",
+    "民法典",
+    "关联方",
+    "转让",
+    "注册",
+    "资格",
+    "条件",
+    "比例",
+    "上限",
+    "封顶",
+    "政策",
+    "compute",
+    "voucher",
+    "subsid",
+    "grant",
+    "cap",
+    "eligib",
+    "contract",
+    "rent",
+    "gpu",
+    "policy",
+    "apply",
+    "训力",
+    "数据券",
+    "算法券",
+    "申报",
+    "审查",
+    "补",
+    "GPU",
 )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.tools import BaseTool, tool
 
@@ -96,18 +96,18 @@ class ClauseIndex:
         return None
 
 
-def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseTool]:
+def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseTool]:
     """The tools bound to one loaded retriever, by name."""
 
     @tool
     def search_corpus(
         query: str,
-        regions: Optional[list[str]] = None,
-        kinds: Optional[list[str]] = None,
-        doc_ids: Optional[list[str]] = None,
-        boost_regions: Optional[list[str]] = None,
+        regions: list[str] | None = None,
+        kinds: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        boost_regions: list[str] | None = None,
         k: int = 5,
-        references: Optional[list[dict]] = None,
+        references: list[dict] | None = None,
         mode: str = "hybrid",
     ) -> dict:
         """Search the policy and legal corpus (hybrid BM25 + vectors). Optional filters: region
@@ -119,9 +119,15 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
         weak = False
         config: dict[str, Any] = {}
         if query:
-            result = retriever.search(query, k=k, region=regions or None, kind=kinds or None,
-                                      doc_ids=doc_ids or None, boost_regions=boost_regions or None,
-                                      mode=mode if mode in ("hybrid", "bm25", "vector") else "hybrid")
+            result = retriever.search(
+                query,
+                k=k,
+                region=regions or None,
+                kind=kinds or None,
+                doc_ids=doc_ids or None,
+                boost_regions=boost_regions or None,
+                mode=mode if mode in ("hybrid", "bm25", "vector") else "hybrid",
+            )
             hits = [hit_json(h.chunk, h.score) for h in result.hits]
             weak = result.weak
             config = result.config
@@ -136,14 +142,14 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
     def calculate_voucher(
         program: str,
         amount: str,
-        date: Optional[str] = None,
-        compute_type: Optional[str] = None,
-        claimed_this_year: Optional[str] = None,
-        facts: Optional[dict] = None,
-        start: Optional[str] = None,
-        end: Optional[str] = None,
-        gross_amount: Optional[str] = None,
-        excluded: Optional[dict] = None,
+        date: str | None = None,
+        compute_type: str | None = None,
+        claimed_this_year: str | None = None,
+        facts: dict | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        gross_amount: str | None = None,
+        excluded: dict | None = None,
     ) -> dict:
         """Compute the voucher amount for one claim under a program (exact, in yuan), with the
         calculation steps and the clause behind each step. ``amount`` is the base in yuan
@@ -152,15 +158,22 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
         from assistant.rules import RulesInputError, calculate
 
         try:
-            calc = calculate(program, amount, on=date or None, compute_type=compute_type or None,
-                             claimed_this_year=claimed_this_year or "0", facts=facts or {},
-                             start=start or None, end=end or None)
+            calc = calculate(
+                program,
+                amount,
+                on=date or None,
+                compute_type=compute_type or None,
+                claimed_this_year=claimed_this_year or "0",
+                facts=facts or {},
+                start=start or None,
+                end=end or None,
+            )
         except RulesInputError as exc:
             return {"error": exc.as_json()}
         return calc.as_json()
 
     @tool
-    def check_eligibility(facts: dict, program: Optional[str] = None, date: Optional[str] = None) -> dict:
+    def check_eligibility(facts: dict, program: str | None = None, date: str | None = None) -> dict:
         """Check an enterprise's facts against a program's eligibility conditions (or every
         program's). Returns per program the status (eligible, not_eligible, undetermined), the
         reason for each condition with its clause, and the questions for missing facts."""
@@ -178,12 +191,12 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
 
     @tool
     def compare_programs(
-        facts: Optional[dict] = None,
-        amount: Optional[str] = None,
-        programs: Optional[list[str]] = None,
-        date: Optional[str] = None,
-        compute_type: Optional[str] = None,
-        claimed_this_year: Optional[str] = None,
+        facts: dict | None = None,
+        amount: str | None = None,
+        programs: list[str] | None = None,
+        date: str | None = None,
+        compute_type: str | None = None,
+        claimed_this_year: str | None = None,
     ) -> dict:
         """Compare programs for one enterprise: with an amount, each program's eligibility and
         voucher amount, ranked; without, each program's rate and caps with their clauses."""
@@ -191,8 +204,14 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
 
         if amount:
             try:
-                result = compare(dict(facts or {}), amount=amount, on=date or None, compute_type=compute_type or None,
-                                 claimed_this_year=claimed_this_year or None, programs=programs or None)
+                result = compare(
+                    dict(facts or {}),
+                    amount=amount,
+                    on=date or None,
+                    compute_type=compute_type or None,
+                    claimed_this_year=claimed_this_year or None,
+                    programs=programs or None,
+                )
             except RulesInputError as exc:
                 return {"error": exc.as_json()}
             out = result.as_json()
@@ -204,7 +223,7 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
         return {"programs": [_program_info(p, date) for p in (programs or [])]}
 
     @tool
-    def program_info(program: str, date: Optional[str] = None) -> dict:
+    def program_info(program: str, date: str | None = None) -> dict:
         """A program's published parameters (rates, caps, dates) in the version in force on the
         date, with each parameter's clause and status, and its other versions."""
         return _program_info(program, date)
@@ -228,8 +247,10 @@ def build_tools(retriever: "Retriever", clauses: ClauseIndex) -> dict[str, BaseT
             return {"findings": [_jsonable(f.as_json() if hasattr(f, "as_json") else f) for f in result]}
         return _jsonable(result)
 
-    return {t.name: t for t in (search_corpus, calculate_voucher, check_eligibility, compare_programs,
-                                 program_info, check_compliance)}
+    return {
+        t.name: t
+        for t in (search_corpus, calculate_voucher, check_eligibility, compare_programs, program_info, check_compliance)
+    }
 
 
 def _program_info(program_id: str, date: str | None) -> dict[str, Any]:
@@ -245,9 +266,15 @@ def _program_info(program_id: str, date: str | None) -> dict[str, Any]:
     version, _others, notices = select_version(program, on)
 
     def _param(p) -> dict[str, Any]:
-        d: dict[str, Any] = {"name": p.name, "unit": p.unit, "status": p.status, "label_zh": p.label_zh,
-                             "label_en": p.label_en, "upper_bound": p.upper_bound,
-                             "reference": p.reference.model_dump() if p.reference else None}
+        d: dict[str, Any] = {
+            "name": p.name,
+            "unit": p.unit,
+            "status": p.status,
+            "label_zh": p.label_zh,
+            "label_en": p.label_en,
+            "upper_bound": p.upper_bound,
+            "reference": p.reference.model_dump() if p.reference else None,
+        }
         if p.value is None:
             d["value"] = None
         elif p.unit == "ratio":
@@ -266,24 +293,37 @@ def _program_info(program_id: str, date: str | None) -> dict[str, Any]:
 
     def _version(v) -> dict[str, Any]:
         return {
-            "id": v.id, "label_zh": v.label_zh, "label_en": v.label_en, "corpus_doc": v.corpus_doc,
+            "id": v.id,
+            "label_zh": v.label_zh,
+            "label_en": v.label_en,
+            "corpus_doc": v.corpus_doc,
             "effective_from": v.effective_from.isoformat(),
             "effective_to": v.effective_to.isoformat() if v.effective_to else None,
-            "status": v.status, "confidence": v.confidence,
+            "status": v.status,
+            "confidence": v.confidence,
             "parameters": {name: _param(p) for name, p in v.parameters.items()},
-            "tiers": [{"id": t.id, "when": _jsonable(t.when), "use": t.use, "label_zh": t.label_zh, "label_en": t.label_en}
-                      for t in v.tiers],
-            "notes_zh": [n.zh for n in v.notes], "notes_en": [n.en for n in v.notes],
+            "tiers": [
+                {"id": t.id, "when": _jsonable(t.when), "use": t.use, "label_zh": t.label_zh, "label_en": t.label_en}
+                for t in v.tiers
+            ],
+            "notes_zh": [n.zh for n in v.notes],
+            "notes_en": [n.en for n in v.notes],
             "alternatives": v.alternatives,
         }
 
     return {
-        "program": program.id, "name": program.name, "name_en": program.name_en, "region": program.region,
-        "corpus_doc": program.corpus_doc, "date": on.isoformat(),
-        "base_label_zh": program.base_label_zh, "base_label_en": program.base_label_en,
+        "program": program.id,
+        "name": program.name,
+        "name_en": program.name_en,
+        "region": program.region,
+        "corpus_doc": program.corpus_doc,
+        "date": on.isoformat(),
+        "base_label_zh": program.base_label_zh,
+        "base_label_en": program.base_label_en,
         "version": _version(version),
         "other_versions": [_version(v) for v in program.versions if v.id != version.id],
-        "notices_zh": [n.zh for n in notices], "notices_en": [n.en for n in notices],
+        "notices_zh": [n.zh for n in notices],
+        "notices_en": [n.en for n in notices],
         "notice_codes": [n.code for n in notices],
     }
 

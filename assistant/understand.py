@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
 from assistant.retrieval import REGION_ALIASES, normalise_query, regions_in
 
@@ -31,10 +32,24 @@ from assistant.retrieval import REGION_ALIASES, normalise_query, regions_in
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％．，：／－＋"}
 _FULLWIDTH.update({0x3000: 0x20, ord("　"): 0x20})
 _EXTRA_TYPOS = {
-    "算力卷": "算力券", "算力劵": "算力券", "算利券": "算力券", "蒜力券": "算力券", "算力圈": "算力券",
-    "算力全": "算力券", "算力倦": "算力券", "算力眷": "算力券", "suanliquan": "算力券", "训练券": "训力券",
-    "申领卷": "申领券", "抵口": "抵扣", "抵寇": "抵扣", "補貼": "补贴", "算力補貼": "算力补贴",
-    "经开去": "经开区", "亦莊": "亦庄", "北京經開區": "北京经开区",
+    "算力卷": "算力券",
+    "算力劵": "算力券",
+    "算利券": "算力券",
+    "蒜力券": "算力券",
+    "算力圈": "算力券",
+    "算力全": "算力券",
+    "算力倦": "算力券",
+    "算力眷": "算力券",
+    "suanliquan": "算力券",
+    "训练券": "训力券",
+    "申领卷": "申领券",
+    "抵口": "抵扣",
+    "抵寇": "抵扣",
+    "補貼": "补贴",
+    "算力補貼": "算力补贴",
+    "经开去": "经开区",
+    "亦莊": "亦庄",
+    "北京經開區": "北京经开区",
 }
 
 
@@ -74,10 +89,20 @@ _MONEY = re.compile(
     r"(?P<cur>元人民币|元|块钱|块|人民币|rmb|RMB|yuan|Yuan|CNY|cny)?",
 )
 _MULT = {
-    "千万": Decimal(10_000_000), "百万": Decimal(1_000_000), "万亿": Decimal(10**12), "亿": Decimal(100_000_000),
-    "万": Decimal(10_000), "w": Decimal(10_000), "千": Decimal(1_000), "million": Decimal(1_000_000),
-    "mn": Decimal(1_000_000), "m": Decimal(1_000_000), "billion": Decimal(1_000_000_000),
-    "bn": Decimal(1_000_000_000), "thousand": Decimal(1_000), "k": Decimal(1_000),
+    "千万": Decimal(10_000_000),
+    "百万": Decimal(1_000_000),
+    "万亿": Decimal(10**12),
+    "亿": Decimal(100_000_000),
+    "万": Decimal(10_000),
+    "w": Decimal(10_000),
+    "千": Decimal(1_000),
+    "million": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "m": Decimal(1_000_000),
+    "billion": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
+    "thousand": Decimal(1_000),
+    "k": Decimal(1_000),
 }
 
 
@@ -123,14 +148,24 @@ _CLAIMED_RE = re.compile(
 )
 _EXCLUDED_KINDS = {
     "storage": re.compile(r"存储|存力|硬盘|storage", re.I),
-    "network": re.compile(r"网络(费|服务|带宽|专线|传输|资源)|带宽|专线|流量费|network (fees?|services?|costs?|charges?)|bandwidth", re.I),
+    "network": re.compile(
+        r"网络(费|服务|带宽|专线|传输|资源)|带宽|专线|流量费|network (fees?|services?|costs?|charges?)|bandwidth", re.I
+    ),
     "security": re.compile(r"安全(服务|费|防护|产品)|防护服务|security (services?|fees?|costs?|charges?)", re.I),
     "software": re.compile(r"软件(费|许可|授权|服务费)|许可费|license fees?|software (fees?|licen[cs]es?)", re.I),
 }
-_SETTLE_RE = re.compile(r"结算|实际(使用|发生|支付|花)|花了|花费|支付|付了|费用|租金|账单|开票|发票|使用费|"
-                        r"spent|paid|settle|bill|invoice|fees?\b|rent", re.I)
-_CONTRACT_RE = re.compile(r"合同|签了|签订|签约|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent(ed|ing)?\b", re.I)
-_TARGET_RE = re.compile(r"拿满|拿到|领到|领满|想(拿|领|要)|目标|达到|要获得|to get|to receive|reach|(want|like|hope|plan) to (claim|get|receive)", re.I)
+_SETTLE_RE = re.compile(
+    r"结算|实际(使用|发生|支付|花)|花了|花费|支付|付了|费用|租金|账单|开票|发票|使用费|"
+    r"spent|paid|settle|bill|invoice|fees?\b|rent",
+    re.I,
+)
+_CONTRACT_RE = re.compile(
+    r"合同|签了|签订|签约|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent(ed|ing)?\b", re.I
+)
+_TARGET_RE = re.compile(
+    r"拿满|拿到|领到|领满|想(拿|领|要)|目标|达到|要获得|to get|to receive|reach|(want|like|hope|plan) to (claim|get|receive)",
+    re.I,
+)
 _BUDGET_RE = re.compile(r"预算|总额|总规模|资金池|每年发放|每年安排|盘子|budget|pool|fund\b", re.I)
 _ASSERT_RE = re.compile(r"上限|最高|封顶|最多|顶格|\bcap\b|maximum|at most", re.I)
 
@@ -157,11 +192,20 @@ def _role_for(text: str, m_start: int, m_end: int) -> tuple[str, str]:
     if re.search(r"累计(已|共)?(获|领|拿|得)|总共(已)?(获|领|拿)|in total so far", window):
         return "claimed_total", ""
     if _CLAIMED_RE.search(near_before) or (
-            re.search(r"^\s*(了|的)?(算力券|补贴|券|额度)", near_after) and re.search(r"(已经|已|之前|累计)", near_before)):
+        re.search(r"^\s*(了|的)?(算力券|补贴|券|额度)", near_after) and re.search(r"(已经|已|之前|累计)", near_before)
+    ):
         return "claimed", ""
-    if _TARGET_RE.search(near_before) and re.search(r"需要|要多少|多大|多少合同|得签|how (big|large|much)|must the contract|contract (do|would) (we|i) need", text, re.I):
+    if _TARGET_RE.search(near_before) and re.search(
+        r"需要|要多少|多大|多少合同|得签|how (big|large|much)|must the contract|contract (do|would) (we|i) need",
+        text,
+        re.I,
+    ):
         return "target", ""
-    if _ASSERT_RE.search(near_before[-6:]) and not _CONTRACT_RE.search(near_before) and not _SETTLE_RE.search(near_before):
+    if (
+        _ASSERT_RE.search(near_before[-6:])
+        and not _CONTRACT_RE.search(near_before)
+        and not _SETTLE_RE.search(near_before)
+    ):
         return "asserted", ""
     if _SETTLE_RE.search(window):
         return "settlement", ""
@@ -183,7 +227,12 @@ def extract_amounts(text: str) -> list[Amount]:
             continue
         is_cn = not num[0].isdigit()
         tail = text[m.end() : m.end() + 2]
-        if is_cn and not (mult or cur) and re.match(r"[年个月天次份家]", tail or " ") and re.search(r"[万亿](?=[^万亿]+$)", num):
+        if (
+            is_cn
+            and not (mult or cur)
+            and re.match(r"[年个月天次份家]", tail or " ")
+            and re.search(r"[万亿](?=[^万亿]+$)", num)
+        ):
             # "两千万一年": the run swallowed the next quantity's numeral; cut it at the last 万/亿.
             cut = max(num.rfind("万"), num.rfind("亿")) + 1
             num = num[:cut]
@@ -198,7 +247,11 @@ def extract_amounts(text: str) -> list[Amount]:
         else:
             if not (mult or cur or pre):
                 continue
-            if mult in ("m", "k", "w") and not (cur or pre) and not re.search(r"yuan|rmb|cny|元", text[m.end():m.end() + 8], re.I):
+            if (
+                mult in ("m", "k", "w")
+                and not (cur or pre)
+                and not re.search(r"yuan|rmb|cny|元", text[m.end() : m.end() + 8], re.I)
+            ):
                 if not (mult == "w" and _CJK.search(text)):  # "800w" is 800万 in Chinese chat
                     continue
         if tail.startswith(("%", "个", "年", "月", "天", "日", "P", "p", "卡", "台", "家", "份", "条", "项")):
@@ -215,14 +268,17 @@ def extract_amounts(text: str) -> list[Amount]:
             exp = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(e|E|\^|\*\*)\s*([+-]?)$", head)
             if exp and "." not in num and "," not in num and len(num) <= 4:
                 base, power = Decimal(exp.group(1)), int(exp.group(3) + num)
-                value = base.scaleb(power) if exp.group(2) in "eE" else base ** power
+                value = base.scaleb(power) if exp.group(2) in "eE" else base**power
             elif re.search(r"\d\s*(e|E|\^|\*\*)\s*[+-]?$", head):
                 continue  # an exponent form not understood: no amount rather than a wrong one
         if re.search(r"(?<![0-9A-Za-z.])([-−－]|负)\s*(¥|￥|RMB|CNY|rmb|cny)?\s*$", head):
             continue  # "-500万元": a negative amount is not a contract or settlement amount
         before2 = text[max(0, m.start() - 4) : m.start()]
         after2 = text[m.end() : m.end() + 10]
-        foreign = bool(re.search(r"(\$|US\$|USD|HK\$|€|£)\s*$", before2, re.I) or re.match(r"\s*(USD|US dollars?|dollars?|美元|美金|港币|港元|欧元|euros?)", after2, re.I))
+        foreign = bool(
+            re.search(r"(\$|US\$|USD|HK\$|€|£)\s*$", before2, re.I)
+            or re.match(r"\s*(USD|US dollars?|dollars?|美元|美金|港币|港元|欧元|euros?)", after2, re.I)
+        )
         if mult:
             value *= _MULT[mult if mult in _MULT else mult.lower()]
         if value <= 0:
@@ -241,11 +297,15 @@ def extract_amounts(text: str) -> list[Amount]:
     for m in re.finditer(rf"(?P<num>{_ARABIC}|[{_CN_DIGITS}]+?)多(?P<unit>万|亿)(元|块)?", text):
         if any(a.start <= m.start() < a.end for a in out):
             continue
-        base = cn_number(m.group("num")) if not m.group("num")[0].isdigit() else Decimal(m.group("num").replace(",", ""))
+        base = (
+            cn_number(m.group("num")) if not m.group("num")[0].isdigit() else Decimal(m.group("num").replace(",", ""))
+        )
         if base is None or base <= 0:
             continue
         try:
-            value = (base * (Decimal(10000) if m.group("unit") == "万" else Decimal(100000000))).quantize(Decimal("0.01"))
+            value = (base * (Decimal(10000) if m.group("unit") == "万" else Decimal(100000000))).quantize(
+                Decimal("0.01")
+            )
         except InvalidOperation:
             continue
         role, kind = _role_for(text, m.start(), m.end())
@@ -270,12 +330,17 @@ def extract_percents(text: str) -> list[Decimal]:
 # ---------------------------------------------------------------- dates and terms
 
 _DATE_FULL = re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
-_DATE_YM = re.compile(r"(?P<y>20\d{2}|去年|今年|前年|明年)\s*年?\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?!\d)(?:份|底|初|中)?")
-_MONTHS_EN = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+_DATE_YM = re.compile(
+    r"(?P<y>20\d{2}|去年|今年|前年|明年)\s*年?\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月(?!\d)(?:份|底|初|中)?"
+)
+_MONTHS_EN = {
+    m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)
+}
 _DATE_EN = re.compile(
     r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+)?(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?P<y>20\d{2})", re.I)
+    r"(?:\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?P<y>20\d{2})",
+    re.I,
+)
 _YEAR_ONLY = re.compile(r"(?P<y>20\d{2})\s*(?:年|版|年度|年版)?")
 
 
@@ -356,7 +421,9 @@ _TERM_YEARS = re.compile(
     rf"(?:为期|期限|合同期|服务期|租期|签了|签)\s*(?:是|为)?\s*(?P<n>{_ARABIC}|[一二两三四五六七八九十半]+)\s*年|"
     rf"(?P<n2>{_ARABIC}|[一二两三四五六七八九十]+)\s*年(?:期|的(?:合同|租期|服务期)|合同)|"
     r"(?P<en>\d+|one|two|three|four|five)[\s-]*years?(?:[\s-]+[a-z]+)?[\s-]+(?:contract|term|lease|deal)|"
-    r"(?:term|contract|lease)\s+of\s+(?P<en2>\d+|one|two|three)\s+years?", re.I)
+    r"(?:term|contract|lease)\s+of\s+(?P<en2>\d+|one|two|three)\s+years?",
+    re.I,
+)
 _EN_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
@@ -390,52 +457,106 @@ def extract_term_months(text: str) -> int | None:
 # that "西安" or "Lhasa" is recognised as a place and not silently taken for another region.
 PLACES: dict[str, tuple[str, list[str]]] = {
     # code: (province code or "", aliases)
-    "hebei": ("", ["河北省", "河北", "hebei"]), "shijiazhuang": ("hebei", ["石家庄", "shijiazhuang"]),
-    "xiongan": ("hebei", ["雄安新区", "雄安", "xiong'an", "xiongan"]), "baoding": ("hebei", ["保定"]),
-    "tangshan": ("hebei", ["唐山"]), "zhangjiakou": ("hebei", ["张家口", "zhangjiakou"]),
-    "shanxi": ("", ["山西省", "山西", "shanxi"]), "taiyuan": ("shanxi", ["太原", "taiyuan"]), "datong": ("shanxi", ["大同"]),
-    "neimenggu": ("", ["内蒙古自治区", "内蒙古", "inner mongolia"]), "huhehaote": ("neimenggu", ["呼和浩特", "hohhot"]),
-    "wulanchabu": ("neimenggu", ["乌兰察布", "ulanqab"]), "eerduosi": ("neimenggu", ["鄂尔多斯"]),
-    "liaoning": ("", ["辽宁省", "辽宁", "liaoning"]), "shenyang": ("liaoning", ["沈阳", "shenyang"]), "dalian": ("liaoning", ["大连", "dalian"]),
-    "jilin": ("", ["吉林省", "吉林", "jilin"]), "changchun": ("jilin", ["长春", "changchun"]),
-    "heilongjiang": ("", ["黑龙江省", "黑龙江", "heilongjiang"]), "haerbin": ("heilongjiang", ["哈尔滨", "harbin"]),
-    "jiangsu": ("", ["江苏省", "江苏", "jiangsu"]), "wuxi": ("jiangsu", ["无锡", "wuxi"]), "changzhou": ("jiangsu", ["常州"]),
-    "nantong": ("jiangsu", ["南通"]), "xuzhou": ("jiangsu", ["徐州"]),
-    "zhejiang": ("", ["浙江省", "浙江", "zhejiang"]), "ningbo": ("zhejiang", ["宁波", "ningbo"]), "wenzhou": ("zhejiang", ["温州"]),
-    "jiaxing": ("zhejiang", ["嘉兴"]), "shaoxing": ("zhejiang", ["绍兴"]),
-    "hefei": ("anhui", ["合肥", "hefei"]), "bengbu": ("anhui", ["蚌埠"]), "maanshan": ("anhui", ["马鞍山"]),
-    "fujian": ("", ["福建省", "福建", "fujian"]), "fuzhou": ("fujian", ["福州", "fuzhou"]), "quanzhou": ("fujian", ["泉州"]),
-    "jiangxi": ("", ["江西省", "江西", "jiangxi"]), "nanchang": ("jiangxi", ["南昌", "nanchang"]),
-    "jinan": ("shandong", ["济南", "jinan"]), "yantai": ("shandong", ["烟台"]), "weifang": ("shandong", ["潍坊"]),
+    "hebei": ("", ["河北省", "河北", "hebei"]),
+    "shijiazhuang": ("hebei", ["石家庄", "shijiazhuang"]),
+    "xiongan": ("hebei", ["雄安新区", "雄安", "xiong'an", "xiongan"]),
+    "baoding": ("hebei", ["保定"]),
+    "tangshan": ("hebei", ["唐山"]),
+    "zhangjiakou": ("hebei", ["张家口", "zhangjiakou"]),
+    "shanxi": ("", ["山西省", "山西", "shanxi"]),
+    "taiyuan": ("shanxi", ["太原", "taiyuan"]),
+    "datong": ("shanxi", ["大同"]),
+    "neimenggu": ("", ["内蒙古自治区", "内蒙古", "inner mongolia"]),
+    "huhehaote": ("neimenggu", ["呼和浩特", "hohhot"]),
+    "wulanchabu": ("neimenggu", ["乌兰察布", "ulanqab"]),
+    "eerduosi": ("neimenggu", ["鄂尔多斯"]),
+    "liaoning": ("", ["辽宁省", "辽宁", "liaoning"]),
+    "shenyang": ("liaoning", ["沈阳", "shenyang"]),
+    "dalian": ("liaoning", ["大连", "dalian"]),
+    "jilin": ("", ["吉林省", "吉林", "jilin"]),
+    "changchun": ("jilin", ["长春", "changchun"]),
+    "heilongjiang": ("", ["黑龙江省", "黑龙江", "heilongjiang"]),
+    "haerbin": ("heilongjiang", ["哈尔滨", "harbin"]),
+    "jiangsu": ("", ["江苏省", "江苏", "jiangsu"]),
+    "wuxi": ("jiangsu", ["无锡", "wuxi"]),
+    "changzhou": ("jiangsu", ["常州"]),
+    "nantong": ("jiangsu", ["南通"]),
+    "xuzhou": ("jiangsu", ["徐州"]),
+    "zhejiang": ("", ["浙江省", "浙江", "zhejiang"]),
+    "ningbo": ("zhejiang", ["宁波", "ningbo"]),
+    "wenzhou": ("zhejiang", ["温州"]),
+    "jiaxing": ("zhejiang", ["嘉兴"]),
+    "shaoxing": ("zhejiang", ["绍兴"]),
+    "hefei": ("anhui", ["合肥", "hefei"]),
+    "bengbu": ("anhui", ["蚌埠"]),
+    "maanshan": ("anhui", ["马鞍山"]),
+    "fujian": ("", ["福建省", "福建", "fujian"]),
+    "fuzhou": ("fujian", ["福州", "fuzhou"]),
+    "quanzhou": ("fujian", ["泉州"]),
+    "jiangxi": ("", ["江西省", "江西", "jiangxi"]),
+    "nanchang": ("jiangxi", ["南昌", "nanchang"]),
+    "jinan": ("shandong", ["济南", "jinan"]),
+    "yantai": ("shandong", ["烟台"]),
+    "weifang": ("shandong", ["潍坊"]),
     "luoyang": ("henan", ["洛阳"]),
-    "hubei": ("", ["湖北省", "湖北", "hubei"]), "yichang": ("hubei", ["宜昌"]), "xiangyang": ("hubei", ["襄阳"]),
-    "hunan": ("", ["湖南省", "湖南", "hunan"]), "changsha": ("hunan", ["长沙", "changsha"]),
-    "guangdong": ("", ["广东省", "广东", "guangdong"]), "guangzhou": ("guangdong", ["广州市", "广州", "guangzhou"]),
-    "dongguan": ("guangdong", ["东莞", "dongguan"]), "foshan": ("guangdong", ["佛山", "foshan"]),
-    "zhuhai": ("guangdong", ["珠海", "zhuhai"]), "shaoguan": ("guangdong", ["韶关"]),
-    "guangxi": ("", ["广西壮族自治区", "广西", "guangxi"]), "guilin": ("guangxi", ["桂林"]), "liuzhou": ("guangxi", ["柳州"]),
-    "hainan": ("", ["海南省", "海南", "hainan"]), "haikou": ("hainan", ["海口", "haikou"]), "sanya": ("hainan", ["三亚", "sanya"]),
-    "sichuan": ("", ["四川省", "四川", "sichuan"]), "mianyang": ("sichuan", ["绵阳"]),
-    "guiyang": ("guizhou", ["贵阳", "guiyang"]), "guian": ("guizhou", ["贵安新区", "贵安", "gui'an", "guian"]),
-    "yunnan": ("", ["云南省", "云南", "yunnan"]), "kunming": ("yunnan", ["昆明", "kunming"]),
-    "xizang": ("", ["西藏自治区", "西藏", "tibet", "xizang"]), "lasa": ("xizang", ["拉萨", "lhasa"]),
-    "shaanxi": ("", ["陕西省", "陕西", "shaanxi"]), "xian": ("shaanxi", ["西安", "xi'an", "xian"]),
-    "gansu": ("", ["甘肃省", "甘肃", "gansu"]), "lanzhou": ("gansu", ["兰州", "lanzhou"]),
-    "qinghai": ("", ["青海省", "青海", "qinghai"]), "xining": ("qinghai", ["西宁", "xining"]),
-    "yinchuan": ("ningxia", ["银川", "yinchuan"]), "zhongwei": ("ningxia", ["中卫", "zhongwei"]),
-    "xinjiang": ("", ["新疆维吾尔自治区", "新疆", "xinjiang"]), "wulumuqi": ("xinjiang", ["乌鲁木齐", "urumqi"]),
+    "hubei": ("", ["湖北省", "湖北", "hubei"]),
+    "yichang": ("hubei", ["宜昌"]),
+    "xiangyang": ("hubei", ["襄阳"]),
+    "hunan": ("", ["湖南省", "湖南", "hunan"]),
+    "changsha": ("hunan", ["长沙", "changsha"]),
+    "guangdong": ("", ["广东省", "广东", "guangdong"]),
+    "guangzhou": ("guangdong", ["广州市", "广州", "guangzhou"]),
+    "dongguan": ("guangdong", ["东莞", "dongguan"]),
+    "foshan": ("guangdong", ["佛山", "foshan"]),
+    "zhuhai": ("guangdong", ["珠海", "zhuhai"]),
+    "shaoguan": ("guangdong", ["韶关"]),
+    "guangxi": ("", ["广西壮族自治区", "广西", "guangxi"]),
+    "guilin": ("guangxi", ["桂林"]),
+    "liuzhou": ("guangxi", ["柳州"]),
+    "hainan": ("", ["海南省", "海南", "hainan"]),
+    "haikou": ("hainan", ["海口", "haikou"]),
+    "sanya": ("hainan", ["三亚", "sanya"]),
+    "sichuan": ("", ["四川省", "四川", "sichuan"]),
+    "mianyang": ("sichuan", ["绵阳"]),
+    "guiyang": ("guizhou", ["贵阳", "guiyang"]),
+    "guian": ("guizhou", ["贵安新区", "贵安", "gui'an", "guian"]),
+    "yunnan": ("", ["云南省", "云南", "yunnan"]),
+    "kunming": ("yunnan", ["昆明", "kunming"]),
+    "xizang": ("", ["西藏自治区", "西藏", "tibet", "xizang"]),
+    "lasa": ("xizang", ["拉萨", "lhasa"]),
+    "shaanxi": ("", ["陕西省", "陕西", "shaanxi"]),
+    "xian": ("shaanxi", ["西安", "xi'an", "xian"]),
+    "gansu": ("", ["甘肃省", "甘肃", "gansu"]),
+    "lanzhou": ("gansu", ["兰州", "lanzhou"]),
+    "qinghai": ("", ["青海省", "青海", "qinghai"]),
+    "xining": ("qinghai", ["西宁", "xining"]),
+    "yinchuan": ("ningxia", ["银川", "yinchuan"]),
+    "zhongwei": ("ningxia", ["中卫", "zhongwei"]),
+    "xinjiang": ("", ["新疆维吾尔自治区", "新疆", "xinjiang"]),
+    "wulumuqi": ("xinjiang", ["乌鲁木齐", "urumqi"]),
     "kelamayi": ("xinjiang", ["克拉玛依"]),
-    "hongkong": ("", ["香港", "hong kong", "hongkong"]), "macau": ("", ["澳门", "macau", "macao"]),
+    "hongkong": ("", ["香港", "hong kong", "hongkong"]),
+    "macau": ("", ["澳门", "macau", "macao"]),
     "taiwan": ("", ["台湾", "taiwan"]),
-    "haidian": ("beijing", ["海淀区", "海淀", "haidian"]), "chaoyang": ("beijing", ["朝阳区", "朝阳"]),
-    "pudong": ("shanghai", ["浦东新区", "浦东", "pudong"]), "songjiang": ("shanghai", ["松江区", "松江"]),
-    "xuhui": ("shanghai", ["徐汇区", "徐汇"]), "minhang": ("shanghai", ["闵行"]), "lingang": ("shanghai", ["临港"]),
-    "nanshan": ("shenzhen", ["南山区", "南山"]), "futian": ("shenzhen", ["福田区", "福田"]),
-    "longgang": ("shenzhen", ["龙岗区", "龙岗"]), "baoan": ("shenzhen", ["宝安区", "宝安"]),
-    "haizhu": ("guangzhou", ["海珠区", "海珠"]), "tianhe": ("guangzhou", ["天河区", "天河"]),
-    "yuhang": ("hangzhou", ["余杭区", "余杭"]), "binjiang": ("hangzhou", ["滨江区", "滨江"]),
-    "usa": ("", ["美国", "united states", "usa", "america"]), "japan": ("", ["日本", "japan"]),
-    "singapore": ("", ["新加坡", "singapore"]), "europe": ("", ["欧洲", "europe", "德国", "germany", "英国"]),
+    "haidian": ("beijing", ["海淀区", "海淀", "haidian"]),
+    "chaoyang": ("beijing", ["朝阳区", "朝阳"]),
+    "pudong": ("shanghai", ["浦东新区", "浦东", "pudong"]),
+    "songjiang": ("shanghai", ["松江区", "松江"]),
+    "xuhui": ("shanghai", ["徐汇区", "徐汇"]),
+    "minhang": ("shanghai", ["闵行"]),
+    "lingang": ("shanghai", ["临港"]),
+    "nanshan": ("shenzhen", ["南山区", "南山"]),
+    "futian": ("shenzhen", ["福田区", "福田"]),
+    "longgang": ("shenzhen", ["龙岗区", "龙岗"]),
+    "baoan": ("shenzhen", ["宝安区", "宝安"]),
+    "haizhu": ("guangzhou", ["海珠区", "海珠"]),
+    "tianhe": ("guangzhou", ["天河区", "天河"]),
+    "yuhang": ("hangzhou", ["余杭区", "余杭"]),
+    "binjiang": ("hangzhou", ["滨江区", "滨江"]),
+    "usa": ("", ["美国", "united states", "usa", "america"]),
+    "japan": ("", ["日本", "japan"]),
+    "singapore": ("", ["新加坡", "singapore"]),
+    "europe": ("", ["欧洲", "europe", "德国", "germany", "英国"]),
 }
 _ABROAD = {"usa", "japan", "singapore", "europe", "hongkong", "macau", "taiwan"}
 
@@ -491,7 +612,10 @@ _OFFTOPIC = re.compile(
     r"visa|passport|homework|essay|novel|flight|hotel|restaurant",
     re.I,
 )
-_DRAFT_RE = re.compile(r"起草|拟写|写(一)?(份|封|个)?(答复|回复|复函|函)|答复函|复函|回函|helpdesk|draft (a )?(reply|response|letter)", re.I)
+_DRAFT_RE = re.compile(
+    r"起草|拟写|写(一)?(份|封|个)?(答复|回复|复函|函)|答复函|复函|回函|helpdesk|draft (a )?(reply|response|letter)",
+    re.I,
+)
 _CALC_RE = re.compile(
     r"(能|可以|可|会|最多|大概|一共|总共|能够|应该)?(拿|领|得|获得|申领|补|补贴|抵|抵扣|报销|返|省|兑付|享受)(到)?(多少|几)(?!年|个月|次|天|家|个|年度)|"
     r"多少(钱|算力券|补贴|券|额度)|补(贴)?多少|抵(扣)?多少|算(一)?(下|算)|计算|测算|怎么算|金额是多少|"
@@ -532,29 +656,54 @@ _PROCESS_RE = re.compile(
 
 # What a fact question asks about (used to pick the clause and to phrase the lead).
 TOPICS: dict[str, re.Pattern] = {
-    "rate": re.compile(r"比例|百分之|几成|多少%|%|点几|补(贴|助)?(是|为)?多少(?!钱)|\brates?\b|\bratio\b|percent|\bshare\b|proportion", re.I),
+    "rate": re.compile(
+        r"比例|百分之|几成|多少%|%|点几|补(贴|助)?(是|为)?多少(?!钱)|\brates?\b|\bratio\b|percent|\bshare\b|proportion",
+        re.I,
+    ),
     "cap": re.compile(r"上限|最高|封顶|最多|顶格|多少钱封顶|cap\b|maximum|max\b|at most|upper limit|ceiling", re.I),
-    "budget": re.compile(r"总额|预算|资金池|盘子|每年(发放|安排|发)|一年(一共|总共)?发|一共发|总共发|共发|发多少|规模|budget|pool|total (fund|amount)", re.I),
-    "period": re.compile(r"有效期|期限|到期|截止|什么时候(开始|结束|到期)|还有效|还能用吗|过期|结束|实施期|执行期|几年|多久|多长时间|"
-                         r"有效吗|还有效|still (in force|valid|available|open|run)|expire|end date|period|deadline|in force", re.I),
-    "issuer": re.compile(r"谁(发|出台|发布|管)|哪个(部门|单位)|发文|主管|负责|文号|issuer|who (issues|issued|runs|manages|is responsible)|which (department|agency|bureau)|authority|document number", re.I),
-    "scope": re.compile(r"存储|网络|安全|带宽|覆盖|包括|包含|哪些费用|什么费用|范围|cover|include|storage|network|scope", re.I),
+    "budget": re.compile(
+        r"总额|预算|资金池|盘子|每年(发放|安排|发)|一年(一共|总共)?发|一共发|总共发|共发|发多少|规模|budget|pool|total (fund|amount)",
+        re.I,
+    ),
+    "period": re.compile(
+        r"有效期|期限|到期|截止|什么时候(开始|结束|到期)|还有效|还能用吗|过期|结束|实施期|执行期|几年|多久|多长时间|"
+        r"有效吗|还有效|still (in force|valid|available|open|run)|expire|end date|period|deadline|in force",
+        re.I,
+    ),
+    "issuer": re.compile(
+        r"谁(发|出台|发布|管)|哪个(部门|单位)|发文|主管|负责|文号|issuer|who (issues|issued|runs|manages|is responsible)|which (department|agency|bureau)|authority|document number",
+        re.I,
+    ),
+    "scope": re.compile(
+        r"存储|网络|安全|带宽|覆盖|包括|包含|哪些费用|什么费用|范围|cover|include|storage|network|scope", re.I
+    ),
     "supplier": re.compile(r"供应商|服务商|算力(提供|供应)方|哪家|伙伴|supplier|provider|vendor", re.I),
-    "applicant": re.compile(r"谁可以|谁能|给谁|面向|对谁|适用于谁|哪些(企业|单位|人|主体)|申请主体|什么企业|什么单位|对象|主体|"
-                            r"who can|who is|which (firms|companies|entities)|applicant|eligib|conditions|requirements", re.I),
+    "applicant": re.compile(
+        r"谁可以|谁能|给谁|面向|对谁|适用于谁|哪些(企业|单位|人|主体)|申请主体|什么企业|什么单位|对象|主体|"
+        r"who can|who is|which (firms|companies|entities)|applicant|eligib|conditions|requirements",
+        re.I,
+    ),
     "domestic": re.compile(r"国产|国外|进口|英伟达|昇腾|domestic|nvidia|chinese chips", re.I),
     "transfer": re.compile(r"转让|转卖|倒卖|卖|赠送|出借|借给|变现|transfer|resell|sell|lend", re.I),
     "nature": re.compile(r"性质|有价证券|货币|是什么|什么是|定义|nature|what is|security|currency", re.I),
     "process": _PROCESS_RE,
     "contract": re.compile(r"合同(期|期限|时间|签订)|几个月|一年以内|签订时间|contract (term|date)|signed", re.I),
     "minimum": re.compile(r"最低|起步|至少|minimum|at least", re.I),
-    "conflict": re.compile(r"40%|40％|百分之四十|冲突|矛盾|两个版本|哪个版本|版本|3月|三月|报道|conflict|version|reported", re.I),
-    "status": re.compile(r"还有没有|还有吗|现在还|今年还|2026|继续|延续|新政策|最新|还发|还在发|还能不能|停了|停止|取消|结束了吗|过期了吗|还有效吗|"
-                         r"continue|still|latest|new policy|now|stopped|discontinued", re.I),
+    "conflict": re.compile(
+        r"40%|40％|百分之四十|冲突|矛盾|两个版本|哪个版本|版本|3月|三月|报道|conflict|version|reported", re.I
+    ),
+    "status": re.compile(
+        r"还有没有|还有吗|现在还|今年还|2026|继续|延续|新政策|最新|还发|还在发|还能不能|停了|停止|取消|结束了吗|过期了吗|还有效吗|"
+        r"continue|still|latest|new policy|now|stopped|discontinued",
+        re.I,
+    ),
     "stacking": re.compile(r"叠加|同时(申请|享受)|重复|兼得|一起用|stack|combine|both|double", re.I),
     "example": re.compile(r"例子|示例|举例|算例|example|worked", re.I),
-    "exists": re.compile(r"(有没有|有无|是否有|有)(出台)?(算力券|算力补贴|相关政策|算力政策|这个政策|类似政策|补贴政策)|"
-                         r"^[^，。,]{0,10}有吗[？?]?$|出台(了)?(算力券)?吗|does .* have (a|any)|is there (a|any)|are there any|any (compute )?voucher", re.I),
+    "exists": re.compile(
+        r"(有没有|有无|是否有|有)(出台)?(算力券|算力补贴|相关政策|算力政策|这个政策|类似政策|补贴政策)|"
+        r"^[^，。,]{0,10}有吗[？?]?$|出台(了)?(算力券)?吗|does .* have (a|any)|is there (a|any)|are there any|any (compute )?voucher",
+        re.I,
+    ),
 }
 
 _INJECTION = re.compile(
@@ -626,11 +775,25 @@ class Understanding:
             return x
 
         return {
-            "language": self.language, "intent": self.intent, "intents": self.intents, "regions": self.regions,
-            "places": self.places, "facts": _v(self.facts), "amount": _v(self.amount), "amount_role": self.amount_role,
-            "excluded": _v(self.excluded), "claimed_this_year": _v(self.claimed_this_year), "target": _v(self.target),
-            "rate": _v(self.rate), "date": _v(self.date), "start": _v(self.start), "end": _v(self.end),
-            "year": self.year, "topics": self.topics, "injection": self.injection, "carried": self.carried,
+            "language": self.language,
+            "intent": self.intent,
+            "intents": self.intents,
+            "regions": self.regions,
+            "places": self.places,
+            "facts": _v(self.facts),
+            "amount": _v(self.amount),
+            "amount_role": self.amount_role,
+            "excluded": _v(self.excluded),
+            "claimed_this_year": _v(self.claimed_this_year),
+            "target": _v(self.target),
+            "rate": _v(self.rate),
+            "date": _v(self.date),
+            "start": _v(self.start),
+            "end": _v(self.end),
+            "year": self.year,
+            "topics": self.topics,
+            "injection": self.injection,
+            "carried": self.carried,
             "compliance": _v(self.compliance),
             "followup": self.followup,
         }
@@ -654,19 +817,33 @@ def _region_from_phrase(phrase: str) -> str | None:
 
 
 _REG_PATTERNS = [
-    re.compile(r"(?:注册(?:地|在|于|地址)?|登记)(?:是|为|在)?\s*(?P<p>[\u4e00-\u9fffA-Za-z\-]{2,12}?)(?:的|，|,|。|$|\s|企业|公司)"),
+    re.compile(
+        r"(?:注册(?:地|在|于|地址)?|登记)(?:是|为|在)?\s*(?P<p>[\u4e00-\u9fffA-Za-z\-]{2,12}?)(?:的|，|,|。|$|\s|企业|公司)"
+    ),
     re.compile(r"(?P<p>[\u4e00-\u9fffA-Za-z\-]{2,12}?)(?:注册|登记)(?:的|地)"),
     re.compile(r"(?:在|是)\s*(?P<p>[\u4e00-\u9fffA-Za-z\-]{2,12}?)注册"),
     re.compile(r"registered (?:in|at) (?P<p>[A-Za-z\-' ]{3,30}?)(?:[,.;]| and| with| but|$)", re.I),
     re.compile(r"(?P<p>[A-Za-z\-']{3,20})[- ]registered", re.I),
 ]
 _LOCATED = [
-    re.compile(r"(?:我们|我司|本公司|我公司|公司|企业|单位|我们公司|我们企业)(?:是|在|位于|设在|落户(?:在)?|地处)\s*(?P<p>[\u4e00-\u9fff]{2,10}?)(?:的|，|,|。|$|\s|企业|公司|做|搞|从事|有|用|租|签|，)"),
-    re.compile(r"(?P<p>[\u4e00-\u9fff]{2,8}?)(?:的)?(?:一家|某|本地)?(?:企业|公司|科技公司|初创公司|创业公司|软件公司|制造企业)"),
-    re.compile(r"\b(?:we are|we're|our (?:company|firm) is|based|located) (?:in|at) (?P<p>[A-Za-z\-' ]{3,30}?)(?:[,.;]| and| with| but|$)", re.I),
-    re.compile(r"\b(?:a|an|our) (?P<p>[A-Z][A-Za-z\-]{2,20}) (?:company|firm|startup|start-up|enterprise|business)", re.I),
+    re.compile(
+        r"(?:我们|我司|本公司|我公司|公司|企业|单位|我们公司|我们企业)(?:是|在|位于|设在|落户(?:在)?|地处)\s*(?P<p>[\u4e00-\u9fff]{2,10}?)(?:的|，|,|。|$|\s|企业|公司|做|搞|从事|有|用|租|签|，)"
+    ),
+    re.compile(
+        r"(?P<p>[\u4e00-\u9fff]{2,8}?)(?:的)?(?:一家|某|本地)?(?:企业|公司|科技公司|初创公司|创业公司|软件公司|制造企业)"
+    ),
+    re.compile(
+        r"\b(?:we are|we're|our (?:company|firm) is|based|located) (?:in|at) (?P<p>[A-Za-z\-' ]{3,30}?)(?:[,.;]| and| with| but|$)",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:a|an|our) (?P<p>[A-Z][A-Za-z\-]{2,20}) (?:company|firm|startup|start-up|enterprise|business)", re.I
+    ),
 ]
-_OUTSIDE = re.compile(r"外地|外省|省外|市外|区外|异地|不在本地|非本地|外资|境外|out[- ]of[- ](province|town|city)|outside|elsewhere|not registered (in|there)", re.I)
+_OUTSIDE = re.compile(
+    r"外地|外省|省外|市外|区外|异地|不在本地|非本地|外资|境外|out[- ]of[- ](province|town|city)|outside|elsewhere|not registered (in|there)",
+    re.I,
+)
 
 
 def _registered(text: str) -> tuple[str | None, bool]:
@@ -674,7 +851,9 @@ def _registered(text: str) -> tuple[str | None, bool]:
     for rx in _REG_PATTERNS:
         for m in rx.finditer(text):
             phrase = m.group("p")
-            if _neg_before(text, m.start() + 1, 8) or re.search(r"不在|没在|未在|not registered", text[max(0, m.start() - 4) : m.end()], re.I):
+            if _neg_before(text, m.start() + 1, 8) or re.search(
+                r"不在|没在|未在|not registered", text[max(0, m.start() - 4) : m.end()], re.I
+            ):
                 if _OUTSIDE.search(phrase) is None:
                     code = _region_from_phrase(phrase)
                     if code:
@@ -684,9 +863,13 @@ def _registered(text: str) -> tuple[str | None, bool]:
             code = _region_from_phrase(phrase)
             if code:
                 return code, True
-    if re.search(r"(外地|外省|省外|异地|境外|外市)(的)?(注册|企业|公司|单位|主体)|(注册|登记)(地)?(在|是)?(外地|外省|省外|境外)|"
-                 r"registered (outside|elsewhere|abroad)|out-of-(province|town|state) (company|companies|firm)|"
-                 r"(compan(y|ies)|firms?|enterprises?|businesses) (from |based )?outside\b|non-local (firm|compan)", text, re.I):
+    if re.search(
+        r"(外地|外省|省外|异地|境外|外市)(的)?(注册|企业|公司|单位|主体)|(注册|登记)(地)?(在|是)?(外地|外省|省外|境外)|"
+        r"registered (outside|elsewhere|abroad)|out-of-(province|town|state) (company|companies|firm)|"
+        r"(compan(y|ies)|firms?|enterprises?|businesses) (from |based )?outside\b|non-local (firm|compan)",
+        text,
+        re.I,
+    ):
         return "other", True
     for rx in _LOCATED:
         for m in rx.finditer(text):
@@ -697,14 +880,26 @@ def _registered(text: str) -> tuple[str | None, bool]:
 
 
 _INDUSTRY = [
-    ("software_it", re.compile(r"软件|信息服务|信息技术|IT服务|互联网|SaaS|云服务|人工智能企业|AI公司|AI企业|大模型公司|大模型企业|科技公司|算法公司|"
-                               r"software|information (technology|services)|\bIT\b|internet|saas|AI (company|firm|startup)|tech (company|firm)", re.I)),
+    (
+        "software_it",
+        re.compile(
+            r"软件|信息服务|信息技术|IT服务|互联网|SaaS|云服务|人工智能企业|AI公司|AI企业|大模型公司|大模型企业|科技公司|算法公司|"
+            r"software|information (technology|services)|\bIT\b|internet|saas|AI (company|firm|startup)|tech (company|firm)",
+            re.I,
+        ),
+    ),
     ("manufacturing", re.compile(r"制造|工厂|生产企业|车企|汽车厂|装备|工业企业|manufactur|factory", re.I)),
     ("education", re.compile(r"高校|大学|学院|university|college", re.I)),
     ("research", re.compile(r"科研院所|研究院|研究所|实验室|research institute|lab\b", re.I)),
-    ("other", re.compile(r"餐饮|饭店|零售|商贸|贸易|房地产|地产|物流|咨询|广告|传媒|影视|律所|律师事务所|会计|金融公司|银行|保险|农业|养殖|建筑|医院|诊所|"
-                         r"酒店|旅行社|教育培训|培训机构|"
-                         r"restaurant|retail|trading|real estate|logistics|consult|advertis|media|law firm|bank|insurance|agricultur|construction|hotel", re.I)),
+    (
+        "other",
+        re.compile(
+            r"餐饮|饭店|零售|商贸|贸易|房地产|地产|物流|咨询|广告|传媒|影视|律所|律师事务所|会计|金融公司|银行|保险|农业|养殖|建筑|医院|诊所|"
+            r"酒店|旅行社|教育培训|培训机构|"
+            r"restaurant|retail|trading|real estate|logistics|consult|advertis|media|law firm|bank|insurance|agricultur|construction|hotel",
+            re.I,
+        ),
+    ),
 ]
 _ENTITY = [
     ("university", re.compile(r"高校|大学|学院|university|college", re.I)),
@@ -723,15 +918,27 @@ def _bool_fact(text: str, positive: re.Pattern, negative: re.Pattern | None = No
     return not _neg_before(text, m.start())
 
 
-_RELATED_NEG = re.compile(r"非关联|无关联|没有关联|不存在关联|不是(我们的)?关联|不属于关联|与我们无关|第三方(算力|供应|服务|公司|平台)|"
-                          r"独立(的)?(第三方|供应商)|外部(供应商|厂商)|unrelated|non-?related|not (a )?related|no relation|third[- ]party|independent (supplier|provider|vendor)|arm's[- ]length", re.I)
-_RELATED_POS = re.compile(r"关联方|关联公司|关联企业|关联关系|关联交易|母公司|子公司|兄弟公司|集团(内|内部|旗下|自己)|同一(个)?集团|控股股东|自家|自己的(公司|云|子公司|机房)|"
-                          r"股东(的)?公司|老板(的)?(另一|另外|其他)|"
-                          r"related[- ]part|subsidiary|parent company|sister company|affiliate|group company|our own (cloud|company)", re.I)
-_DOMESTIC_NEG = re.compile(r"非国产|不是国产|没用国产|没有用国产|进口|国外|海外(的)?(芯片|算力|GPU)|英伟达|NVIDIA|nvidia|A100|A800|H100|H800|H20|H200|RTX|4090|"
-                           r"non[- ]domestic|foreign|imported|not domestic", re.I)
-_DOMESTIC_POS = re.compile(r"国产|昇腾|华为(芯片|算力|云)?|海光|寒武纪|沐曦|壁仞|摩尔线程|天数智芯|燧原|信创|自主可控|"
-                           r"domestic|chinese[- ](made )?(chips?|gpus?|compute)|ascend|huawei|cambricon|hygon", re.I)
+_RELATED_NEG = re.compile(
+    r"非关联|无关联|没有关联|不存在关联|不是(我们的)?关联|不属于关联|与我们无关|第三方(算力|供应|服务|公司|平台)|"
+    r"独立(的)?(第三方|供应商)|外部(供应商|厂商)|unrelated|non-?related|not (a )?related|no relation|third[- ]party|independent (supplier|provider|vendor)|arm's[- ]length",
+    re.I,
+)
+_RELATED_POS = re.compile(
+    r"关联方|关联公司|关联企业|关联关系|关联交易|母公司|子公司|兄弟公司|集团(内|内部|旗下|自己)|同一(个)?集团|控股股东|自家|自己的(公司|云|子公司|机房)|"
+    r"股东(的)?公司|老板(的)?(另一|另外|其他)|"
+    r"related[- ]part|subsidiary|parent company|sister company|affiliate|group company|our own (cloud|company)",
+    re.I,
+)
+_DOMESTIC_NEG = re.compile(
+    r"非国产|不是国产|没用国产|没有用国产|进口|国外|海外(的)?(芯片|算力|GPU)|英伟达|NVIDIA|nvidia|A100|A800|H100|H800|H20|H200|RTX|4090|"
+    r"non[- ]domestic|foreign|imported|not domestic",
+    re.I,
+)
+_DOMESTIC_POS = re.compile(
+    r"国产|昇腾|华为(芯片|算力|云)?|海光|寒武纪|沐曦|壁仞|摩尔线程|天数智芯|燧原|信创|自主可控|"
+    r"domestic|chinese[- ](made )?(chips?|gpus?|compute)|ascend|huawei|cambricon|hygon",
+    re.I,
+)
 
 
 def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -771,18 +978,30 @@ def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, 
     if re.search(r"分公司|分支机构|办事处|代表处|branch office|\bbranch\b", text, re.I):
         facts["independent_legal_person"] = False
     elif re.search(r"独立法人|independent legal (person|entity)", text, re.I):
-        facts["independent_legal_person"] = not _neg_before(text, re.search(r"独立法人|independent legal", text, re.I).start())
+        facts["independent_legal_person"] = not _neg_before(
+            text, re.search(r"独立法人|independent legal", text, re.I).start()
+        )
 
-    sub = re.search(r"(其他|别的|另外的|另一项|市级|区级|省级|同级|政府)[^，。,;；]{0,8}(补贴|补助|资金|奖励|支持)|"
-                    r"(已经|已|之前|曾经?)[^，。,;；]{0,6}(拿|获得|享受|申请)(过|了)[^，。,;；]{0,8}(补贴|补助|资助)|重复(申请|补贴|支持)|"
-                    r"(other|another) (municipal|city|government|public) (subsid|grant|fund)|double[- ]fund", text, re.I)
+    sub = re.search(
+        r"(其他|别的|另外的|另一项|市级|区级|省级|同级|政府)[^，。,;；]{0,8}(补贴|补助|资金|奖励|支持)|"
+        r"(已经|已|之前|曾经?)[^，。,;；]{0,6}(拿|获得|享受|申请)(过|了)[^，。,;；]{0,8}(补贴|补助|资助)|重复(申请|补贴|支持)|"
+        r"(other|another) (municipal|city|government|public) (subsid|grant|fund)|double[- ]fund",
+        text,
+        re.I,
+    )
     if sub:
-        neg = re.search(r"(没有|没|未|无|不曾|从未|从来没)[^，。,;；]{0,6}(拿|获得|享受|申请|收到)?(过)?[^，。,;；]{0,8}(其他|别的|市级|政府)?[^，。,;；]{0,6}(补贴|补助|资金|支持)|"
-                        r"(haven't|have not|never|no) (received|got|had)?[^,.;]{0,20}(subsid|grant|fund)", text, re.I)
+        neg = re.search(
+            r"(没有|没|未|无|不曾|从未|从来没)[^，。,;；]{0,6}(拿|获得|享受|申请|收到)?(过)?[^，。,;；]{0,8}(其他|别的|市级|政府)?[^，。,;；]{0,6}(补贴|补助|资金|支持)|"
+            r"(haven't|have not|never|no) (received|got|had)?[^,.;]{0,20}(subsid|grant|fund)",
+            text,
+            re.I,
+        )
         facts["other_municipal_subsidy"] = not bool(neg)
 
     if re.search(r"初创|创业公司|创业企业|刚成立|新成立|start-?up|newly founded", text, re.I):
-        facts["startup"] = not _neg_before(text, re.search(r"初创|创业|刚成立|新成立|start-?up|newly", text, re.I).start(), 4)
+        facts["startup"] = not _neg_before(
+            text, re.search(r"初创|创业|刚成立|新成立|start-?up|newly", text, re.I).start(), 4
+        )
     if re.search(r"中小企业|中小微|小微企业|小企业|\bSMEs?\b|small (business|company|firm|enterprise)", text, re.I):
         facts["sme"] = True
     if re.search(r"大型企业|大企业|国企|央企|上市公司|large (company|enterprise|firm)|state-owned", text, re.I):
@@ -800,9 +1019,17 @@ def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, 
     elif re.search(r"应用|落地|application", text, re.I) and re.search(r"大模型|模型|AI|人工智能", text, re.I):
         facts["purpose"] = "application"
 
-    if re.search(r"自建自用|自建机房|自己建的|自有算力|自购服务器|self-built|own data ?cent(er|re)|our own (servers|cluster)", text, re.I):
+    if re.search(
+        r"自建自用|自建机房|自己建的|自有算力|自购服务器|self-built|own data ?cent(er|re)|our own (servers|cluster)",
+        text,
+        re.I,
+    ):
         facts["self_built"] = True
-    if re.search(r"(通过|经由|在|via|through)[^，。,;；]{0,12}(调度平台|撮合平台|算力平台|算力互联互通|scheduling platform|platform)", text, re.I):
+    if re.search(
+        r"(通过|经由|在|via|through)[^，。,;；]{0,12}(调度平台|撮合平台|算力平台|算力互联互通|scheduling platform|platform)",
+        text,
+        re.I,
+    ):
         facts["via_platform"] = not _neg_before(text, re.search(r"通过|经由|via|through", text, re.I).start(), 4)
     if re.search(r"一人公司|\bOPC\b|one-person compan", text, re.I):
         facts["opc"] = True
@@ -816,21 +1043,41 @@ def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, 
         facts["new_settled"] = True
     m = re.search(r"失信|dishonest", text, re.I)
     if m:
-        facts["dishonest_record"] = not re.search(r"(没有|没|无|不存在|未被|从未|no|never|not)[^，。,;；]{0,6}(失信|dishonest)", text, re.I)
+        facts["dishonest_record"] = not re.search(
+            r"(没有|没|无|不存在|未被|从未|no|never|not)[^，。,;；]{0,6}(失信|dishonest)", text, re.I
+        )
     m = re.search(r"重大处罚|行政处罚|犯罪|安全事故|major (penalty|violation)|crime|criminal", text, re.I)
     if m:
-        facts["major_violation"] = not re.search(r"(没有|没|无|未|从未|no|never)[^，。,;；]{0,8}(重大处罚|行政处罚|犯罪|安全事故|penalt|crime)", text, re.I)
+        facts["major_violation"] = not re.search(
+            r"(没有|没|无|未|从未|no|never)[^，。,;；]{0,8}(重大处罚|行政处罚|犯罪|安全事故|penalt|crime)", text, re.I
+        )
     if re.search(r"(已经|已)?(付款|付清|支付完|全额支付|已支付|已付)|paid (in full|up)|fully paid", text, re.I):
         facts["contract_paid"] = not re.search(r"(还没|尚未|未|没有)(付款|付清|支付)|not (yet )?paid", text, re.I)
-    m = re.search(r"(这份|这个|同一份?|该)合同[^，。,;；]{0,6}(已经|已)?(申领|申请|用|拿)过|already (claimed|used) (for|this contract)", text, re.I)
+    m = re.search(
+        r"(这份|这个|同一份?|该)合同[^，。,;；]{0,6}(已经|已)?(申领|申请|用|拿)过|already (claimed|used) (for|this contract)",
+        text,
+        re.I,
+    )
     if m:
-        facts["contract_already_claimed"] = not re.search(r"(没|没有|未|从未|不曾)(申领|申请|用|拿)过|not (yet )?(been )?(claimed|used)", m.group(0), re.I)
-    if re.search(r"高于市场|超过市场价|比市场(价|价格|行情)?(高|贵)|高于公允|超出公允|价格虚高|溢价|抬高(了)?价格|above (the )?market|inflated price", text, re.I):
+        facts["contract_already_claimed"] = not re.search(
+            r"(没|没有|未|从未|不曾)(申领|申请|用|拿)过|not (yet )?(been )?(claimed|used)", m.group(0), re.I
+        )
+    if re.search(
+        r"高于市场|超过市场价|比市场(价|价格|行情)?(高|贵)|高于公允|超出公允|价格虚高|溢价|抬高(了)?价格|above (the )?market|inflated price",
+        text,
+        re.I,
+    ):
         facts["price_vs_fair_market"] = "above"
-    elif re.search(r"(按|在|符合)(市场价|公允价)|市场公允价(格)?(区间)?(内|以内)|at market (price|rate)|fair market", text, re.I):
+    elif re.search(
+        r"(按|在|符合)(市场价|公允价)|市场公允价(格)?(区间)?(内|以内)|at market (price|rate)|fair market", text, re.I
+    ):
         facts["price_vs_fair_market"] = "within"
-    loc = re.search(r"(算力|机房|服务器|GPU|集群)(在|位于|部署在|放在)\s*(?P<p>[\u4e00-\u9fff]{2,8})|(用|租|使用)(的是)?(?P<q>[\u4e00-\u9fff]{2,6})(本地)?的算力(?!券)|"
-                    r"compute (is )?(located|hosted|deployed) in (?P<r>[A-Za-z ]{3,20})", text, re.I)
+    loc = re.search(
+        r"(算力|机房|服务器|GPU|集群)(在|位于|部署在|放在)\s*(?P<p>[\u4e00-\u9fff]{2,8})|(用|租|使用)(的是)?(?P<q>[\u4e00-\u9fff]{2,6})(本地)?的算力(?!券)|"
+        r"compute (is )?(located|hosted|deployed) in (?P<r>[A-Za-z ]{3,20})",
+        text,
+        re.I,
+    )
     if loc:
         code = _region_from_phrase(loc.group("p") or loc.group("q") or loc.group("r") or "")
         if code:
@@ -849,7 +1096,9 @@ def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, 
         if m:
             items.append(kind)
     if items and items != ["compute"]:
-        if "compute" not in items and not re.search(r"只(租|买|用|采购)了?(存储|网络|带宽)|纯存储|only (storage|network|bandwidth)", text, re.I):
+        if "compute" not in items and not re.search(
+            r"只(租|买|用|采购)了?(存储|网络|带宽)|纯存储|only (storage|network|bandwidth)", text, re.I
+        ):
             items.insert(0, "compute")
         facts["line_items"] = items
 
@@ -869,9 +1118,13 @@ def extract_facts(text: str, today: dt.date) -> tuple[dict[str, Any], dict[str, 
     if pct:
         extra["percents"] = pct
     date_spans = [(d.start, d.start + len(d.text)) for d in dates]
-    years = [int(m.group("y")) for m in _YEAR_ONLY.finditer(text)
-             if not any(a <= m.start() < b for a, b in date_spans) and not re.match(r"20\d{2}\s*[-—–~至到]\s*20\d{2}", text[m.start():m.start() + 12])
-             and not re.search(r"[-—–~至到]\s*$", text[max(0, m.start() - 2):m.start()])]
+    years = [
+        int(m.group("y"))
+        for m in _YEAR_ONLY.finditer(text)
+        if not any(a <= m.start() < b for a, b in date_spans)
+        and not re.match(r"20\d{2}\s*[-—–~至到]\s*20\d{2}", text[m.start() : m.start() + 12])
+        and not re.search(r"[-—–~至到]\s*$", text[max(0, m.start() - 2) : m.start()])
+    ]
     if years:
         extra["years"] = years
     return facts, extra
@@ -882,7 +1135,9 @@ def article_labels(text: str) -> list[str]:
     import cn2an
 
     out: list[str] = []
-    for m in re.finditer(r"第\s*([0-9]+|[一二三四五六七八九十百零〇两]+)\s*条|\bArt(?:icle)?\.?\s*([0-9]+)", text, re.I):
+    for m in re.finditer(
+        r"第\s*([0-9]+|[一二三四五六七八九十百零〇两]+)\s*条|\bArt(?:icle)?\.?\s*([0-9]+)", text, re.I
+    ):
         raw = m.group(1) or m.group(2)
         try:
             n = int(raw) if raw.isdigit() else int(cn_number(raw) or 0)
@@ -910,57 +1165,116 @@ def compliance_facts(text: str) -> dict[str, Any]:
         f["voucher_action"] = "gift"
     elif re.search(r"转让|转给|过户给|让给|transfer", text, re.I):
         f["voucher_action"] = "transfer"
-    if re.search(r"阴阳合同|虚假合同|假合同|空转|走账|没有真实(采购|交易)|不真实的合同|sham|fake contract|fictitious", text, re.I):
+    if re.search(
+        r"阴阳合同|虚假合同|假合同|空转|走账|没有真实(采购|交易)|不真实的合同|sham|fake contract|fictitious", text, re.I
+    ):
         f["sham_contract"] = True
-    if re.search(r"虚高|虚增|虚报|抬高(合同|价格|金额)|做大(合同|金额)|多开(发票|票)|开高|高开|把合同(金额)?(写|做|签)(大|高)|"
-                 r"inflat|overstat|pad the (contract|invoice)", text, re.I):
+    if re.search(
+        r"虚高|虚增|虚报|抬高(合同|价格|金额)|做大(合同|金额)|多开(发票|票)|开高|高开|把合同(金额)?(写|做|签)(大|高)|"
+        r"inflat|overstat|pad the (contract|invoice)",
+        text,
+        re.I,
+    ):
         f["contract_amount_inflated"] = True
     if re.search(r"返点|回扣|返利|返现|返还|回流|返给|返(一部分|一些|点|一点)|kick-?back|rebate", text, re.I):
         f["kickback"] = True
-    if re.search(r"同一(份|个)?合同[^。？?]{0,20}(两|多|重复|同时|都|又|再)[^。？?]{0,10}(申请|申领|补贴|拿)|重复申领|重复补贴|"
-                 r"(两个|两边|多个)(地方|区|政策|项目)(都|同时)(申请|申领|拿)|同时(申请|享受)(两|多)|叠加(申请|享受)?|"
-                 r"一起(拿|申请|申领|享受|用)|同时(拿|申请|申领|享受)|都(申请|拿|申领)|兼得|既[^。？?]{0,12}又[^。？?]{0,6}(申请|拿|领)|"
-                 r"double[- ]dip|claim (it )?twice|both programs?", text, re.I):
+    if re.search(
+        r"同一(份|个)?合同[^。？?]{0,20}(两|多|重复|同时|都|又|再)[^。？?]{0,10}(申请|申领|补贴|拿)|重复申领|重复补贴|"
+        r"(两个|两边|多个)(地方|区|政策|项目)(都|同时)(申请|申领|拿)|同时(申请|享受)(两|多)|叠加(申请|享受)?|"
+        r"一起(拿|申请|申领|享受|用)|同时(拿|申请|申领|享受)|都(申请|拿|申领)|兼得|既[^。？?]{0,12}又[^。？?]{0,6}(申请|拿|领)|"
+        r"double[- ]dip|claim (it )?twice|both programs?",
+        text,
+        re.I,
+    ):
         f["double_subsidy_same_contract"] = True
     if re.search(r"拆(分|成|开)[^。？?]{0,8}合同|合同[^。？?]{0,6}拆(分|成|开)|分拆|split (the )?contract", text, re.I):
         f["contract_split"] = True
-    if re.search(r"(供应商|供应方|供给方|服务商|提供方)(也|同时|都)(申领|申请|拿)|供需双方(都|同时)|"
-                 r"(供应商|供应方|供给方|服务商|提供方)[^。？?]{0,10}(和|与|跟)我们[^。？?]{0,4}(都|同时|也)(申请|申领|拿)|"
-                 r"supplier (also|too) claims|both the supplier and", text, re.I):
+    if re.search(
+        r"(供应商|供应方|供给方|服务商|提供方)(也|同时|都)(申领|申请|拿)|供需双方(都|同时)|"
+        r"(供应商|供应方|供给方|服务商|提供方)[^。？?]{0,10}(和|与|跟)我们[^。？?]{0,4}(都|同时|也)(申请|申领|拿)|"
+        r"supplier (also|too) claims|both the supplier and",
+        text,
+        re.I,
+    ):
         f["supply_side_also_claims"] = True
         f.pop("double_subsidy_same_contract", None)
-    if re.search(r"我们是[^，。,]{0,4}(政府|主管部门|经信局|工信局|数据局|区政府|管委会|发改委)|我们(正在|准备|打算)?(起草|制定|出台|设计)[^。？?]{0,10}(政策|办法|措施|算力券)|"
-                 r"(作为|我是)[^。？?]{0,6}(政府|主管部门|经信|工信|数据局)|起草(算力券)?(办法|政策)|"
-                 r"we are (a|the) (government|bureau|authority)|drafting (a|the|our) (voucher )?(measure|policy|scheme)|as (a|the) (regulator|government)", text, re.I):
+    if re.search(
+        r"我们是[^，。,]{0,4}(政府|主管部门|经信局|工信局|数据局|区政府|管委会|发改委)|我们(正在|准备|打算)?(起草|制定|出台|设计)[^。？?]{0,10}(政策|办法|措施|算力券)|"
+        r"(作为|我是)[^。？?]{0,6}(政府|主管部门|经信|工信|数据局)|起草(算力券)?(办法|政策)|"
+        r"we are (a|the) (government|bureau|authority)|drafting (a|the|our) (voucher )?(measure|policy|scheme)|as (a|the) (regulator|government)",
+        text,
+        re.I,
+    ):
         f["role"] = "issuer"
-    if re.search(r"(要求|必须|限定|只(面向|限|给|允许|对)|仅(限|面向|对))[^。？?]{0,8}本地(注册|企业|公司)|本地注册的企业才|只有本地(注册)?企业|"
-                 r"local registration (requirement|required|condition)|only (locally registered|local) (firms|companies)", text, re.I):
+    if re.search(
+        r"(要求|必须|限定|只(面向|限|给|允许|对)|仅(限|面向|对))[^。？?]{0,8}本地(注册|企业|公司)|本地注册的企业才|只有本地(注册)?企业|"
+        r"local registration (requirement|required|condition)|only (locally registered|local) (firms|companies)",
+        text,
+        re.I,
+    ):
         f["local_registration_required"] = True
-    if re.search(r"只(给|补贴|支持)(某|特定|指定|几家|个别)|特定企业|点名(补贴|支持)|selected firms|specific (firms|companies)", text, re.I):
+    if re.search(
+        r"只(给|补贴|支持)(某|特定|指定|几家|个别)|特定企业|点名(补贴|支持)|selected firms|specific (firms|companies)",
+        text,
+        re.I,
+    ):
         f["selective_subsidy"] = True
-    if re.search(r"指定(的)?(供应商|服务商|算力平台)|只能(用|买|采购|租)(我们)?(指定|本地|某)|designated (suppliers|providers)|only (buy|rent) from", text, re.I):
+    if re.search(
+        r"指定(的)?(供应商|服务商|算力平台)|只能(用|买|采购|租)(我们)?(指定|本地|某)|designated (suppliers|providers)|only (buy|rent) from",
+        text,
+        re.I,
+    ):
         f["designated_suppliers"] = True
-    if re.search(r"外地(企业|算力|主体)[^。？?]{0,10}(比例|补贴|标准)(更)?(低|少)|对外地[^。？?]{0,8}(歧视|区别|更低)|discriminat", text, re.I):
+    if re.search(
+        r"外地(企业|算力|主体)[^。？?]{0,10}(比例|补贴|标准)(更)?(低|少)|对外地[^。？?]{0,8}(歧视|区别|更低)|discriminat",
+        text,
+        re.I,
+    ):
         f["discriminates_outside"] = True
     if re.search(r"公平竞争审查|fair[- ]competition review", text, re.I):
-        if re.search(r"(没有|没|未|不)(做|进行|经过|开展)?(过)?公平竞争审查|(without|no|not) [^.]{0,20}fair[- ]competition review", text, re.I):
+        if re.search(
+            r"(没有|没|未|不)(做|进行|经过|开展)?(过)?公平竞争审查|(without|no|not) [^.]{0,20}fair[- ]competition review",
+            text,
+            re.I,
+        ):
             f["fair_competition_review_done"] = False
-        elif re.search(r"(已|做了|进行了|经过)(了)?公平竞争审查|(did|done|passed|completed) (a |the )?fair[- ]competition review", text, re.I):
+        elif re.search(
+            r"(已|做了|进行了|经过)(了)?公平竞争审查|(did|done|passed|completed) (a |the )?fair[- ]competition review",
+            text,
+            re.I,
+        ):
             f["fair_competition_review_done"] = True
     if re.search(r"(条件|比例|标准)[^。？?]{0,6}(不公开|不对外公布|保密)|not (published|public)", text, re.I):
         f["criteria_public"] = False
-    if any(f.get(k) for k in ("local_registration_required", "selective_subsidy", "designated_suppliers", "discriminates_outside")) \
-            or "fair_competition_review_done" in f or "criteria_public" in f:
+    if (
+        any(
+            f.get(k)
+            for k in (
+                "local_registration_required",
+                "selective_subsidy",
+                "designated_suppliers",
+                "discriminates_outside",
+            )
+        )
+        or "fair_competition_review_done" in f
+        or "criteria_public" in f
+    ):
         f["role"] = "issuer"  # these describe a measure being drafted, not a user's conduct
-    if re.search(r"(没有|不设|无)(实施)?期限|长期有效|永久|no (time limit|end date)|indefinite", text, re.I) and f.get("role") == "issuer":
+    if (
+        re.search(r"(没有|不设|无)(实施)?期限|长期有效|永久|no (time limit|end date)|indefinite", text, re.I)
+        and f.get("role") == "issuer"
+    ):
         f["has_time_limit"] = False
     return f
 
 
 # ---------------------------------------------------------------- the entry point
 
-_FOLLOWUP = re.compile(r"^(那|那么|那如果|如果|要是|假如|换成|改成|再|还有|另外|那要是|what about|and (if|for|in)|how about|if )|"
-                       r"(呢|的话呢)[？?]?$|^(what|how) about", re.I)
+_FOLLOWUP = re.compile(
+    r"^(那|那么|那如果|如果|要是|假如|换成|改成|再|还有|另外|那要是|what about|and (if|for|in)|how about|if )|"
+    r"(呢|的话呢)[？?]?$|^(what|how) about",
+    re.I,
+)
 
 
 def _intent_scores(text: str) -> dict[str, int]:
@@ -1000,8 +1314,12 @@ def _strip_injection(text: str) -> tuple[str, list[str]]:
     return "".join(kept), dropped
 
 
-def understand(question: str, history: Iterable[str] | None = None, today: dt.date | None = None,
-               known_regions: Iterable[str] | None = None) -> Understanding:
+def understand(
+    question: str,
+    history: Iterable[str] | None = None,
+    today: dt.date | None = None,
+    known_regions: Iterable[str] | None = None,
+) -> Understanding:
     """Intent and slots of ``question``, with facts carried over from ``history`` (earlier user messages).
 
     ``known_regions`` are the region codes the corpus covers; a place outside them is listed in
@@ -1071,8 +1389,12 @@ def understand(question: str, history: Iterable[str] | None = None, today: dt.da
             cur.intent = "calculation"
         elif prior_intent:
             cur.intent = prior_intent
-    if cur.intent == "out_of_scope" and not cur.off_topic and any(p.domain or p.regions for p in prior) and (
-            cur.followup or cur.facts or cur.amount or cur.excluded or cur.intents):
+    if (
+        cur.intent == "out_of_scope"
+        and not cur.off_topic
+        and any(p.domain or p.regions for p in prior)
+        and (cur.followup or cur.facts or cur.amount or cur.excluded or cur.intents)
+    ):
         cur.intent = cur.intents[0] if cur.intents else (prior_intent or "fact")
         if cur.intent == "eligibility" and "calculation" in cur.intents and cur.amount is not None:
             cur.intent = "calculation"
@@ -1096,9 +1418,13 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
     u.regions = regions_in(text)
     if "national" in u.regions and len(u.regions) > 1:
         u.regions.remove("national")
-    if "beijing" in u.regions and "beijing-etown" in u.regions and re.search(
-            r"(北京|beijing)\s*(的|'s)?\s*(亦庄|经开区|经济技术开发区|e-?town|yizhuang|economic)", text, re.I) and not re.search(
-            r"北京市(?!经济)|beijing municipal|municipal", text, re.I) and len(re.findall(r"北京|beijing", text, re.I)) == 1:
+    if (
+        "beijing" in u.regions
+        and "beijing-etown" in u.regions
+        and re.search(r"(北京|beijing)\s*(的|'s)?\s*(亦庄|经开区|经济技术开发区|e-?town|yizhuang|economic)", text, re.I)
+        and not re.search(r"北京市(?!经济)|beijing municipal|municipal", text, re.I)
+        and len(re.findall(r"北京|beijing", text, re.I)) == 1
+    ):
         u.regions.remove("beijing")
     alias_hits = set()
     for code in u.regions:
@@ -1156,7 +1482,10 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
             u.start = d.value
         elif d.role == "end" and u.end is None:
             u.end = d.value
-    range_m = re.search(r"(?P<a>20\d{2}[年\-/.]\d{1,2}[月\-/.]\d{1,2}[日号]?)\s*(?:至|到|-|~|—|–|to|until)\s*(?P<b>20\d{2}[年\-/.]\d{1,2}[月\-/.]\d{1,2}[日号]?)", clean)
+    range_m = re.search(
+        r"(?P<a>20\d{2}[年\-/.]\d{1,2}[月\-/.]\d{1,2}[日号]?)\s*(?:至|到|-|~|—|–|to|until)\s*(?P<b>20\d{2}[年\-/.]\d{1,2}[月\-/.]\d{1,2}[日号]?)",
+        clean,
+    )
     if range_m:
         ds = extract_dates(range_m.group(0), today)
         if len(ds) >= 2:
@@ -1179,10 +1508,18 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
     topic_text = re.sub(r"[\d.,]+\s*(万元|万|亿元|亿|元|%)", " ", text) if dropped else clean
     u.topics = [name for name, rx in TOPICS.items() if rx.search(topic_text)]
     low = clean.lower()
-    u.domain = bool(_DOMAIN.search(text)) or bool(u.regions and re.search(r"政策|补|券|申请|policy|program", text, re.I))
+    u.domain = bool(_DOMAIN.search(text)) or bool(
+        u.regions and re.search(r"政策|补|券|申请|policy|program", text, re.I)
+    )
     u.off_topic = bool(_OFFTOPIC.search(clean)) and not re.search(r"算力|券|补贴|voucher|compute|subsid", clean, re.I)
     u.draft = bool(_DRAFT_RE.search(clean))
-    u.greeting = bool(re.fullmatch(r"\s*(你好|您好|嗨|哈喽|在吗|在不在|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|thanks|thank you)[！!。.~～\s]*", clean, re.I))
+    u.greeting = bool(
+        re.fullmatch(
+            r"\s*(你好|您好|嗨|哈喽|在吗|在不在|hi|hello|hey|早上好|下午好|晚上好|谢谢|多谢|thanks|thank you)[！!。.~～\s]*",
+            clean,
+            re.I,
+        )
+    )
     u.followup = bool(_FOLLOWUP.search(clean.strip())) or len(clean.strip()) <= 8
 
     scores = _intent_scores(clean)
@@ -1192,20 +1529,37 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
         scores["calculation"] = scores.get("calculation", 0) + 2
     # "合同…到…，结算了20万，怎么折算" gives the inputs of a calculation: compute it, and the
     # steps answer the "how".
-    if u.amount is not None and (re.search(r"怎么(算|折算|计算)|如何(计算|折算)|算一下|折算|how (is|do you|would).*calculat",
-                                           low) or (u.start and u.end)):
+    if u.amount is not None and (
+        re.search(r"怎么(算|折算|计算)|如何(计算|折算)|算一下|折算|how (is|do you|would).*calculat", low)
+        or (u.start and u.end)
+    ):
         scores["calculation"] = scores.get("calculation", 0) + 3
-    if "comparison" in scores and len(u.regions) + len(u.places) < 2 and not re.search(
-            r"哪(里|个地方|个城市|些地方|个政策)|各地|全国|所有|其他地方|别的地方|which (city|region|program|place)|across|regions|cities", clean, re.I):
+    if (
+        "comparison" in scores
+        and len(u.regions) + len(u.places) < 2
+        and not re.search(
+            r"哪(里|个地方|个城市|些地方|个政策)|各地|全国|所有|其他地方|别的地方|which (city|region|program|place)|across|regions|cities",
+            clean,
+            re.I,
+        )
+    ):
         # "区别" between two versions of one program is a fact question about the conflict.
         scores["comparison"] = 1 if u.regions else 2
-    if "compliance" in scores and "calculation" in scores and u.amount is not None and not re.search(
-            r"合规|违法|合法|风险|legal|lawful|complian|fraud|串通|虚", clean, re.I):
+    if (
+        "compliance" in scores
+        and "calculation" in scores
+        and u.amount is not None
+        and not re.search(r"合规|违法|合法|风险|legal|lawful|complian|fraud|串通|虚", clean, re.I)
+    ):
         scores["compliance"] = 1
     if "eligibility" in scores and "calculation" in scores and u.amount is not None:
         scores["eligibility"] = 1
-    if "process" in scores and "eligibility" in scores and re.search(r"条件|资格|eligib|qualif|who can", clean, re.I) and not re.search(
-            r"怎么|如何|流程|步骤|材料|how (do|to)|process|steps|documents", clean, re.I):
+    if (
+        "process" in scores
+        and "eligibility" in scores
+        and re.search(r"条件|资格|eligib|qualif|who can", clean, re.I)
+        and not re.search(r"怎么|如何|流程|步骤|材料|how (do|to)|process|steps|documents", clean, re.I)
+    ):
         scores["process"] = 1
     risk = {k for k in u.compliance if k != "role"}
     if risk:
@@ -1213,7 +1567,9 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
     elif u.compliance.get("role") == "issuer" and scores.get("compliance"):
         scores["compliance"] = 4
     if len(u.regions) >= 2 and not scores.get("compliance"):
-        scores["comparison"] = max(scores.get("comparison", 0), 2 if re.search(r"还是|和|与|跟|and|or|vs|versus", clean, re.I) else 0)
+        scores["comparison"] = max(
+            scores.get("comparison", 0), 2 if re.search(r"还是|和|与|跟|and|or|vs|versus", clean, re.I) else 0
+        )
     if scores:
         order = ["comparison", "calculation", "compliance", "eligibility", "process"]
         best = max(scores.values())
@@ -1234,7 +1590,20 @@ def _understand_one(text: str, today: dt.date) -> Understanding:
 
 
 __all__ = [
-    "Amount", "Understanding", "understand", "extract_amounts", "extract_facts", "extract_dates",
-    "extract_term_months", "extract_percents", "cn_number", "normalise", "detect_language", "places_in",
-    "province_of", "PLACES", "INTENTS", "TOPICS",
+    "Amount",
+    "Understanding",
+    "understand",
+    "extract_amounts",
+    "extract_facts",
+    "extract_dates",
+    "extract_term_months",
+    "extract_percents",
+    "cn_number",
+    "normalise",
+    "detect_language",
+    "places_in",
+    "province_of",
+    "PLACES",
+    "INTENTS",
+    "TOPICS",
 ]

@@ -54,7 +54,7 @@ def time_queries(retriever: Retriever, questions: list[str], mode: str, rounds: 
 def _rss_mb(pid: int | None = None) -> float:
     """Resident memory of a process in MB (this one by default), from /proc."""
     status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
-    return int(next(l for l in status.splitlines() if l.startswith("VmRSS")).split()[1]) / 1024
+    return int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1]) / 1024
 
 
 def _start_chroma(path: Path) -> tuple[subprocess.Popen, int]:
@@ -62,8 +62,11 @@ def _start_chroma(path: Path) -> tuple[subprocess.Popen, int]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
-    proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
@@ -80,7 +83,9 @@ def synthetic_run(base: dict, size: int, mode: str, work: Path, corpus: Path, qu
     if mode == "server":
         server, port = _start_chroma(work / f"chroma-server-{size}")
         overrides = {"chroma_host": "127.0.0.1", "chroma_port": port}
-    big = Settings(corpus_dir=corpus, index_dir=work / f"index-{size}-{mode}", collection=f"synthetic{size}", **overrides)
+    big = Settings(
+        corpus_dir=corpus, index_dir=work / f"index-{size}-{mode}", collection=f"synthetic{size}", **overrides
+    )
     big_store = IndexStore(big)
     rng = np.random.default_rng(7)
     i = 0
@@ -97,8 +102,12 @@ def synthetic_run(base: dict, size: int, mode: str, work: Path, corpus: Path, qu
             vecs.append((v / np.linalg.norm(v)).tolist())
             i += 1
         for s in range(0, len(ids), 1000):
-            big_store.collection.upsert(ids=ids[s:s + 1000], documents=docs[s:s + 1000],
-                                        metadatas=metas[s:s + 1000], embeddings=vecs[s:s + 1000])
+            big_store.collection.upsert(
+                ids=ids[s : s + 1000],
+                documents=docs[s : s + 1000],
+                metadatas=metas[s : s + 1000],
+                embeddings=vecs[s : s + 1000],
+            )
     load_s = time.perf_counter() - t
     t = time.perf_counter()
     retriever = Retriever(big_store, big)
@@ -109,10 +118,12 @@ def synthetic_run(base: dict, size: int, mode: str, work: Path, corpus: Path, qu
     memory = f"client RSS {_rss_mb():.0f} MB"
     if server is not None:
         memory += f", server RSS {_rss_mb(server.pid):.0f} MB"
-    print(f"{size} chunks, {mode}: loaded in {load_s:.1f} s; retriever (BM25) built in {bm25_s:.1f} s; "
-          f"bm25 p50 {statistics.median(results['bm25']):.1f} / p95 {percentile(results['bm25'], 0.95):.1f} ms; "
-          f"hybrid p50 {statistics.median(results['hybrid']):.1f} / p95 {percentile(results['hybrid'], 0.95):.1f} ms; "
-          f"{memory}")
+    print(
+        f"{size} chunks, {mode}: loaded in {load_s:.1f} s; retriever (BM25) built in {bm25_s:.1f} s; "
+        f"bm25 p50 {statistics.median(results['bm25']):.1f} / p95 {percentile(results['bm25'], 0.95):.1f} ms; "
+        f"hybrid p50 {statistics.median(results['hybrid']):.1f} / p95 {percentile(results['hybrid'], 0.95):.1f} ms; "
+        f"{memory}"
+    )
     del retriever, big_store
     if server is not None:
         server.terminate()
@@ -125,8 +136,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000", help="comma-separated synthetic index sizes, e.g. 10000,50000")
     parser.add_argument("--server", action="store_true", help="also measure each size in a Chroma server (chroma run)")
-    parser.add_argument("--warm-cache", action="store_true",
-                        help="start from the repo's embedding cache (the build then measures chunking and writes only)")
+    parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="start from the repo's embedding cache (the build then measures chunking and writes only)",
+    )
     args = parser.parse_args()
     args.sizes = [int(x) for x in args.sizes.split(",") if x]
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
@@ -141,28 +155,35 @@ def main() -> None:
     t = time.perf_counter()
     report = build_index(settings=settings)
     build_s = time.perf_counter() - t
-    print(f"full build: {len(report.added)} documents, {report.total_chunks} chunks in {build_s:.1f} s "
-          f"({report.total_chunks / build_s:.1f} chunks/s, embedding cache {'warm' if args.warm_cache else 'empty'})")
+    print(
+        f"full build: {len(report.added)} documents, {report.total_chunks} chunks in {build_s:.1f} s "
+        f"({report.total_chunks / build_s:.1f} chunks/s, embedding cache {'warm' if args.warm_cache else 'empty'})"
+    )
 
     target = sorted(corpus.glob("*.md"))[0]
-    target.write_text(target.read_text(encoding="utf-8") + "\n第九十九条 【基准测试】 本条为基准测试追加的内容。\n",
-                      encoding="utf-8")
+    target.write_text(
+        target.read_text(encoding="utf-8") + "\n第九十九条 【基准测试】 本条为基准测试追加的内容。\n", encoding="utf-8"
+    )
     store = IndexStore(settings)
     t = time.perf_counter()
     inc = build_index(settings=settings, store=store)
-    print(f"incremental re-index of one changed document ({target.name}): {time.perf_counter() - t:.2f} s; "
-          f"re-embedded {inc.embedded}, unchanged {len(inc.unchanged)}")
+    print(
+        f"incremental re-index of one changed document ({target.name}): {time.perf_counter() - t:.2f} s; "
+        f"re-embedded {inc.embedded}, unchanged {len(inc.unchanged)}"
+    )
 
     questions = [c.question for c in load_cases()]
     retriever = Retriever(store, settings)
     for mode in ("bm25", "hybrid"):
         times = time_queries(retriever, questions, mode)
-        print(f"corpus ({len(retriever.chunks)} chunks) {mode:6s}: p50 {statistics.median(times):.1f} ms, "
-              f"p95 {percentile(times, 0.95):.1f} ms over {len(times)} queries")
+        print(
+            f"corpus ({len(retriever.chunks)} chunks) {mode:6s}: p50 {statistics.median(times):.1f} ms, "
+            f"p95 {percentile(times, 0.95):.1f} ms over {len(times)} queries"
+        )
 
     base = store.collection.get(include=["documents", "metadatas", "embeddings"])
     for size in args.sizes:
-        for mode in (["embedded", "server"] if args.server else ["embedded"]):
+        for mode in ["embedded", "server"] if args.server else ["embedded"]:
             synthetic_run(base, size, mode, work, corpus, questions)
     shutil.rmtree(work, ignore_errors=True)
 

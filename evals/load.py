@@ -75,7 +75,9 @@ def _c(category: str, *turns: str | tuple[str, tuple[str, ...]]) -> Conversation
 # sequentially before the clock starts, so a wording change in the composer shows as a
 # "preflight" failure, not as load errors.
 CONVERSATIONS: list[Conversation] = [
-    _c("calculation", ("我们是北京注册的软件企业，向非关联方租用智能算力，合同额500万元，能拿多少算力券？", ("100万",))),
+    _c(
+        "calculation", ("我们是北京注册的软件企业，向非关联方租用智能算力，合同额500万元，能拿多少算力券？", ("100万",))
+    ),
     _c("calculation", ("北京的公司，算力合同1500万，今年能补多少", ("200万",))),
     _c("calculation", "我们在北京经开区，用的是国产算力，这次结算了50万元，能抵扣多少？"),
     _c("calculation", "上海企业买了300万的智能算力服务，大概能拿多少补贴？"),
@@ -96,11 +98,20 @@ CONVERSATIONS: list[Conversation] = [
     _c("compliance", "供应商是我们的关联公司，这个合同还能申请算力券吗？"),
     _c("compliance", "算力服务商说可以返点给我们，这样申领合规吗"),
     _c("english", "How much can a Shanghai company get from the compute voucher?"),
-    _c("english", ("We are a Beijing software company with a 5 million yuan compute contract. How much voucher do we get?",
-                   ("1,000,000",))),
+    _c(
+        "english",
+        (
+            "We are a Beijing software company with a 5 million yuan compute contract. How much voucher do we get?",
+            ("1,000,000",),
+        ),
+    ),
     _c("english", "Can a company registered outside Beijing apply for the Beijing compute voucher?"),
-    _c("multi_turn", "我们是北京注册的软件企业。", ("向非关联方租用智能算力，合同额500万元，能拿多少？", ("100万",)),
-       "如果合同是1500万呢？"),
+    _c(
+        "multi_turn",
+        "我们是北京注册的软件企业。",
+        ("向非关联方租用智能算力，合同额500万元，能拿多少？", ("100万",)),
+        "如果合同是1500万呢？",
+    ),
     _c("multi_turn", "我们在北京经开区，用的是国产算力。", "这次结算了50万元，能抵扣多少？", "那非国产的呢？"),
     _c("multi_turn", "上海的算力券补贴比例是多少？", "那北京呢？", "两者的年度上限分别是多少？"),
     _c("multi_turn", "I run a start-up in Hangzhou.", "Can we get a compute voucher?", "How do we apply?"),
@@ -110,6 +121,7 @@ CONVERSATIONS: list[Conversation] = [
 
 
 # ------------------------------------------------------------------------------ figures
+
 
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..1)."""
@@ -149,15 +161,25 @@ class LoadResult:
     def summary(self) -> dict[str, Any]:
         lat = self.latencies_s
         out = {
-            "url": self.url, "sessions": self.sessions, "seconds": self.seconds, "think_s": self.think_s,
-            "elapsed_s": round(self.elapsed_s, 1), "requests": self.requests, "ok": self.ok,
-            "errors": self.error_count, "error_kinds": dict(self.errors),
+            "url": self.url,
+            "sessions": self.sessions,
+            "seconds": self.seconds,
+            "think_s": self.think_s,
+            "elapsed_s": round(self.elapsed_s, 1),
+            "requests": self.requests,
+            "ok": self.ok,
+            "errors": self.error_count,
+            "error_kinds": dict(self.errors),
             "throughput_rps": round(self.ok / self.elapsed_s, 2) if self.elapsed_s else 0.0,
-            "p50_s": round(percentile(lat, 0.50), 3), "p95_s": round(percentile(lat, 0.95), 3),
-            "p99_s": round(percentile(lat, 0.99), 3), "max_s": round(max(lat), 3) if lat else None,
+            "p50_s": round(percentile(lat, 0.50), 3),
+            "p95_s": round(percentile(lat, 0.95), 3),
+            "p99_s": round(percentile(lat, 0.99), 3),
+            "max_s": round(max(lat), 3) if lat else None,
             "mean_s": round(statistics.fmean(lat), 3) if lat else None,
-            "by_category": {k: {"n": len(v), "p50_s": round(percentile(v, 0.5), 3),
-                                "p95_s": round(percentile(v, 0.95), 3)} for k, v in sorted(self.by_category.items())},
+            "by_category": {
+                k: {"n": len(v), "p50_s": round(percentile(v, 0.5), 3), "p95_s": round(percentile(v, 0.95), 3)}
+                for k, v in sorted(self.by_category.items())
+            },
         }
         out.update(self.server)
         return out
@@ -187,6 +209,7 @@ def check_response(data: Any, turn: Turn | None = None) -> str | None:
 
 # ------------------------------------------------------------------------------ driving
 
+
 def require_loopback(url: str) -> None:
     host = urlparse(url).hostname or ""
     try:
@@ -206,9 +229,19 @@ def make_client(url: str):
     return Client(url, verbose=False, download_files=False, ssl_verify=urlparse(url).scheme == "https")
 
 
-def _session_loop(idx: int, client, conversations: list[Conversation], deadline: float, think: float, seed: int,
-                  timeout: float, budget: "_Budget", result: LoadResult, lock: threading.Lock,
-                  keep_responses: bool) -> None:
+def _session_loop(
+    idx: int,
+    client,
+    conversations: list[Conversation],
+    deadline: float,
+    think: float,
+    seed: int,
+    timeout: float,
+    budget: _Budget,
+    result: LoadResult,
+    lock: threading.Lock,
+    keep_responses: bool,
+) -> None:
     rng = random.Random(seed * 1000 + idx)
     if think:
         time.sleep(rng.uniform(0, think))  # users do not all press Enter in the same millisecond
@@ -235,8 +268,15 @@ def _session_loop(idx: int, client, conversations: list[Conversation], deadline:
                     result.latencies_s.append(latency)
                     result.by_category.setdefault(conv.category, []).append(latency)
                 if keep_responses:
-                    result.responses.append({"session": idx, "question": turn.question, "history": list(history),
-                                             "data": data, "problem": problem})
+                    result.responses.append(
+                        {
+                            "session": idx,
+                            "question": turn.question,
+                            "history": list(history),
+                            "data": data,
+                            "problem": problem,
+                        }
+                    )
             if problem and kind != "wrong_answer":
                 break  # a broken conversation starts over
             history.append(turn.question)
@@ -261,9 +301,18 @@ class _Budget:
             return True
 
 
-def run_load(url: str, sessions: int = 20, seconds: float = 60.0, *, think: float = 0.0, seed: int = 7,
-             timeout: float = 60.0, max_requests: int | None = None, conversations: list[Conversation] | None = None,
-             keep_responses: bool = False) -> LoadResult:
+def run_load(
+    url: str,
+    sessions: int = 20,
+    seconds: float = 60.0,
+    *,
+    think: float = 0.0,
+    seed: int = 7,
+    timeout: float = 60.0,
+    max_requests: int | None = None,
+    conversations: list[Conversation] | None = None,
+    keep_responses: bool = False,
+) -> LoadResult:
     """Drive ``sessions`` concurrent sessions against ``url`` for ``seconds``; returns the figures."""
     require_loopback(url)
     conversations = conversations or CONVERSATIONS
@@ -273,10 +322,15 @@ def run_load(url: str, sessions: int = 20, seconds: float = 60.0, *, think: floa
     budget = _Budget(max_requests)
     start = time.monotonic()
     deadline = start + seconds
-    threads = [threading.Thread(target=_session_loop, name=f"session-{i}", daemon=True,
-                                args=(i, clients[i], conversations, deadline, think, seed, timeout, budget, result,
-                                      lock, keep_responses))
-               for i in range(sessions)]
+    threads = [
+        threading.Thread(
+            target=_session_loop,
+            name=f"session-{i}",
+            daemon=True,
+            args=(i, clients[i], conversations, deadline, think, seed, timeout, budget, result, lock, keep_responses),
+        )
+        for i in range(sessions)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -312,6 +366,7 @@ def preflight(url: str, conversations: list[Conversation] | None = None) -> list
 
 # ------------------------------------------------------------------------------ the server
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -341,30 +396,46 @@ def _rss_mb(pid: int) -> float | None:
 class Server:
     """``python -m assistant serve`` on 127.0.0.1 in a child process."""
 
-    def __init__(self, concurrency: int | None = None, queue: int | None = None, env: dict[str, str] | None = None,
-                 startup_timeout: float = 600.0) -> None:
+    def __init__(
+        self,
+        concurrency: int | None = None,
+        queue: int | None = None,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 600.0,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.workdir = Path(tempfile.mkdtemp(prefix="cv-load-"))
         self.log_path = self.workdir / "server.log"
-        full_env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_OFFLINE": "1",
-                    "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
-                    "ASSISTANT_RECORDS_DB": str(self.workdir / "records.sqlite3"),
-                    "ASSISTANT_LOG_LEVEL": "WARNING", **(env or {})}
+        full_env = {
+            **os.environ,
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "HF_HUB_OFFLINE": "1",
+            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
+            "ASSISTANT_RECORDS_DB": str(self.workdir / "records.sqlite3"),
+            "ASSISTANT_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
         if concurrency is not None:
             full_env["ASSISTANT_CONCURRENCY_LIMIT"] = str(concurrency)
         if queue is not None:
             full_env["ASSISTANT_QUEUE_MAX_SIZE"] = str(queue)
         self.concurrency, self.queue = concurrency, queue
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1",
-                                      "--port", str(self.port)], cwd=ROOT, env=full_env, stdout=self._log,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + startup_timeout
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.proc.returncode}; see {self.log_path}:\n"
-                                   + self.log_path.read_text(errors="replace")[-3000:])
+                raise RuntimeError(
+                    f"the server exited with {self.proc.returncode}; see {self.log_path}:\n"
+                    + self.log_path.read_text(errors="replace")[-3000:]
+                )
             try:
                 with urllib.request.urlopen(self.url + "config", timeout=2) as r:
                     if r.status == 200:
@@ -397,12 +468,17 @@ class Server:
 
 # ------------------------------------------------------------------------------ command line
 
+
 def _print(summary: dict[str, Any], examples: dict[str, str]) -> None:
     s = summary
-    head = f"concurrency_limit={s['concurrency_limit']} queue={s['queue_max_size']} " if "concurrency_limit" in s else ""
-    print(f"{head}sessions={s['sessions']} think={s['think_s']}s for {s['elapsed_s']} s: "
-          f"{s['requests']} requests, {s['ok']} ok, {s['errors']} errors, {s['throughput_rps']} answers/s; "
-          f"latency p50 {s['p50_s']} s, p95 {s['p95_s']} s, p99 {s['p99_s']} s, max {s['max_s']} s")
+    head = (
+        f"concurrency_limit={s['concurrency_limit']} queue={s['queue_max_size']} " if "concurrency_limit" in s else ""
+    )
+    print(
+        f"{head}sessions={s['sessions']} think={s['think_s']}s for {s['elapsed_s']} s: "
+        f"{s['requests']} requests, {s['ok']} ok, {s['errors']} errors, {s['throughput_rps']} answers/s; "
+        f"latency p50 {s['p50_s']} s, p95 {s['p95_s']} s, p99 {s['p99_s']} s, max {s['max_s']} s"
+    )
     if "server_cpu_cores" in s:
         print(f"    server CPU {s['server_cpu_cores']} cores on average, peak RSS {s['server_peak_rss_mb']} MB")
     for kind, n in s["error_kinds"].items():
@@ -412,17 +488,23 @@ def _print(summary: dict[str, Any], examples: dict[str, str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--url", help="an app already running on loopback (default: start one)")
     ap.add_argument("--sessions", type=int, default=20, help="concurrent chat sessions (default 20)")
     ap.add_argument("--seconds", type=float, default=60.0, help="how long new requests are sent (default 60)")
     ap.add_argument("--max-requests", type=int, default=None, help="stop after this many requests in all")
-    ap.add_argument("--think", type=float, default=0.0,
-                    help="mean pause between a session's turns in seconds (default 0: closed loop)")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause between a session's turns in seconds (default 0: closed loop)",
+    )
     ap.add_argument("--timeout", type=float, default=60.0, help="per-request timeout, s (default 60)")
-    ap.add_argument("--concurrency", default=None,
-                    help="comma-separated concurrency_limit values; one server each (not with --url)")
+    ap.add_argument(
+        "--concurrency", default=None, help="comma-separated concurrency_limit values; one server each (not with --url)"
+    )
     ap.add_argument("--queue", type=int, default=None, help="queue_max_size of the started server")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-preflight", action="store_true", help="skip the sequential check of every conversation")
@@ -445,23 +527,34 @@ def main(argv: list[str] | None = None) -> int:
                 server = Server(concurrency=level, queue=args.queue)
                 url = server.url
                 if not args.json:
-                    print(f"server on {url} (ASSISTANT_RATE_LIMIT_PER_MINUTE=1000000, concurrency_limit="
-                          f"{level if level is not None else 'default'}) ready in {time.perf_counter() - t:.1f} s",
-                          flush=True)
+                    print(
+                        f"server on {url} (ASSISTANT_RATE_LIMIT_PER_MINUTE=1000000, concurrency_limit="
+                        f"{level if level is not None else 'default'}) ready in {time.perf_counter() - t:.1f} s",
+                        flush=True,
+                    )
             if not args.no_preflight:
                 problems = preflight(url)
                 if problems:
                     failed = True
                     print("preflight failures (one session, no load):", *problems, sep="\n  ", file=sys.stderr)
             cpu0 = server.cpu_seconds() if server else None
-            result = run_load(url, args.sessions, args.seconds, think=args.think, seed=args.seed,
-                              timeout=args.timeout, max_requests=args.max_requests)
+            result = run_load(
+                url,
+                args.sessions,
+                args.seconds,
+                think=args.think,
+                seed=args.seed,
+                timeout=args.timeout,
+                max_requests=args.max_requests,
+            )
             if server:
                 from assistant.settings import Settings
 
                 defaults = Settings()
-                result.server = {"concurrency_limit": level if level is not None else defaults.concurrency_limit,
-                                 "queue_max_size": args.queue or defaults.queue_max_size}
+                result.server = {
+                    "concurrency_limit": level if level is not None else defaults.concurrency_limit,
+                    "queue_max_size": args.queue or defaults.queue_max_size,
+                }
                 cpu1 = server.cpu_seconds()
                 if cpu0 is not None and cpu1 is not None and result.elapsed_s:
                     result.server["server_cpu_cores"] = round((cpu1 - cpu0) / result.elapsed_s, 2)
@@ -482,8 +575,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\n| concurrency_limit | answers/s | p50 s | p95 s | p99 s | errors | server CPU (cores) |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for s in summaries:
-            print(f"| {s.get('concurrency_limit')} | {s['throughput_rps']} | {s['p50_s']} | {s['p95_s']} | "
-                  f"{s['p99_s']} | {s['errors']} | {s.get('server_cpu_cores', '—')} |")
+            print(
+                f"| {s.get('concurrency_limit')} | {s['throughput_rps']} | {s['p50_s']} | {s['p95_s']} | "
+                f"{s['p99_s']} | {s['errors']} | {s.get('server_cpu_cores', '—')} |"
+            )
     return 1 if failed else 0
 
 

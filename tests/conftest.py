@@ -73,8 +73,9 @@ def make_settings(tmp_path: Path):
     from assistant.settings import Settings
 
     def _make(corpus_dir: Path, **overrides):
-        return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3",
-                        **overrides)
+        return Settings(
+            corpus_dir=corpus_dir, index_dir=tmp_path / "index", records_db=tmp_path / "records.sqlite3", **overrides
+        )
 
     return _make
 

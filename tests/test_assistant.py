@@ -27,8 +27,13 @@ def assistant(real_index_settings):
 
 def _env(settings) -> dict:
     env = dict(os.environ)
-    env.update({"ASSISTANT_INDEX_DIR": str(settings.index_dir), "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
-                "ASSISTANT_LLM": "none"})
+    env.update(
+        {
+            "ASSISTANT_INDEX_DIR": str(settings.index_dir),
+            "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir),
+            "ASSISTANT_LLM": "none",
+        }
+    )
     return env
 
 
@@ -73,8 +78,16 @@ def test_acceptance_injection_does_not_change_the_cap(assistant):
     assert "指令" in r.answer
 
 
-@pytest.mark.parametrize("q", ["西藏有没有算力券", "我们在长沙，合同300万，能拿多少算力券", "贵州算力券能抵扣百分之多少",
-                               "What is Guizhou's compute voucher deduction rate?", "推荐几只股票"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "西藏有没有算力券",
+        "我们在长沙，合同300万，能拿多少算力券",
+        "贵州算力券能抵扣百分之多少",
+        "What is Guizhou's compute voucher deduction rate?",
+        "推荐几只股票",
+    ],
+)
 def test_refusals(assistant, q):
     r = assistant.ask(q)
     assert r.refused
@@ -89,11 +102,18 @@ def test_unpublished_figure_says_what_is_known(assistant):
 
 
 QUESTIONS = [
-    ACCEPT_Q, "北京今年已经领了150万，这次合同额500万，还能领多少", "深圳初创企业合同200万能拿多少训力券",
-    "南宁合同期2025年1月1日到2026年12月31日，结算了20万，能拿多少", "合同500万，哪个地方补得最多",
-    "我们是上海注册的企业，能申请北京的算力券吗", "算力券能不能转卖给别的公司", "北京算力券怎么申请，要交什么材料",
-    "How much can a Beijing software company get with a 3 million yuan compute contract?", "北京和上海的算力券哪个比例高",
-    "我们是地方政府，想出台算力券政策只给本地注册企业，有什么问题", "亦庄的算力券40%的那个版本是怎么回事",
+    ACCEPT_Q,
+    "北京今年已经领了150万，这次合同额500万，还能领多少",
+    "深圳初创企业合同200万能拿多少训力券",
+    "南宁合同期2025年1月1日到2026年12月31日，结算了20万，能拿多少",
+    "合同500万，哪个地方补得最多",
+    "我们是上海注册的企业，能申请北京的算力券吗",
+    "算力券能不能转卖给别的公司",
+    "北京算力券怎么申请，要交什么材料",
+    "How much can a Beijing software company get with a 3 million yuan compute contract?",
+    "北京和上海的算力券哪个比例高",
+    "我们是地方政府，想出台算力券政策只给本地注册企业，有什么问题",
+    "亦庄的算力券40%的那个版本是怎么回事",
 ]
 
 
@@ -124,8 +144,12 @@ def test_draft_is_a_formal_letter(assistant):
 
 
 def test_concurrent_asks_are_independent(assistant):
-    qs = {"北京合同500万能拿多少": "1,000,000元", "上海合同300万能补多少": "900,000元", "深圳合同200万能拿多少": "1,000,000元",
-          "成都算力采购1000万，能补多少钱": "5,000,000元"}
+    qs = {
+        "北京合同500万能拿多少": "1,000,000元",
+        "上海合同300万能补多少": "900,000元",
+        "深圳合同200万能拿多少": "1,000,000元",
+        "成都算力采购1000万，能补多少钱": "5,000,000元",
+    }
     results: dict[str, list[str]] = {q: [] for q in qs}
     errors: list[BaseException] = []
 
@@ -147,8 +171,14 @@ def test_concurrent_asks_are_independent(assistant):
 
 
 def test_cli_ask_json(real_index_settings):
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", ACCEPT_Q, "--json"], capture_output=True, text=True,
-                         cwd=ROOT, env=_env(real_index_settings), timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", ACCEPT_Q, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(real_index_settings),
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert "100万元" in data["answer"] and data["refused"] is False and data["language"] == "zh"
@@ -164,8 +194,14 @@ def test_cli_batch_jsonl(real_index_settings, tmp_path):
     ]
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\nnot json\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", str(src)], capture_output=True,
-                         text=True, cwd=ROOT, env=_env(real_index_settings), timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--jsonl", str(src)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(real_index_settings),
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert [r.get("id") for r in rows[:3]] == ["a", "b", "c"]
@@ -175,16 +211,31 @@ def test_cli_batch_jsonl(real_index_settings, tmp_path):
     assert rows[2]["language"] == "en"
     assert "error" in rows[3]
     # stdin works too
-    out2 = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "-"], input=json.dumps(lines[1]) + "\n",
-                          capture_output=True, text=True, cwd=ROOT, env=_env(real_index_settings), timeout=300)
+    out2 = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--jsonl", "-"],
+        input=json.dumps(lines[1]) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(real_index_settings),
+        timeout=300,
+    )
     assert json.loads(out2.stdout.splitlines()[0])["refused"] is True
 
 
 def test_ask_does_not_import_gradio(real_index_settings):
-    code = ("import sys; from assistant.chat_cli import run_ask; import argparse; "
-            "run_ask(argparse.Namespace(question='北京合同500万能拿多少', history=[], jsonl=None, json=False)); "
-            "print('GRADIO' if 'gradio' in sys.modules else 'NO-GRADIO')")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                         env=_env(real_index_settings), timeout=300)
+    code = (
+        "import sys; from assistant.chat_cli import run_ask; import argparse; "
+        "run_ask(argparse.Namespace(question='北京合同500万能拿多少', history=[], jsonl=None, json=False)); "
+        "print('GRADIO' if 'gradio' in sys.modules else 'NO-GRADIO')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env(real_index_settings),
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("NO-GRADIO")

@@ -12,22 +12,30 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-
 import web_support
 from web_support import ADMIN_TOKEN, ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 TIMEOUT_MS = 60_000
 REQUESTS: list[str] = []  # every URL any page of this module asked for
 
 sync_api = pytest.importorskip("playwright.sync_api")
 if not CHROMIUM.exists():
-    pytest.skip("Debian chromium is not installed (apt-get install -y chromium fonts-wqy-microhei)",
-                allow_module_level=True)
+    pytest.skip(
+        "Debian chromium is not installed (apt-get install -y chromium fonts-wqy-microhei)", allow_module_level=True
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +53,7 @@ def browser():
 
 @pytest.fixture()
 def page(browser, web):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                  locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
     pg = context.new_page()
     pg.set_default_timeout(TIMEOUT_MS)
     pg.on("request", lambda r: REQUESTS.append(r.url))
@@ -63,8 +70,11 @@ def shot(page, name: str) -> None:
 
 def wait_text(page, selector: str, text: str, timeout: int = TIMEOUT_MS) -> None:
     """Wait until the element's visible text contains ``text`` (Gradio tables keep hidden copies)."""
-    page.wait_for_function("([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
-                           arg=[selector, text], timeout=timeout)
+    page.wait_for_function(
+        "([s, t]) => { const e = document.querySelector(s); return !!e && e.innerText.includes(t); }",
+        arg=[selector, text],
+        timeout=timeout,
+    )
 
 
 def fill(page, elem_id: str, text: str) -> None:
@@ -108,7 +118,7 @@ def test_user_input_is_shown_as_text_and_feedback_is_recorded(page, web):
     from assistant.records import get_records
 
     before = get_records(web.settings).count("feedback")
-    ask(page, "<img src=x onerror=\"window.__pwned=1\">北京算力券每年最多补贴多少？", 1)
+    ask(page, '<img src=x onerror="window.__pwned=1">北京算力券每年最多补贴多少？', 1)
     user = page.locator('#chatbot [data-testid="user"]').last.inner_text()
     assert "<img src=x" in user
     assert page.evaluate("window.__pwned") is None
@@ -168,11 +178,15 @@ def _library_files(web) -> list[str]:
 
 
 def _pdf(tmp_path: Path) -> Path:
-    return web_support.make_chinese_pdf(tmp_path / "石景山区算力券试点办法.pdf", "石景山区人工智能算力券试点办法（测试）", [
-        "第一条 为支持石景山区人工智能企业发展，设立石景山区算力券试点。",
-        "第三条 对在石景山区注册的企业，按智能算力合同金额的15%给予算力券支持，单个企业每年最高80万元。",
-        "第五条 本办法申报截止日期为2026年12月31日，逾期不予受理。",
-    ])
+    return web_support.make_chinese_pdf(
+        tmp_path / "石景山区算力券试点办法.pdf",
+        "石景山区人工智能算力券试点办法（测试）",
+        [
+            "第一条 为支持石景山区人工智能企业发展，设立石景山区算力券试点。",
+            "第三条 对在石景山区注册的企业，按智能算力合同金额的15%给予算力券支持，单个企业每年最高80万元。",
+            "第五条 本办法申报截止日期为2026年12月31日，逾期不予受理。",
+        ],
+    )
 
 
 def test_upload_without_token_is_refused(page, web, tmp_path):
@@ -220,8 +234,11 @@ def test_admin_uploads_chinese_pdf_and_it_is_cited(page, web, tmp_path):
 
 def test_document_with_script_shows_as_text(page, web, tmp_path):
     doc = tmp_path / "script-test.md"
-    doc.write_text("---\nid: script-test\ntitle: 脚本测试<script>window.__pwned=1</script>\nregion: national\n---\n"
-                   "第一条 本条含有<script>window.__pwned=1</script>标签，应当按文本显示。\n", encoding="utf-8")
+    doc.write_text(
+        "---\nid: script-test\ntitle: 脚本测试<script>window.__pwned=1</script>\nregion: national\n---\n"
+        "第一条 本条含有<script>window.__pwned=1</script>标签，应当按文本显示。\n",
+        encoding="utf-8",
+    )
     open_tab(page, "资料库 Library")
     fill(page, "admin-token", ADMIN_TOKEN)
     page.set_input_files("#lib-upload input[type=file]", str(doc))
@@ -251,7 +268,10 @@ def test_helpdesk_draft_exports_docx(page, tmp_path):
     import docx
 
     open_tab(page, "答复草稿 Helpdesk")
-    page.fill("#hd-enquiry textarea", "您好，我司注册在北京，是一家软件企业，租用算力的合同额为300万元，请问可以申领多少算力券？")
+    page.fill(
+        "#hd-enquiry textarea",
+        "您好，我司注册在北京，是一家软件企业，租用算力的合同额为300万元，请问可以申领多少算力券？",
+    )
     page.click("#hd-draft")
     page.wait_for_function("document.querySelector('#hd-text textarea').value.length > 50")
     draft = page.input_value("#hd-text textarea")
@@ -275,8 +295,9 @@ def test_helpdesk_batch_csv(page, tmp_path):
     import io
 
     source = tmp_path / "enquiries.csv"
-    source.write_text("id,enquiry\nA1,北京算力券每年最多补贴多少？\nA2,算力券可以转让给其他企业吗？\n",
-                      encoding="utf-8-sig")
+    source.write_text(
+        "id,enquiry\nA1,北京算力券每年最多补贴多少？\nA2,算力券可以转让给其他企业吗？\n", encoding="utf-8-sig"
+    )
     open_tab(page, "答复草稿 Helpdesk")
     page.get_by_text("批量处理 Batch (CSV)").click()
     page.set_input_files("#hd-batch-in input[type=file]", str(source))
@@ -297,9 +318,11 @@ def test_helpdesk_batch_csv(page, tmp_path):
 
 def test_compliance_contract_upload_prefills_and_checks(page, tmp_path):
     contract = tmp_path / "算力服务合同.txt"
-    contract.write_text("算力服务合同\n甲方：北京某某科技有限公司\n乙方：某某云计算有限公司，系甲方股东的公司，为甲方的关联方。\n"
-                        "双方于2025年3月1日签订本合同，合同期限12个月。\n乙方同意将服务费的10%以返点形式返还甲方。\n",
-                        encoding="utf-8")
+    contract.write_text(
+        "算力服务合同\n甲方：北京某某科技有限公司\n乙方：某某云计算有限公司，系甲方股东的公司，为甲方的关联方。\n"
+        "双方于2025年3月1日签订本合同，合同期限12个月。\n乙方同意将服务费的10%以返点形式返还甲方。\n",
+        encoding="utf-8",
+    )
     open_tab(page, "合规检查 Compliance")
     page.set_input_files("#comp-contract input[type=file]", str(contract))
     wait_text(page, "#comp-parse-status", "识别")
@@ -330,6 +353,10 @@ def test_page_renders_chinese_with_no_external_requests(page):
     ask(page, "北京算力券每年最多补贴多少？", 1)
     shot(page, "chat-home")
     assert REQUESTS, "no request was recorded"
-    external = [u for u in REQUESTS if urlparse(u).scheme not in ("data", "blob", "about")
-                and urlparse(u).hostname not in ("127.0.0.1", "localhost", "::1")]
+    external = [
+        u
+        for u in REQUESTS
+        if urlparse(u).scheme not in ("data", "blob", "about")
+        and urlparse(u).hostname not in ("127.0.0.1", "localhost", "::1")
+    ]
     assert not external, f"the page made requests off loopback: {external[:10]}"

@@ -17,13 +17,30 @@ def test_cli_answers_and_batches_are_recorded(real_index_settings, tmp_path):
     db = tmp_path / "audit.sqlite3"
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(real_index_settings.index_dir), "ASSISTANT_RECORDS_DB": str(db)}
     question = "北京算力券每年最多补贴多少？"
-    out = subprocess.run([sys.executable, "-m", "assistant", "ask", question, "--json"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", question, "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     answer = json.loads(out.stdout)["answer"]
-    batch = "\n".join(json.dumps({"id": i, "question": q}, ensure_ascii=False)
-                      for i, q in enumerate(["深圳训力券比例是多少", "今天天气怎么样"]))
-    subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "-"], cwd=ROOT, env=env, input=batch,
-                   capture_output=True, text=True, timeout=300, check=True)
+    batch = "\n".join(
+        json.dumps({"id": i, "question": q}, ensure_ascii=False)
+        for i, q in enumerate(["深圳训力券比例是多少", "今天天气怎么样"])
+    )
+    subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--jsonl", "-"],
+        cwd=ROOT,
+        env=env,
+        input=batch,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     rows = Records(db).rows("answers")
     assert [r["channel"] for r in rows].count("cli") == 1
     assert [r["channel"] for r in rows].count("cli-batch") == 2

@@ -46,8 +46,13 @@ def test_build_killed_midway_is_finished_by_the_next_run(tmp_path):
     _many_documents(corpus, 40)
     index_dir = tmp_path / "index"
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(index_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--quiet"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "index", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     manifest = index_dir / "manifest-e5.json"
     deadline = time.time() + 120
     done = 0
@@ -84,8 +89,14 @@ def test_damaged_index_gives_a_clear_message_and_rebuild_recovers(fixture_corpus
         store = IndexStore(settings)
         store.all_chunks()
     env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(fixture_corpus), "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
-    out = subprocess.run([sys.executable, "-m", "assistant", "index", "--rebuild", "--quiet"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "index", "--rebuild", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     _forget_clients()
     assert _stored_chunks(IndexStore(settings)) == _expected_chunks(fixture_corpus)
@@ -103,8 +114,11 @@ def chroma_server(tmp_path):
     if chroma is None:
         pytest.fail("the chroma CLI is not installed with chromadb")
     port = _free_port()
-    proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "srv")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "srv")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -120,17 +134,29 @@ def chroma_server(tmp_path):
 def test_index_in_a_chroma_server_is_shared_by_two_processes(fixture_corpus, tmp_path, chroma_server):
     from assistant.settings import Settings
 
-    settings = Settings(corpus_dir=fixture_corpus, index_dir=tmp_path / "local", chroma_host="127.0.0.1",
-                        chroma_port=chroma_server)
+    settings = Settings(
+        corpus_dir=fixture_corpus, index_dir=tmp_path / "local", chroma_host="127.0.0.1", chroma_port=chroma_server
+    )
     report = build_index(settings=settings)
     assert sorted(report.added) == ["demo-notice", "demo-policy"]
     assert not (tmp_path / "local" / "chroma").exists(), "server mode must not write a local store"
     hits = Retriever(IndexStore(settings), settings).search("每家企业年度上限", k=3).hits
     assert hits[0].chunk.locator == "第四条"
     # A second process, its own index dir, reads the same server-side index.
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(fixture_corpus), "ASSISTANT_INDEX_DIR": str(tmp_path / "other"),
-           "ASSISTANT_CHROMA_HOST": "127.0.0.1", "ASSISTANT_CHROMA_PORT": str(chroma_server)}
-    out = subprocess.run([sys.executable, "-m", "assistant", "search", "模型券支持比例", "--json"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(fixture_corpus),
+        "ASSISTANT_INDEX_DIR": str(tmp_path / "other"),
+        "ASSISTANT_CHROMA_HOST": "127.0.0.1",
+        "ASSISTANT_CHROMA_PORT": str(chroma_server),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "search", "模型券支持比例", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)[0]["doc_id"] == "demo-notice"

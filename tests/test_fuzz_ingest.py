@@ -17,8 +17,12 @@ from hypothesis import strategies as st
 
 from assistant.ingest import IngestError, chunk_document, load_file
 
-FUZZ = settings(max_examples=500, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @contextmanager
@@ -73,8 +77,10 @@ def test_random_bytes(tmp_path, data, suffix):
 
 
 @FUZZ
-@given(cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=12),
-       truncate=st.one_of(st.none(), st.integers(0, 10_000)))
+@given(
+    cuts=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=12),
+    truncate=st.one_of(st.none(), st.integers(0, 10_000)),
+)
 def test_mutated_pdfs(tmp_path, seed_pdf, cuts, truncate):
     data = bytearray(seed_pdf)
     for position, value in cuts:
@@ -87,16 +93,38 @@ def test_mutated_pdfs(tmp_path, seed_pdf, cuts, truncate):
 
 
 front_matter_values = st.one_of(
-    st.text(max_size=40), st.integers(), st.none(), st.lists(st.text(max_size=10), max_size=3),
+    st.text(max_size=40),
+    st.integers(),
+    st.none(),
+    st.lists(st.text(max_size=10), max_size=3),
     st.sampled_from(["2024-02-30", "not-a-date", "[unclosed", "{a: b", "- x\n- y", ":::", "2024-13-01", "&anchor"]),
 )
 
 
 @FUZZ
-@given(meta=st.dictionaries(st.sampled_from(["id", "title", "region", "status", "issued", "effective_from",
-                                              "effective_to", "sources", "confidence", "junk"]),
-                            front_matter_values, max_size=6),
-       raw=st.text(max_size=200), close=st.booleans(), body=st.text(max_size=500))
+@given(
+    meta=st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "region",
+                "status",
+                "issued",
+                "effective_from",
+                "effective_to",
+                "sources",
+                "confidence",
+                "junk",
+            ]
+        ),
+        front_matter_values,
+        max_size=6,
+    ),
+    raw=st.text(max_size=200),
+    close=st.booleans(),
+    body=st.text(max_size=500),
+)
 def test_broken_front_matter(tmp_path, meta, raw, close, body):
     lines = [f"{k}: {v}" for k, v in meta.items()] + [raw]
     text = "---\n" + "\n".join(lines) + ("\n---\n" if close else "\n") + body
@@ -106,8 +134,11 @@ def test_broken_front_matter(tmp_path, meta, raw, close, body):
 
 
 @FUZZ
-@given(kind=st.sampled_from(["huge-line", "gbk", "utf16", "latin1", "nul", "labels"]),
-       text=st.text(min_size=1, max_size=300), repeat=st.integers(1, 2000))
+@given(
+    kind=st.sampled_from(["huge-line", "gbk", "utf16", "latin1", "nul", "labels"]),
+    text=st.text(min_size=1, max_size=300),
+    repeat=st.integers(1, 2000),
+)
 def test_odd_text_files(tmp_path, kind, text, repeat):
     path = tmp_path / "odd.txt"
     if kind == "huge-line":

@@ -8,13 +8,22 @@ from assistant.models import Citation, ToolCall
 
 
 def _cite(chunk_id="c1", text="第八条 【年度上限】 每家企业每年最高200万元。"):
-    return Citation(doc_id="beijing-municipal-2023", title="北京市人工智能算力券实施方案(2023—2025年)", locator="第八条",
-                    quote=text[:40], chunk_id=chunk_id, text=text)
+    return Citation(
+        doc_id="beijing-municipal-2023",
+        title="北京市人工智能算力券实施方案(2023—2025年)",
+        locator="第八条",
+        quote=text[:40],
+        chunk_id=chunk_id,
+        text=text,
+    )
 
 
 def _search_call(chunk_ids=("c1",)):
-    return ToolCall(name="search_corpus", input={"query": "北京"},
-                    output={"hits": [{"chunk_id": c, "text": "x"} for c in chunk_ids], "references": []})
+    return ToolCall(
+        name="search_corpus",
+        input={"query": "北京"},
+        output={"hits": [{"chunk_id": c, "text": "x"} for c in chunk_ids], "references": []},
+    )
 
 
 def test_units_normalise():
@@ -35,8 +44,11 @@ def test_sources_support_their_own_forms():
 
 
 def test_supported_answer_passes():
-    calc = ToolCall(name="calculate_voucher", input={"program": "beijing-municipal", "amount": "5000000"},
-                    output={"amount": "1000000.00", "rate": "0.2", "rate_percent": "20%"})
+    calc = ToolCall(
+        name="calculate_voucher",
+        input={"program": "beijing-municipal", "amount": "5000000"},
+        output={"amount": "1000000.00", "rate": "0.2", "rate_percent": "20%"},
+    )
     answer = "可获得1,000,000元（100万元）[1]，比例20%，合同额5,000,000元（500万元）；年度上限200万元[1]。"
     report = verify(answer, [_cite()], [calc, _search_call()])
     assert report.ok, report.problems()
@@ -49,8 +61,11 @@ def test_invented_number_is_caught():
 
 
 def test_search_hits_that_are_not_cited_do_not_support_numbers():
-    hit = ToolCall(name="search_corpus", input={"query": "q"},
-                   output={"hits": [{"chunk_id": "c9", "text": "南宁每年5000万元"}], "references": []})
+    hit = ToolCall(
+        name="search_corpus",
+        input={"query": "q"},
+        output={"hits": [{"chunk_id": "c9", "text": "南宁每年5000万元"}], "references": []},
+    )
     assert unsupported_numbers("每年5000万元", []) == ["5000万"]
     report = verify("每年5000万元", [], [hit])
     assert report.unsupported_numbers == ["5000万"]

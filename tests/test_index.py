@@ -64,8 +64,9 @@ def test_corrupt_pdf_in_batch_is_named_and_the_rest_is_indexed(fixture_corpus, m
     settings = make_settings(fixture_corpus)
     build_index(settings=settings)
     (fixture_corpus / "scan.pdf").write_bytes(b"%PDF-1.5\n%garbage\x00\x01\x02")
-    (fixture_corpus / "extra.md").write_text("---\nid: extra\ntitle: 补充说明\n---\n第一条 新增的补充条款。\n",
-                                             encoding="utf-8")
+    (fixture_corpus / "extra.md").write_text(
+        "---\nid: extra\ntitle: 补充说明\n---\n第一条 新增的补充条款。\n", encoding="utf-8"
+    )
     report = build_index(settings=settings)
     assert [e.path.endswith("scan.pdf") for e in report.errors] == [True]
     assert report.added == ["extra"]

@@ -113,11 +113,14 @@ def test_join_wrapped_lines_inside_chinese_words():
 def test_generated_chinese_pdf_round_trip_with_pages(tmp_path):
     pdf = make_chinese_pdf(
         tmp_path / "policy.pdf",
-        [["某市算力券管理办法", "第一条 为降低算力成本制定本办法。"],
-         ["第二条 算力券按合同金额的35%给予支持。", "第三条 每家企业每年最高300万元。"]],
+        [
+            ["某市算力券管理办法", "第一条 为降低算力成本制定本办法。"],
+            ["第二条 算力券按合同金额的35%给予支持。", "第三条 每家企业每年最高300万元。"],
+        ],
     )
-    (tmp_path / "policy.pdf.meta.yaml").write_text("id: pdf-policy\ntitle: 某市算力券管理办法\nregion: pdfcity\n",
-                                                   encoding="utf-8")
+    (tmp_path / "policy.pdf.meta.yaml").write_text(
+        "id: pdf-policy\ntitle: 某市算力券管理办法\nregion: pdfcity\n", encoding="utf-8"
+    )
     doc = load_file(pdf)
     assert doc.meta.id == "pdf-policy"
     assert len(doc.pages) == 2

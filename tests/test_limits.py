@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import web_support
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +43,11 @@ def no_error_logs(caplog):
 
 def _calcs(resp) -> list[dict]:
     """Successful calculations (a calculator refusal, such as its check of an impossible date, is not one)."""
-    return [c.output for c in resp.tool_calls
-            if c.name == "calculate_voucher" and isinstance(c.output, dict) and "error" not in c.output]
+    return [
+        c.output
+        for c in resp.tool_calls
+        if c.name == "calculate_voucher" and isinstance(c.output, dict) and "error" not in c.output
+    ]
 
 
 def _clear(resp) -> dict:
@@ -64,7 +66,10 @@ def _clear(resp) -> dict:
 
 # ------------------------------------------------------------------------------ Assistant.ask
 
-@pytest.mark.parametrize("question", ["", "   \n\t ", "？？？！！！", "\x00\x01\x02"], ids=["empty", "blank", "punct", "ctrl-only"])
+
+@pytest.mark.parametrize(
+    "question", ["", "   \n\t ", "？？？！！！", "\x00\x01\x02"], ids=["empty", "blank", "punct", "ctrl-only"]
+)
 def test_empty_and_contentless_questions_get_a_help_or_refusal(assistant, no_error_logs, question):
     resp = assistant.ask(question)
     _clear(resp)
@@ -99,20 +104,30 @@ def test_exponent_notation_is_read_as_a_whole_number_or_not_at_all(assistant, no
     assert [c.get("amount") for c in _calcs(resp)] in ([], [None])
     assert "1e12" in resp.answer or "1万亿" in resp.answer
     # 1e30 (and a 400-digit number, and 一万亿亿亿) are no amount at all: the assistant asks for one.
-    for q in ("北京的公司，算力合同金额1e30元，能拿多少算力券？", DIGITS400, "北京合同额一万亿亿亿元能补多少",
-              "北京合同额1e-30元能补多少？"):
+    for q in (
+        "北京的公司，算力合同金额1e30元，能拿多少算力券？",
+        DIGITS400,
+        "北京合同额一万亿亿亿元能补多少",
+        "北京合同额1e-30元能补多少？",
+    ):
         resp = assistant.ask(q)
         _clear(resp)
         assert not [c for c in _calcs(resp) if c.get("amount") not in (None,)], (q, _calcs(resp))
-        assert any(m.get("fact") == "amount" for m in resp.missing_facts) or "无法计算" in resp.answer, resp.answer[:300]
+        assert any(m.get("fact") == "amount" for m in resp.missing_facts) or "无法计算" in resp.answer, resp.answer[
+            :300
+        ]
 
 
-@pytest.mark.parametrize("question", [
-    "北京企业合同额-500万元，能拿多少算力券？",
-    "北京企业合同额负500万元，能拿多少算力券？",
-    "We are a Beijing software company with a contract of -5,000,000 yuan. How much voucher do we get?",
-    "北京合同额0元能拿多少？",
-], ids=["minus", "fu", "english", "zero"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "北京企业合同额-500万元，能拿多少算力券？",
+        "北京企业合同额负500万元，能拿多少算力券？",
+        "We are a Beijing software company with a contract of -5,000,000 yuan. How much voucher do we get?",
+        "北京合同额0元能拿多少？",
+    ],
+    ids=["minus", "fu", "english", "zero"],
+)
 def test_negative_and_zero_amounts_are_not_computed(assistant, no_error_logs, question):
     resp = assistant.ask(question)
     _clear(resp)
@@ -132,17 +147,21 @@ def test_an_impossible_date_does_not_crash_or_change_the_amount(assistant, no_er
 def test_an_impossible_date_is_named_in_the_answer(assistant):
     resp = assistant.ask("南宁的算力券，合同2023-02-30到2024-02-30，金额100万，能补多少")
     assert "2023-02-30" in resp.answer or "2月30日" in resp.answer
-    assert any(c.name == "calculate_voucher" and "error" in c.output and "2023-02-30" in str(c.output)
-               for c in resp.tool_calls), "the calculator's own check names the date"
+    assert any(
+        c.name == "calculate_voucher" and "error" in c.output and "2023-02-30" in str(c.output) for c in resp.tool_calls
+    ), "the calculator's own check names the date"
 
 
 def test_history_at_the_limits(assistant, no_error_logs):
-    resp = assistant.ask("合同额500万元，能拿多少？", ["", CONTROL, "我们是北京注册的软件企业，向非关联方租用智能算力。"])
+    resp = assistant.ask(
+        "合同额500万元，能拿多少？", ["", CONTROL, "我们是北京注册的软件企业，向非关联方租用智能算力。"]
+    )
     _clear(resp)
     assert [c["amount"] for c in _calcs(resp)] == ["1000000.00"]
 
 
 # ------------------------------------------------------------------------------ CLI
+
 
 @pytest.fixture()
 def cli_env(real_index_settings, monkeypatch, tmp_path):
@@ -156,28 +175,45 @@ def cli_env(real_index_settings, monkeypatch, tmp_path):
     get_settings.cache_clear()
 
 
-@pytest.mark.parametrize("argv,code,stream,pattern", [
-    (["ask", ""], 2, "err", r"error: give a question"),
-    (["ask", "   "], 0, "out", r"算力券|compute voucher"),
-    (["ask", CONTROL.replace("\x00", "")], 0, "out", r"200万"),
-    (["ask", "北京企业合同额-500万元，能拿多少算力券？"], 0, "out", r"合同金额|多少元"),
-    (["ask", "北京合同额1e30元能补多少？"], 0, "out", r"合同金额|多少元"),
-    (["ask", "--json", "北京合同额10^13元能补多少？"], 0, "out", r"1e12|1万亿"),
-    (["ask", "2023-02-30签的北京算力合同，500万，能补多少"], 0, "out", r"100万"),
-    (["calc", "--program", "beijing-municipal", "--amount", "1e30"], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "10^13"], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "NaN"], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount=-Infinity"], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "9" * 400], 2, "err", r"error: amount: .*1e12"),
-    (["calc", "--program", "beijing-municipal", "--amount", ""], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "500\x01万"], 2, "err", r"error: amount:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "-5000000", "--json"], 2, "err", r"error: amount: .*negative"),
-    (["calc", "--program", "beijing-municipal", "--amount", "5000000", "--date", "2023-02-30"], 2, "err",
-     r"error: date: impossible date"),
-    (["calc", "--program", "nanning", "--amount", "1000000", "--start", "2025-02-30", "--end", "2025-12-31"], 2, "err",
-     r"error: start:"),
-    (["calc", "--program", "beijing-municipal", "--amount", "5000000"], 0, "out", r"1000000\.00"),
-], ids=lambda v: None)
+@pytest.mark.parametrize(
+    "argv,code,stream,pattern",
+    [
+        (["ask", ""], 2, "err", r"error: give a question"),
+        (["ask", "   "], 0, "out", r"算力券|compute voucher"),
+        (["ask", CONTROL.replace("\x00", "")], 0, "out", r"200万"),
+        (["ask", "北京企业合同额-500万元，能拿多少算力券？"], 0, "out", r"合同金额|多少元"),
+        (["ask", "北京合同额1e30元能补多少？"], 0, "out", r"合同金额|多少元"),
+        (["ask", "--json", "北京合同额10^13元能补多少？"], 0, "out", r"1e12|1万亿"),
+        (["ask", "2023-02-30签的北京算力合同，500万，能补多少"], 0, "out", r"100万"),
+        (["calc", "--program", "beijing-municipal", "--amount", "1e30"], 2, "err", r"error: amount:"),
+        (["calc", "--program", "beijing-municipal", "--amount", "10^13"], 2, "err", r"error: amount:"),
+        (["calc", "--program", "beijing-municipal", "--amount", "NaN"], 2, "err", r"error: amount:"),
+        (["calc", "--program", "beijing-municipal", "--amount=-Infinity"], 2, "err", r"error: amount:"),
+        (["calc", "--program", "beijing-municipal", "--amount", "9" * 400], 2, "err", r"error: amount: .*1e12"),
+        (["calc", "--program", "beijing-municipal", "--amount", ""], 2, "err", r"error: amount:"),
+        (["calc", "--program", "beijing-municipal", "--amount", "500\x01万"], 2, "err", r"error: amount:"),
+        (
+            ["calc", "--program", "beijing-municipal", "--amount", "-5000000", "--json"],
+            2,
+            "err",
+            r"error: amount: .*negative",
+        ),
+        (
+            ["calc", "--program", "beijing-municipal", "--amount", "5000000", "--date", "2023-02-30"],
+            2,
+            "err",
+            r"error: date: impossible date",
+        ),
+        (
+            ["calc", "--program", "nanning", "--amount", "1000000", "--start", "2025-02-30", "--end", "2025-12-31"],
+            2,
+            "err",
+            r"error: start:",
+        ),
+        (["calc", "--program", "beijing-municipal", "--amount", "5000000"], 0, "out", r"1000000\.00"),
+    ],
+    ids=lambda v: None,
+)
 def test_cli_at_the_limits(cli_env, capsys, argv, code, stream, pattern):
     from assistant import cli
 
@@ -193,9 +229,12 @@ def test_cli_processes_print_no_traceback(real_index_settings, tmp_path):
     """The real processes: a batch with hostile lines (``ask --jsonl -``) and calc with absurd input."""
     import os
 
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(real_index_settings.corpus_dir),
-           "ASSISTANT_INDEX_DIR": str(real_index_settings.index_dir),
-           "ASSISTANT_RECORDS_DB": str(tmp_path / "records.sqlite3")}
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(real_index_settings.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(real_index_settings.index_dir),
+        "ASSISTANT_RECORDS_DB": str(tmp_path / "records.sqlite3"),
+    }
     lines = [
         json.dumps({"id": 1, "question": KB100}, ensure_ascii=False),
         json.dumps({"id": 2, "question": CONTROL}),  # \u0000 escapes
@@ -207,8 +246,15 @@ def test_cli_processes_print_no_traceback(real_index_settings, tmp_path):
         json.dumps(["a list"]),
         json.dumps({"id": 9, "question": DIGITS400}),
     ]
-    proc = subprocess.run([sys.executable, "-m", "assistant", "ask", "--jsonl", "-"], input="\n".join(lines) + "\n",
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "--jsonl", "-"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stdout + proc.stderr
     out = [json.loads(x) for x in proc.stdout.splitlines() if x.strip()]
@@ -220,12 +266,30 @@ def test_cli_processes_print_no_traceback(real_index_settings, tmp_path):
     errors = [o for o in out if "error" in o]
     assert len(errors) == 3 and all(o["error"] for o in errors)  # 123, not JSON, a list
 
-    proc = subprocess.run([sys.executable, "-m", "assistant", "calc", "--program", "beijing-municipal", "--amount", "1e30",
-                           "--date", "2023-02-30"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "calc",
+            "--program",
+            "beijing-municipal",
+            "--amount",
+            "1e30",
+            "--date",
+            "2023-02-30",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 2 and proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
 
 
 # ------------------------------------------------------------------------------ web /ask
+
 
 @pytest.fixture(scope="module")
 def web(real_index_settings, tmp_path_factory):
@@ -242,8 +306,9 @@ def _raw_ask(url: str, payload: str) -> tuple[str, str]:
     """POST a raw JSON body to /ask (what gradio_client cannot send); returns (event, data)."""
     import httpx
 
-    r = httpx.post(url + "gradio_api/call/ask", content=payload.encode(), timeout=30,
-                   headers={"content-type": "application/json"})
+    r = httpx.post(
+        url + "gradio_api/call/ask", content=payload.encode(), timeout=30, headers={"content-type": "application/json"}
+    )
     if r.status_code != 200:
         return "http", f"{r.status_code} {r.text}"
     text = httpx.get(url + f"gradio_api/call/ask/{r.json()['event_id']}", timeout=60).text
@@ -252,29 +317,37 @@ def _raw_ask(url: str, payload: str) -> tuple[str, str]:
     return event, data
 
 
-@pytest.mark.parametrize("question,history,pattern", [
-    ("", None, r"问题为空|empty"),
-    ("  \n ", None, r"问题为空|empty"),
-    (KB100, None, r"过长|too long"),
-    ("北京算力券每年最多补贴多少？", ["x" * 5000], r"历史消息过长|too long"),
-], ids=["empty", "blank", "100kb", "long-history"])
+@pytest.mark.parametrize(
+    "question,history,pattern",
+    [
+        ("", None, r"问题为空|empty"),
+        ("  \n ", None, r"问题为空|empty"),
+        (KB100, None, r"过长|too long"),
+        ("北京算力券每年最多补贴多少？", ["x" * 5000], r"历史消息过长|too long"),
+    ],
+    ids=["empty", "blank", "100kb", "long-history"],
+)
 def test_web_rejects_with_a_clear_message(client, question, history, pattern):
     with pytest.raises(Exception) as info:
         client.predict(question, history or [], api_name="/ask")
     message = str(info.value)
     assert re.search(pattern, message), message
-    assert "Traceback" not in message and "File \"" not in message
+    assert "Traceback" not in message and 'File "' not in message
 
 
-@pytest.mark.parametrize("question,history,expect", [
-    (CONTROL, [], "200万"),
-    ("北京合同额1e30元能补多少？", [], None),
-    ("北京合同额10^13元能补多少？", [], "1e12"),
-    ("北京企业合同额-500万元，能拿多少算力券？", [], None),
-    ("我们2023-02-30签了北京的算力合同，金额500万元，能拿多少？", [], "100万"),
-    (DIGITS400, [], None),
-    ("合同额500万元，能拿多少？", [CONTROL, "", "我们是北京注册的软件企业，向非关联方租用智能算力。"], "100万"),
-], ids=["control", "1e30", "10^13", "negative", "bad-date", "400-digits", "history"])
+@pytest.mark.parametrize(
+    "question,history,expect",
+    [
+        (CONTROL, [], "200万"),
+        ("北京合同额1e30元能补多少？", [], None),
+        ("北京合同额10^13元能补多少？", [], "1e12"),
+        ("北京企业合同额-500万元，能拿多少算力券？", [], None),
+        ("我们2023-02-30签了北京的算力合同，金额500万元，能拿多少？", [], "100万"),
+        (DIGITS400, [], None),
+        ("合同额500万元，能拿多少？", [CONTROL, "", "我们是北京注册的软件企业，向非关联方租用智能算力。"], "100万"),
+    ],
+    ids=["control", "1e30", "10^13", "negative", "bad-date", "400-digits", "history"],
+)
 def test_web_answers_hostile_values_with_well_formed_json(client, question, history, expect):
     data = client.predict(question, history, api_name="/ask")
     assert isinstance(data, dict) and data["answer"].strip()
@@ -298,7 +371,11 @@ def test_web_raw_json_values_the_client_cannot_send(web):
     assert "200万" in json.loads(data)[0]["answer"]
     assert records.count("answers") == before + 1
     # A number, null, a string where a list belongs, odd history items: answers or a clear error.
-    for args in ([123, []], ["北京算力券每年最多补贴多少？", "我们在北京"], ["北京算力券每年最多补贴多少？", [None, 1, {"a": 1}]]):
+    for args in (
+        [123, []],
+        ["北京算力券每年最多补贴多少？", "我们在北京"],
+        ["北京算力券每年最多补贴多少？", [None, 1, {"a": 1}]],
+    ):
         event, data = _raw_ask(web.url, json.dumps({"data": args}))
         assert event == "complete", (args, data)
         assert json.loads(data)[0]["answer"].strip()

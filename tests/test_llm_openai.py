@@ -39,13 +39,22 @@ class ScriptedServer:
                 if status != 200:
                     payload = json.dumps({"error": {"message": "scripted failure", "type": "server_error"}}).encode()
                 else:
-                    payload = json.dumps({
-                        "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()),
-                        "model": body.get("model", "scripted"),
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                                     "finish_reason": "stop"}],
-                        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                    }).encode()
+                    payload = json.dumps(
+                        {
+                            "id": "chatcmpl-test",
+                            "object": "chat.completion",
+                            "created": int(time.time()),
+                            "model": body.get("model", "scripted"),
+                            "choices": [
+                                {
+                                    "index": 0,
+                                    "message": {"role": "assistant", "content": content},
+                                    "finish_reason": "stop",
+                                }
+                            ],
+                            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+                        }
+                    ).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -78,10 +87,15 @@ def server():
 def llm_assistant(real_index_settings, server):
     from assistant.assistant import Assistant
 
-    settings = real_index_settings.model_copy(update={
-        "llm": "openai", "llm_base_url": server.url, "llm_model": "scripted-model", "llm_api_key": "test-key",
-        "llm_timeout_s": 10.0,
-    })
+    settings = real_index_settings.model_copy(
+        update={
+            "llm": "openai",
+            "llm_base_url": server.url,
+            "llm_model": "scripted-model",
+            "llm_api_key": "test-key",
+            "llm_timeout_s": 10.0,
+        }
+    )
     return Assistant.load(settings)
 
 

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import web_support
 
 pytest.importorskip("gradio_client")

@@ -15,10 +15,21 @@ from assistant.records import Records, csv_safe, rules_version
 
 RESPONSE = {
     "answer": "北京市人工智能算力券每家企业每年最高200万元[1]。",
-    "citations": [{"doc_id": "beijing-municipal-2023", "title": "北京市人工智能算力券实施方案", "locator": "第八条",
-                   "quote": "合计最高200万元"}],
-    "tool_calls": [{"name": "calculate_voucher", "input": {"program": "beijing-municipal", "amount": "15000000"},
-                    "output": {"amount": "2000000.00"}}],
+    "citations": [
+        {
+            "doc_id": "beijing-municipal-2023",
+            "title": "北京市人工智能算力券实施方案",
+            "locator": "第八条",
+            "quote": "合计最高200万元",
+        }
+    ],
+    "tool_calls": [
+        {
+            "name": "calculate_voucher",
+            "input": {"program": "beijing-municipal", "amount": "15000000"},
+            "output": {"amount": "2000000.00"},
+        }
+    ],
     "refused": False,
     "language": "zh",
     "warnings": [],
@@ -106,7 +117,7 @@ def test_concurrent_process_writers_lose_nothing(tmp_path: Path):
 
 
 def test_csv_export_round_trips_chinese_and_neutralises_formulas(records: Records, tmp_path: Path):
-    rid = records.log_answer("=HYPERLINK(\"http://x\")", RESPONSE)
+    rid = records.log_answer('=HYPERLINK("http://x")', RESPONSE)
     records.add_feedback(rid, -1, "+1 有问题")
     out = tmp_path / "answers.csv"
     assert records.export_csv("answers", out) == 1

@@ -49,8 +49,13 @@ def _writer_process(path: str, proc: int, out: str) -> None:
         for i in range(PER_THREAD):
             tok = _token(proc, t, i)
             try:
-                rid = store.log_answer(f"问题 {tok} 北京能补多少？", {**RESPONSE, "answer": f"回答 {tok}"},
-                                       history=[f"上文 {tok}"], channel="concurrency", session=f"s-{tok}")
+                rid = store.log_answer(
+                    f"问题 {tok} 北京能补多少？",
+                    {**RESPONSE, "answer": f"回答 {tok}"},
+                    history=[f"上文 {tok}"],
+                    channel="concurrency",
+                    session=f"s-{tok}",
+                )
                 fid = store.add_feedback(rid, 1 if i % 2 else -1, f"反馈 {tok}", session=f"s-{tok}")
             except Exception as exc:  # reported to the test, which fails on any
                 with lock:
@@ -141,7 +146,9 @@ def test_processes_and_threads_write_concurrently_and_nothing_is_lost(tmp_path: 
     rows = list(csv.DictReader(io.StringIO(out_answers.read_text(encoding="utf-8-sig"))))
     fb_rows = list(csv.DictReader(io.StringIO(out_feedback.read_text(encoding="utf-8-sig"))))
     assert sorted(r["answer"] for r in rows) == sorted(f"回答 {w[0]}" for w in written)
-    assert sorted((r["answer_id"], r["comment"]) for r in fb_rows) == sorted((str(w[1]), f"反馈 {w[0]}") for w in written)
+    assert sorted((r["answer_id"], r["comment"]) for r in fb_rows) == sorted(
+        (str(w[1]), f"反馈 {w[0]}") for w in written
+    )
 
 
 def test_a_long_reader_does_not_block_writers(tmp_path: Path):

@@ -18,7 +18,12 @@ def test_cli_search_puts_beijing_annual_cap_first(real_index_settings):
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(real_index_settings.index_dir)}
     out = subprocess.run(
         [sys.executable, "-m", "assistant", "search", "北京算力券每家企业每年最高补贴多少", "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     hits = json.loads(out.stdout)
     assert {"doc_id", "title", "locator", "text", "score"} <= set(hits[0])

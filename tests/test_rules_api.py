@@ -27,8 +27,23 @@ from assistant.rules.values import wan
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 REQUIRED_IDS = {"beijing-municipal", "beijing-etown", "shanghai", "guizhou"}
-REGIONAL = {"shenzhen", "hangzhou", "chengdu", "qingyang", "nanning", "henan", "zhengzhou", "anhui", "wuhu",
-            "shandong", "langfang", "zhangzhou", "qingdao", "wuhan", "tianjin"}
+REGIONAL = {
+    "shenzhen",
+    "hangzhou",
+    "chengdu",
+    "qingyang",
+    "nanning",
+    "henan",
+    "zhengzhou",
+    "anhui",
+    "wuhu",
+    "shandong",
+    "langfang",
+    "zhangzhou",
+    "qingdao",
+    "wuhan",
+    "tianjin",
+}
 
 
 def test_programs_load() -> None:
@@ -77,8 +92,18 @@ def test_bad_amounts(amount) -> None:
 
 def test_json_shape() -> None:
     data = calculate("beijing-municipal", "15000000", on=dt.date(2025, 6, 1)).as_json()
-    for key in ("program", "version", "amount", "amount_wan", "capped_by", "steps", "warnings", "references",
-                "base", "rate"):
+    for key in (
+        "program",
+        "version",
+        "amount",
+        "amount_wan",
+        "capped_by",
+        "steps",
+        "warnings",
+        "references",
+        "base",
+        "rate",
+    ):
         assert key in data
     assert data["amount"] == "2000000.00" and data["amount_wan"] == "200"
     assert data["base"] == "15000000.00"
@@ -144,9 +169,21 @@ def test_fact_list_documented() -> None:
     doc = eligibility_module.__doc__
     for name in FACTS:
         assert f"\n{name} " in doc or f"\n{name}\n" in doc, name
-    for name in ("registered_in", "industry", "supplier_related", "contract_signed", "contract_term_months",
-                 "line_items", "price_vs_fair_market", "other_municipal_subsidy", "enterprise_size", "startup",
-                 "sme", "purpose", "dishonest_record"):
+    for name in (
+        "registered_in",
+        "industry",
+        "supplier_related",
+        "contract_signed",
+        "contract_term_months",
+        "line_items",
+        "price_vs_fair_market",
+        "other_municipal_subsidy",
+        "enterprise_size",
+        "startup",
+        "sme",
+        "purpose",
+        "dishonest_record",
+    ):
         assert name in FACTS
 
 
@@ -156,13 +193,17 @@ def test_compare_ranks_and_explains() -> None:
     order = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
     statuses = [order[r.status] for r in result.rows]
     assert statuses == sorted(statuses)
+
     def outside(row) -> bool:
         return any(w.code == "outside_applicant_unaddressed" for w in row.eligibility.warnings)
 
     for group in range(3):
         for away in (False, True):
-            amounts = [r.amount for r in result.rows
-                       if order[r.status] == group and outside(r) == away and r.amount is not None]
+            amounts = [
+                r.amount
+                for r in result.rows
+                if order[r.status] == group and outside(r) == away and r.amount is not None
+            ]
             assert amounts == sorted(amounts, reverse=True)
         flags = [outside(r) for r in result.rows if order[r.status] == group]
         assert flags == sorted(flags), "home-region programs rank before silent outside ones"
@@ -186,24 +227,54 @@ def test_compare_needs_an_amount() -> None:
 
 def test_every_compliance_finding_is_cited_and_resolves() -> None:
     everything = {
-        "voucher_action": "cash_out", "sham_contract": True, "kickback": True, "supplier_related": True,
-        "price_vs_fair_market": "above", "line_items": ["compute", "storage"], "double_subsidy_same_contract": True,
-        "contract_split": True, "supply_side_also_claims": True, "contract_signed": "2023-01-01",
+        "voucher_action": "cash_out",
+        "sham_contract": True,
+        "kickback": True,
+        "supplier_related": True,
+        "price_vs_fair_market": "above",
+        "line_items": ["compute", "storage"],
+        "double_subsidy_same_contract": True,
+        "contract_split": True,
+        "supply_side_also_claims": True,
+        "contract_signed": "2023-01-01",
         "contract_term_months": 24,
     }
-    issuer = {"role": "issuer", "local_registration_required": True, "selective_subsidy": True,
-              "designated_suppliers": True, "discriminates_outside": True, "fair_competition_review_done": False,
-              "criteria_public": False, "has_time_limit": False}
-    findings = check_compliance(everything) + check_compliance(issuer) + check_compliance(
-        {"program": "beijing-municipal", "registered_in": "shanghai"})
+    issuer = {
+        "role": "issuer",
+        "local_registration_required": True,
+        "selective_subsidy": True,
+        "designated_suppliers": True,
+        "discriminates_outside": True,
+        "fair_competition_review_done": False,
+        "criteria_public": False,
+        "has_time_limit": False,
+    }
+    findings = (
+        check_compliance(everything)
+        + check_compliance(issuer)
+        + check_compliance({"program": "beijing-municipal", "registered_in": "shanghai"})
+    )
     ids = {f.id for f in findings}
-    assert {"voucher_transfer", "sham_or_inflated_contract", "collusion_kickback", "related_party_supplier",
-            "price_above_fair_market", "non_compute_line_items", "double_subsidy", "one_claim_per_contract",
-            "supply_and_demand_both_claim", "contract_date_window:beijing-municipal",
-            "contract_term:beijing-municipal", "issuer_no_fair_competition_review",
-            "issuer_local_registration_precondition", "issuer_selective_or_opaque_subsidy",
-            "issuer_designated_suppliers", "issuer_discriminates_outside", "issuer_no_time_limit",
-            "local_registration_condition"} <= ids
+    assert {
+        "voucher_transfer",
+        "sham_or_inflated_contract",
+        "collusion_kickback",
+        "related_party_supplier",
+        "price_above_fair_market",
+        "non_compute_line_items",
+        "double_subsidy",
+        "one_claim_per_contract",
+        "supply_and_demand_both_claim",
+        "contract_date_window:beijing-municipal",
+        "contract_term:beijing-municipal",
+        "issuer_no_fair_competition_review",
+        "issuer_local_registration_precondition",
+        "issuer_selective_or_opaque_subsidy",
+        "issuer_designated_suppliers",
+        "issuer_discriminates_outside",
+        "issuer_no_time_limit",
+        "local_registration_condition",
+    } <= ids
     for f in findings:
         assert f.severity in {"high", "medium", "low", "info"}
         assert f.references

@@ -37,12 +37,18 @@ def renderings(value, unit: str) -> list[str]:
     num = r"(?<![\d.])"
     if unit == "ratio":
         pct = plain(value * 100)
-        return [num + re.escape(pct) + r"\s*[%％]", "百分之" + "(?:" + "|".join(_cn_small(int(pct))) + ")"
-                if pct.isdigit() and _cn_small(int(pct)) else re.escape("百分之" + pct)]
+        return [
+            num + re.escape(pct) + r"\s*[%％]",
+            "百分之" + "(?:" + "|".join(_cn_small(int(pct))) + ")"
+            if pct.isdigit() and _cn_small(int(pct))
+            else re.escape("百分之" + pct),
+        ]
     if unit == "yuan":
-        out = [num + re.escape(plain(value / Decimal(10000))) + r"\s*万",
-               num + re.escape(plain(value)) + r"\s*元",
-               num + re.escape(f"{int(value):,}") + r"\s*元"]
+        out = [
+            num + re.escape(plain(value / Decimal(10000))) + r"\s*万",
+            num + re.escape(plain(value)) + r"\s*元",
+            num + re.escape(f"{int(value):,}") + r"\s*元",
+        ]
         if value >= Decimal(100000000):
             out.append(num + re.escape(plain(value / Decimal(100000000))) + r"\s*亿")
         return out
@@ -114,6 +120,7 @@ def test_every_program_doc_has_its_program_id() -> None:
 
 
 # ---------------------------------------------------------------- the checker itself can fail
+
 
 def test_binding_detects_a_wrong_value() -> None:
     text = "第七条 【比例】 最高为合同金额的20%，最高200万元。"

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def run_json(*args: str) -> dict:
@@ -47,15 +48,27 @@ def test_acceptance_etown_domestic_reported_version() -> None:
 
 
 def test_acceptance_nanning_worked_example() -> None:
-    data = run_json("calc", "--program", "nanning", "--amount", "200000", "--start", "2025-01-01",
-                    "--end", "2026-12-31", "--date", "2025-06-01")
+    data = run_json(
+        "calc",
+        "--program",
+        "nanning",
+        "--amount",
+        "200000",
+        "--start",
+        "2025-01-01",
+        "--end",
+        "2026-12-31",
+        "--date",
+        "2025-06-01",
+    )
     assert data["amount_wan"] == "2.5102"
     assert data["amount"] == "25102.00"
 
 
 def test_set_facts() -> None:
-    data = run_json("calc", "--program", "shenzhen", "--amount", "1000000", "--date", "2025-06-01",
-                    "--set", "startup=true")
+    data = run_json(
+        "calc", "--program", "shenzhen", "--amount", "1000000", "--date", "2025-06-01", "--set", "startup=true"
+    )
     assert data["amount"] == "600000.00"
 
 
@@ -72,15 +85,18 @@ def test_guizhou_text_says_no_amount() -> None:
     assert "无法计算" in proc.stdout and "does not invent" in proc.stdout
 
 
-@pytest.mark.parametrize("args,field", [
-    (["--amount", "abc"], "amount"),
-    (["--amount", "-5"], "amount"),
-    (["--amount", "0"], "amount"),
-    (["--amount", "2000000000000"], "amount"),
-    (["--amount", "1000", "--date", "2025-13-01"], "date"),
-    (["--amount", "1000", "--claimed", "x"], "claimed_this_year"),
-    (["--amount", "1000", "--set", "novalue"], "--set"),
-])
+@pytest.mark.parametrize(
+    "args,field",
+    [
+        (["--amount", "abc"], "amount"),
+        (["--amount", "-5"], "amount"),
+        (["--amount", "0"], "amount"),
+        (["--amount", "2000000000000"], "amount"),
+        (["--amount", "1000", "--date", "2025-13-01"], "date"),
+        (["--amount", "1000", "--claimed", "x"], "claimed_this_year"),
+        (["--amount", "1000", "--set", "novalue"], "--set"),
+    ],
+)
 def test_bad_input_names_the_field(args: list[str], field: str) -> None:
     proc = run("calc", "--program", "beijing-municipal", *args)
     assert proc.returncode == 2

@@ -78,8 +78,14 @@ def _calculation(case: dict[str, Any]) -> None:
         return
     out = case["output"]
     if "claims" in case:
-        results = calculate_claims(program, case["claims"], on=kwargs["on"], compute_type=kwargs["compute_type"],
-                                   claimed_this_year=kwargs["claimed_this_year"], facts=kwargs["facts"])
+        results = calculate_claims(
+            program,
+            case["claims"],
+            on=kwargs["on"],
+            compute_type=kwargs["compute_type"],
+            claimed_this_year=kwargs["claimed_this_year"],
+            facts=kwargs["facts"],
+        )
         assert [r.as_json()["amount"] for r in results] == out["amounts"]
         return
     data = calculate(program, inp["amount"], **kwargs).as_json()

@@ -25,29 +25,34 @@ def U(q, history=None):
     return understand(q, history, today=TODAY)
 
 
-@pytest.mark.parametrize("text, yuan", [
-    ("合同额500万元", "5000000"),
-    ("合同五百万", "5000000"),
-    ("两百万的合同", "2000000"),
-    ("结算1.2亿", "120000000"),
-    ("一点五亿的合同", "150000000"),
-    ("合同2,000,000元", "2000000"),
-    ("a 3 million yuan contract", "3000000"),
-    ("RMB 2.5 million", "2500000"),
-    ("¥300000 的合同", "300000"),
-    ("合同额３００万", "3000000"),
-    ("伍拾万元", "500000"),
-    ("合同800w", "8000000"),
-    ("一千二百万", "12000000"),
-    ("合同额1,234,567元", "1234567"),
-])
+@pytest.mark.parametrize(
+    "text, yuan",
+    [
+        ("合同额500万元", "5000000"),
+        ("合同五百万", "5000000"),
+        ("两百万的合同", "2000000"),
+        ("结算1.2亿", "120000000"),
+        ("一点五亿的合同", "150000000"),
+        ("合同2,000,000元", "2000000"),
+        ("a 3 million yuan contract", "3000000"),
+        ("RMB 2.5 million", "2500000"),
+        ("¥300000 的合同", "300000"),
+        ("合同额３００万", "3000000"),
+        ("伍拾万元", "500000"),
+        ("合同800w", "8000000"),
+        ("一千二百万", "12000000"),
+        ("合同额1,234,567元", "1234567"),
+    ],
+)
 def test_amount_forms(text, yuan):
     amounts = extract_amounts(normalise(text))
     assert amounts, text
     assert amounts[0].value == Decimal(yuan)
 
 
-@pytest.mark.parametrize("text", ["第一条规定", "合同期18个月", "2024年3月签的", "比例是20%", "一年以内", "用了100P算力"])
+@pytest.mark.parametrize(
+    "text", ["第一条规定", "合同期18个月", "2024年3月签的", "比例是20%", "一年以内", "用了100P算力"]
+)
 def test_non_amounts_are_not_money(text):
     assert extract_amounts(normalise(text)) == []
 
@@ -86,13 +91,16 @@ def test_dates_and_terms():
     assert (u.start, u.end) == (dt.date(2025, 1, 1), dt.date(2026, 12, 31))
 
 
-@pytest.mark.parametrize("q, region", [
-    ("我们在亦庄", "beijing-etown"),
-    ("北京经开区的政策", "beijing-etown"),
-    ("What is the cap of the Beijing E-Town voucher?", "beijing-etown"),
-    ("北京算力券", "beijing"),
-    ("Shenzhen start-up", "shenzhen"),
-])
+@pytest.mark.parametrize(
+    "q, region",
+    [
+        ("我们在亦庄", "beijing-etown"),
+        ("北京经开区的政策", "beijing-etown"),
+        ("What is the cap of the Beijing E-Town voucher?", "beijing-etown"),
+        ("北京算力券", "beijing"),
+        ("Shenzhen start-up", "shenzhen"),
+    ],
+)
 def test_regions_and_aliases(q, region):
     assert U(q).regions[0] == region
 
@@ -110,41 +118,47 @@ def test_unknown_places_are_kept_apart():
     assert u.regions == [] and u.places == ["xian"]
 
 
-@pytest.mark.parametrize("q, fact, value", [
-    ("向非关联方租用算力", "supplier_related", False),
-    ("算力是从母公司租的", "supplier_related", True),
-    ("我们和供应商不是关联方", "supplier_related", False),
-    ("用的是国产算力", "compute_type", "domestic"),
-    ("用的英伟达H800", "compute_type", "non_domestic"),
-    ("用的是华为昇腾", "compute_type", "domestic"),
-    ("我们是软件企业", "industry", "software_it"),
-    ("我们是制造业企业", "industry", "manufacturing"),
-    ("我们是一家餐饮公司", "industry", "other"),
-    ("我们是北京的分公司", "independent_legal_person", False),
-    ("我们是初创企业", "startup", True),
-    ("也没拿过其他市级补贴", "other_municipal_subsidy", False),
-    ("已经拿过北京市别的算力补贴了", "other_municipal_subsidy", True),
-    ("近三年有失信记录", "dishonest_record", True),
-    ("没有失信记录", "dishonest_record", False),
-    ("这份合同之前没申领过", "contract_already_claimed", False),
-    ("合同价格比市场价高", "price_vs_fair_market", "above"),
-    ("自建自用的算力", "self_built", True),
-])
+@pytest.mark.parametrize(
+    "q, fact, value",
+    [
+        ("向非关联方租用算力", "supplier_related", False),
+        ("算力是从母公司租的", "supplier_related", True),
+        ("我们和供应商不是关联方", "supplier_related", False),
+        ("用的是国产算力", "compute_type", "domestic"),
+        ("用的英伟达H800", "compute_type", "non_domestic"),
+        ("用的是华为昇腾", "compute_type", "domestic"),
+        ("我们是软件企业", "industry", "software_it"),
+        ("我们是制造业企业", "industry", "manufacturing"),
+        ("我们是一家餐饮公司", "industry", "other"),
+        ("我们是北京的分公司", "independent_legal_person", False),
+        ("我们是初创企业", "startup", True),
+        ("也没拿过其他市级补贴", "other_municipal_subsidy", False),
+        ("已经拿过北京市别的算力补贴了", "other_municipal_subsidy", True),
+        ("近三年有失信记录", "dishonest_record", True),
+        ("没有失信记录", "dishonest_record", False),
+        ("这份合同之前没申领过", "contract_already_claimed", False),
+        ("合同价格比市场价高", "price_vs_fair_market", "above"),
+        ("自建自用的算力", "self_built", True),
+    ],
+)
 def test_facts(q, fact, value):
     assert U(q).facts.get(fact) == value
 
 
-@pytest.mark.parametrize("q, intent", [
-    ("北京合同500万能拿多少", "calculation"),
-    ("我们是外地企业，能申请北京算力券吗", "eligibility"),
-    ("北京和上海的算力券哪个划算", "comparison"),
-    ("算力券能不能转卖", "compliance"),
-    ("北京算力券怎么申请", "process"),
-    ("今天天气怎么样", "out_of_scope"),
-    ("帮我写一首诗", "out_of_scope"),
-    ("How do I apply for the Beijing voucher?", "process"),
-    ("合同500万，哪个地方补得最多", "comparison"),
-])
+@pytest.mark.parametrize(
+    "q, intent",
+    [
+        ("北京合同500万能拿多少", "calculation"),
+        ("我们是外地企业，能申请北京算力券吗", "eligibility"),
+        ("北京和上海的算力券哪个划算", "comparison"),
+        ("算力券能不能转卖", "compliance"),
+        ("北京算力券怎么申请", "process"),
+        ("今天天气怎么样", "out_of_scope"),
+        ("帮我写一首诗", "out_of_scope"),
+        ("How do I apply for the Beijing voucher?", "process"),
+        ("合同500万，哪个地方补得最多", "comparison"),
+    ],
+)
 def test_intents(q, intent):
     assert U(q).intent == intent
 

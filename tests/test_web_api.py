@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 import web_support
 
 gradio_client = pytest.importorskip("gradio_client")
@@ -96,6 +95,7 @@ def test_rate_limit_gives_a_clear_message(web, tmp_path_factory):
 
 # ---------------------------------------------------------------- guards (no server needed)
 
+
 def test_admin_token_check_is_constant_time_and_strict(monkeypatch):
     import hmac
 
@@ -113,15 +113,18 @@ def test_admin_token_check_is_constant_time_and_strict(monkeypatch):
     assert not security.token_ok("", "")
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("..\\..\\windows\\system32\\cmd.exe", "cmd.exe"),
-    ("/abs/path/北京 政策.PDF", "北京-政策.pdf"),
-    ("a\x00b\nc.md", "abc.md"),
-    ("..", "upload"),
-    (".hidden.md", "hidden.md"),
-    ("rm -rf *;.txt", "rm-rf.txt"),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system32\\cmd.exe", "cmd.exe"),
+        ("/abs/path/北京 政策.PDF", "北京-政策.pdf"),
+        ("a\x00b\nc.md", "abc.md"),
+        ("..", "upload"),
+        (".hidden.md", "hidden.md"),
+        ("rm -rf *;.txt", "rm-rf.txt"),
+    ],
+)
 def test_filenames_are_sanitised(name, expected):
     from assistant.web.security import sanitize_filename
 
@@ -155,9 +158,18 @@ def test_uploads_are_checked_for_type_and_size(tmp_path: Path):
 def test_document_text_and_user_input_are_escaped():
     from assistant.web import render
 
-    html = render.citations_html([{"doc_id": "x\"><img src=x onerror=alert(1)>", "title": "<b>标题</b>",
-                                   "locator": "第一条", "quote": "q", "status": "in_force",
-                                   "text": "正文<script>alert('x')</script>"}])
+    html = render.citations_html(
+        [
+            {
+                "doc_id": 'x"><img src=x onerror=alert(1)>',
+                "title": "<b>标题</b>",
+                "locator": "第一条",
+                "quote": "q",
+                "status": "in_force",
+                "text": "正文<script>alert('x')</script>",
+            }
+        ]
+    )
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html and "<b>" not in html
     assert render.md_text("<script>alert(1)</script> & 200万") == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 200万"

@@ -20,7 +20,7 @@ ADMIN_TOKEN = "test-admin-token-7f3a"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 _LOCK = threading.Lock()
-_SERVER: "WebServer | None" = None
+_SERVER: WebServer | None = None
 
 
 @dataclass
@@ -66,8 +66,13 @@ def web_settings(base_settings, workdir: Path, **overrides):
     cache = Path(base_settings.index_dir) / cache_name
     if cache.exists() and not (index_dir / cache_name).exists():
         _copy_sqlite(cache, index_dir / cache_name)
-    fields = dict(corpus_dir=corpus, index_dir=index_dir, records_db=workdir / "records.sqlite3",
-                  admin_token=ADMIN_TOKEN, rate_limit_per_minute=1000)
+    fields = dict(
+        corpus_dir=corpus,
+        index_dir=index_dir,
+        records_db=workdir / "records.sqlite3",
+        admin_token=ADMIN_TOKEN,
+        rate_limit_per_minute=1000,
+    )
     fields.update(overrides)
     settings = Settings(**fields)
     build_index(settings=settings)

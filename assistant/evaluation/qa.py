@@ -34,8 +34,16 @@ from assistant.evaluation.report import REPORT_FILE, write_section
 from assistant.settings import PROJECT_ROOT
 
 EVAL_FILE = PROJECT_ROOT / "evals" / "qa.yaml"
-TARGETS = {"overall": 0.95, "amount": 1.0, "unsupported_numbers": 0, "refusal_precision": 0.95,
-           "refusal_recall": 0.95, "p50_s": 0.3, "p95_s": 1.0, "cold_start_s": 10.0}
+TARGETS = {
+    "overall": 0.95,
+    "amount": 1.0,
+    "unsupported_numbers": 0,
+    "refusal_precision": 0.95,
+    "refusal_recall": 0.95,
+    "p50_s": 0.3,
+    "p95_s": 1.0,
+    "cold_start_s": 10.0,
+}
 
 
 @dataclass
@@ -55,13 +63,19 @@ def load_cases(path: Path = EVAL_FILE) -> list[Case]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     cases = []
     for item in raw:
-        cases.append(Case(
-            id=str(item["id"]), category=item.get("category", "other"), question=item["question"],
-            history=list(item.get("history") or []), expect=list(item.get("expect") or []),
-            forbid=[str(x) for x in item.get("forbid") or []],
-            amount=str(item["amount"]) if item.get("amount") is not None else None,
-            gold_docs=list(item.get("gold_docs") or []), refuse=bool(item.get("refuse", False)),
-        ))
+        cases.append(
+            Case(
+                id=str(item["id"]),
+                category=item.get("category", "other"),
+                question=item["question"],
+                history=list(item.get("history") or []),
+                expect=list(item.get("expect") or []),
+                forbid=[str(x) for x in item.get("forbid") or []],
+                amount=str(item["amount"]) if item.get("amount") is not None else None,
+                gold_docs=list(item.get("gold_docs") or []),
+                refuse=bool(item.get("refuse", False)),
+            )
+        )
     return cases
 
 
@@ -123,18 +137,38 @@ def evaluate(cases: list[Case] | None = None) -> dict[str, Any]:
         refusal_ok = resp.refused == c.refuse
         report = verify(answer, resp.citations, resp.tool_calls)
         unsupported = report.unsupported_numbers
-        passed = facts_ok and amount_ok is not False and cite_ok is not False and refusal_ok and not unsupported \
-            and not report.bad_citations and not report.bad_markers
-        rows.append({
-            "id": c.id, "category": c.category, "question": c.question, "passed": passed,
-            "facts_ok": facts_ok, "missing": missing, "forbidden": forbidden,
-            "amount_ok": amount_ok, "expected_amount": c.amount,
-            "cite_ok": cite_ok, "cited": sorted(set(cited)), "gold_docs": c.gold_docs,
-            "refused": resp.refused, "expected_refusal": c.refuse,
-            "unsupported_numbers": unsupported, "bad_citations": report.bad_citations,
-            "latency_s": round(elapsed, 4), "intent": resp.intent,
-            "lead": answer.split("\n\n")[0][:300],
-        })
+        passed = (
+            facts_ok
+            and amount_ok is not False
+            and cite_ok is not False
+            and refusal_ok
+            and not unsupported
+            and not report.bad_citations
+            and not report.bad_markers
+        )
+        rows.append(
+            {
+                "id": c.id,
+                "category": c.category,
+                "question": c.question,
+                "passed": passed,
+                "facts_ok": facts_ok,
+                "missing": missing,
+                "forbidden": forbidden,
+                "amount_ok": amount_ok,
+                "expected_amount": c.amount,
+                "cite_ok": cite_ok,
+                "cited": sorted(set(cited)),
+                "gold_docs": c.gold_docs,
+                "refused": resp.refused,
+                "expected_refusal": c.refuse,
+                "unsupported_numbers": unsupported,
+                "bad_citations": report.bad_citations,
+                "latency_s": round(elapsed, 4),
+                "intent": resp.intent,
+                "lead": answer.split("\n\n")[0][:300],
+            }
+        )
     return _summarise(rows, latencies, cold_start)
 
 
@@ -198,16 +232,41 @@ def _f(v: Any) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     o = report["overall"]
-    cols = ["cases", "overall", "answer_accuracy", "amount_exact", "citation_accuracy", "refusal_precision",
-            "refusal_recall", "unsupported_numbers", "latency_p50_s", "latency_p95_s"]
-    head = ["category", "cases", "overall", "answer acc.", "amount exact", "citation acc.", "refusal P", "refusal R",
-            "unsupported #", "p50 s", "p95 s"]
+    cols = [
+        "cases",
+        "overall",
+        "answer_accuracy",
+        "amount_exact",
+        "citation_accuracy",
+        "refusal_precision",
+        "refusal_recall",
+        "unsupported_numbers",
+        "latency_p50_s",
+        "latency_p95_s",
+    ]
+    head = [
+        "category",
+        "cases",
+        "overall",
+        "answer acc.",
+        "amount exact",
+        "citation acc.",
+        "refusal P",
+        "refusal R",
+        "unsupported #",
+        "p50 s",
+        "p95 s",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for name, m in report["categories"].items():
         lines.append("| " + " | ".join([name] + [_f(m[c]) for c in cols]) + " |")
     lines.append("| **all** | " + " | ".join(_f(o[c]) for c in cols) + " |")
-    lines += ["", f"cold start (load + first answer): {o['cold_start_s']:.2f} s; mean latency {o['latency_mean_s']:.3f} s",
-              "", "targets: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in report["targets"].items())]
+    lines += [
+        "",
+        f"cold start (load + first answer): {o['cold_start_s']:.2f} s; mean latency {o['latency_mean_s']:.3f} s",
+        "",
+        "targets: " + "; ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in report["targets"].items()),
+    ]
     if report["failures"]:
         lines += ["", "failed cases:"]
         for r in report["failures"]:
@@ -240,15 +299,20 @@ HISTORY = (
 
 
 def write_report(report: dict[str, Any], path: Path = REPORT_FILE) -> None:
-    body = "\n".join([
-        "## QA evaluation", "",
-        f"`python -m assistant eval qa` over {report['overall']['cases']} cases in `evals/qa.yaml` "
-        "(deterministic composer, no LLM). Amount exact-match: the expected yuan amount is stated in the "
-        "answer's first paragraph; citation accuracy: a gold document is cited; unsupported numbers: numbers "
-        "in answers not found in any tool result or cited clause (guardrail checker).", "",
-        HISTORY, "",
-        format_report(report),
-    ])
+    body = "\n".join(
+        [
+            "## QA evaluation",
+            "",
+            f"`python -m assistant eval qa` over {report['overall']['cases']} cases in `evals/qa.yaml` "
+            "(deterministic composer, no LLM). Amount exact-match: the expected yuan amount is stated in the "
+            "answer's first paragraph; citation accuracy: a gold document is cited; unsupported numbers: numbers "
+            "in answers not found in any tool result or cited clause (guardrail checker).",
+            "",
+            HISTORY,
+            "",
+            format_report(report),
+        ]
+    )
     write_section("qa", body, path)
 
 

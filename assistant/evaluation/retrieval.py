@@ -13,9 +13,9 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -38,8 +38,13 @@ class Case:
 def load_cases(path: Path = EVAL_FILE) -> list[Case]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
-        Case(id=str(r["id"]), question=r["question"], doc_id=r["gold"]["doc_id"],
-             locator=str(r["gold"]["locator"]), lang=r.get("lang", "zh"))
+        Case(
+            id=str(r["id"]),
+            question=r["question"],
+            doc_id=r["gold"]["doc_id"],
+            locator=str(r["gold"]["locator"]),
+            lang=r.get("lang", "zh"),
+        )
         for r in raw
     ]
 
@@ -86,9 +91,7 @@ def _baseline_runner(settings: Settings) -> Callable[[str], list[tuple[str, str,
 
     docs = load_corpus(settings.corpus_dir).documents
     splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-    pieces = splitter.split_documents(
-        [LCDocument(page_content=d.text, metadata={"doc_id": d.meta.id}) for d in docs]
-    )
+    pieces = splitter.split_documents([LCDocument(page_content=d.text, metadata={"doc_id": d.meta.id}) for d in docs])
     embedder = CachedEmbeddings(get_embedder("minilm"), settings.index_dir / "embeddings-minilm.sqlite3")
     store = InMemoryVectorStore(embedder)
     store.add_documents(pieces)
@@ -100,8 +103,9 @@ def _baseline_runner(settings: Settings) -> Callable[[str], list[tuple[str, str,
     return run
 
 
-def evaluate(cases: list[Case] | None = None, settings: Settings | None = None,
-             embedders: tuple[str, ...] = ("e5", "minilm")) -> dict:
+def evaluate(
+    cases: list[Case] | None = None, settings: Settings | None = None, embedders: tuple[str, ...] = ("e5", "minilm")
+) -> dict:
     settings = settings or get_settings()
     cases = cases or load_cases()
     configs: dict[str, tuple[Callable, bool]] = {}
@@ -120,8 +124,9 @@ def evaluate(cases: list[Case] | None = None, settings: Settings | None = None,
             rank = _first_relevant(run(case.question), case, generous)
             ranks.append(rank)
             if name.startswith("hybrid") and (rank is None or rank > 5):
-                report["misses"].append({"id": case.id, "question": case.question,
-                                         "gold": f"{case.doc_id} {case.locator}", "rank": rank})
+                report["misses"].append(
+                    {"id": case.id, "question": case.question, "gold": f"{case.doc_id} {case.locator}", "rank": rank}
+                )
         result = metrics(ranks)
         result["ms_per_query"] = 1000 * (time.perf_counter() - started) / max(1, len(cases))
         report["configs"][name] = result
@@ -136,16 +141,24 @@ def evaluate(cases: list[Case] | None = None, settings: Settings | None = None,
 
 
 def format_report(report: dict) -> str:
-    lines = [f"Retrieval evaluation over {report['cases']} questions (gold = document + clause)", "",
-             f"| configuration | Recall@1 | Recall@5 | MRR | nDCG@10 | ms/query |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"Retrieval evaluation over {report['cases']} questions (gold = document + clause)",
+        "",
+        "| configuration | Recall@1 | Recall@5 | MRR | nDCG@10 | ms/query |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for name, m in report["configs"].items():
-        lines.append(f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} | "
-                     f"{m['ndcg@10']:.3f} | {m['ms_per_query']:.1f} |")
+        lines.append(
+            f"| {name} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} | "
+            f"{m['ndcg@10']:.3f} | {m['ms_per_query']:.1f} |"
+        )
     t = report["targets"]
-    lines += ["", f"targets: hybrid Recall@5 >= 0.95: {'met' if t['hybrid recall@5 >= 0.95'] else 'NOT met'}; "
-                  f"hybrid MRR / baseline MRR = {t['mrr_ratio']:.2f} (target >= 1.3: "
-                  f"{'met' if t['hybrid MRR >= 1.3 x baseline MRR'] else 'NOT met'})"]
+    lines += [
+        "",
+        f"targets: hybrid Recall@5 >= 0.95: {'met' if t['hybrid recall@5 >= 0.95'] else 'NOT met'}; "
+        f"hybrid MRR / baseline MRR = {t['mrr_ratio']:.2f} (target >= 1.3: "
+        f"{'met' if t['hybrid MRR >= 1.3 x baseline MRR'] else 'NOT met'})",
+    ]
     if report["misses"]:
         lines += ["", "hybrid misses (gold not in top 5):"]
         lines += [f"- {m['id']}: {m['question']} -> gold {m['gold']}, rank {m['rank']}" for m in report["misses"]]
@@ -156,8 +169,10 @@ def main(json_output: bool = False) -> int:
     from assistant.evaluation.report import write_section
 
     report = evaluate()
-    write_section("retrieval", "## Retrieval evaluation\n\nCommand: `python -m assistant eval retrieval`\n\n"
-                  + format_report(report))
+    write_section(
+        "retrieval",
+        "## Retrieval evaluation\n\nCommand: `python -m assistant eval retrieval`\n\n" + format_report(report),
+    )
     if json_output:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -75,18 +76,28 @@ def _guard(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 # ---------------------------------------------------------------- calc
 
+
 def cmd_calc(args: argparse.Namespace) -> int:
     from assistant.rules import calculate
 
     compute_type = "domestic" if args.domestic else "non_domestic" if args.non_domestic else None
-    calc = calculate(args.program, amount=args.amount, on=args.date, compute_type=compute_type,
-                     claimed_this_year=args.claimed or "0", facts=_parse_set(args.set),
-                     start=args.start, end=args.end)
+    calc = calculate(
+        args.program,
+        amount=args.amount,
+        on=args.date,
+        compute_type=compute_type,
+        claimed_this_year=args.claimed or "0",
+        facts=_parse_set(args.set),
+        start=args.start,
+        end=args.end,
+    )
     data = calc.as_json()
     if args.json:
         _json(data)
         return 0
-    print(f"{data['program_name']}  ({data['program']}, version {data['version']}, {data['version_status']}, {data['confidence']})")
+    print(
+        f"{data['program_name']}  ({data['program']}, version {data['version']}, {data['version_status']}, {data['confidence']})"
+    )
     if data["amount"] is None:
         print("金额 Amount: 无法计算 / not computable")
     else:
@@ -110,6 +121,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- eligibility
+
 
 def cmd_eligibility(args: argparse.Namespace) -> int:
     from assistant.rules import check_eligibility
@@ -137,6 +149,7 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- compare
 
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from assistant.rules import compare
 
@@ -158,6 +171,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- check
+
 
 def cmd_check(args: argparse.Namespace) -> int:
     from assistant.compliance import check_compliance, checks_performed

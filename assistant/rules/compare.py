@@ -100,9 +100,15 @@ def compare(
     facts = {k: v for k, v in profile.items() if k not in {"date", "on", "amount", "claimed_this_year", "program"}}
     rows: list[ComparisonRow] = []
     for e in eligibilities:
-        row = ComparisonRow(program=e.program, program_name=e.program_name, program_name_en=e.program_name_en,
-                            status=e.status, version=e.version, eligibility=e,
-                            missing=[m.fact for m in e.missing])
+        row = ComparisonRow(
+            program=e.program,
+            program_name=e.program_name,
+            program_name_en=e.program_name_en,
+            status=e.status,
+            version=e.version,
+            eligibility=e,
+            missing=[m.fact for m in e.missing],
+        )
         if e.status == "not_eligible":
             row.reason = "; ".join(r.reason_en for r in e.failed)
             row.reason_zh = "；".join(r.reason_zh for r in e.failed)
@@ -126,8 +132,15 @@ def compare(
         rows.append(row)
     # Programs of the applicant's own region come before those whose text is silent on
     # outside applicants, whatever the amounts: a bigger figure elsewhere is not an offer.
-    rows.sort(key=lambda r: (_STATUS_ORDER[r.status], _outside(r.eligibility), r.amount is None,
-                             -(r.amount or Decimal(0)), r.program))
+    rows.sort(
+        key=lambda r: (
+            _STATUS_ORDER[r.status],
+            _outside(r.eligibility),
+            r.amount is None,
+            -(r.amount or Decimal(0)),
+            r.program,
+        )
+    )
     for i, r in enumerate(rows, 1):
         r.rank = i
     return Comparison(date=day, base=base, rows=rows)

@@ -78,58 +78,223 @@ def _f(name: str, type_: str, meaning: str, q_zh: str, q_en: str, choices: list[
     return FactSpec(name=name, type=type_, meaning=meaning, choices=choices, question_zh=q_zh, question_en=q_en)
 
 
-FACTS: dict[str, FactSpec] = {f.name: f for f in [
-    _f("registered_in", "region", "registration place (region code)", "贵单位在哪里注册？", "Where is your organisation registered?"),
-    _f("industry", "choice", "industry", "贵单位属于什么行业（软件和信息服务业、制造业或其他）？",
-       "Which industry are you in (software/IT services, manufacturing, other)?",
-       ["software_it", "manufacturing", "research", "education", "other"]),
-    _f("entity_type", "choice", "kind of applicant", "申请主体是企业、高校、科研院所还是创客？",
-       "Is the applicant an enterprise, university, research institute or maker?",
-       ["enterprise", "university", "research_institute", "maker", "other"]),
-    _f("independent_legal_person", "bool", "independent legal person", "贵单位是否为独立法人？", "Is the applicant an independent legal person?"),
-    _f("supplier_related", "bool", "supplier is a related party", "算力供应商是否为贵单位的关联方？", "Is the compute supplier a related party of yours?"),
-    _f("contract_signed", "date", "contract signing date", "算力合同是哪天签订的？", "On what date was the compute contract signed?"),
-    _f("contract_term_months", "int", "contract term in months", "合同期限是几个月？", "How many months does the contract run?"),
-    _f("contract_paid", "bool", "contract signed and paid", "合同是否已签订并支付？", "Has the contract been signed and paid?"),
-    _f("line_items", "list", "what the contract buys", "合同包含哪些内容（算力、存储、网络、安全等）？",
-       "What does the contract cover (compute, storage, network, security ...)?",
-       ["compute", "storage", "network", "security", "software", "other"]),
-    _f("price_vs_fair_market", "choice", "price vs the market fair-price range", "合同价格是否在市场公允价格区间内？",
-       "Is the contract price within the market fair-price range?", ["above", "within"]),
-    _f("other_municipal_subsidy", "bool", "other municipal compute subsidy received", "是否已获得其他市级（同级）财政算力补贴？",
-       "Have you received any other municipal (same-level) fiscal subsidy for compute?"),
-    _f("contract_already_claimed", "bool", "contract already used for a claim", "这份合同是否已经申领过算力券？",
-       "Has this contract already been used for a voucher claim?"),
-    _f("enterprise_size", "choice", "enterprise size", "企业规模是大型、中型、小型还是微型？", "Is the enterprise large, medium, small or micro?",
-       ["large", "medium", "small", "micro"]),
-    _f("sme", "bool", "small or medium enterprise", "贵单位是否为中小企业？", "Are you a small or medium-sized enterprise?"),
-    _f("startup", "bool", "start-up", "贵单位是否为初创企业？", "Are you a start-up?"),
-    _f("purpose", "choice", "what the compute is for", "算力用于模型训练、推理还是应用？", "Is the compute for model training, inference or applications?",
-       ["training", "inference", "application"]),
-    _f("dishonest_record", "bool", "dishonesty record in 3 years", "近三年是否有失信记录？", "Any dishonesty (失信) record in the last three years?"),
-    _f("major_violation", "bool", "major penalty, crime or safety accident in 3 years", "近三年是否受过重大处罚、有犯罪记录或重大安全事故？",
-       "Any major penalty, crime or major safety accident in the last three years?"),
-    _f("compute_type", "choice", "domestic or other compute", "使用的是国产算力还是其他算力？", "Is the compute domestic (Chinese chips) or other?",
-       ["domestic", "non_domestic"]),
-    _f("compute_location", "region", "where the compute sits", "所租用的算力部署在哪里？", "Where is the rented compute located?"),
-    _f("via_platform", "bool", "rented via the designated platform", "是否通过指定的算力调度/撮合平台租用？",
-       "Was the compute rented through the designated scheduling or matching platform?"),
-    _f("self_built", "bool", "self-built, self-used compute", "是否为自建自用的算力？", "Is this self-built compute for your own use?"),
-    _f("major_project", "bool", "lead of a major AI project", "是否牵头承担国家或省级重大人工智能项目？",
-       "Do you lead a national or provincial major AI project?"),
-    _f("project_level", "choice", "level of the major project", "该重大项目是国家级还是省级？", "Is that major project national or provincial?",
-       ["national", "provincial"]),
-    _f("opc", "bool", "one-person company", "是否为一人公司（OPC）？", "Is the applicant a one-person company (OPC)?"),
-    _f("new_settled", "bool", "newly settled firm", "是否为新落地的人工智能企业？", "Are you a newly settled AI firm?"),
-    _f("annual_contract_total", "money", "contracts declared this year", "本年度申报的算力合同总额是多少元？",
-       "What is the total of compute contracts you declare this year (yuan)?"),
-    _f("claimed_total", "money", "vouchers received so far in total", "累计已获得算力券多少元？", "How much have you received in vouchers so far in total (yuan)?"),
-    _f("rate", "ratio", "user-supplied ratio", "适用的补贴比例是多少？", "What subsidy ratio applies?"),
-]}
+FACTS: dict[str, FactSpec] = {
+    f.name: f
+    for f in [
+        _f(
+            "registered_in",
+            "region",
+            "registration place (region code)",
+            "贵单位在哪里注册？",
+            "Where is your organisation registered?",
+        ),
+        _f(
+            "industry",
+            "choice",
+            "industry",
+            "贵单位属于什么行业（软件和信息服务业、制造业或其他）？",
+            "Which industry are you in (software/IT services, manufacturing, other)?",
+            ["software_it", "manufacturing", "research", "education", "other"],
+        ),
+        _f(
+            "entity_type",
+            "choice",
+            "kind of applicant",
+            "申请主体是企业、高校、科研院所还是创客？",
+            "Is the applicant an enterprise, university, research institute or maker?",
+            ["enterprise", "university", "research_institute", "maker", "other"],
+        ),
+        _f(
+            "independent_legal_person",
+            "bool",
+            "independent legal person",
+            "贵单位是否为独立法人？",
+            "Is the applicant an independent legal person?",
+        ),
+        _f(
+            "supplier_related",
+            "bool",
+            "supplier is a related party",
+            "算力供应商是否为贵单位的关联方？",
+            "Is the compute supplier a related party of yours?",
+        ),
+        _f(
+            "contract_signed",
+            "date",
+            "contract signing date",
+            "算力合同是哪天签订的？",
+            "On what date was the compute contract signed?",
+        ),
+        _f(
+            "contract_term_months",
+            "int",
+            "contract term in months",
+            "合同期限是几个月？",
+            "How many months does the contract run?",
+        ),
+        _f(
+            "contract_paid",
+            "bool",
+            "contract signed and paid",
+            "合同是否已签订并支付？",
+            "Has the contract been signed and paid?",
+        ),
+        _f(
+            "line_items",
+            "list",
+            "what the contract buys",
+            "合同包含哪些内容（算力、存储、网络、安全等）？",
+            "What does the contract cover (compute, storage, network, security ...)?",
+            ["compute", "storage", "network", "security", "software", "other"],
+        ),
+        _f(
+            "price_vs_fair_market",
+            "choice",
+            "price vs the market fair-price range",
+            "合同价格是否在市场公允价格区间内？",
+            "Is the contract price within the market fair-price range?",
+            ["above", "within"],
+        ),
+        _f(
+            "other_municipal_subsidy",
+            "bool",
+            "other municipal compute subsidy received",
+            "是否已获得其他市级（同级）财政算力补贴？",
+            "Have you received any other municipal (same-level) fiscal subsidy for compute?",
+        ),
+        _f(
+            "contract_already_claimed",
+            "bool",
+            "contract already used for a claim",
+            "这份合同是否已经申领过算力券？",
+            "Has this contract already been used for a voucher claim?",
+        ),
+        _f(
+            "enterprise_size",
+            "choice",
+            "enterprise size",
+            "企业规模是大型、中型、小型还是微型？",
+            "Is the enterprise large, medium, small or micro?",
+            ["large", "medium", "small", "micro"],
+        ),
+        _f(
+            "sme",
+            "bool",
+            "small or medium enterprise",
+            "贵单位是否为中小企业？",
+            "Are you a small or medium-sized enterprise?",
+        ),
+        _f("startup", "bool", "start-up", "贵单位是否为初创企业？", "Are you a start-up?"),
+        _f(
+            "purpose",
+            "choice",
+            "what the compute is for",
+            "算力用于模型训练、推理还是应用？",
+            "Is the compute for model training, inference or applications?",
+            ["training", "inference", "application"],
+        ),
+        _f(
+            "dishonest_record",
+            "bool",
+            "dishonesty record in 3 years",
+            "近三年是否有失信记录？",
+            "Any dishonesty (失信) record in the last three years?",
+        ),
+        _f(
+            "major_violation",
+            "bool",
+            "major penalty, crime or safety accident in 3 years",
+            "近三年是否受过重大处罚、有犯罪记录或重大安全事故？",
+            "Any major penalty, crime or major safety accident in the last three years?",
+        ),
+        _f(
+            "compute_type",
+            "choice",
+            "domestic or other compute",
+            "使用的是国产算力还是其他算力？",
+            "Is the compute domestic (Chinese chips) or other?",
+            ["domestic", "non_domestic"],
+        ),
+        _f(
+            "compute_location",
+            "region",
+            "where the compute sits",
+            "所租用的算力部署在哪里？",
+            "Where is the rented compute located?",
+        ),
+        _f(
+            "via_platform",
+            "bool",
+            "rented via the designated platform",
+            "是否通过指定的算力调度/撮合平台租用？",
+            "Was the compute rented through the designated scheduling or matching platform?",
+        ),
+        _f(
+            "self_built",
+            "bool",
+            "self-built, self-used compute",
+            "是否为自建自用的算力？",
+            "Is this self-built compute for your own use?",
+        ),
+        _f(
+            "major_project",
+            "bool",
+            "lead of a major AI project",
+            "是否牵头承担国家或省级重大人工智能项目？",
+            "Do you lead a national or provincial major AI project?",
+        ),
+        _f(
+            "project_level",
+            "choice",
+            "level of the major project",
+            "该重大项目是国家级还是省级？",
+            "Is that major project national or provincial?",
+            ["national", "provincial"],
+        ),
+        _f(
+            "opc",
+            "bool",
+            "one-person company",
+            "是否为一人公司（OPC）？",
+            "Is the applicant a one-person company (OPC)?",
+        ),
+        _f(
+            "new_settled",
+            "bool",
+            "newly settled firm",
+            "是否为新落地的人工智能企业？",
+            "Are you a newly settled AI firm?",
+        ),
+        _f(
+            "annual_contract_total",
+            "money",
+            "contracts declared this year",
+            "本年度申报的算力合同总额是多少元？",
+            "What is the total of compute contracts you declare this year (yuan)?",
+        ),
+        _f(
+            "claimed_total",
+            "money",
+            "vouchers received so far in total",
+            "累计已获得算力券多少元？",
+            "How much have you received in vouchers so far in total (yuan)?",
+        ),
+        _f("rate", "ratio", "user-supplied ratio", "适用的补贴比例是多少？", "What subsidy ratio applies?"),
+    ]
+}
 
-_COMPUTE_ALIASES = {"domestic": "domestic", "国产": "domestic", "国产算力": "domestic",
-                    "non_domestic": "non_domestic", "non-domestic": "non_domestic", "nondomestic": "non_domestic",
-                    "other": "non_domestic", "foreign": "non_domestic", "非国产": "non_domestic", "其他": "non_domestic"}
+_COMPUTE_ALIASES = {
+    "domestic": "domestic",
+    "国产": "domestic",
+    "国产算力": "domestic",
+    "non_domestic": "non_domestic",
+    "non-domestic": "non_domestic",
+    "nondomestic": "non_domestic",
+    "other": "non_domestic",
+    "foreign": "non_domestic",
+    "非国产": "non_domestic",
+    "其他": "non_domestic",
+}
 
 
 def normalize_fact(name: str, value: Any) -> Any:
@@ -173,6 +338,7 @@ def normalize_facts(facts: dict[str, Any] | None) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- conditions
+
 
 class Notice(BaseModel):
     """A warning or note, in both languages, with a stable code."""
@@ -278,9 +444,17 @@ def evaluate_condition(cond: Condition, version: Version, facts: dict[str, Any])
         reason_en = f"Unknown: {cond.label_en} — {cond.question_en}"
         reason_zh = f"未知：{cond.label_zh}——{cond.question_zh}"
     return ConditionResult(
-        condition=cond.id, fact=cond.fact, status=status, effect=cond.effect, value=value,
-        requirement_zh=cond.label_zh, requirement_en=cond.label_en,
-        reason_zh=reason_zh, reason_en=reason_en, reference=cond.reference, confidence=cond.confidence,
+        condition=cond.id,
+        fact=cond.fact,
+        status=status,
+        effect=cond.effect,
+        value=value,
+        requirement_zh=cond.label_zh,
+        requirement_en=cond.label_en,
+        reason_zh=reason_zh,
+        reason_en=reason_en,
+        reference=cond.reference,
+        confidence=cond.confidence,
     )
 
 
@@ -289,6 +463,7 @@ def evaluate_conditions(program: Program, version: Version, facts: dict[str, Any
 
 
 # ---------------------------------------------------------------- versions
+
 
 def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version], list[Notice]]:
     """The version in force on ``on`` (latest start wins), other versions in force, notices.
@@ -305,26 +480,31 @@ def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version
     started = [v for v in program.versions if v.effective_from <= on]
     if not started:
         chosen = min(program.versions, key=lambda v: v.effective_from)
-        notices.append(Notice(
-            code="not_yet_in_force",
-            en=f"{program.name_en or program.id} was not yet in force on {on.isoformat()}; it starts on "
-               f"{chosen.effective_from.isoformat()}. Computed under that first version.",
-            zh=f"{program.name}在{on.isoformat()}尚未施行，{chosen.effective_from.isoformat()}起施行；按该版本计算。",
-        ))
+        notices.append(
+            Notice(
+                code="not_yet_in_force",
+                en=f"{program.name_en or program.id} was not yet in force on {on.isoformat()}; it starts on "
+                f"{chosen.effective_from.isoformat()}. Computed under that first version.",
+                zh=f"{program.name}在{on.isoformat()}尚未施行，{chosen.effective_from.isoformat()}起施行；按该版本计算。",
+            )
+        )
         return chosen, [], notices
     chosen = max(started, key=lambda v: (v.effective_to or dt.date.max, v.effective_from))
     end = chosen.effective_to.isoformat() if chosen.effective_to else "?"
-    notices.append(Notice(
-        code="period_ended",
-        en=f"The program period ended on {end} ({chosen.label_en or chosen.id}); no successor text is in the corpus, "
-           f"so this is computed under the last version. Confirm with the issuer whether the program continues.",
-        zh=f"该政策执行期已于{end}结束（{chosen.label_zh or chosen.id}）；语料库中未见后续文件，按最后版本计算，"
-           f"请向发文单位确认政策是否延续。",
-    ))
+    notices.append(
+        Notice(
+            code="period_ended",
+            en=f"The program period ended on {end} ({chosen.label_en or chosen.id}); no successor text is in the corpus, "
+            f"so this is computed under the last version. Confirm with the issuer whether the program continues.",
+            zh=f"该政策执行期已于{end}结束（{chosen.label_zh or chosen.id}）；语料库中未见后续文件，按最后版本计算，"
+            f"请向发文单位确认政策是否延续。",
+        )
+    )
     return chosen, [], notices
 
 
 # ---------------------------------------------------------------- results
+
 
 class Eligibility(BaseModel):
     program: str
@@ -351,10 +531,15 @@ class Eligibility(BaseModel):
             "status": self.status,
             "reasons": [
                 {
-                    "condition": r.condition, "fact": r.fact, "status": r.status, "effect": r.effect,
+                    "condition": r.condition,
+                    "fact": r.fact,
+                    "status": r.status,
+                    "effect": r.effect,
                     "value": _show(r.value) if r.value is not None else None,
-                    "reason_en": r.reason_en, "reason_zh": r.reason_zh,
-                    "reference": r.reference.model_dump(), "confidence": r.confidence,
+                    "reason_en": r.reason_en,
+                    "reason_zh": r.reason_zh,
+                    "reference": r.reference.model_dump(),
+                    "confidence": r.confidence,
                 }
                 for r in self.reasons
             ],
@@ -382,14 +567,23 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
     for r in results:
         if r.status == "missing" and r.effect == "require" and r.fact not in missing:
             cond = next(c for c in program.conditions_for(version) if c.id == r.condition)
-            missing[r.fact] = MissingFact(fact=r.fact, question_zh=cond.question_zh, question_en=cond.question_en,
-                                          condition=cond.id, reference=cond.reference)
+            missing[r.fact] = MissingFact(
+                fact=r.fact,
+                question_zh=cond.question_zh,
+                question_en=cond.question_en,
+                condition=cond.id,
+                reference=cond.reference,
+            )
         if r.status == "failed" and r.effect == "warn":
             warnings.append(Notice(code=f"caveat:{r.condition}", en=r.reason_en, zh=r.reason_zh))
         if r.status == "met" and r.confidence in ("SA", "U"):
-            warnings.append(Notice(code=f"unverified:{r.condition}",
-                                   en=f"The condition '{r.requirement_en}' is not confirmed by the official text ({r.confidence}).",
-                                   zh=f"条件“{r.requirement_zh}”未经官方文本核实（{r.confidence}）。"))
+            warnings.append(
+                Notice(
+                    code=f"unverified:{r.condition}",
+                    en=f"The condition '{r.requirement_en}' is not confirmed by the official text ({r.confidence}).",
+                    zh=f"条件“{r.requirement_zh}”未经官方文本核实（{r.confidence}）。",
+                )
+            )
     if any(r.status == "failed" and r.effect == "require" for r in results):
         status = "not_eligible"
     elif missing:
@@ -400,25 +594,42 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
     if outside and status == "eligible":
         status = "undetermined"
     if outside:
-        warnings.append(Notice(
-            code="outside_applicant_unaddressed",
-            en=f"You are registered in {outside}, outside {program.region_name or program.region}; the published "
-               "text does not say whether firms registered elsewhere may apply. Ask the issuer before relying on it.",
-            zh=f"贵单位注册地（{outside}）不在{program.region_name or program.region}；公开文本未说明外地注册企业能否申请，"
-               "请先向主管部门确认。"))
+        warnings.append(
+            Notice(
+                code="outside_applicant_unaddressed",
+                en=f"You are registered in {outside}, outside {program.region_name or program.region}; the published "
+                "text does not say whether firms registered elsewhere may apply. Ask the issuer before relying on it.",
+                zh=f"贵单位注册地（{outside}）不在{program.region_name or program.region}；公开文本未说明外地注册企业能否申请，"
+                "请先向主管部门确认。",
+            )
+        )
     if program.conditions_published == "partial":
-        warnings.append(Notice(
-            code="conditions_incomplete",
-            en="Only the conditions visible in public copies are checked; the full application conditions are not "
-               "published (未见公开), so 'eligible' means no known condition excludes you. Confirm with the issuer.",
-            zh="只核对了公开资料中可见的条件；完整申请条件未见公开，“符合”仅表示没有已知条件排除贵单位，请向主管部门确认。"))
+        warnings.append(
+            Notice(
+                code="conditions_incomplete",
+                en="Only the conditions visible in public copies are checked; the full application conditions are not "
+                "published (未见公开), so 'eligible' means no known condition excludes you. Confirm with the issuer.",
+                zh="只核对了公开资料中可见的条件；完整申请条件未见公开，“符合”仅表示没有已知条件排除贵单位，请向主管部门确认。",
+            )
+        )
     if version.status != "official":
-        warnings.append(Notice(code="version_status",
-                               en=f"The applicable version ({version.id}) is {version.status} (confidence {version.confidence}), not a confirmed official text.",
-                               zh=f"适用版本（{version.id}）为{version.status}，可信度{version.confidence}，并非已核实的官方文本。"))
+        warnings.append(
+            Notice(
+                code="version_status",
+                en=f"The applicable version ({version.id}) is {version.status} (confidence {version.confidence}), not a confirmed official text.",
+                zh=f"适用版本（{version.id}）为{version.status}，可信度{version.confidence}，并非已核实的官方文本。",
+            )
+        )
     return Eligibility(
-        program=program.id, program_name=program.name, program_name_en=program.name_en, version=version.id,
-        date=on, status=status, reasons=results, missing=list(missing.values()), warnings=warnings,
+        program=program.id,
+        program_name=program.name,
+        program_name_en=program.name_en,
+        version=version.id,
+        date=on,
+        status=status,
+        reasons=results,
+        missing=list(missing.values()),
+        warnings=warnings,
     )
 
 
@@ -448,6 +659,14 @@ def check_eligibility(profile: dict[str, Any], program_id: str | None = None) ->
 
 
 __all__ = [
-    "FACTS", "Eligibility", "ConditionResult", "MissingFact", "Notice", "check_eligibility",
-    "evaluate_conditions", "normalize_facts", "select_version", "Text",
+    "FACTS",
+    "Eligibility",
+    "ConditionResult",
+    "MissingFact",
+    "Notice",
+    "check_eligibility",
+    "evaluate_conditions",
+    "normalize_facts",
+    "select_version",
+    "Text",
 ]

@@ -22,19 +22,40 @@ from assistant.rules.model import ROLES, InputField, Program
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 
 COMMON_INPUTS = [
-    InputField(name="amount", type="money", label_zh="金额（元）", label_en="Amount (yuan)", required=True,
-               help_zh="计算基数：合同额、结算额或租金，以元为单位（可写 150万）",
-               help_en="The base: contract amount, settlement or rent, in yuan (150万 accepted)"),
-    InputField(name="date", type="date", label_zh="适用日期", label_en="Date the rules are taken at",
-               help_zh="合同签订或结算日期；默认今天", help_en="Contract or settlement date; default today"),
-    InputField(name="claimed_this_year", type="money", label_zh="本年度已获金额（元）",
-               label_en="Already received this year (yuan)",
-               help_zh="同一企业本年度已申领/兑付的金额", help_en="Vouchers already claimed or redeemed this year"),
+    InputField(
+        name="amount",
+        type="money",
+        label_zh="金额（元）",
+        label_en="Amount (yuan)",
+        required=True,
+        help_zh="计算基数：合同额、结算额或租金，以元为单位（可写 150万）",
+        help_en="The base: contract amount, settlement or rent, in yuan (150万 accepted)",
+    ),
+    InputField(
+        name="date",
+        type="date",
+        label_zh="适用日期",
+        label_en="Date the rules are taken at",
+        help_zh="合同签订或结算日期；默认今天",
+        help_en="Contract or settlement date; default today",
+    ),
+    InputField(
+        name="claimed_this_year",
+        type="money",
+        label_zh="本年度已获金额（元）",
+        label_en="Already received this year (yuan)",
+        help_zh="同一企业本年度已申领/兑付的金额",
+        help_en="Vouchers already claimed or redeemed this year",
+    ),
 ]
 COMPUTE_TYPE_INPUT = InputField(
-    name="compute_type", type="choice", label_zh="算力类型", label_en="Compute type",
+    name="compute_type",
+    type="choice",
+    label_zh="算力类型",
+    label_en="Compute type",
     choices=["domestic", "non_domestic"],
-    help_zh="domestic = 国产算力；non_domestic = 其他算力", help_en="domestic = Chinese-made chips; non_domestic = other",
+    help_zh="domestic = 国产算力；non_domestic = 其他算力",
+    help_en="domestic = Chinese-made chips; non_domestic = other",
 )
 
 

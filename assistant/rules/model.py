@@ -70,8 +70,18 @@ class Condition(BaseModel):
     id: str
     fact: str
     op: Literal[
-        "equals", "not_equals", "in", "not_in", "is_true", "is_false",
-        "on_or_after", "on_or_before", "at_most", "at_least", "within_region", "covers_compute",
+        "equals",
+        "not_equals",
+        "in",
+        "not_in",
+        "is_true",
+        "is_false",
+        "on_or_after",
+        "on_or_before",
+        "at_most",
+        "at_least",
+        "within_region",
+        "covers_compute",
     ]
     value: Any = None  # a literal; for ops that compare with a parameter use ``param``
     param: str | None = None
@@ -198,4 +208,3 @@ class Program(BaseModel):
                 for v in self.versions
             ],
         }
-

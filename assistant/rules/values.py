@@ -20,7 +20,9 @@ FEN = Decimal("0.01")
 
 ROUNDING_MODES = {"ROUND_DOWN": ROUND_DOWN, "ROUND_HALF_UP": ROUND_HALF_UP}
 
-_MONEY_SUFFIX = re.compile(r"^(?P<num>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?|[+-]?\.[0-9]+)\s*(?P<unit>亿元|亿|万元|万|元|yuan|rmb|cny)?$", re.I)
+_MONEY_SUFFIX = re.compile(
+    r"^(?P<num>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?|[+-]?\.[0-9]+)\s*(?P<unit>亿元|亿|万元|万|元|yuan|rmb|cny)?$", re.I
+)
 
 
 def _to_decimal(value: Any, field: str) -> Decimal:

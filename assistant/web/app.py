@@ -104,9 +104,15 @@ COMPLIANCE_BOOLS_ISSUER = [
     ("criteria_public", "条件、比例、上限已公开", "conditions, ratios and caps published"),
     ("has_time_limit", "设有实施期限", "measure has an implementation period"),
 ]
-VOUCHER_ACTIONS = [("未填 unknown", ""), ("自用 own use", "own_use"), ("转让 transfer", "transfer"),
-                   ("转售 resale", "resale"), ("出借 lending", "lending"), ("赠送 gift", "gift"),
-                   ("套现 cash out", "cash_out")]
+VOUCHER_ACTIONS = [
+    ("未填 unknown", ""),
+    ("自用 own use", "own_use"),
+    ("转让 transfer", "transfer"),
+    ("转售 resale", "resale"),
+    ("出借 lending", "lending"),
+    ("赠送 gift", "gift"),
+    ("套现 cash out", "cash_out"),
+]
 
 
 def _text(value: Any) -> str:
@@ -179,8 +185,14 @@ class WebContext:
         wait = self.limiter.retry_after(_session(request))
         return self.limiter.message(wait) if wait else None
 
-    def log(self, question: str, data: dict[str, Any], channel: str, request: gr.Request | None,
-            history: list[str] | None = None) -> int | None:
+    def log(
+        self,
+        question: str,
+        data: dict[str, Any],
+        channel: str,
+        request: gr.Request | None,
+        history: list[str] | None = None,
+    ) -> int | None:
         try:
             return self.records.log_answer(question, data, history=history, channel=channel, session=_session(request))
         except Exception:  # the answer still reaches the user; the failure is in the server log
@@ -209,14 +221,17 @@ class WebContext:
             doc = a.docs.get(r.get("doc", ""))
             title = doc.title if doc else r.get("doc", "")
             text = chunk.text if chunk else "（资料库中未找到该条款文本 / clause text not found in the index）"
-            parts.append(f'<details><summary>{render.esc(title)} {render.esc(r.get("clause"))} '
-                         f'<span class="cv-docid">({render.esc(r.get("doc"))})</span></summary>'
-                         f"<blockquote>{render.esc(text)}</blockquote></details>")
+            parts.append(
+                f"<details><summary>{render.esc(title)} {render.esc(r.get('clause'))} "
+                f'<span class="cv-docid">({render.esc(r.get("doc"))})</span></summary>'
+                f"<blockquote>{render.esc(text)}</blockquote></details>"
+            )
         parts.append("</div>")
         return "".join(parts)
 
 
 # ====================================================================== chat
+
 
 def _chunks(text: str, size: int = 24) -> list[str]:
     """Growing prefixes of ``text``, for streaming the answer into the chat."""
@@ -230,24 +245,48 @@ def _chunks(text: str, size: int = 24) -> list[str]:
 def build_chat(ctx: WebContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            chatbot = gr.Chatbot(label="对话 Conversation", height=460, elem_id="chatbot",
-                                 feedback_options=("Like", "Dislike"), buttons=["copy"], sanitize_html=True,
-                                 placeholder="请提问：补贴比例、上限、资格条件、金额计算、申领流程…<br>"
-                                             "Ask about ratios, caps, eligibility, amounts, how to apply…")
-            quick = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[""]], visible=False,
-                               label="还需要这些信息（点击后在输入框作答） / Still needed — click, then answer",
-                               elem_id="quick-replies", samples_per_page=8)
+            chatbot = gr.Chatbot(
+                label="对话 Conversation",
+                height=460,
+                elem_id="chatbot",
+                feedback_options=("Like", "Dislike"),
+                buttons=["copy"],
+                sanitize_html=True,
+                placeholder="请提问：补贴比例、上限、资格条件、金额计算、申领流程…<br>"
+                "Ask about ratios, caps, eligibility, amounts, how to apply…",
+            )
+            quick = gr.Dataset(
+                components=[gr.Textbox(visible=False)],
+                samples=[[""]],
+                visible=False,
+                label="还需要这些信息（点击后在输入框作答） / Still needed — click, then answer",
+                elem_id="quick-replies",
+                samples_per_page=8,
+            )
             with gr.Row():
-                msg = gr.Textbox(show_label=False, placeholder="输入问题，回车发送 / Type a question, Enter to send",
-                                 scale=6, lines=1, max_lines=6, elem_id="chat-input", autofocus=True,
-                                 max_length=MAX_QUESTION_CHARS)
+                msg = gr.Textbox(
+                    show_label=False,
+                    placeholder="输入问题，回车发送 / Type a question, Enter to send",
+                    scale=6,
+                    lines=1,
+                    max_lines=6,
+                    elem_id="chat-input",
+                    autofocus=True,
+                    max_length=MAX_QUESTION_CHARS,
+                )
                 send = gr.Button("发送 Send", variant="primary", scale=1, min_width=90, elem_id="chat-send")
                 new = gr.Button("新对话 New", scale=1, min_width=80, elem_id="chat-new")
-            examples = gr.Dataset(components=[gr.Textbox(visible=False)], samples=[[q] for q in EXAMPLES],
-                                  label="示例问题 Examples", elem_id="chat-examples", samples_per_page=6)
+            examples = gr.Dataset(
+                components=[gr.Textbox(visible=False)],
+                samples=[[q] for q in EXAMPLES],
+                label="示例问题 Examples",
+                elem_id="chat-examples",
+                samples_per_page=6,
+            )
             with gr.Accordion("反馈 Feedback", open=False, elem_id="chat-feedback"):
-                comment = gr.Textbox(label="意见（可选） Comment (optional)", lines=2, elem_id="feedback-comment",
-                                     max_length=2000)
+                comment = gr.Textbox(
+                    label="意见（可选） Comment (optional)", lines=2, elem_id="feedback-comment", max_length=2000
+                )
                 with gr.Row():
                     up = gr.Button("▲ 有帮助 Helpful", elem_id="feedback-up")
                     down = gr.Button("▼ 没帮助 Not helpful", elem_id="feedback-down")
@@ -256,9 +295,17 @@ def build_chat(ctx: WebContext) -> None:
             gr.Markdown("### 引用条款 Citations")
             cites = gr.HTML(render.citations_html([]), elem_id="citations")
             warn = gr.Markdown(elem_id="chat-warnings")
-    trace = gr.Dataframe(headers=render.TRACE_HEADERS, value=[], label="计算过程 Calculation trace",
-                         elem_id="chat-trace", interactive=False, wrap=True, max_height=420,
-                         column_widths=TRACE_WIDTHS, visible=False)
+    trace = gr.Dataframe(
+        headers=render.TRACE_HEADERS,
+        value=[],
+        label="计算过程 Calculation trace",
+        elem_id="chat-trace",
+        interactive=False,
+        wrap=True,
+        max_height=420,
+        column_widths=TRACE_WIDTHS,
+        visible=False,
+    )
 
     history = gr.State([])  # earlier user messages, as Assistant.ask expects
     answer_ids = gr.State({})  # chatbot message index -> audit record id
@@ -287,7 +334,9 @@ def build_chat(ctx: WebContext) -> None:
             data = ctx.assistant().ask(message, history=list(hist or [])).as_json()
         except Exception:
             log.exception("chat answer failed")
-            messages[-1]["content"] = "抱歉，出现内部错误，请稍后重试。 / Sorry, something went wrong; please try again."
+            messages[-1]["content"] = (
+                "抱歉，出现内部错误，请稍后重试。 / Sorry, something went wrong; please try again."
+            )
             yield messages, skip(), skip(), skip(), skip(), skip(), skip(), skip(), skip()
             return
         answer_id = ctx.log(message, data, "chat", request, history=list(hist or []))
@@ -304,24 +353,45 @@ def build_chat(ctx: WebContext) -> None:
         warnings = list(data.get("warnings") or [])
         missing = data.get("missing_facts") or []
         lang = data.get("language", "zh")
-        questions = [[m.get("question") or (m.get("question_en") if lang == "en" else m.get("question_zh"))
-                      or m.get("fact", "")] for m in missing]
+        questions = [
+            [m.get("question") or (m.get("question_en") if lang == "en" else m.get("question_zh")) or m.get("fact", "")]
+            for m in missing
+        ]
         yield (
-            messages, skip(), new_hist, new_ids, answer_id,
+            messages,
+            skip(),
+            new_hist,
+            new_ids,
+            answer_id,
             render.citations_html(data.get("citations"), turn=sum(1 for m in messages if m.get("role") == "user")),
             render.warnings_md(warnings),
             gr.update(value=render.trace_rows(calcs, ctx.titles()), visible=bool(calcs)),
             gr.Dataset(samples=questions or [[""]], visible=bool(questions)),
         )
 
-    common = dict(fn=respond, inputs=[msg, chatbot, history, answer_ids], outputs=outputs,
-                  api_visibility="undocumented", show_progress="hidden")
+    common = dict(
+        fn=respond,
+        inputs=[msg, chatbot, history, answer_ids],
+        outputs=outputs,
+        api_visibility="undocumented",
+        show_progress="hidden",
+    )
     msg.submit(**common, api_name="chat")
     send.click(**common, api_name="chat_send")
 
     def reset():
-        return ([], "", [], {}, None, render.citations_html([]), "", gr.update(value=[], visible=False),
-                gr.Dataset(samples=[[""]], visible=False), "")
+        return (
+            [],
+            "",
+            [],
+            {},
+            None,
+            render.citations_html([]),
+            "",
+            gr.update(value=[], visible=False),
+            gr.Dataset(samples=[[""]], visible=False),
+            "",
+        )
 
     new.click(reset, outputs=outputs + [fb_status], api_visibility="private")
     chatbot.clear(reset, outputs=outputs + [fb_status], api_visibility="private")
@@ -359,6 +429,7 @@ def build_chat(ctx: WebContext) -> None:
                 return "⚠ " + problem, gr.skip()
             ctx.records.add_feedback(answer_id, rating, text or "", session=_session(request))
             return "谢谢反馈，已记录。 / Thanks, your feedback is recorded.", ""
+
         return handler
 
     up.click(feedback(1), inputs=[last_id, comment], outputs=[fb_status, comment], api_visibility="private")
@@ -367,19 +438,27 @@ def build_chat(ctx: WebContext) -> None:
 
 # ====================================================================== calculator
 
+
 def _field_component(f, elem_prefix: str):
     label = f"{f.label_zh} {f.label_en}"
     info = (f.help_zh + (" / " + f.help_en if f.help_en else "")) if (f.help_zh or f.help_en) else None
     elem_id = f"{elem_prefix}-{f.name}"
     if f.type == "choice" and f.choices:
-        return gr.Dropdown(choices=[("未填 unknown", "")] + [(c, c) for c in f.choices], value="", label=label,
-                           info=info, elem_id=elem_id, visible=False)
+        return gr.Dropdown(
+            choices=[("未填 unknown", "")] + [(c, c) for c in f.choices],
+            value="",
+            label=label,
+            info=info,
+            elem_id=elem_id,
+            visible=False,
+        )
     if f.type == "bool":
         return gr.Radio(choices=BOOL_CHOICES, value="", label=label, info=info, elem_id=elem_id, visible=False)
     if f.type == "list" and f.choices:
         return gr.CheckboxGroup(choices=f.choices, value=[], label=label, info=info, elem_id=elem_id, visible=False)
-    placeholder = {"date": "YYYY-MM-DD", "money": "例如 5000000 或 500万", "ratio": "例如 0.2",
-                   "int": "例如 12"}.get(f.type)
+    placeholder = {"date": "YYYY-MM-DD", "money": "例如 5000000 或 500万", "ratio": "例如 0.2", "int": "例如 12"}.get(
+        f.type
+    )
     return gr.Textbox(label=label, info=info, placeholder=placeholder, elem_id=elem_id, visible=False, max_length=200)
 
 
@@ -393,8 +472,14 @@ def _field_value(f, raw: Any) -> Any:
     return raw
 
 
-CALC_KWARGS = {"amount": "amount", "date": "on", "compute_type": "compute_type",
-               "claimed_this_year": "claimed_this_year", "start": "start", "end": "end"}
+CALC_KWARGS = {
+    "amount": "amount",
+    "date": "on",
+    "compute_type": "compute_type",
+    "claimed_this_year": "claimed_this_year",
+    "start": "start",
+    "end": "end",
+}
 
 
 def build_calculator(ctx: WebContext) -> None:
@@ -412,8 +497,11 @@ def build_calculator(ctx: WebContext) -> None:
             fields.setdefault(f.name, f)
     names = list(fields)
     choices = [("全部方案比较 Compare all programs", COMPARE)] + [
-        (f"{p.name}（{p.id}）", p.id) for p in sorted(programs.values(), key=lambda p: p.id)]
-    default = "beijing-municipal" if "beijing-municipal" in programs else (choices[1][1] if len(choices) > 1 else COMPARE)
+        (f"{p.name}（{p.id}）", p.id) for p in sorted(programs.values(), key=lambda p: p.id)
+    ]
+    default = (
+        "beijing-municipal" if "beijing-municipal" in programs else (choices[1][1] if len(choices) > 1 else COMPARE)
+    )
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
@@ -424,13 +512,36 @@ def build_calculator(ctx: WebContext) -> None:
         with gr.Column(scale=3):
             summary = gr.Markdown(elem_id="calc-summary")
             warn = gr.Markdown(elem_id="calc-warnings")
-            table = gr.Dataframe(headers=render.COMPARE_HEADERS, value=[], label="比较结果 Comparison (ranked)",
-                                 elem_id="calc-compare", interactive=False, wrap=True, visible=False)
-            chart = gr.BarPlot(x="program", y="amount_wan", label="各方案金额（万元） Amount by program",
-                               elem_id="calc-chart", visible=False, x_label_angle=-30, sort="-y",
-                               y_title="万元", x_title="方案 Program", height=360)
-            trace = gr.Dataframe(headers=render.TRACE_HEADERS, value=[], label="计算过程 Trace", elem_id="calc-trace",
-                                 interactive=False, wrap=True, column_widths=TRACE_WIDTHS)
+            table = gr.Dataframe(
+                headers=render.COMPARE_HEADERS,
+                value=[],
+                label="比较结果 Comparison (ranked)",
+                elem_id="calc-compare",
+                interactive=False,
+                wrap=True,
+                visible=False,
+            )
+            chart = gr.BarPlot(
+                x="program",
+                y="amount_wan",
+                label="各方案金额（万元） Amount by program",
+                elem_id="calc-chart",
+                visible=False,
+                x_label_angle=-30,
+                sort="-y",
+                y_title="万元",
+                x_title="方案 Program",
+                height=360,
+            )
+            trace = gr.Dataframe(
+                headers=render.TRACE_HEADERS,
+                value=[],
+                label="计算过程 Trace",
+                elem_id="calc-trace",
+                interactive=False,
+                wrap=True,
+                column_widths=TRACE_WIDTHS,
+            )
             clauses = gr.HTML(elem_id="calc-clauses")
 
     comp_list = [comps[n] for n in names]
@@ -438,20 +549,29 @@ def build_calculator(ctx: WebContext) -> None:
     def on_program(pid):
         if pid == COMPARE:
             updates = [gr.update(visible=True, label=f"{fields[n].label_zh} {fields[n].label_en}") for n in names]
-            about_md = "比较全部方案：填写企业情况和金额，按资格与金额排序。 / Compare every program for one profile, ranked."
+            about_md = (
+                "比较全部方案：填写企业情况和金额，按资格与金额排序。 / Compare every program for one profile, ranked."
+            )
             return [about_md] + updates
         p = programs[pid]
         declared = {f.name: f for f in p.inputs}
-        updates = [gr.update(visible=n in declared, label=f"{declared[n].label_zh} {declared[n].label_en}"
-                             if n in declared else None) for n in names]
-        about_md = (f"**{md_text(p.name)}** {md_text(p.name_en)}\n\n{md_text(p.summary_zh)}\n\n{md_text(p.summary_en)}"
-                    f"\n\n计算基数 Base: {md_text(p.base_label_zh)} / {md_text(p.base_label_en)}")
+        updates = [
+            gr.update(
+                visible=n in declared, label=f"{declared[n].label_zh} {declared[n].label_en}" if n in declared else None
+            )
+            for n in names
+        ]
+        about_md = (
+            f"**{md_text(p.name)}** {md_text(p.name_en)}\n\n{md_text(p.summary_zh)}\n\n{md_text(p.summary_en)}"
+            f"\n\n计算基数 Base: {md_text(p.base_label_zh)} / {md_text(p.base_label_en)}"
+        )
         return [about_md] + updates
 
     program.change(on_program, inputs=program, outputs=[about] + comp_list, api_visibility="private")
 
     def calculate(request: gr.Request, pid, *values):
-        from assistant.rules import RulesInputError, calculate as calc_fn, compare
+        from assistant.rules import RulesInputError, compare
+        from assistant.rules import calculate as calc_fn
 
         hidden = gr.update(visible=False)
         problem = ctx.check_rate(request)
@@ -472,47 +592,79 @@ def build_calculator(ctx: WebContext) -> None:
                 facts[name] = value
         try:
             if pid == COMPARE:
-                result = compare(facts, amount=kwargs.get("amount"), on=kwargs.get("on"),
-                                 compute_type=kwargs.get("compute_type"),
-                                 claimed_this_year=kwargs.get("claimed_this_year")).as_json()
+                result = compare(
+                    facts,
+                    amount=kwargs.get("amount"),
+                    on=kwargs.get("on"),
+                    compute_type=kwargs.get("compute_type"),
+                    claimed_this_year=kwargs.get("claimed_this_year"),
+                ).as_json()
                 rows = render.compare_rows(result)
                 chart_rows = render.compare_chart_rows(result)
                 import pandas as pd
 
                 df = pd.DataFrame(chart_rows or [], columns=["program", "amount_wan", "status"])
-                head = (f"### 方案比较 Comparison\n基数 base: {md_text(result['base'])} 元 · 日期 date: "
-                        f"{md_text(result['date'])} · {len(rows)} 个方案 programs")
-                return (head, "", gr.update(value=rows, visible=True), gr.update(value=df, visible=True),
-                        gr.update(value=[], visible=False), "")
+                head = (
+                    f"### 方案比较 Comparison\n基数 base: {md_text(result['base'])} 元 · 日期 date: "
+                    f"{md_text(result['date'])} · {len(rows)} 个方案 programs"
+                )
+                return (
+                    head,
+                    "",
+                    gr.update(value=rows, visible=True),
+                    gr.update(value=df, visible=True),
+                    gr.update(value=[], visible=False),
+                    "",
+                )
             if pid not in programs:
                 return "⚠ 请选择方案 / choose a program", "", hidden, hidden, [], ""
             calc = calc_fn(pid, kwargs.pop("amount", None), facts=facts, **kwargs).as_json()
         except RulesInputError as exc:
-            return (f"⚠ 输入有误 / Invalid input — **{md_text(exc.field)}**: {md_text(exc.message)}", "", hidden,
-                    hidden, [], "")
+            return (
+                f"⚠ 输入有误 / Invalid input — **{md_text(exc.field)}**: {md_text(exc.message)}",
+                "",
+                hidden,
+                hidden,
+                [],
+                "",
+            )
         except Exception:
             log.exception("calculation failed")
             return "⚠ 计算失败，请检查输入。 / The calculation failed; check the inputs.", "", hidden, hidden, [], ""
-        refs = [s.get("reference") for s in calc.get("steps") or []] + [r.get("reference") for r in calc.get("reasons") or []]
-        return (render.calc_summary_md(calc), render.warnings_md(render.calc_warnings(calc)), hidden, hidden,
-                gr.update(value=render.trace_rows([calc], ctx.titles()), visible=True),
-                ctx.clause_html([r for r in refs if r]))
+        refs = [s.get("reference") for s in calc.get("steps") or []] + [
+            r.get("reference") for r in calc.get("reasons") or []
+        ]
+        return (
+            render.calc_summary_md(calc),
+            render.warnings_md(render.calc_warnings(calc)),
+            hidden,
+            hidden,
+            gr.update(value=render.trace_rows([calc], ctx.titles()), visible=True),
+            ctx.clause_html([r for r in refs if r]),
+        )
 
-    run.click(calculate, inputs=[program] + comp_list, outputs=[summary, warn, table, chart, trace, clauses],
-              api_name="calculate", api_visibility="undocumented")
+    run.click(
+        calculate,
+        inputs=[program] + comp_list,
+        outputs=[summary, warn, table, chart, trace, clauses],
+        api_name="calculate",
+        api_visibility="undocumented",
+    )
     return program, about, comp_list, on_program
 
 
 # ====================================================================== compliance
+
 
 def _bool_grid(specs: list[tuple[str, str, str]]) -> list[Any]:
     """Yes/no/unknown radios for boolean facts, two to a row."""
     comps = []
     for i in range(0, len(specs), 2):
         with gr.Row(equal_height=True):
-            for name, zh, en in specs[i:i + 2]:
-                comps.append(gr.Radio(BOOL_CHOICES, value="", label=f"{zh} {en}", elem_id=f"comp-{name}",
-                                      min_width=200))
+            for name, zh, en in specs[i : i + 2]:
+                comps.append(
+                    gr.Radio(BOOL_CHOICES, value="", label=f"{zh} {en}", elem_id=f"comp-{name}", min_width=200)
+                )
     return comps
 
 
@@ -520,56 +672,98 @@ def build_compliance(ctx: WebContext) -> None:
     from assistant.rules import FACTS, load_programs
 
     try:
-        program_choices = [("未指定 any", "")] + [(f"{p.name}（{p.id}）", p.id)
-                                                  for p in sorted(load_programs().values(), key=lambda p: p.id)]
+        program_choices = [("未指定 any", "")] + [
+            (f"{p.name}（{p.id}）", p.id) for p in sorted(load_programs().values(), key=lambda p: p.id)
+        ]
     except Exception:
         program_choices = [("未指定 any", "")]
     line_choices = (FACTS["line_items"].choices if "line_items" in FACTS else None) or [
-        "compute", "storage", "network", "security", "software", "other"]
+        "compute",
+        "storage",
+        "network",
+        "security",
+        "software",
+        "other",
+    ]
 
-    gr.Markdown("描述计划的算力券用途或合同（填写表单，或上传合同 PDF/文本自动识别后确认），查看合规风险。  \n"
-                "Describe the planned voucher use or contract (fill the form, or upload a contract to pre-fill it), "
-                "then check it.")
+    gr.Markdown(
+        "描述计划的算力券用途或合同（填写表单，或上传合同 PDF/文本自动识别后确认），查看合规风险。  \n"
+        "Describe the planned voucher use or contract (fill the form, or upload a contract to pre-fill it), "
+        "then check it."
+    )
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
-            contract = gr.File(label="上传合同 Upload contract (PDF / TXT / MD)", file_types=list(CONTRACT_SUFFIXES),
-                               elem_id="comp-contract")
-            describe = gr.Textbox(label="或用文字描述 Or describe it", lines=3, elem_id="comp-describe",
-                                  max_length=MAX_ENQUIRY_CHARS)
+            contract = gr.File(
+                label="上传合同 Upload contract (PDF / TXT / MD)",
+                file_types=list(CONTRACT_SUFFIXES),
+                elem_id="comp-contract",
+            )
+            describe = gr.Textbox(
+                label="或用文字描述 Or describe it", lines=3, elem_id="comp-describe", max_length=MAX_ENQUIRY_CHARS
+            )
             extract_btn = gr.Button("从描述中识别 Extract facts", elem_id="comp-extract", size="sm")
             parse_status = gr.Markdown(elem_id="comp-parse-status")
-            role = gr.Radio([("使用方 user", "user"), ("发文单位 issuer", "issuer")], value="user",
-                            label="角色 Role", elem_id="comp-role")
+            role = gr.Radio(
+                [("使用方 user", "user"), ("发文单位 issuer", "issuer")],
+                value="user",
+                label="角色 Role",
+                elem_id="comp-role",
+            )
             program = gr.Dropdown(program_choices, value="", label="适用方案 Program", elem_id="comp-program")
-            action = gr.Dropdown(VOUCHER_ACTIONS, value="", label="算力券用途 Voucher use", elem_id="comp-voucher_action")
-            signed = gr.Textbox(label="合同签订日期 Contract date", placeholder="YYYY-MM-DD", elem_id="comp-contract_signed")
+            action = gr.Dropdown(
+                VOUCHER_ACTIONS, value="", label="算力券用途 Voucher use", elem_id="comp-voucher_action"
+            )
+            signed = gr.Textbox(
+                label="合同签订日期 Contract date", placeholder="YYYY-MM-DD", elem_id="comp-contract_signed"
+            )
             term = gr.Textbox(label="合同期限（月） Term (months)", elem_id="comp-contract_term_months")
-            price = gr.Dropdown([("未填 unknown", ""), ("高于公允价 above", "above"), ("在公允区间 within", "within")],
-                                value="", label="价格 vs 市场公允价 Price vs fair market", elem_id="comp-price_vs_fair_market")
+            price = gr.Dropdown(
+                [("未填 unknown", ""), ("高于公允价 above", "above"), ("在公允区间 within", "within")],
+                value="",
+                label="价格 vs 市场公允价 Price vs fair market",
+                elem_id="comp-price_vs_fair_market",
+            )
             lines = gr.CheckboxGroup(line_choices, label="合同内容 Line items", elem_id="comp-line_items")
-            registered = gr.Textbox(label="注册地 Registered in", placeholder="例如 北京 / beijing",
-                                    elem_id="comp-registered_in", max_length=100)
+            registered = gr.Textbox(
+                label="注册地 Registered in",
+                placeholder="例如 北京 / beijing",
+                elem_id="comp-registered_in",
+                max_length=100,
+            )
             user_bools = _bool_grid(COMPLIANCE_BOOLS_USER)
             with gr.Accordion("发文单位事项（公平竞争审查） Issuer side (fair-competition review)", open=False):
                 issuer_bools = _bool_grid(COMPLIANCE_BOOLS_ISSUER)
             check = gr.Button("检查 Check", variant="primary", elem_id="comp-run")
         with gr.Column(scale=3):
             summary = gr.Markdown(elem_id="comp-summary")
-            findings = gr.Dataframe(headers=render.FINDING_HEADERS, value=[], label="检查结果 Findings",
-                                    elem_id="comp-findings", interactive=False, wrap=True,
-                                    column_widths=["11%", "43%", "18%", "28%"])
+            findings = gr.Dataframe(
+                headers=render.FINDING_HEADERS,
+                value=[],
+                label="检查结果 Findings",
+                elem_id="comp-findings",
+                interactive=False,
+                wrap=True,
+                column_widths=["11%", "43%", "18%", "28%"],
+            )
             clauses = gr.HTML(elem_id="comp-clauses")
 
     bool_specs = COMPLIANCE_BOOLS_USER + COMPLIANCE_BOOLS_ISSUER
     bool_comps = user_bools + issuer_bools
     form = [role, program, action, signed, term, price, lines, registered] + bool_comps
-    labels = {"role": "角色", "voucher_action": "算力券用途", "contract_signed": "合同签订日期",
-              "contract_term_months": "合同期限", "price_vs_fair_market": "价格", "line_items": "合同内容",
-              "registered_in": "注册地", **{name: zh for name, zh, _ in bool_specs}}
+    labels = {
+        "role": "角色",
+        "voucher_action": "算力券用途",
+        "contract_signed": "合同签订日期",
+        "contract_term_months": "合同期限",
+        "price_vs_fair_market": "价格",
+        "line_items": "合同内容",
+        "registered_in": "注册地",
+        **{name: zh for name, zh, _ in bool_specs},
+    }
 
     def prefill(text: str, source: str):
-        from assistant.understand import compliance_facts, extract_facts
         from assistant.rules.eligibility import today
+        from assistant.understand import compliance_facts, extract_facts
 
         facts, _extra = extract_facts(text, today())
         facts.update(compliance_facts(text))
@@ -584,9 +778,12 @@ def build_compliance(ctx: WebContext) -> None:
             gr.update(value=[x for x in facts.get("line_items", []) if x in line_choices]),
             gr.update(value=str(facts.get("registered_in") or "")),
         ] + [gr.update(value=_bool_choice(facts.get(name))) for name, _, _ in bool_specs]
-        note = (f"已从{source}识别：{md_text('、'.join(found))}。请核对后再检查。 / Recognised from the {source}: "
-                f"{md_text(', '.join(k for k in labels if k in facts))}. Please confirm, then check." if found else
-                f"未从{source}中识别出事实，请手动填写。 / No facts recognised; please fill the form.")
+        note = (
+            f"已从{source}识别：{md_text('、'.join(found))}。请核对后再检查。 / Recognised from the {source}: "
+            f"{md_text(', '.join(k for k in labels if k in facts))}. Please confirm, then check."
+            if found
+            else f"未从{source}中识别出事实，请手动填写。 / No facts recognised; please fill the form."
+        )
         return [note] + updates
 
     def on_contract(file, request: gr.Request):
@@ -619,8 +816,7 @@ def build_compliance(ctx: WebContext) -> None:
 
     extract_btn.click(on_describe, inputs=describe, outputs=[parse_status] + form, api_visibility="private")
 
-    def run_check(request: gr.Request, role_v, program_v, action_v, signed_v, term_v, price_v, lines_v, reg_v,
-                  *bools):
+    def run_check(request: gr.Request, role_v, program_v, action_v, signed_v, term_v, price_v, lines_v, reg_v, *bools):
         from assistant.compliance import check_compliance
         from assistant.rules import RulesInputError
 
@@ -628,9 +824,14 @@ def build_compliance(ctx: WebContext) -> None:
         if problem:
             return "⚠ " + md_text(problem), [], ""
         facts: dict[str, Any] = {"role": role_v or "user"}
-        for key, value in (("program", program_v), ("voucher_action", action_v), ("contract_signed", signed_v),
-                           ("contract_term_months", term_v), ("price_vs_fair_market", price_v),
-                           ("registered_in", reg_v)):
+        for key, value in (
+            ("program", program_v),
+            ("voucher_action", action_v),
+            ("contract_signed", signed_v),
+            ("contract_term_months", term_v),
+            ("price_vs_fair_market", price_v),
+            ("registered_in", reg_v),
+        ):
             if value not in (None, ""):
                 facts[key] = value.strip() if isinstance(value, str) else value
         if lines_v:
@@ -650,29 +851,39 @@ def build_compliance(ctx: WebContext) -> None:
         for f in found:
             counts[f["severity"]] = counts.get(f["severity"], 0) + 1
         if found:
-            head = "发现 {} 项风险提示 / {} finding(s): ".format(len(found), len(found)) + "，".join(
-                f"{render.SEVERITY_ZH.get(k, k)} {k}: {v}" for k, v in counts.items())
+            head = f"发现 {len(found)} 项风险提示 / {len(found)} finding(s): " + "，".join(
+                f"{render.SEVERITY_ZH.get(k, k)} {k}: {v}" for k, v in counts.items()
+            )
         else:
             head = "未发现风险。 / No findings for the facts given."
         head += "\n\n_以上为基于规则的合规提示，不构成法律意见。 Rule-based checks, not legal advice._"
         refs = [r for f in found for r in f.get("references", [])]
         return head, render.finding_rows(found, ctx.titles()), ctx.clause_html(refs)
 
-    check.click(run_check, inputs=form, outputs=[summary, findings, clauses], api_name="check_compliance",
-                api_visibility="undocumented")
+    check.click(
+        run_check,
+        inputs=form,
+        outputs=[summary, findings, clauses],
+        api_name="check_compliance",
+        api_visibility="undocumented",
+    )
 
 
 # ====================================================================== helpdesk
 
+
 def build_helpdesk(ctx: WebContext) -> None:
-    gr.Markdown("粘贴来信或来电记录，生成带引用的正式答复草稿；可编辑后导出。  \n"
-                "Paste an enquiry to get a formal draft reply with citations; edit it, then export.")
+    gr.Markdown(
+        "粘贴来信或来电记录，生成带引用的正式答复草稿；可编辑后导出。  \n"
+        "Paste an enquiry to get a formal draft reply with citations; edit it, then export."
+    )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             enquiry = gr.Textbox(label="咨询内容 Enquiry", lines=5, elem_id="hd-enquiry", max_length=MAX_ENQUIRY_CHARS)
             make = gr.Button("生成草稿 Draft reply", variant="primary", elem_id="hd-draft")
-            draft = gr.Textbox(label="答复草稿（可编辑） Draft (editable)", lines=16, interactive=True,
-                               elem_id="hd-text")
+            draft = gr.Textbox(
+                label="答复草稿（可编辑） Draft (editable)", lines=16, interactive=True, elem_id="hd-text"
+            )
             with gr.Row():
                 to_docx = gr.Button("导出 Word (.docx)", elem_id="hd-export-docx")
                 to_md = gr.Button("导出 Markdown (.md)", elem_id="hd-export-md")
@@ -681,8 +892,10 @@ def build_helpdesk(ctx: WebContext) -> None:
             gr.Markdown("### 引用条款 Citations")
             cites = gr.HTML(render.citations_html([]), elem_id="hd-citations")
     with gr.Accordion("批量处理 Batch (CSV)", open=False, elem_id="hd-batch"):
-        gr.Markdown("上传 CSV（列名 enquiry 或 问题，可选 id），下载每条咨询的答复草稿。  \n"
-                    "Upload a CSV with an `enquiry` (or 问题) column and an optional `id`; download a CSV of drafts.")
+        gr.Markdown(
+            "上传 CSV（列名 enquiry 或 问题，可选 id），下载每条咨询的答复草稿。  \n"
+            "Upload a CSV with an `enquiry` (or 问题) column and an optional `id`; download a CSV of drafts."
+        )
         batch_in = gr.File(label="咨询 CSV Enquiries", file_types=list(CSV_SUFFIXES), elem_id="hd-batch-in")
         batch_run = gr.Button("批量生成 Draft all", elem_id="hd-batch-run")
         batch_status = gr.Markdown(elem_id="hd-batch-status")
@@ -707,8 +920,13 @@ def build_helpdesk(ctx: WebContext) -> None:
         cites_list = data.get("citations") or []
         return data.get("answer", ""), render.citations_html(cites_list), cites_list, text, None
 
-    make.click(make_draft, inputs=enquiry, outputs=[draft, cites, draft_cites, draft_enquiry, exported],
-               api_name="draft", api_visibility="undocumented")
+    make.click(
+        make_draft,
+        inputs=enquiry,
+        outputs=[draft, cites, draft_cites, draft_enquiry, exported],
+        api_name="draft",
+        api_visibility="undocumented",
+    )
 
     def export(kind):
         def handler(text, cites_list, enq):
@@ -722,10 +940,12 @@ def build_helpdesk(ctx: WebContext) -> None:
                 path = out_dir / f"答复草稿-{stamp}.md"
                 path.write_text(exports.draft_markdown(text, cites_list or [], enq or ""), encoding="utf-8")
             return str(path)
+
         return handler
 
-    to_docx.click(export("docx"), inputs=[draft, draft_cites, draft_enquiry], outputs=exported,
-                  api_visibility="private")
+    to_docx.click(
+        export("docx"), inputs=[draft, draft_cites, draft_enquiry], outputs=exported, api_visibility="private"
+    )
     to_md.click(export("md"), inputs=[draft, draft_cites, draft_enquiry], outputs=exported, api_visibility="private")
 
     def run_batch(file, request: gr.Request, progress=gr.Progress()):
@@ -748,10 +968,16 @@ def build_helpdesk(ctx: WebContext) -> None:
                 log.exception("batch draft failed")
                 data = {"answer": "（生成失败 / drafting failed）", "citations": [], "refused": True}
             ctx.log(row["enquiry"], data, "helpdesk-batch", request)
-            out.append({"id": row["id"], "enquiry": row["enquiry"], "draft": data.get("answer", ""),
-                        "citations": exports.citations_cell(data.get("citations")),
-                        "refused": "yes" if data.get("refused") else "no",
-                        "warnings": "；".join(data.get("warnings") or [])})
+            out.append(
+                {
+                    "id": row["id"],
+                    "enquiry": row["enquiry"],
+                    "draft": data.get("answer", ""),
+                    "citations": exports.citations_cell(data.get("citations")),
+                    "refused": "yes" if data.get("refused") else "no",
+                    "warnings": "；".join(data.get("warnings") or []),
+                }
+            )
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = exports.write_drafts_csv(ctx.new_export_dir() / f"drafts-{stamp}.csv", out)
         return f"完成 {len(out)} 条。 / Drafted {len(out)} enquiries.", str(path)
@@ -761,42 +987,74 @@ def build_helpdesk(ctx: WebContext) -> None:
 
 # ====================================================================== library
 
-STATUS_CHOICES = [("未填 unset", ""), ("现行有效 in_force", "in_force"), ("已失效 expired", "expired"),
-                  ("已被取代 superseded", "superseded"), ("征求意见稿 draft", "draft"), ("媒体报道 reported", "reported")]
+STATUS_CHOICES = [
+    ("未填 unset", ""),
+    ("现行有效 in_force", "in_force"),
+    ("已失效 expired", "expired"),
+    ("已被取代 superseded", "superseded"),
+    ("征求意见稿 draft", "draft"),
+    ("媒体报道 reported", "reported"),
+]
 CONFIDENCE_CHOICES = [("未填 unset", ""), ("C2", "C2"), ("S1", "S1"), ("SA", "SA"), ("U", "U"), ("X", "X")]
 
 
 def build_library(ctx: WebContext):
-    gr.Markdown("资料库文档与分块；上传和删除需要管理员令牌。  \n"
-                "Documents and chunks in the knowledge base; upload and delete need the admin token.")
+    gr.Markdown(
+        "资料库文档与分块；上传和删除需要管理员令牌。  \n"
+        "Documents and chunks in the knowledge base; upload and delete need the admin token."
+    )
     token = gr.Textbox(label="管理员令牌 Admin token", type="password", elem_id="admin-token", max_length=500)
     with gr.Row():
         refresh = gr.Button("刷新 Refresh", size="sm", elem_id="lib-refresh")
-    docs = gr.Dataframe(headers=library.DOC_HEADERS, value=[], label="文档 Documents", elem_id="lib-docs",
-                        interactive=False, wrap=True, max_height=420, show_search="search",
-                        column_widths=["16%", "28%", "9%", "8%", "9%", "9%", "6%", "5%", "10%"])
+    docs = gr.Dataframe(
+        headers=library.DOC_HEADERS,
+        value=[],
+        label="文档 Documents",
+        elem_id="lib-docs",
+        interactive=False,
+        wrap=True,
+        max_height=420,
+        show_search="search",
+        column_widths=["16%", "28%", "9%", "8%", "9%", "9%", "6%", "5%", "10%"],
+    )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
-            pick = gr.Dropdown(choices=[], label="查看文档分块 / Show chunks of", elem_id="lib-pick",
-                               allow_custom_value=False)
-            chunks = gr.Dataframe(headers=library.CHUNK_HEADERS, value=[], label="分块 Chunks", elem_id="lib-chunks",
-                                  interactive=False, wrap=True, max_height=420)
+            pick = gr.Dropdown(
+                choices=[], label="查看文档分块 / Show chunks of", elem_id="lib-pick", allow_custom_value=False
+            )
+            chunks = gr.Dataframe(
+                headers=library.CHUNK_HEADERS,
+                value=[],
+                label="分块 Chunks",
+                elem_id="lib-chunks",
+                interactive=False,
+                wrap=True,
+                max_height=420,
+            )
             delete = gr.Button("删除所选文档 Delete this document", variant="stop", elem_id="lib-delete")
         with gr.Column(scale=2):
-            files = gr.File(label="上传 Upload (PDF / Markdown / TXT)", file_count="multiple",
-                            file_types=[".pdf", ".md", ".markdown", ".txt"], elem_id="lib-upload")
+            files = gr.File(
+                label="上传 Upload (PDF / Markdown / TXT)",
+                file_count="multiple",
+                file_types=[".pdf", ".md", ".markdown", ".txt"],
+                elem_id="lib-upload",
+            )
             with gr.Accordion("元数据（可选） Metadata (optional)", open=True):
                 m_id = gr.Textbox(label="文档ID id", elem_id="lib-meta-id", max_length=100)
                 m_title = gr.Textbox(label="标题 title", elem_id="lib-meta-title", max_length=300)
                 m_region = gr.Textbox(label="地区代码 region (e.g. beijing)", elem_id="lib-meta-region", max_length=100)
-                m_region_name = gr.Textbox(label="地区名称 region name (e.g. 北京市)", elem_id="lib-meta-region-name",
-                                           max_length=100)
+                m_region_name = gr.Textbox(
+                    label="地区名称 region name (e.g. 北京市)", elem_id="lib-meta-region-name", max_length=100
+                )
                 m_status = gr.Dropdown(STATUS_CHOICES, value="", label="状态 status", elem_id="lib-meta-status")
                 m_from = gr.Textbox(label="生效日期 effective_from", placeholder="YYYY-MM-DD", elem_id="lib-meta-from")
                 m_to = gr.Textbox(label="失效日期 effective_to", placeholder="YYYY-MM-DD", elem_id="lib-meta-to")
-                m_conf = gr.Dropdown(CONFIDENCE_CHOICES, value="", label="可信度 confidence", elem_id="lib-meta-confidence")
-                m_yaml = gr.Textbox(label="其他元数据（YAML） More metadata (YAML)", lines=3, elem_id="lib-meta-yaml",
-                                    max_length=5000)
+                m_conf = gr.Dropdown(
+                    CONFIDENCE_CHOICES, value="", label="可信度 confidence", elem_id="lib-meta-confidence"
+                )
+                m_yaml = gr.Textbox(
+                    label="其他元数据（YAML） More metadata (YAML)", lines=3, elem_id="lib-meta-yaml", max_length=5000
+                )
             upload = gr.Button("上传并索引 Upload and index", variant="primary", elem_id="lib-upload-run")
     status = gr.Markdown(elem_id="lib-status")
 
@@ -817,23 +1075,50 @@ def build_library(ctx: WebContext):
 
     pick.change(show_chunks, inputs=pick, outputs=chunks, api_visibility="private")
 
-    refused = ("✗ 管理员令牌无效：已拒绝，未做任何更改。 / Invalid admin token: refused, nothing was changed.")
+    refused = "✗ 管理员令牌无效：已拒绝，未做任何更改。 / Invalid admin token: refused, nothing was changed."
 
-    def do_upload(tok, paths, mid, mtitle, mregion, mregion_name, mstatus, mfrom, mto, mconf, myaml,
-                  request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+    def do_upload(
+        tok,
+        paths,
+        mid,
+        mtitle,
+        mregion,
+        mregion_name,
+        mstatus,
+        mfrom,
+        mto,
+        mconf,
+        myaml,
+        request: gr.Request,
+        progress=gr.Progress(track_tqdm=True),
+    ):
         problem = ctx.check_rate(request)
         if problem:
             return "⚠ " + md_text(problem), gr.skip(), gr.skip()
         if not token_ok(tok, ctx.settings.admin_token):
             if not ctx.settings.admin_token:
-                return ("✗ 未配置管理员令牌（ASSISTANT_ADMIN_TOKEN），上传已禁用。 / No admin token is configured "
-                        "(ASSISTANT_ADMIN_TOKEN): uploads are disabled."), gr.skip(), gr.skip()
+                return (
+                    (
+                        "✗ 未配置管理员令牌（ASSISTANT_ADMIN_TOKEN），上传已禁用。 / No admin token is configured "
+                        "(ASSISTANT_ADMIN_TOKEN): uploads are disabled."
+                    ),
+                    gr.skip(),
+                    gr.skip(),
+                )
             return refused, gr.skip(), gr.skip()
         paths = [p for p in (paths or []) if p]
         if not paths:
             return "请选择要上传的文件。 / Choose a file to upload.", gr.skip(), gr.skip()
-        meta = {"id": mid, "title": mtitle, "region": mregion, "region_name": mregion_name, "status": mstatus,
-                "effective_from": mfrom, "effective_to": mto, "confidence": mconf}
+        meta = {
+            "id": mid,
+            "title": mtitle,
+            "region": mregion,
+            "region_name": mregion_name,
+            "status": mstatus,
+            "effective_from": mfrom,
+            "effective_to": mto,
+            "confidence": mconf,
+        }
         meta = {k: v.strip() for k, v in meta.items() if isinstance(v, str) and v.strip()}
         if len(paths) > 1 and "id" in meta:
             return "多个文件时不能指定同一个文档ID。 / One id cannot be given to several files.", gr.skip(), gr.skip()
@@ -843,11 +1128,14 @@ def build_library(ctx: WebContext):
             original = getattr(p, "orig_name", None) or Path(str(p)).name
             try:
                 progress(0, desc=f"索引 indexing {original}")
-                name, report = library.add_document(ctx.settings, str(p), original, meta=meta, meta_yaml=myaml,
-                                                    progress=True)
+                name, report = library.add_document(
+                    ctx.settings, str(p), original, meta=meta, meta_yaml=myaml, progress=True
+                )
                 changed = True
                 errors = "; ".join(f"{Path(e.path).name}: {e.reason}" for e in report.errors)
-                lines.append(f"✓ {md_text(name)}：{md_text(report.summary())}" + (f" ⚠ {md_text(errors)}" if errors else ""))
+                lines.append(
+                    f"✓ {md_text(name)}：{md_text(report.summary())}" + (f" ⚠ {md_text(errors)}" if errors else "")
+                )
             except UploadRejected as exc:
                 lines.append(f"✗ {md_text(original)}：{md_text(exc)}")
             except Exception as exc:
@@ -858,10 +1146,14 @@ def build_library(ctx: WebContext):
         table, picks = snapshot()
         return "\n\n".join(lines), table, picks
 
-    upload.click(do_upload, inputs=[token, files, m_id, m_title, m_region, m_region_name, m_status, m_from, m_to,
-                                    m_conf, m_yaml],
-                 outputs=[status, docs, pick], api_visibility="private", concurrency_limit=1,
-                 concurrency_id="index-write")
+    upload.click(
+        do_upload,
+        inputs=[token, files, m_id, m_title, m_region, m_region_name, m_status, m_from, m_to, m_conf, m_yaml],
+        outputs=[status, docs, pick],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="index-write",
+    )
 
     def do_delete(tok, doc_id, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
         problem = ctx.check_rate(request)
@@ -879,22 +1171,32 @@ def build_library(ctx: WebContext):
         table, picks = snapshot()
         return f"✓ 已删除 deleted {md_text(doc_id)}：{md_text(report.summary())}", table, picks, []
 
-    delete.click(do_delete, inputs=[token, pick], outputs=[status, docs, pick, chunks], api_visibility="private",
-                 concurrency_limit=1, concurrency_id="index-write")
+    delete.click(
+        do_delete,
+        inputs=[token, pick],
+        outputs=[status, docs, pick, chunks],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="index-write",
+    )
     return snapshot, docs, pick
 
 
 # ====================================================================== API and app
 
+
 def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -> gr.Blocks:
     ctx = ctx or WebContext(settings)
     # delete_cache: uploads and generated files older than a day are removed every hour.
-    with gr.Blocks(title="算力券助手 Compute-Voucher Assistant", analytics_enabled=False,
-                   delete_cache=(3600, 86400)) as demo:
-        gr.Markdown("# 算力券助手 · Compute-Voucher Assistant\n"
-                    "政策问答、金额计算、合规检查与答复草稿；每个数字都有出处。  "
-                    "Policy answers, exact amounts, compliance checks and draft replies — every figure cited.",
-                    elem_id="cv-header")
+    with gr.Blocks(
+        title="算力券助手 Compute-Voucher Assistant", analytics_enabled=False, delete_cache=(3600, 86400)
+    ) as demo:
+        gr.Markdown(
+            "# 算力券助手 · Compute-Voucher Assistant\n"
+            "政策问答、金额计算、合规检查与答复草稿；每个数字都有出处。  "
+            "Policy answers, exact amounts, compliance checks and draft replies — every figure cited.",
+            elem_id="cv-header",
+        )
         with gr.Tabs():
             with gr.Tab("对话 Chat", id="chat", elem_id="tab-chat"):
                 build_chat(ctx)
@@ -916,14 +1218,18 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             if not question:
                 raise gr.Error("问题为空。 / The question is empty.")
             if len(question) > MAX_QUESTION_CHARS:
-                raise gr.Error(f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long "
-                               f"(max {MAX_QUESTION_CHARS} characters).")
+                raise gr.Error(
+                    f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long "
+                    f"(max {MAX_QUESTION_CHARS} characters)."
+                )
             if isinstance(history, str):
                 history = [history]
             hist = [_text(h) for h in (history or [])][-MAX_HISTORY:]
             if any(len(h) > MAX_QUESTION_CHARS for h in hist):  # 20 x 100 KB of history took ~8 s of CPU
-                raise gr.Error(f"历史消息过长（每条最多 {MAX_QUESTION_CHARS} 字） / An earlier message in the history is "
-                               f"too long (max {MAX_QUESTION_CHARS} characters each).")
+                raise gr.Error(
+                    f"历史消息过长（每条最多 {MAX_QUESTION_CHARS} 字） / An earlier message in the history is "
+                    f"too long (max {MAX_QUESTION_CHARS} characters each)."
+                )
             data = ctx.assistant().ask(question, history=hist).as_json()
             ctx.log(question, data, "api", request, history=hist)
             return data
@@ -950,21 +1256,44 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
 
 
 def theme() -> gr.themes.Base:
-    font = [gr.themes.LocalFont("Source Sans Pro"), "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC",
-            "Microsoft YaHei", "ui-sans-serif", "system-ui", "sans-serif"]
+    font = [
+        gr.themes.LocalFont("Source Sans Pro"),
+        "WenQuanYi Micro Hei",
+        "Noto Sans CJK SC",
+        "PingFang SC",
+        "Microsoft YaHei",
+        "ui-sans-serif",
+        "system-ui",
+        "sans-serif",
+    ]
     return gr.themes.Default(font=font)
 
 
 def launch(demo: gr.Blocks, host: str, port: int, settings: Settings, block: bool = True, quiet: bool = False):
     return demo.launch(
-        server_name=host, server_port=port, prevent_thread_lock=not block, quiet=quiet, share=False,
-        max_file_size=settings.max_upload_bytes, footer_links=["api", "settings"], ssr_mode=False,
-        theme=theme(), css=CSS, show_error=False, mcp_server=False, pwa=False,
+        server_name=host,
+        server_port=port,
+        prevent_thread_lock=not block,
+        quiet=quiet,
+        share=False,
+        max_file_size=settings.max_upload_bytes,
+        footer_links=["api", "settings"],
+        ssr_mode=False,
+        theme=theme(),
+        css=CSS,
+        show_error=False,
+        mcp_server=False,
+        pwa=False,
     )
 
 
-def serve(host: str | None = None, port: int | None = None, settings: Settings | None = None, block: bool = True,
-          quiet: bool = False):
+def serve(
+    host: str | None = None,
+    port: int | None = None,
+    settings: Settings | None = None,
+    block: bool = True,
+    quiet: bool = False,
+):
     """Load the assistant (building the index if missing), then serve the app."""
     settings = settings or get_settings()
     ctx = WebContext(settings)

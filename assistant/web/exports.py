@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from assistant.records import csv_safe
 
@@ -35,8 +36,10 @@ def draft_markdown(text: str, citations: Iterable[dict[str, Any]], enquiry: str 
         lines += ["## 参考依据 / References", ""]
         lines += [f"{i}. {_citation_line(c)}" for i, c in enumerate(cites, 1)]
         lines.append("")
-    lines.append(f"_生成时间 Generated: {dt.date.today().isoformat()}；本草稿需经人工审核后发出。"
-                 " This draft must be reviewed before it is sent._")
+    lines.append(
+        f"_生成时间 Generated: {dt.date.today().isoformat()}；本草稿需经人工审核后发出。"
+        " This draft must be reviewed before it is sent._"
+    )
     return "\n".join(lines) + "\n"
 
 

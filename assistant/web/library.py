@@ -20,8 +20,22 @@ from assistant.settings import Settings
 from assistant.web.security import UPLOAD_SUFFIXES, UploadRejected, check_upload, sanitize_filename
 
 UPLOAD_DIR = "uploads"
-META_KEYS = ("id", "title", "region", "region_name", "kind", "issuer", "doc_number", "issued",
-             "effective_from", "effective_to", "status", "confidence", "program", "language")
+META_KEYS = (
+    "id",
+    "title",
+    "region",
+    "region_name",
+    "kind",
+    "issuer",
+    "doc_number",
+    "issued",
+    "effective_from",
+    "effective_to",
+    "status",
+    "confidence",
+    "program",
+    "language",
+)
 _WRITE_LOCK = threading.Lock()
 
 
@@ -38,12 +52,30 @@ class DocRow:
     path: str
 
     def as_list(self) -> list[Any]:
-        return [self.doc_id, self.title, self.region, self.status, self.effective_from, self.effective_to,
-                self.confidence, self.chunks, self.path]
+        return [
+            self.doc_id,
+            self.title,
+            self.region,
+            self.status,
+            self.effective_from,
+            self.effective_to,
+            self.confidence,
+            self.chunks,
+            self.path,
+        ]
 
 
-DOC_HEADERS = ["文档ID doc_id", "标题 Title", "地区 Region", "状态 Status", "生效 From", "失效 To",
-               "可信度 Confidence", "分块数 Chunks", "文件 File"]
+DOC_HEADERS = [
+    "文档ID doc_id",
+    "标题 Title",
+    "地区 Region",
+    "状态 Status",
+    "生效 From",
+    "失效 To",
+    "可信度 Confidence",
+    "分块数 Chunks",
+    "文件 File",
+]
 CHUNK_HEADERS = ["条款 Locator", "页 Page", "正文 Text"]
 
 
@@ -67,10 +99,15 @@ def list_documents(settings: Settings) -> list[DocRow]:
         if row is None:
             m = chunk.meta
             rows[chunk.doc_id] = row = DocRow(
-                doc_id=chunk.doc_id, title=m.title, region=m.region_name or m.region, status=m.status,
+                doc_id=chunk.doc_id,
+                title=m.title,
+                region=m.region_name or m.region,
+                status=m.status,
                 effective_from=m.effective_from.isoformat() if m.effective_from else "",
                 effective_to=m.effective_to.isoformat() if m.effective_to else "",
-                confidence=m.confidence, chunks=0, path=str(manifest.get(chunk.doc_id, {}).get("path", "")),
+                confidence=m.confidence,
+                chunks=0,
+                path=str(manifest.get(chunk.doc_id, {}).get("path", "")),
             )
         row.chunks += 1
     return sorted(rows.values(), key=lambda r: (r.region, r.doc_id))
@@ -135,8 +172,7 @@ def add_document(
             shutil.copyfile(upload_path, staged)
             staged_sidecar = staged.with_name(name + ".meta.yaml")
             if fields:
-                staged_sidecar.write_text(yaml.safe_dump(fields, allow_unicode=True, sort_keys=False),
-                                          encoding="utf-8")
+                staged_sidecar.write_text(yaml.safe_dump(fields, allow_unicode=True, sort_keys=False), encoding="utf-8")
             try:
                 doc = load_file(staged, max_bytes=settings.max_upload_bytes)
             except IngestError as exc:
@@ -144,8 +180,10 @@ def add_document(
             clash = _manifest(settings).get(doc.meta.id)
             rel = str(target.relative_to(Path(settings.corpus_dir).resolve()))
             if clash and clash.get("path") != rel:
-                raise UploadRejected(f"文档ID {doc.meta.id} 已存在（{clash.get('path')}） / document id "
-                                     f"{doc.meta.id!r} already exists; give another id in the metadata")
+                raise UploadRejected(
+                    f"文档ID {doc.meta.id} 已存在（{clash.get('path')}） / document id "
+                    f"{doc.meta.id!r} already exists; give another id in the metadata"
+                )
             shutil.move(str(staged), target)
             if fields:
                 shutil.move(str(staged_sidecar), sidecar)
@@ -177,4 +215,3 @@ def delete_document(settings: Settings, doc_id: str, progress: bool = False) -> 
         report = build_index(settings=settings, store=store, progress=progress)
         reset_retrievers()
     return report
-

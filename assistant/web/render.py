@@ -7,11 +7,16 @@ Markdown, so a document that contains ``<script>`` shows those characters as tex
 from __future__ import annotations
 
 import html
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 STATUS_ZH = {
-    "in_force": "现行有效", "expired": "已失效", "superseded": "已被取代", "draft": "征求意见稿",
-    "reported": "媒体报道", "official": "官方文本",
+    "in_force": "现行有效",
+    "expired": "已失效",
+    "superseded": "已被取代",
+    "draft": "征求意见稿",
+    "reported": "媒体报道",
+    "official": "官方文本",
 }
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", "info": "提示", "critical": "严重"}
 
@@ -34,8 +39,9 @@ def status_label(status: str | None) -> str:
     return f"{zh} {status}".strip() if zh else status
 
 
-def citations_html(citations: Iterable[dict[str, Any]], empty: str = "（暂无引用 / no citations yet）",
-                   turn: int = 0) -> str:
+def citations_html(
+    citations: Iterable[dict[str, Any]], empty: str = "（暂无引用 / no citations yet）", turn: int = 0
+) -> str:
     """The citations panel: each cited clause with title, status, dates and full text.
 
     ``turn`` (the number of answered questions) lets a page or a test see that the panel
@@ -57,7 +63,7 @@ def citations_html(citations: Iterable[dict[str, Any]], empty: str = "（暂无�
             f'<span class="cv-cite-title">{esc(c.get("title"))}</span> '
             f'<span class="cv-cite-loc">{esc(c.get("locator"))}</span></div>'
             f'<div class="cv-cite-meta"><span class="cv-badge cv-status-{esc(status)}">{esc(status_label(status))}</span>'
-            f'{" <span class=cv-dates>" + esc(dates) + "</span>" if dates else ""}'
+            f"{' <span class=cv-dates>' + esc(dates) + '</span>' if dates else ''}"
             f' <span class="cv-docid">{esc(c.get("doc_id"))}</span></div>'
             f'<blockquote class="cv-cite-text">{esc(text)}</blockquote>'
             "</div>"
@@ -129,8 +135,9 @@ def calc_summary_md(calc: dict[str, Any]) -> str:
         head = f"### {name}\n**无法计算金额 / no amount can be computed**"
     else:
         wan = calc.get("amount_wan")
-        head = (f"### {name}\n**补贴金额 / Amount: {md_text(calc['amount'])} 元"
-                f"{f'（{md_text(wan)}万元）' if wan else ''}**")
+        head = (
+            f"### {name}\n**补贴金额 / Amount: {md_text(calc['amount'])} 元{f'（{md_text(wan)}万元）' if wan else ''}**"
+        )
     lines = [head]
     meta = []
     if calc.get("version"):
@@ -145,8 +152,10 @@ def calc_summary_md(calc: dict[str, Any]) -> str:
         lines.append(" · ".join(meta))
     for r in calc.get("reasons") or []:
         if r.get("status") == "failed":
-            lines.append(f"- ✗ {md_text(r.get('reason_zh'))} / {md_text(r.get('reason_en'))} "
-                         f"（{md_text(_ref_label(r.get('reference')))}）")
+            lines.append(
+                f"- ✗ {md_text(r.get('reason_zh'))} / {md_text(r.get('reason_en'))} "
+                f"（{md_text(_ref_label(r.get('reference')))}）"
+            )
     return "\n\n".join(lines)
 
 
@@ -158,19 +167,37 @@ def calc_warnings(calc: dict[str, Any]) -> list[str]:
     return list(zh or en)
 
 
-COMPARE_HEADERS = ["排名 Rank", "方案 Program", "资格 Status", "金额（元） Amount", "万元", "封顶 Capped by", "说明 Notes"]
-ELIGIBILITY_ZH = {"eligible": "符合 eligible", "undetermined": "待确认 undetermined", "not_eligible": "不符合 not eligible"}
+COMPARE_HEADERS = [
+    "排名 Rank",
+    "方案 Program",
+    "资格 Status",
+    "金额（元） Amount",
+    "万元",
+    "封顶 Capped by",
+    "说明 Notes",
+]
+ELIGIBILITY_ZH = {
+    "eligible": "符合 eligible",
+    "undetermined": "待确认 undetermined",
+    "not_eligible": "不符合 not eligible",
+}
 
 
 def compare_rows(comparison: dict[str, Any]) -> list[list[str]]:
     rows = []
     for r in comparison.get("rows") or []:
         note = r.get("reason_zh") or r.get("reason") or ""
-        rows.append([
-            str(r.get("rank", "")), r.get("program_name") or r.get("program", ""),
-            ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
-            r.get("amount") or "—", r.get("amount_wan") or "—", r.get("capped_by") or "", note,
-        ])
+        rows.append(
+            [
+                str(r.get("rank", "")),
+                r.get("program_name") or r.get("program", ""),
+                ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
+                r.get("amount") or "—",
+                r.get("amount_wan") or "—",
+                r.get("capped_by") or "",
+                note,
+            ]
+        )
     return rows
 
 
@@ -184,8 +211,13 @@ def compare_chart_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
             value = float(r["amount_wan"])
         except (TypeError, ValueError):
             continue
-        out.append({"program": r.get("program_name") or r.get("program"), "amount_wan": value,
-                    "status": ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", ""))})
+        out.append(
+            {
+                "program": r.get("program_name") or r.get("program"),
+                "amount_wan": value,
+                "status": ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
+            }
+        )
     return out
 
 

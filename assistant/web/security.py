@@ -53,15 +53,18 @@ def check_upload(path: str | Path, allowed: tuple[str, ...], max_bytes: int, ori
     name = original_name or path.name
     suffix = Path(name).suffix.lower()
     if suffix not in allowed:
-        raise UploadRejected(f"不支持的文件类型 {suffix or '（无扩展名）'}，仅支持 {' '.join(allowed)} / "
-                             f"unsupported file type {suffix or '(none)'}; allowed: {' '.join(allowed)}")
+        raise UploadRejected(
+            f"不支持的文件类型 {suffix or '（无扩展名）'}，仅支持 {' '.join(allowed)} / "
+            f"unsupported file type {suffix or '(none)'}; allowed: {' '.join(allowed)}"
+        )
     try:
         size = path.stat().st_size
     except OSError:
         raise UploadRejected("无法读取上传的文件 / the uploaded file cannot be read") from None
     if size > max_bytes:
-        raise UploadRejected(f"文件过大（{size} 字节，上限 {max_bytes} 字节） / file too large "
-                             f"({size} bytes, limit {max_bytes})")
+        raise UploadRejected(
+            f"文件过大（{size} 字节，上限 {max_bytes} 字节） / file too large ({size} bytes, limit {max_bytes})"
+        )
     if size == 0:
         raise UploadRejected("文件为空 / the file is empty")
     if suffix == ".pdf":
@@ -100,6 +103,8 @@ class RateLimiter:
 
     def message(self, wait_s: float) -> str:
         secs = int(wait_s + 0.999)
-        return (f"请求过于频繁：每个会话每分钟最多 {self.per_minute} 次请求，请 {secs} 秒后再试。 / "
-                f"Too many requests: at most {self.per_minute} per minute per session; "
-                f"please try again in {secs} s.")
+        return (
+            f"请求过于频繁：每个会话每分钟最多 {self.per_minute} 次请求，请 {secs} 秒后再试。 / "
+            f"Too many requests: at most {self.per_minute} per minute per session; "
+            f"please try again in {secs} s."
+        )
