@@ -49,7 +49,7 @@ from assistant.guardrails import strip_unsupported, verify
 from assistant.models import Response
 from assistant.settings import Settings, get_settings
 from assistant.tools import ClauseIndex, ToolSession, build_tools
-from assistant.understand import PLACES, Understanding, province_of, understand
+from assistant.understand_v1 import PLACES, Understanding, province_of, understand
 
 log = logging.getLogger(__name__)
 

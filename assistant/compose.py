@@ -119,7 +119,7 @@ def instructs_assistant(text: str) -> bool:
     Such a clause, even in an indexed document, is never quoted as an answer or a rule; the
     detector is the one applied to questions (understand._INJECTION: "忽略以上规则", "SYSTEM:" ...).
     """
-    from assistant.understand import _INJECTION
+    from assistant.understand_v1 import _INJECTION
 
     return bool(text) and bool(_INJECTION.search(text))
 

@@ -65,7 +65,7 @@ class NumberToken:
 
 
 def _cn_value(text: str) -> Decimal | None:
-    from assistant.understand import cn_number
+    from assistant.understand_v1 import cn_number
 
     try:
         return cn_number(text)

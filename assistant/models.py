@@ -7,7 +7,7 @@ every answer can be traced back to a clause of a corpus document.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -123,7 +123,7 @@ class Citation(BaseModel):
     text: str = ""  # the whole clause, for citation panels
 
     @classmethod
-    def from_chunk(cls, chunk: Chunk, quote: str | None = None) -> "Citation":
+    def from_chunk(cls, chunk: Chunk, quote: str | None = None) -> Citation:
         m = chunk.meta
         return cls(
             doc_id=chunk.doc_id,
@@ -144,6 +144,49 @@ class ToolCall(BaseModel):
     output: Any
 
 
+Verdict = Literal[
+    "amount",  # an amount was computed (``amounts`` holds it)
+    "eligible",  # every known condition is met
+    "not_eligible",  # a condition fails (the reason is in the conclusion)
+    "undetermined",  # facts are missing to decide (the questions say which)
+    "not_published",  # the figure asked for is not in any published text
+    "in_force",  # the program applies on the date asked about
+    "ended",  # the program's period has ended (with the latest known statement on continuation)
+    "risk",  # a compliance check found a risk
+    "no_risk",  # a compliance check found nothing against the facts given
+    "answered",  # a rule, process or legal question answered from the texts
+    "clarify",  # a fact needed to answer is missing or ambiguous: a question back
+    "refused",  # outside what the assistant covers, or no document for the place
+]
+
+
+class AskAmount(BaseModel):
+    """One computed line: a program, the base, and the calculator's amount (yuan, exact)."""
+
+    program: str
+    version: str = ""
+    version_status: str = ""  # official | reported | draft
+    period_ended: bool = False  # computed under a version whose period has ended
+    region: str = ""
+    base: str = ""  # yuan, as the calculator returned it
+    amount: str | None = None  # yuan with 2 decimals, None when no amount can be computed
+    label: str = ""  # which purchase or claim the line is for, in the user's language
+
+
+class AskAnswer(BaseModel):
+    """The answer to one question of the message: what the user asked, what we concluded."""
+
+    text: str  # the sub-question as the user wrote it
+    intent: str
+    verdict: Verdict
+    conclusion: str  # one paragraph, built from structured results (never a retrieved sentence alone)
+    amounts: list[AskAmount] = Field(default_factory=list)
+    total: str | None = None  # the sum of the lines where a sum makes sense
+    programs: list[str] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    citations: list[int] = Field(default_factory=list)  # 1-based indexes into Response.citations
+
+
 class Response(BaseModel):
     """What ``Assistant.ask`` returns; the CLI prints it, the web app renders it."""
 
@@ -153,6 +196,7 @@ class Response(BaseModel):
     refused: bool = False
     language: str = "zh"
     intent: str = ""
+    asks: list[AskAnswer] = Field(default_factory=list)
     missing_facts: list[dict[str, str]] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     latency_ms: float = 0.0

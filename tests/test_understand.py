@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from assistant.understand import (
+from assistant.understand_v1 import (
     cn_number,
     detect_language,
     extract_amounts,

@@ -763,7 +763,7 @@ def build_compliance(ctx: WebContext) -> None:
 
     def prefill(text: str, source: str):
         from assistant.rules.eligibility import today
-        from assistant.understand import compliance_facts, extract_facts
+        from assistant.understand_v1 import compliance_facts, extract_facts
 
         facts, _extra = extract_facts(text, today())
         facts.update(compliance_facts(text))

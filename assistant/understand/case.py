@@ -1,0 +1,248 @@
+"""The case file: everything understanding reads out of a conversation, as typed data.
+
+Understanding produces one ``Case`` per conversation turn (earlier turns merged in); every
+handler reads it and nothing else of the message. Amounts are ``Decimal`` yuan; places are
+resolved to province / city / district and to the region codes of the lexicon; each question
+the user asked becomes an ``Ask`` with its own intent, so a message with three questions gets
+three answers in the order they were asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Language = Literal["zh", "en"]
+Intent = Literal[
+    "calculation",  # how much do we get, with or without an amount
+    "eligibility",  # can we apply, do we qualify
+    "validity",  # is it still in force, can we still apply (in 2026), deadlines
+    "fact",  # what the rules or the law say: rate, cap, budget, issuer, scope, an article
+    "process",  # how to apply or redeem: steps, materials, where
+    "comparison",  # which region or program is better; several programs side by side
+    "compliance",  # is a planned use, contract or measure allowed; risks
+    "greeting",  # hello, thanks, what can you do
+    "off_topic",  # anything outside compute vouchers and their legal frame
+]
+INTENTS: tuple[Intent, ...] = (
+    "calculation",
+    "eligibility",
+    "validity",
+    "fact",
+    "process",
+    "comparison",
+    "compliance",
+    "greeting",
+    "off_topic",
+)
+VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "intelligent"]
+PurchaseItem = Literal[
+    "compute", "storage", "network", "security", "software", "model", "corpus", "data_product", "labelling", "other"
+]
+Industry = Literal["software_it", "manufacturing", "research", "education", "other"]
+EntityType = Literal["enterprise", "university", "research_institute", "maker", "other"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Place(_Model):
+    """A place as the user named it, resolved as far as the lexicon and the gazetteer allow."""
+
+    text: str  # as written: 西城, 闵行, 亦庄, Zhangjiang
+    province: str | None = None  # 北京市
+    city: str | None = None  # 北京市
+    district: str | None = None  # 西城区
+    zone: str | None = None  # a development zone or park from the lexicon: 北京经济技术开发区
+    region: str | None = None  # the most specific lexicon region code: beijing-etown, shanghai, guangdong
+    chain: list[str] = Field(default_factory=list)  # region codes, most specific first: [beijing-etown, beijing]
+    candidates: list[str] = Field(
+        default_factory=list
+    )  # readings of an ambiguous name (朝阳: 北京市朝阳区 | 辽宁省朝阳市)
+
+    @property
+    def ambiguous(self) -> bool:
+        return not self.region and len(self.candidates) > 1
+
+
+class Money(_Model):
+    """An amount of money in yuan. Approximate amounts keep their range; other currencies are
+    kept but never used as a base."""
+
+    value: Decimal  # yuan; the low end of a range
+    high: Decimal | None = None  # the high end when the user gave a range or an approximation
+    text: str = ""  # as written: 两百来万, 0.8个亿, 30w
+    approx: bool = False  # 两百来万, 八十多万, 小一百万, about
+    currency: str = "CNY"
+    per: Literal["total", "month", "year"] = "total"  # 每月十来万: a monthly figure
+    confirm: bool = False  # a reading the user should confirm (3kw as 3千万)
+
+
+class LineItem(_Model):
+    """A part of a contract that is not compute (storage, network ...), named with its amount."""
+
+    item: PurchaseItem
+    amount: Money
+
+
+class Purchase(_Model):
+    """One contract, order or settlement the user describes."""
+
+    amount: Money | None = None
+    item: PurchaseItem = "compute"
+    basis: Literal["contract", "settlement", "paid", "invoice"] | None = None  # what the amount is
+    excluded: list[LineItem] = Field(default_factory=list)  # non-compute parts inside the amount
+    domestic: bool | None = None  # 国产算力
+    supplier_related: bool | None = None  # the supplier is a related party
+    signed: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    term_months: int | None = None
+    region: str | None = None  # the region this purchase is tied to in the message (two sites, two contracts)
+    already_claimed: bool | None = None  # this contract was used for a claim before
+
+
+class Receipt(_Model):
+    """Vouchers already received."""
+
+    amount: Money
+    year: int | None = None  # the calendar year it was received in; None when not said
+    scope: Literal["year", "total"] = "year"  # this year's total, or everything so far
+    program: str | None = None
+    region: str | None = None
+
+
+class Applicant(_Model):
+    """Who is asking for the voucher. ``None`` everywhere means "not said"."""
+
+    registered: Place | None = None
+    entity_type: EntityType | None = None
+    industry: Industry | None = None
+    sme: bool | None = None
+    startup: bool | None = None
+    foreign_invested: bool | None = None
+    opc: bool | None = None
+    independent_legal_person: bool | None = None
+    dishonest_record: bool | None = None
+    major_violation: bool | None = None
+    new_settled: bool | None = None
+    major_project: bool | None = None
+    project_level: Literal["national", "provincial"] | None = None
+    other_municipal_subsidy: bool | None = None
+
+
+class ComplianceFacts(_Model):
+    """Facts a compliance check needs (names as ``assistant.compliance`` reads them)."""
+
+    role: Literal["user", "issuer"] | None = None
+    voucher_action: Literal["own_use", "transfer", "resale", "lending", "gift", "cash_out"] | None = None
+    sham_contract: bool | None = None
+    contract_amount_inflated: bool | None = None
+    kickback: bool | None = None
+    double_subsidy_same_contract: bool | None = None
+    contract_split: bool | None = None
+    supply_side_also_claims: bool | None = None
+    price_vs_fair_market: Literal["above", "within"] | None = None
+    local_registration_required: bool | None = None
+    selective_subsidy: bool | None = None
+    designated_suppliers: bool | None = None
+    discriminates_outside: bool | None = None
+    fair_competition_review_done: bool | None = None
+    criteria_public: bool | None = None
+    has_time_limit: bool | None = None
+
+    def stated(self) -> dict[str, object]:
+        """Only the facts the user stated."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class Ask(_Model):
+    """One question in the message, with what it is about."""
+
+    text: str  # the sub-question as the user wrote it
+    intent: Intent
+    confidence: float = 1.0
+    scores: dict[str, float] = Field(default_factory=dict)  # every intent's score, for the logs
+    regions: list[str] = Field(default_factory=list)  # region codes this ask is about
+    voucher: VoucherType = "compute"
+    topics: list[str] = Field(default_factory=list)  # rate, cap, budget, issuer, period, scope ...
+    year: int | None = None  # a year the ask is about ("2026年还能申请吗")
+    articles: list[str] = Field(default_factory=list)  # article labels the ask names: 第146条
+
+
+class Clarification(_Model):
+    """Something understanding could not settle and must ask about."""
+
+    fact: str  # region | place | amount | currency | intent | ...
+    question_zh: str
+    question_en: str
+    options: list[str] = Field(default_factory=list)  # what the answer may be (readings of 朝阳)
+
+
+class Note(_Model):
+    """An assumption understanding made, said back to the user."""
+
+    code: str
+    zh: str
+    en: str
+
+
+class Case(_Model):
+    """The case file of a conversation so far."""
+
+    language: Language = "zh"
+    text: str = ""  # the latest message, normalised
+    applicant: Applicant = Field(default_factory=Applicant)
+    purchases: list[Purchase] = Field(default_factory=list)
+    received: list[Receipt] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)  # regions asked about, in order of mention
+    places: list[Place] = Field(default_factory=list)  # every place named, resolved or not
+    unknown_places: list[str] = Field(default_factory=list)  # places with no document in the corpus
+    programs: list[str] = Field(default_factory=list)  # programs named explicitly
+    compliance: ComplianceFacts = Field(default_factory=ComplianceFacts)
+    asks: list[Ask] = Field(default_factory=list)
+    rate: Decimal | None = None  # a ratio the user supplies ("按30%算")
+    target: Money | None = None  # "要拿到100万券需要多大合同"
+    asserted: list[Money] = Field(default_factory=list)  # figures the user claims the rules say
+    as_of: dt.date | None = None  # the date the user asks about
+    injected: list[str] = Field(default_factory=list)  # orders to the assistant, removed from the text
+    invalid_dates: list[str] = Field(default_factory=list)  # dates that do not exist (2023-02-30)
+    clarifications: list[Clarification] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    carried: list[str] = Field(default_factory=list)  # case fields taken from earlier turns
+    turns: int = 1
+
+    @property
+    def compute_purchases(self) -> list[Purchase]:
+        return [p for p in self.purchases if p.item == "compute" and p.amount is not None]
+
+    def received_in(self, year: int) -> Decimal:
+        """Vouchers received in ``year`` (receipts without a year count as this year's)."""
+        return sum((r.amount.value for r in self.received if r.scope == "year" and r.year in (year, None)), Decimal(0))
+
+    def received_total(self) -> Decimal | None:
+        totals = [r.amount.value for r in self.received if r.scope == "total"]
+        return max(totals) if totals else None
+
+
+__all__ = [
+    "INTENTS",
+    "Applicant",
+    "Ask",
+    "Case",
+    "Clarification",
+    "ComplianceFacts",
+    "Intent",
+    "Language",
+    "LineItem",
+    "Money",
+    "Note",
+    "Place",
+    "Purchase",
+    "Receipt",
+    "VoucherType",
+]
