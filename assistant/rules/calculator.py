@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -47,14 +47,42 @@ from assistant.rules.values import (
 CAP_ROLES = ("per_claim_cap", "annual_cap", "cumulative_cap")
 
 
+StepKind = Literal[
+    "version",  # the version in force on the date
+    "base",  # the base amount (yuan)
+    "period_days",  # days of the contract inside the base period (pro-rating)
+    "contract_days",  # days of the whole contract
+    "prorated_base",  # base × period_days / contract_days
+    "rate",  # the rate applied (a ratio)
+    "rate_unpublished",  # no published rate: no amount
+    "product",  # base × rate before rounding
+    "rounding",  # the program's rounding rule applied
+    "cap",  # a cap, net of what was received (numbers: cap, received, remaining)
+    "capped",  # the amount was limited by that cap
+    "minimum",  # the minimum claim
+    "not_eligible",  # a condition the facts fail
+    "result",  # the amount
+]
+
+
 class Step(BaseModel):
+    """One step of a calculation. ``kind`` and ``numbers`` are the data (exact Decimals, day
+    counts, the cap's role); ``label``/``value`` are the same step in words for the CLI. Answers
+    are built from the data and never parse the words back."""
+
+    kind: StepKind
     label: str
     label_zh: str
     value: str
     reference: Reference | None = None
+    numbers: dict[str, Decimal] = Field(default_factory=dict)
+    role: str | None = None  # for cap/capped steps: per_claim_cap | annual_cap | cumulative_cap
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "kind": self.kind,
+            "numbers": {k: plain(v) for k, v in self.numbers.items()},
+            "role": self.role,
             "label": self.label,
             "label_zh": self.label_zh,
             "value": self.value,
@@ -247,6 +275,7 @@ def _compute(
     )
     steps.append(
         Step(
+            kind="version",
             label=f"Version in force on {inp.on.isoformat()}: {version.label_en or version.id} "
             f"({version.effective_from.isoformat()} – {version.effective_to.isoformat() if version.effective_to else 'open'})",
             label_zh=f"{inp.on.isoformat()}适用版本：{version.label_zh or version.id}",
@@ -266,7 +295,13 @@ def _compute(
     # Base, pro-rated by day count where the program does so.
     basis = inp.base
     steps.append(
-        Step(label=f"Base: {program.base_label_en}", label_zh=f"计算基数：{program.base_label_zh}", value=yuan(basis))
+        Step(
+            kind="base",
+            label=f"Base: {program.base_label_en}",
+            label_zh=f"计算基数：{program.base_label_zh}",
+            value=yuan(basis),
+            numbers={"base": basis},
+        )
     )
     if version.prorate:
         ps = version.parameters[version.prorate["period_start"]]
@@ -276,6 +311,8 @@ def _compute(
             total = (inp.end - inp.start).days
             steps.append(
                 Step(
+                    kind="period_days",
+                    numbers={"days": Decimal(max(overlap, 0))},
                     label=f"Days in the base period {ps.value.isoformat()}–{pe.value.isoformat()} "
                     f"(min(end, {pe.value.isoformat()}) − max(start, {ps.value.isoformat()}), a date difference, no +1)",
                     label_zh=f"基期内天数（{ps.value.isoformat()}至{pe.value.isoformat()}，日期相减，不加1）",
@@ -285,6 +322,8 @@ def _compute(
             )
             steps.append(
                 Step(
+                    kind="contract_days",
+                    numbers={"days": Decimal(total)},
                     label="Contract days (end − start, a date difference, no +1)",
                     label_zh="合同天数（结束日期减开始日期，不加1）",
                     value=str(total),
@@ -315,6 +354,8 @@ def _compute(
                     basis = quantize(basis, program.rounding.unit, program.rounding.places, program.rounding.mode)
                 steps.append(
                     Step(
+                        kind="prorated_base",
+                        numbers={"base": basis, "period_days": Decimal(overlap), "contract_days": Decimal(total)},
                         label=f"Pro-rated base = base × {overlap}/{total}"
                         + (f", {program.rounding.describe()}" if program.rounding.basis_too else ""),
                         label_zh=f"折算基数 = 基数 × {overlap}/{total}",
@@ -338,6 +379,8 @@ def _compute(
         calc.amount = Decimal("0.00")
         calc.steps = steps + [
             Step(
+                kind="not_eligible",
+                numbers={"amount": Decimal("0.00")},
                 label="Not eligible: " + "; ".join(r.reason_en for r in failed),
                 label_zh="不符合条件：" + "；".join(r.reason_zh for r in failed),
                 value="0.00",
@@ -401,6 +444,7 @@ def _compute(
         why_zh = rate_p.note.zh if rate_p and rate_p.note else "所查公开文本均未载明该项目的比例。"
         steps.append(
             Step(
+                kind="rate_unpublished",
                 label="Rate: not published",
                 label_zh="比例：未公开",
                 value="unknown",
@@ -422,6 +466,8 @@ def _compute(
     tier_label_zh = f"（{tier.label_zh}）" if tier and tier.label_zh else ""
     steps.append(
         Step(
+            kind="rate",
+            numbers={"rate": rate},
             label=f"Rate{tier_label}"
             + (" — a maximum (最高/不超过)" if rate_p and rate_p.upper_bound and user_rate is None else ""),
             label_zh=f"比例{tier_label_zh}"
@@ -450,11 +496,21 @@ def _compute(
         )
 
     raw = basis * rate
-    steps.append(Step(label=f"Base × rate = {yuan(basis)} × {plain(rate)}", label_zh="基数 × 比例", value=plain(raw)))
+    steps.append(
+        Step(
+            kind="product",
+            numbers={"base": basis, "rate": rate, "product": raw},
+            label=f"Base × rate = {yuan(basis)} × {plain(rate)}",
+            label_zh="基数 × 比例",
+            value=plain(raw),
+        )
+    )
     r = program.rounding
     amount = quantize(raw, r.unit, r.places, r.mode)
     steps.append(
         Step(
+            kind="rounding",
+            numbers={"before": raw, "after": amount},
             label=f"Rounding: {r.describe()}",
             label_zh="取整规则："
             + ("截断（不四舍五入）" if r.mode == "ROUND_DOWN" else "四舍五入")
@@ -512,6 +568,9 @@ def _compute(
         shown = f"{yuan(cap)} − {yuan(received)} = {yuan(remaining)}" if received else yuan(cap)
         steps.append(
             Step(
+                kind="cap",
+                role=role,
+                numbers={"cap": cap, "received": received, "remaining": remaining},
                 label=f"{label_en} ({wan(cap)}万元)",
                 label_zh=f"{label_zh}（{wan(cap)}万元）",
                 value=shown,
@@ -532,6 +591,9 @@ def _compute(
             capped_by = role
             steps.append(
                 Step(
+                    kind="capped",
+                    role=role,
+                    numbers={"amount": amount},
                     label=f"Capped by the {label_en.lower()}",
                     label_zh=f"受{label_zh}限制",
                     value=yuan(amount),
@@ -552,6 +614,8 @@ def _compute(
     if mp is not None and mp.known:
         steps.append(
             Step(
+                kind="minimum",
+                numbers={"minimum": mp.value},
                 label=f"Minimum claim ({yuan(mp.value)} yuan)",
                 label_zh=f"最低申领额（{plain(mp.value)}元）",
                 value=yuan(mp.value),
@@ -576,7 +640,15 @@ def _compute(
                 zh="已获金额已用尽该上限。",
             )
         )
-    steps.append(Step(label="Amount", label_zh="金额", value=f"{yuan(amount)} ({wan(amount)}万元)"))
+    steps.append(
+        Step(
+            kind="result",
+            numbers={"amount": amount},
+            label="Amount",
+            label_zh="金额",
+            value=f"{yuan(amount)} ({wan(amount)}万元)",
+        )
+    )
     calc.amount = amount
     calc.capped_by = capped_by
     calc.steps = steps
