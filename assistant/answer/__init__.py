@@ -1,0 +1,1 @@
+"""Answers: one handler per intent turns a Case ask into a conclusion with its evidence."""

@@ -1,0 +1,215 @@
+"""Picking the sentence of a clause that answers a question.
+
+Used for evidence under a conclusion, never for the conclusion itself: the sentence that shares
+the rarest words with the question (weighted by corpus-wide inverse document frequencies set
+from the BM25 index), favouring words a handler says matter ("上限", "申领").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_SENT_SPLIT = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z(])")
+_LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*")
+_TAG = re.compile(r"【[^】]{1,30}】")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a clause; a long sentence is cut further at semicolons."""
+    out: list[str] = []
+    for p in _SENT_SPLIT.split(text or ""):
+        p = (p or "").strip()
+        if not p:
+            continue
+        if len(p) > 160 and "；" in p:
+            out.extend(x.strip() for x in re.split(r"(?<=；)", p) if x.strip())
+        else:
+            out.append(p)
+    return [p for p in out if len(p) > 1]
+
+
+# Corpus text must not bring its own citation markers into an answer ("依据[9]《国务院令》" would
+# read as the answer's [9]): full-width brackets keep the words and drop the marker.
+_CORPUS_MARKER = re.compile(r"\[(\d{1,2})\]")
+
+
+def instructs_assistant(text: str) -> bool:
+    """True for text that gives the assistant orders (prompt injection) rather than stating rules.
+
+    Such a clause, even in an indexed document, is never quoted as an answer or a rule; the
+    detector is the one applied to questions (understand._INJECTION: "忽略以上规则", "SYSTEM:" ...).
+    """
+    from assistant.understand_v1 import _INJECTION
+
+    return bool(text) and bool(_INJECTION.search(text))
+
+
+def clean_sentence(text: str) -> str:
+    """A clause sentence without its label and topic tag (第七条 【单次申领比例】)."""
+    text = _LABEL.sub("", text)
+    text = re.sub(r"^\s*(【[^】]{1,30}】\s*)+", "", text)
+    return _CORPUS_MARKER.sub(r"［\1］", text).strip()
+
+
+_EN_STOP = {
+    "is",
+    "are",
+    "was",
+    "be",
+    "a",
+    "an",
+    "the",
+    "do",
+    "does",
+    "did",
+    "how",
+    "what",
+    "which",
+    "who",
+    "can",
+    "could",
+    "of",
+    "for",
+    "to",
+    "in",
+    "on",
+    "at",
+    "my",
+    "our",
+    "we",
+    "i",
+    "you",
+    "your",
+    "it",
+    "its",
+    "and",
+    "or",
+    "if",
+    "with",
+    "from",
+    "by",
+    "this",
+    "that",
+    "there",
+    "any",
+    "much",
+    "many",
+    "get",
+    "have",
+    "has",
+    "will",
+    "would",
+    "should",
+    "about",
+    "me",
+    "us",
+    "they",
+    "their",
+    "them",
+    "as",
+    "so",
+    "not",
+    "no",
+    "yes",
+}
+
+
+def _norm_term(t: str) -> str:
+    t = t.lower().strip()
+    if t.isascii() and len(t) > 4 and t.endswith("s") and not t.endswith("ss"):
+        t = t[:-1]
+    return t
+
+
+def _contains(body: str, term: str) -> bool:
+    if not term.isascii():
+        return term in body
+    if not term.isalnum():
+        return term in body.lower()
+    return re.search(rf"\b{re.escape(term)}(s|es)?\b", body, re.I) is not None
+
+
+# Corpus-wide inverse document frequencies (set from the BM25 index when the assistant loads), so
+# that words every clause shares (算力券, voucher) weigh little and the distinctive ones decide.
+IDF: dict[str, float] = {}
+
+
+def set_idf(idf: dict[str, float]) -> None:
+    global IDF
+    IDF = dict(idf)
+
+
+def score_sentences(
+    candidates: list[tuple[Any, str]], terms: Iterable[str], prefer: Iterable[str] = ()
+) -> list[tuple[float, Any, str]]:
+    """Score (owner, sentence) pairs by question terms weighted by rarity among the candidates."""
+
+    terms = list(dict.fromkeys(_norm_term(t) for t in terms if t and t.strip()))
+    terms = [t for t in terms if t not in _EN_STOP and (len(t) > 1 or not t.isascii())]
+    prefer = [p for p in prefer if p]
+    bodies = [(owner, clean_sentence(s)) for owner, s in candidates]
+    # Match on the sentence with its topic tag (【官方计算示例】 names what the clause is about); show it without.
+    tagged = [_LABEL.sub("", s).strip() for _, s in candidates]
+    n = max(len(bodies), 1)
+    df = {t: sum(1 for _, b in bodies if _contains(b, t)) for t in terms}
+    if IDF:
+        top = max(IDF.values()) or 1.0
+        # Squared, so one distinctive word outweighs several words every clause shares.
+        weight = {t: (max(IDF.get(t, IDF.get(t + "s", top)), 0.05) / top) ** 2 * 4.0 for t in terms}
+    else:
+        weight = {t: math.log(1 + n / (1 + df[t])) for t in terms}
+    scored = []
+    for i, (owner, body) in enumerate(bodies):
+        if not body or len(body) < 4 or instructs_assistant(body):
+            continue
+        match_text = tagged[i] or body
+        sc = sum(weight[t] for t in terms if df[t] and _contains(match_text, t))
+        # Long sentences match more words by chance: a mild length normalisation.
+        sc /= 0.7 + 0.3 * min(len(body) / 60.0, 3.0)
+        sc += sum(1.5 for p in prefer if p != "<NUM>" and _contains(match_text, p.lower()) if p.isascii())
+        sc += sum(1.5 for p in prefer if not p.isascii() and p in match_text)
+        if "<NUM>" in prefer and re.search(r"\d", body):
+            sc += 1.5
+        if re.search(r"未见公开|看不到|没有找到", body) and not any("未" in p for p in prefer):
+            sc -= 0.5
+        if re.match(r"是否|有无", body) or re.search(r"问清|建议确认|逐项自查|可逐项", body):
+            sc -= 1.5  # a checklist of questions to ask is not an answer
+        scored.append((sc, owner, body))
+    return scored
+
+
+def best_sentence(text: str, terms: Iterable[str], prefer: Iterable[str] = (), avoid_tags: bool = True) -> str:
+    """The sentence of ``text`` that shares most (rare) terms with the question, favouring ``prefer``."""
+    sents = sentences(text)
+    scored = score_sentences([(i, s) for i, s in enumerate(sents)], terms, prefer)
+    if not scored:
+        return "" if instructs_assistant(text) else clean_sentence(text)
+    best = max(scored, key=lambda x: (x[0], -x[1]))
+    return best[2]
+
+
+def pick_best(
+    hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable[str] = (), top: int = 4, rank_bonus: float = 0.3
+) -> tuple[dict[str, Any] | None, str, float]:
+    """The best sentence over the top hits: (hit, sentence, score)."""
+    cands: list[tuple[Any, str]] = []
+    hits = [h for h in hits if not instructs_assistant(h.get("text", ""))]  # a clause with injected orders
+    for r, h in enumerate(hits[:top]):
+        for i, sent in enumerate(sentences(h["text"])):
+            cands.append(((r, h, i), sent))
+    scored = score_sentences(cands, terms, prefer)
+    # The first sentence of an English summary is the document's title, not an answer.
+    scored = [
+        (sc - (1.5 if o[2] == 0 and o[1].get("locator") == "English summary" and len(b) < 100 else 0.0), o, b)
+        for sc, o, b in scored
+    ]
+    if not scored:
+        return (hits[0] if hits else None), (clean_sentence(hits[0]["text"]) if hits else ""), 0.0
+    best = max(scored, key=lambda x: x[0] - rank_bonus * x[1][0] + (0.2 if x[1][1].get("kind") == "policy" else 0.0))
+    return best[1][1], best[2], best[0]
+
+
+# ---------------------------------------------------------------- the draft
