@@ -145,6 +145,18 @@ class InputField(BaseModel):
     help_en: str = ""
 
 
+class Statement(BaseModel):
+    """The latest known public word on a program's future (it continues, it is being revised),
+    with its date and clause, so an answer about an ended or changing program can say what is
+    known beyond the text's own dates."""
+
+    date: dt.date
+    zh: str
+    en: str
+    reference: Reference
+    confidence: Literal["C2", "S1", "SA", "U", "lead"] = "S1"
+
+
 class Program(BaseModel):
     id: str
     name: str
@@ -165,6 +177,7 @@ class Program(BaseModel):
     # (Guizhou: 省内外主体均可申领); otherwise an outside applicant is never "eligible"
     # on the strength of conditions the text simply does not publish.
     open_to_outside_applicants: bool = False
+    statements: list[Statement] = Field(default_factory=list)  # latest first
     versions: list[Version]
 
     def version(self, version_id: str) -> Version:
@@ -185,6 +198,7 @@ class Program(BaseModel):
             if v.reference:
                 refs.append(v.reference)
         refs += [c.reference for c in self.conditions]
+        refs += [st.reference for st in self.statements]
         if self.rounding.reference:
             refs.append(self.rounding.reference)
         return list(dict.fromkeys(refs))
