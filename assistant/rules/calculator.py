@@ -160,6 +160,7 @@ class Calculation(BaseModel):
             "warnings": [w.en for w in self.warnings],
             "warnings_zh": [w.zh for w in self.warnings],
             "warning_codes": [w.code for w in self.warnings],
+            "warning_data": [w.data for w in self.warnings],
             "references": [r.model_dump() for r in self.references],
             "rounding": self.rounding,
         }
@@ -688,6 +689,12 @@ def _alternative_notice(program: Program, alt: Version, alt_calc: Calculation) -
     )
     return Notice(
         code=f"alternative:{alt.id}",
+        data={
+            "version": alt.id,
+            "status": alt.status,
+            "rate": plain(alt_calc.rate) if alt_calc.rate is not None else "",
+            "amount": yuan(alt_calc.amount) if alt_calc.amount is not None else "",
+        },
         en=f"Alternative version {alt.id} — {alt.label_en or alt.id} ({alt.status}, {alt.corpus_doc}, {span}): "
         f"{rate} gives {amount_en}.",
         zh=f"另一版本{alt.id}——{alt.label_zh or alt.id}（{alt.status}，{alt.corpus_doc}，{span}）：比例"
@@ -733,6 +740,12 @@ def calculate(
                 calc.warnings.append(
                     Notice(
                         code=f"tier_not_applied:{t.id}",
+                        data={
+                            "tier": t.id,
+                            "missing": ",".join(missing),
+                            "rate": plain(alt.rate) if alt.rate is not None else "",
+                            "amount": yuan(alt.amount),
+                        },
                         en=f"Not applied because {', '.join(missing)} was not given: if {t.label_en or t.id}, the rate is "
                         f"{percent(alt.rate)} and the amount {yuan(alt.amount)} yuan ({alt.amount_wan}万元).",
                         zh=f"因未提供{'、'.join(missing)}而未适用：若{t.label_zh or t.id}，比例为{percent(alt.rate)}，"

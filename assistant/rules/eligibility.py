@@ -341,11 +341,13 @@ def normalize_facts(facts: dict[str, Any] | None) -> dict[str, Any]:
 
 
 class Notice(BaseModel):
-    """A warning or note, in both languages, with a stable code."""
+    """A warning or note, in both languages, with a stable code and, where it reports a figure,
+    the figure itself in ``data`` (so an answer never reads numbers back out of the sentence)."""
 
     code: str
     en: str
     zh: str
+    data: dict[str, str] = Field(default_factory=dict)
 
 
 class ConditionResult(BaseModel):
