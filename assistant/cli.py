@@ -53,6 +53,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from assistant.evaluation.retrieval import main as run
 
         return run(json_output=args.json)
+    if args.what == "users":
+        from assistant.evaluation.users import main as run_users
+
+        return run_users(split=args.split, json_output=args.json)
     from assistant.evaluation.qa import main as run_qa
 
     return run_qa(json_output=args.json)
@@ -140,8 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_draft)
 
-    p = sub.add_parser("eval", help="evaluate retrieval or question answering")
-    p.add_argument("what", choices=["retrieval", "qa"])
+    p = sub.add_parser("eval", help="evaluate retrieval, question answering or the users' set")
+    p.add_argument("what", choices=["retrieval", "qa", "users"])
+    p.add_argument(
+        "--split",
+        choices=["dev", "heldout", "all"],
+        default="dev",
+        help="users only: the development half (default), the held-out half (aggregates only) or both",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 
