@@ -164,6 +164,9 @@ class Program(BaseModel):
     region: str
     region_name: str = ""
     corpus_doc: str
+    # What the base is: the contract amount, the amount actually settled, or the spend (either;
+    # the settled amount when the user gives both).
+    base_basis: Literal["contract", "settlement", "spend"] = "contract"
     base_label_zh: str = "合同金额"
     base_label_en: str = "contract amount"
     summary_zh: str = ""

@@ -78,7 +78,7 @@ class Money(_Model):
     text: str = ""  # as written: 两百来万, 0.8个亿, 30w
     approx: bool = False  # 两百来万, 八十多万, 小一百万, about
     currency: str = "CNY"
-    per: Literal["total", "month", "year"] = "total"  # 每月十来万: a monthly figure
+    per: Literal["total", "month", "quarter", "year"] = "total"  # 每月十来万: a monthly figure
     confirm: bool = False  # a reading the user should confirm (3kw as 3千万)
 
 
@@ -95,6 +95,7 @@ class Purchase(_Model):
     amount: Money | None = None
     item: PurchaseItem = "compute"
     basis: Literal["contract", "settlement", "paid", "invoice"] | None = None  # what the amount is
+    settlement: Money | None = None  # the amount actually settled under this contract (合同500万，实际结算420万)
     excluded: list[LineItem] = Field(default_factory=list)  # non-compute parts inside the amount
     domestic: bool | None = None  # 国产算力
     supplier_related: bool | None = None  # the supplier is a related party
@@ -104,6 +105,7 @@ class Purchase(_Model):
     term_months: int | None = None
     region: str | None = None  # the region this purchase is tied to in the message (two sites, two contracts)
     already_claimed: bool | None = None  # this contract was used for a claim before
+    paid: bool | None = None  # the fee has been paid in full
 
 
 class Receipt(_Model):
@@ -172,6 +174,7 @@ class Ask(_Model):
     topics: list[str] = Field(default_factory=list)  # rate, cap, budget, issuer, period, scope ...
     year: int | None = None  # a year the ask is about ("2026年还能申请吗")
     articles: list[str] = Field(default_factory=list)  # article labels the ask names: 第146条
+    purchases: list[int] = Field(default_factory=list)  # the purchases this ask is about (indexes); empty = all
 
 
 class Clarification(_Model):

@@ -1,0 +1,214 @@
+"""Evidence for an ask: the per-ask context, search calls, and clauses picked for citation.
+
+Every handler gets an ``AskContext``: the loaded knowledge, this request's tool session and
+citations, the case and the ask, and the draft it fills. Search goes through the recorded
+``search_corpus`` tool; a clause the rules reference is fetched exactly by (doc, clause).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.answer.draft import AskDraft, Citer
+from assistant.answer.format import shorten, yuanify
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.sentences import best_sentence, pick_best
+from assistant.tools import ToolSession
+from assistant.understand.case import Ask, Case
+
+Hit = dict[str, Any]
+Search = dict[str, Any]
+
+
+@dataclass
+class AskContext:
+    kb: Knowledge
+    session: ToolSession
+    citer: Citer
+    case: Case
+    ask: Ask
+    draft: AskDraft
+    today: dt.date
+
+    @property
+    def lang(self) -> str:
+        return self.case.language
+
+    def cite(self, hit: Hit | None, prefer: list[str] | tuple[str, ...] = (), terms: list[str] | None = None) -> str:
+        return self.citer.cite(hit, prefer=prefer, terms=terms or [])
+
+
+# ---------------------------------------------------------------- search
+
+
+def search(
+    ctx: AskContext,
+    regions: list[str],
+    *,
+    query: str | None = None,
+    extra: str = "",
+    kinds: list[str] | None = None,
+    references: list[dict[str, str]] | None = None,
+    k: int = 5,
+    include_national: bool = False,
+    fetch_only: bool = False,
+) -> Search:
+    """One search tool call over the ask's text (or ``query``); ``fetch_only`` fetches only the
+    referenced clauses."""
+    q = "" if fetch_only else ((query if query is not None else ctx.ask.text) + " " + extra).strip()
+    if q and regions and query is None:
+        # An ask that inherited its region from earlier turns names it for the keyword search.
+        named = " ".join(ctx.kb.region_name(r, ctx.lang) for r in regions)
+        q = f"{named} {q}"
+    filt = list(regions) + (["national"] if include_national and regions else [])
+    mode = "bm25" if (ctx.lang != "en" and regions and q) else "hybrid"
+    refs = [{"doc": r["doc"], "clause": r["clause"]} for r in (references or []) if r]
+    result: Search = ctx.session.call(
+        "search_corpus", query=q, regions=filt or None, kinds=kinds, k=k, mode=mode, references=refs or None
+    )
+    return result
+
+
+def fetch(ctx: AskContext, refs: list[dict[str, str]]) -> Search:
+    return search(ctx, [], references=refs, fetch_only=True)
+
+
+def ref_hit(found: Search, ref: dict[str, str] | None) -> Hit | None:
+    """The clause a rules reference points at, among a search result's hits."""
+    if not ref:
+        return None
+    doc, clause = ref.get("doc", ""), ref.get("clause", "")
+    for h in list(found.get("references", [])) + list(found.get("hits", [])):
+        if h["doc_id"] == doc and (h["locator"] == clause or h["locator"].startswith(clause)):
+            return h
+    return None
+
+
+def cite_ref(ctx: AskContext, found: Search, ref: dict[str, str] | None, prefer: list[str] | None = None) -> str:
+    """The citation marker for a rules reference, fetching the clause if the search missed it."""
+    if not ref:
+        return ""
+    hit = ref_hit(found, ref)
+    if hit is None:
+        got = fetch(ctx, [ref])
+        found.setdefault("references", []).extend(got.get("references", []))
+        hit = ref_hit(got, ref)
+    return ctx.cite(hit, prefer=prefer or [])
+
+
+# ---------------------------------------------------------------- words of the question
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> list[set[str]]:
+    path = Path(__file__).parent / "messages" / "synonyms.yaml"
+    return [set(group) for group in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
+
+
+def terms(ctx: AskContext) -> list[str]:
+    """The ask's content words (no region names), with domain synonyms, for picking sentences."""
+    from assistant.retrieval import _jieba, normalise_query
+
+    text = ctx.ask.text
+    region_words = set()
+    for code in ctx.ask.regions or ctx.case.regions:
+        region_words |= {ctx.kb.region_name(code, "zh"), ctx.kb.region_name(code, "en").lower()}
+    for place in ctx.case.places:
+        region_words.add(place.text.lower())
+    toks = [t.strip().lower() for t in _jieba().lcut_for_search(normalise_query(text))]
+    toks = [t for t in toks if len(t) >= 2 and not re.fullmatch(r"[\W_\d]+", t)]
+    if ctx.lang == "en":
+        toks += [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]{3,}", text)]
+    toks = [t for t in toks if t not in region_words and not any(t in w for w in region_words if not t.isascii())]
+    extra: list[str] = []
+    low = set(toks)
+    for group in _synonyms():
+        if low & group or any(g in text for g in group if not g.isascii()):
+            extra.extend(sorted(group))
+    return list(dict.fromkeys(toks + extra))
+
+
+# ---------------------------------------------------------------- sentences as evidence
+
+_ANAPHOR = re.compile(r"^(另一方面|此外|同时|但是?|不过|因此|所以|该|这|其|上述|前述|以上|而且|并且|也)")
+
+
+def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
+    """English questions read English summaries first; Chinese ones the clauses."""
+    if lang == "en":
+        en = [h for h in hits if h["locator"] == "English summary"]
+        return en + [h for h in hits if h["locator"] != "English summary"] if en else hits
+    return [h for h in hits if h["locator"] != "English summary"] or hits
+
+
+def sentence_with_context(hit: Hit, sentence: str) -> str:
+    """A picked sentence that leans on the one before it ("另一方面，……", "该平台……") keeps it."""
+    if not _ANAPHOR.match(sentence):
+        return sentence
+    from assistant.answer.sentences import clean_sentence, sentences
+
+    sents = [clean_sentence(s) for s in sentences(hit["text"])]
+    if sentence in sents:
+        i = sents.index(sentence)
+        if i > 0:
+            return sents[i - 1] + sentence
+    return sentence
+
+
+def best_evidence(
+    ctx: AskContext, hits: list[Hit], prefer: list[str], skip: set[str] | None = None
+) -> tuple[Hit | None, str, float]:
+    """The best sentence among the hits (clause notes excluded): (hit, sentence, score)."""
+    pool = [h for h in lang_hits(hits, ctx.lang) if not skip or h["chunk_id"] not in skip]
+    pool = [h for h in pool if h["locator"] != "说明"] or pool
+    if not pool:
+        return None, "", 0.0
+    hit, sent, score = pick_best(pool, terms(ctx), prefer, top=len(pool))
+    if hit is None:
+        return None, "", 0.0
+    return hit, sentence_with_context(hit, sent), score
+
+
+def add_details(
+    ctx: AskContext, hits: list[Hit], prefer: list[str], n: int = 2, min_score: float = 0.0, limit: int = 150
+) -> None:
+    """Related rules under the conclusion: the best sentences of the hits not yet cited."""
+    cited = {c.chunk_id for c in ctx.citer.citations}
+    pool = [h for h in lang_hits(hits, ctx.lang) if h["chunk_id"] not in cited and h["locator"] != "说明"]
+    words = terms(ctx)
+    while pool and len(ctx.draft.details) < n:
+        hit, sent, score = pick_best(pool, words, prefer, top=len(pool))
+        if hit is None or score <= min_score:
+            break
+        line = shorten(sentence_with_context(hit, sent), limit)
+        if line and not any(line[:25] in x for x in ctx.draft.details + ctx.draft.conclusion):
+            ctx.draft.details.append(yuanify(line) + ctx.cite(hit, prefer=prefer, terms=words))
+        pool = [h for h in pool if h["chunk_id"] != hit["chunk_id"]]
+
+
+def quote_of(hit: Hit, ctx: AskContext, prefer: list[str]) -> str:
+    return best_sentence(hit["text"], terms(ctx), prefer)
+
+
+__all__ = [
+    "AskContext",
+    "Hit",
+    "Search",
+    "add_details",
+    "best_evidence",
+    "cite_ref",
+    "fetch",
+    "lang_hits",
+    "quote_of",
+    "ref_hit",
+    "search",
+    "sentence_with_context",
+    "terms",
+]

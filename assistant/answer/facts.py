@@ -1,0 +1,103 @@
+"""The case file as the rules engine's facts: the applicant, one purchase, the rules date.
+
+Handlers call the rules with these; the names are the rules' own (``registered_in``,
+``supplier_related``, ``contract_signed`` ...), so nothing is renamed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from assistant.understand.case import Ask, Case, Purchase
+
+_APPLICANT_FACTS = (
+    "entity_type",
+    "industry",
+    "sme",
+    "startup",
+    "opc",
+    "independent_legal_person",
+    "dishonest_record",
+    "major_violation",
+    "new_settled",
+    "major_project",
+    "project_level",
+    "other_municipal_subsidy",
+)
+
+
+def applicant_facts(case: Case) -> dict[str, Any]:
+    a = case.applicant
+    facts: dict[str, Any] = {k: getattr(a, k) for k in _APPLICANT_FACTS if getattr(a, k) is not None}
+    if a.registered is not None and a.registered.region:
+        facts["registered_in"] = a.registered.region
+    total = case.received_total()
+    if total is not None:
+        facts["claimed_total"] = str(total)
+    if case.rate is not None:
+        facts["rate"] = str(case.rate)
+    return facts
+
+
+def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
+    if purchase is None:
+        return {}
+    facts: dict[str, Any] = {}
+    if purchase.supplier_related is not None:
+        facts["supplier_related"] = purchase.supplier_related
+    if purchase.signed is not None:
+        facts["contract_signed"] = purchase.signed.isoformat()
+    if purchase.term_months is not None:
+        facts["contract_term_months"] = purchase.term_months
+    if purchase.domestic is not None:
+        facts["compute_type"] = "domestic" if purchase.domestic else "non_domestic"
+    if purchase.already_claimed is not None:
+        facts["contract_already_claimed"] = purchase.already_claimed
+    if purchase.paid is not None:
+        facts["contract_paid"] = purchase.paid
+    if purchase.excluded:
+        facts["line_items"] = ["compute", *sorted({li.item for li in purchase.excluded})]
+    return facts
+
+
+def case_facts(case: Case, purchase: Purchase | None = None) -> dict[str, Any]:
+    """Applicant facts plus one purchase's (the first compute purchase when none is named)."""
+    if purchase is None and case.compute_purchases:
+        purchase = case.compute_purchases[0]
+    elif purchase is None and case.purchases:
+        purchase = case.purchases[0]
+    return {**applicant_facts(case), **purchase_facts(purchase)}
+
+
+def rules_date(case: Case, ask: Ask, today: dt.date, purchase: Purchase | None = None) -> dt.date:
+    """The date the rules are taken at: the contract's signing date, else the date or the year
+    the user asks about, else today."""
+    if purchase is not None and purchase.signed is not None:
+        return purchase.signed
+    signed = [p.signed for p in case.purchases if p.signed is not None]
+    if purchase is None and signed:
+        return signed[0]
+    if case.as_of is not None:
+        return case.as_of
+    year = ask.year
+    if year is not None and 2015 <= year <= today.year + 1:
+        return min(dt.date(year, 12, 31), today) if year == today.year else dt.date(year, 12, 31)
+    return today
+
+
+def base_of(purchase: Purchase, basis: str = "contract") -> Decimal | None:
+    """The compute part of a purchase in yuan, on the program's basis: the settled amount for a
+    program that pays on settlement or spend (when the user gave it), else the contract amount;
+    line items such as storage taken out."""
+    money = purchase.amount
+    if basis in ("settlement", "spend") and purchase.settlement is not None:
+        money = purchase.settlement
+    if money is None:
+        return None
+    excluded = sum((li.amount.value for li in purchase.excluded), Decimal(0))
+    return money.value - excluded
+
+
+__all__ = ["applicant_facts", "base_of", "case_facts", "purchase_facts", "rules_date"]

@@ -1,0 +1,281 @@
+"""How much do we get: one computed line per purchase and region, from the calculator.
+
+Purchases tied to a region in the message count there only; the others count in every region
+asked about. Several contracts under one program in one year are claimed in order, each reduced
+by what the earlier ones and the amounts already received used of the annual cap. An amount
+under an ended program is a reference under the old rule, said in the conclusion itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
+from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
+from assistant.answer.format import money, percent
+from assistant.answer.handlers.common import ask_missing, no_program, reasons_and_questions, rules_summary
+from assistant.answer.messages import say
+from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
+from assistant.answer.steps import add_steps
+from assistant.answer.validity import period_caveat, validity, validity_line
+from assistant.models import AskAmount
+from assistant.understand.case import Purchase
+
+
+def _purchases_for(ctx: AskContext, region: str) -> list[Purchase]:
+    bought = [p for p in ctx.case.purchases if p.amount is not None and p.item == "compute"]
+    own = [p for p in bought if p.region == region]
+    if own:
+        return own
+    return [p for p in bought if p.region is None or p.region not in ctx.ask.regions]
+
+
+def handle(ctx: AskContext) -> None:
+    d = ctx.draft
+    regions = ctx.ask.regions
+    d.regions = list(regions)
+    computed = 0
+    for region in regions:
+        programs = ctx.kb.programs_for([region])
+        if not programs:
+            no_program(ctx, region)
+            continue
+        pid = programs[0]
+        d.programs.append(pid)
+        purchases = _purchases_for(ctx, region)
+        if not purchases and ctx.case.target is not None:
+            computed += _target(ctx, region, pid)
+        elif not purchases:
+            rules_summary(ctx, region, pid)
+            ask_missing(ctx, "amount")
+        else:
+            computed += _lines(ctx, region, pid, purchases)
+    lines = [a for a in d.amounts if a.amount is not None]
+    if len(lines) > 1 and len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1:
+        total = sum((Decimal(a.amount) for a in lines if a.amount), Decimal(0))
+        d.total = format(total, "f")
+        d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
+    if computed:
+        d.verdict = (
+            "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict
+        )
+
+
+def _currency_ok(ctx: AskContext, p: Purchase) -> bool:
+    assert p.amount is not None
+    if p.amount.currency != "CNY":
+        ask_missing(ctx, "currency")
+        return False
+    return True
+
+
+def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:
+    lang, d = ctx.lang, ctx.draft
+    received: Decimal | None = None
+    count = 0
+    for i, p in enumerate(purchases):
+        if not _currency_ok(ctx, p):
+            d.verdict = "clarify"
+            continue
+        base = base_of(p)
+        if base is None or base <= 0:
+            d.say(say(lang, "calc.nothing_left"))
+            continue
+        if p.amount is not None and p.amount.per == "month":
+            if p.term_months:
+                base = base * p.term_months
+                d.add_caveat(
+                    say(
+                        lang,
+                        "calc.monthly_times_term",
+                        monthly=money(p.amount.value, lang),
+                        months=p.term_months,
+                        base=money(base, lang),
+                    )
+                )
+            else:
+                ask_missing(ctx, "monthly_total")
+                d.verdict = "clarify"
+                continue
+        on = rules_date(ctx.case, ctx.ask, ctx.today, p)
+        if received is None:
+            received = ctx.case.received_in(on.year)
+        facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
+        compute_type = facts.pop("compute_type", None)
+        calc = ctx.session.call(
+            "calculate_voucher",
+            program=pid,
+            amount=format(base, "f"),
+            date=on.isoformat(),
+            compute_type=compute_type,
+            claimed_this_year=format(received, "f") if received else None,
+            facts=facts,
+        )
+        label = say(lang, "calc.purchase_label", n=i + 1) if len(purchases) > 1 else ""
+        if "error" in calc:
+            d.say(say(lang, "calc.cannot", message=calc["error"].get("message", "")))
+            continue
+        count += 1
+        _one_line(ctx, region, pid, p, calc, label)
+        if calc.get("amount") is not None:
+            received += Decimal(calc["amount"])
+    return count
+
+
+def _one_line(ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str) -> None:
+    lang, d = ctx.lang, ctx.draft
+    info = ctx.session.call("program_info", program=pid, date=calc["date"])
+    elig = ctx.session.call("check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"])
+    e0 = (elig.get("results") or [{}])[0]
+    refs = list(calc.get("references", [])) + [m["reference"] for m in e0.get("missing", [])] + program_refs(info)
+    found = search(ctx, [region], references=refs, k=3, fetch_only=True)
+    name = ctx.kb.program_name(pid, lang)
+    vlabel = calc.get("version_label") if lang == "en" else (info["version"]["label_zh"] or name)
+    base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
+    amount = calc.get("amount")
+    v = validity(ctx, pid, region, ctx.today)
+    ended = v is not None and v.state == "ended"
+    d.amounts.append(
+        AskAmount(
+            program=pid,
+            version=calc.get("version", ""),
+            version_status=calc.get("version_status", ""),
+            period_ended=ended,
+            region=region,
+            base=calc.get("base", ""),
+            amount=amount,
+            label=label,
+        )
+    )
+    rate_step = next((s for s in calc["steps"] if s.get("kind") in ("rate", "rate_unpublished")), None)
+    rate_mark = cite_ref(
+        ctx, found, rate_step.get("reference") if rate_step else None, [calc.get("rate_percent") or "未"]
+    )
+    cap_step = next((s for s in calc["steps"] if s.get("kind") == "cap"), None)
+    cap_mark = (
+        cite_ref(ctx, found, cap_step.get("reference") if cap_step else None, ["万元"]) if calc.get("capped_by") else ""
+    )
+    head = f"{label}：" if label and lang != "en" else (f"{label}: " if label else "")
+    if calc.get("eligible") is False:
+        failed = [r for r in calc.get("reasons", []) if r["status"] == "failed"]
+        marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
+        why = "; ".join(r["reason_en"] if lang == "en" else r["reason_zh"] for r in failed)
+        d.say(head + say(lang, "calc.not_eligible", name=name, why=why, marks=marks, amount=money(amount, lang)))
+        d.verdict = "not_eligible"
+    elif amount is None:
+        d.say(head + say(lang, "calc.rate_unpublished", name=name, mark=rate_mark))
+        d.verdict = "not_published"
+        issuer = ctx.kb.issuer_of(region, pid)
+        d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
+    else:
+        cap_note = ""
+        if calc.get("capped_by") == "min_claim":
+            cap_note = say(lang, "calc.below_minimum")
+        elif calc.get("capped_by"):
+            cap_note = say(lang, "calc.capped")
+        marks = rate_mark + cap_mark
+        if ctx.case.rate is not None and not info["version"]["parameters"].get("rate", {}).get("value"):
+            key = "calc.user_rate"
+        elif ended:
+            key = "calc.reference_amount"
+        else:
+            key = "calc.amount"
+        d.say(
+            head
+            + say(
+                lang,
+                key,
+                version=vlabel,
+                name=name,
+                base_label=base_label,
+                base=money(calc["base"], lang),
+                amount=money(amount, lang),
+                cap_note=cap_note,
+                rate=calc.get("rate_percent") or "",
+                marks=marks,
+            )
+        )
+        if ended and v is not None:
+            d.say(validity_line(ctx, v, found, for_amount=True))
+    excluded = [li for li in p.excluded]
+    if excluded and p.amount is not None:
+        parts = "、".join(f"{say(lang, 'items.' + li.item)}{money(li.amount.value, lang)}" for li in excluded)
+        d.steps.append(
+            say(lang, "steps.excluded", gross=money(p.amount.value, lang), parts=parts, base=money(base_of(p), lang))
+        )
+    add_steps(
+        ctx,
+        calc,
+        found,
+        base_label,
+        prefix=f"（{label}）" if label and lang != "en" else (f"({label}) " if label else ""),
+    )
+    if not label or label.endswith("1"):
+        reasons_and_questions(ctx, e0, found, pid)
+        calc_caveats(ctx, calc, found, info)
+        conflict_caveat(ctx, info, found)
+        if not ended:
+            period_caveat(ctx, pid, region, found, ctx.today)
+    if (
+        ctx.case.rate is not None
+        and info["version"]["parameters"].get("rate", {}).get("value")
+        and ctx.case.rate != _dec(info["version"]["parameters"]["rate"]["value"])
+    ):
+        d.add_caveat(say(lang, "calc.user_rate_ignored"))
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _target(ctx: AskContext, region: str, pid: str) -> int:
+    """'How big a contract for X': base = X / rate, then the calculator confirms the amount."""
+    lang, d = ctx.lang, ctx.draft
+    assert ctx.case.target is not None
+    on = rules_date(ctx.case, ctx.ask, ctx.today)
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    rate = info["version"]["parameters"].get("rate", {}).get("value")
+    if not rate:
+        rules_summary(ctx, region, pid)
+        return 0
+    base = (ctx.case.target.value / Decimal(str(rate))).quantize(Decimal("0.01"))
+    calc = ctx.session.call(
+        "calculate_voucher", program=pid, amount=format(base, "f"), date=on.isoformat(), facts=applicant_facts(ctx.case)
+    )
+    if "error" in calc:
+        return 0
+    found = search(ctx, [region], references=list(calc.get("references", [])), k=3, fetch_only=True)
+    rate_step = next((s for s in calc["steps"] if s.get("kind") == "rate"), None)
+    mark = cite_ref(ctx, found, rate_step.get("reference") if rate_step else None, [percent(rate)])
+    vlabel = calc.get("version_label") if lang == "en" else info["version"]["label_zh"]
+    base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
+    d.amounts.append(
+        AskAmount(
+            program=pid,
+            version=calc.get("version", ""),
+            region=region,
+            base=calc.get("base", ""),
+            amount=calc.get("amount"),
+        )
+    )
+    d.say(
+        say(
+            lang,
+            "calc.target",
+            version=vlabel,
+            target=money(ctx.case.target.value, lang),
+            base_label=base_label,
+            base=money(base, lang),
+            amount=money(calc.get("amount"), lang),
+            mark=mark,
+        )
+    )
+    if calc.get("capped_by"):
+        d.add_caveat(say(lang, "calc.target_capped"))
+    add_steps(ctx, calc, found, base_label)
+    period_caveat(ctx, pid, region, found, ctx.today)
+    return 1
+
+
+__all__ = ["handle", "ref_hit", "add_details", "conflict_caveat"]

@@ -1,0 +1,101 @@
+"""Pieces several handlers share: questions for missing facts, conditions checked, a program's
+rules stated without an amount, a region with documents but nothing computable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer.evidence import AskContext, Search, add_details, cite_ref, search
+from assistant.answer.facts import rules_date
+from assistant.answer.messages import say
+from assistant.answer.rules_text import conflict_caveat, other_version_tiers, program_refs, rule_lines, version_notes
+from assistant.answer.validity import period_caveat
+
+
+def ask_missing(ctx: AskContext, fact: str) -> None:
+    """A question back for a fact the answer needs (region, amount, currency ...)."""
+    ctx.draft.ask_for(fact, say(ctx.lang, f"questions.{fact}"))
+
+
+def reasons_and_questions(
+    ctx: AskContext, e0: dict[str, Any], found: Search, pid: str, *, show_missing: bool = False, max_questions: int = 5
+) -> None:
+    """The conditions the facts meet or fail (cited) and the questions for the ones not known."""
+    lang = ctx.lang
+    for r in e0.get("reasons", []):
+        if r["status"] == "missing" and not show_missing:
+            continue
+        label = _condition_label(ctx, pid, r["condition"])
+        mark = cite_ref(ctx, found, r.get("reference"))
+        if r["status"] == "met":
+            ctx.draft.reasons.append(say(lang, "conditions.met", label=label) + mark)
+        elif r["status"] == "failed":
+            key = "conditions.failed" if r.get("effect") == "require" else "conditions.caveat"
+            ctx.draft.reasons.append(say(lang, key, label=label) + mark)
+        else:
+            ctx.draft.reasons.append(say(lang, "conditions.unknown", label=label) + mark)
+    for m in e0.get("missing", [])[:max_questions]:
+        ctx.draft.ask_for(m["fact"], m["question_en"] if lang == "en" else m["question_zh"])
+
+
+def _condition_label(ctx: AskContext, pid: str, cond_id: str) -> str:
+    p = ctx.kb.programs.get(pid)
+    if p:
+        for v in p.versions:
+            for c in p.conditions_for(v):
+                if c.id == cond_id:
+                    return c.label_en if ctx.lang == "en" else c.label_zh
+    return cond_id
+
+
+def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
+    """A program's rate and caps (no amount given), cited, with conflicts and validity."""
+    lang, d = ctx.lang, ctx.draft
+    on = rules_date(ctx.case, ctx.ask, ctx.today)
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    if "error" in info:
+        return
+    found = search(ctx, [region], references=program_refs(info), k=4)
+    topics = set(ctx.ask.topics)
+    lines, unpublished = rule_lines(ctx, info, found, topics)
+    name = ctx.kb.program_name(pid, lang)
+    vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
+    if lines:
+        d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
+    if unpublished and ("rate" in topics or ctx.ask.intent == "calculation"):
+        d.verdict = "not_published"
+        issuer = ctx.kb.issuer_of(region, pid)
+        d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
+    if "domestic" in topics:
+        d.details.extend(other_version_tiers(ctx, info, found))
+    conflict_caveat(ctx, info, found)
+    version_notes(ctx, info, found)
+    add_details(ctx, found.get("hits", []), [], n=1, min_score=1.0)
+    period_caveat(ctx, pid, region, found, ctx.today)
+
+
+def no_program(ctx: AskContext, region: str) -> None:
+    """A region whose documents give nothing computable: say so and quote what they do say."""
+    lang, d = ctx.lang, ctx.draft
+    name = ctx.kb.region_name(region, lang)
+    found = search(ctx, [region], k=3)
+    hits = found.get("hits", [])
+    d.say(say(lang, "calc.no_program", region=name))
+    d.verdict = "not_published"
+    add_details(ctx, hits, ["比例", "补贴", "%"], n=2)
+    issuer = ctx.kb.issuer_of(region, None)
+    d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
+
+
+def confirm(ctx: AskContext, region: str | None, pid: str | None) -> None:
+    issuer = ctx.kb.issuer_of(region, pid) or say(ctx.lang, "validity.the_issuer")
+    ctx.draft.add_caveat(say(ctx.lang, "common.confirm", issuer=issuer))
+
+
+def single_source_caveat(ctx: AskContext, pid: str | None) -> None:
+    doc = ctx.kb.doc_of(pid, None)
+    if doc is not None and doc.confidence == "S1":
+        ctx.draft.add_caveat(say(ctx.lang, "common.single_source"))
+
+
+__all__ = ["ask_missing", "confirm", "no_program", "reasons_and_questions", "rules_summary", "single_source_caveat"]

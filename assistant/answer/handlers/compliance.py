@@ -1,0 +1,95 @@
+"""Is a planned use, contract or measure allowed: the compliance rules applied to the facts the
+case holds (stated in words or in a form), each finding with its legal basis and advice.
+
+Only facts the user stated count: a word such as 子公司 or 同时 alone sets no fact, so it
+triggers no finding. A legal question with no facts is answered from the legal texts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, search
+from assistant.answer.facts import case_facts
+from assistant.answer.format import shorten, yuanify
+from assistant.answer.messages import say
+
+
+def handle(ctx: AskContext) -> None:
+    d, lang = ctx.draft, ctx.lang
+    regions = ctx.ask.regions
+    d.regions = list(regions)
+    programs = ctx.kb.programs_for(regions)
+    facts: dict[str, Any] = {**case_facts(ctx.case), **ctx.case.compliance.stated()}
+    if programs:
+        facts["program"] = programs[0]
+        d.programs.append(programs[0])
+    signed = facts.get("contract_signed")
+    if signed:
+        facts["date"] = signed
+    stated = bool(ctx.case.compliance.stated()) or any(
+        k in facts for k in ("supplier_related", "line_items", "contract_already_claimed", "other_municipal_subsidy")
+    )
+    res = ctx.session.call("check_compliance", facts=facts) if stated else {"findings": []}
+    findings = [f for f in res.get("findings", []) if f.get("severity") != "info"] if isinstance(res, dict) else []
+    infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
+    refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
+    found = search(ctx, regions, references=refs, k=4, include_national=True)
+    if findings:
+        d.verdict = "risk"
+        for i, f in enumerate(findings[:5]):
+            marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2])
+            line = _finding(lang, f) + marks
+            if i == 0:
+                d.say(line)
+                d.say(
+                    say(
+                        lang,
+                        "compliance.advice",
+                        advice=f["recommendation_en"] if lang == "en" else f["recommendation_zh"],
+                    )
+                )
+            else:
+                d.findings.append(
+                    line
+                    + " "
+                    + say(
+                        lang,
+                        "compliance.advice",
+                        advice=f["recommendation_en"] if lang == "en" else f["recommendation_zh"],
+                    )
+                )
+    elif stated:
+        d.verdict = "no_risk"
+        d.say(say(lang, "compliance.none"))
+        for f in infos[:2]:
+            d.findings.append(_finding(lang, f) + "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2]))
+    else:
+        hits = found.get("hits", [])
+        hit, sentence, _ = best_evidence(ctx, hits, [])
+        if hit is None or (found.get("weak") and not regions):
+            d.verdict = "refused"
+            d.say(say(lang, "common.not_found"))
+            return
+        d.say(
+            say(
+                lang,
+                "fact.according_to",
+                title=hit["title"],
+                locator=hit["locator"],
+                text=yuanify(shorten(sentence, 200)),
+                mark=ctx.cite(hit),
+            )
+        )
+        add_details(ctx, hits, [], n=2, min_score=1.0)
+    d.add_caveat(say(lang, "compliance.not_advice"))
+
+
+def _finding(lang: str, f: dict[str, Any]) -> str:
+    title = f["title_en"] if lang == "en" else f["title_zh"]
+    severity = say(lang, f"compliance.severity.{f['severity']}")
+    explanation = f["explanation_en"] if lang == "en" else f["explanation_zh"]
+    return say(lang, "compliance.finding", title=title, severity=severity, explanation=explanation)
+
+
+__all__ = ["handle"]

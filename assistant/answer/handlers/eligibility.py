@@ -1,0 +1,109 @@
+"""Can we apply: the program's conditions checked against the case, yes / no / not yet known.
+
+The verdict comes from the rules engine's status; the conclusion names the failed conditions
+(cited) or the facts still to confirm. A firm registered outside the region is told what the
+text says about outside applicants and, where the rules make local registration a condition,
+what the unified-market rules say about such conditions.
+"""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import AskContext, add_details, cite_ref, search
+from assistant.answer.facts import case_facts, rules_date
+from assistant.answer.handlers.common import confirm, no_program, reasons_and_questions
+from assistant.answer.messages import say
+from assistant.answer.rules_text import conflict_caveat
+from assistant.answer.validity import period_caveat, validity
+
+
+def handle(ctx: AskContext) -> None:
+    d = ctx.draft
+    d.regions = list(ctx.ask.regions)
+    verdicts = []
+    for region in ctx.ask.regions:
+        programs = ctx.kb.programs_for([region])
+        if not programs:
+            no_program(ctx, region)
+            d.verdict = "answered"
+            continue
+        verdicts.append(_one(ctx, region, programs[0]))
+    if verdicts:
+        for v in ("not_eligible", "undetermined", "eligible"):
+            if v in verdicts and (v != "eligible" or all(x == "eligible" for x in verdicts)):
+                d.verdict = v  # type: ignore[assignment]
+                if v != "eligible":
+                    break
+
+
+def _one(ctx: AskContext, region: str, pid: str) -> str:
+    lang, d = ctx.lang, ctx.draft
+    d.programs.append(pid)
+    on = rules_date(ctx.case, ctx.ask, ctx.today)
+    facts = case_facts(ctx.case)
+    res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=on.isoformat())
+    e0 = (res.get("results") or [{}])[0]
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    refs = [r["reference"] for r in e0.get("reasons", [])]
+    comp = None
+    reg_failed = any(r["status"] == "failed" and r["fact"] == "registered_in" for r in e0.get("reasons", []))
+    if facts.get("registered_in") and reg_failed:
+        comp = ctx.session.call("check_compliance", facts={"program": pid, "registered_in": facts["registered_in"]})
+        for f in comp.get("findings", []):
+            refs += f.get("references", [])
+    found = search(ctx, [region], references=refs, k=4)
+    name = ctx.kb.program_name(pid, lang)
+    status = e0.get("status", "undetermined")
+    failed = [r for r in e0.get("reasons", []) if r["status"] == "failed" and r.get("effect") == "require"]
+    met = [r for r in e0.get("reasons", []) if r["status"] == "met"]
+    sep = "; " if lang == "en" else "；"
+    if status == "not_eligible":
+        marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
+        why = sep.join(r["reason_en"] if lang == "en" else _short_reason(r["reason_zh"]) for r in failed)
+        d.say(say(lang, "eligibility.no", name=name, why=why, marks=marks))
+    elif status == "eligible":
+        d.say(say(lang, "eligibility.yes", name=name))
+    elif met:
+        d.say(say(lang, "eligibility.partly", name=name))
+    else:
+        d.say(say(lang, "eligibility.listed", name=name))
+    outside = [w for w in e0.get("warnings", []) if "registered in" in w and "outside" in w]
+    if outside and status != "not_eligible":
+        d.say(say(lang, "eligibility.outside", name=name))
+    v = validity(ctx, pid, region, ctx.today)
+    if v is not None and v.state == "ended" and v.end:
+        d.say(
+            say(
+                lang,
+                "eligibility.ended",
+                end=v.end.isoformat() if lang == "en" else f"{v.end.year}年{v.end.month}月{v.end.day}日",
+            )
+        )
+    reasons_and_questions(ctx, e0, found, pid, show_missing=True, max_questions=6)
+    add_details(
+        ctx,
+        found.get("hits", []),
+        ["面向", "注册", "主体", "须", "applicant", "must", "registered"],
+        n=1,
+        min_score=1.5,
+    )
+    if comp:
+        for f in comp.get("findings", [])[:1]:
+            marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[1:3])
+            d.add_caveat((f.get("explanation_en") if lang == "en" else f.get("explanation_zh")) + marks)
+    for w in (e0.get("warnings") if lang == "en" else e0.get("warnings_zh")) or []:
+        if "执行期" in w or "period ended" in w:
+            continue
+        d.add_caveat(w)
+    conflict_caveat(ctx, info, found)
+    period_caveat(ctx, pid, region, found, ctx.today)
+    confirm(ctx, region, pid)
+    return str(status)
+
+
+def _short_reason(reason_zh: str) -> str:
+    """'不符合：在北京市注册（registered_in = shanghai）' -> '在北京市注册': no code names for users."""
+    text = reason_zh.split("：", 1)[-1]
+    return text.split("（", 1)[0] if "=" in text else text
+
+
+__all__ = ["handle"]

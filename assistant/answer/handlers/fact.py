@@ -1,0 +1,135 @@
+"""What the rules or the law say: rates and caps from the program data, issuer and document
+number from the document's metadata, an article the user names by number, otherwise the clause
+that answers — framed as what that clause says, with its citation."""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import AskContext, add_details, best_evidence, search
+from assistant.answer.format import date_text, shorten, yuanify
+from assistant.answer.handlers.common import rules_summary
+from assistant.answer.messages import say
+
+_RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
+_LAW_DOCS = {
+    "民法典": "civil-code-excerpts",
+    "civil code": "civil-code-excerpts",
+    "公平竞争审查条例": "fair-competition-review-regulation",
+    "fair competition review regulation": "fair-competition-review-regulation",
+    "实施细则": "fair-competition-review-rules-2021",
+    "统一大市场": "unified-market-guideline-2025",
+    "反垄断法": "fair-competition-review-regulation",
+}
+_PREFER = {
+    "budget": ["每年", "亿元", "总额", "资金", "budget"],
+    "scope": ["存储", "不包括", "不在", "范围", "包括"],
+    "supplier": ["供应商", "非关联", "服务商"],
+    "applicant": ["面向", "注册", "主体", "高等院校", "科研", "须"],
+    "transfer": ["不得转让", "转让", "转卖"],
+    "nature": ["政策工具", "凭证", "性质"],
+    "example": ["示例", "例如", "example", "举例"],
+    "stacking": ["重复", "叠加", "其他财政"],
+}
+
+
+def handle(ctx: AskContext) -> None:
+    d, lang, ask = ctx.draft, ctx.lang, ctx.ask
+    regions = ask.regions
+    d.regions = list(regions)
+    topics = set(ask.topics)
+    if ask.voucher != "compute":
+        d.say(say(lang, "common.other_voucher", voucher=say(lang, f"vouchers.{ask.voucher}")))
+    if ask.articles and _article(ctx):
+        return
+    programs = ctx.kb.programs_for(regions)
+    if programs and ask.voucher == "compute" and topics & _RULE_TOPICS:
+        d.programs.append(programs[0])
+        rules_summary(ctx, regions[0], programs[0])
+        return
+    if regions and topics & {"issuer", "doc_number"}:
+        _document(ctx, regions[0])
+        return
+    prefer = [w for t in topics for w in _PREFER.get(t, [])]
+    found = search(ctx, regions, k=8 if regions else 5, include_national=not regions)
+    hits = found.get("hits", [])
+    if not hits or (found.get("weak") and not regions):
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return
+    hit, sentence, _score = best_evidence(ctx, hits, prefer)
+    if hit is None:
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return
+    mark = ctx.cite(hit, prefer=prefer)
+    d.say(
+        say(
+            lang,
+            "fact.according_to",
+            title=hit["title"],
+            locator=hit["locator"],
+            text=yuanify(shorten(sentence, 200)),
+            mark=mark,
+        )
+    )
+    add_details(ctx, hits, prefer, n=2, min_score=1.0)
+    if any(h.get("status") == "reported" for h in hits[:3]):
+        d.add_caveat(say(lang, "fact.reported"))
+    if any(h.get("status") == "draft" for h in hits[:3]):
+        d.add_caveat(say(lang, "fact.draft"))
+
+
+def _article(ctx: AskContext) -> bool:
+    """The clause the user names by number ("民法典第154条"), looked up exactly."""
+    low = ctx.ask.text.lower()
+    docs = [doc for word, doc in _LAW_DOCS.items() if word in low]
+    if not docs:
+        for r in ctx.ask.regions:
+            docs += [x.doc_id for x in ctx.kb.policy_docs(r)]
+    refs = []
+    for doc in dict.fromkeys(docs):
+        for label in ctx.ask.articles:
+            chunk = ctx.kb.clauses.find(doc, label)
+            if chunk is not None and chunk.locator == label:
+                refs.append({"doc": chunk.doc_id, "clause": chunk.locator})
+    if not refs:
+        return False
+    found = search(ctx, ctx.ask.regions, references=refs, fetch_only=True)
+    import re
+
+    for h in found.get("references", [])[:2]:
+        body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", h["text"])
+        ctx.draft.say(
+            say(
+                ctx.lang,
+                "fact.article",
+                title=h["title"],
+                locator=h["locator"],
+                text=yuanify(shorten(body, 260)),
+                mark=ctx.cite(h),
+            )
+        )
+    return bool(found.get("references"))
+
+
+def _document(ctx: AskContext, region: str) -> None:
+    lang, d = ctx.lang, ctx.draft
+    docs = ctx.kb.policy_docs(region)
+    if not docs:
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return
+    doc = docs[0]
+    found = search(ctx, [region], k=4, extra="印发 发布 文号")
+    hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
+    mark = ctx.cite(hit, prefer=["印发", "发布", "号"]) if hit else ""
+    parts = [say(lang, "fact.doc_issuer", issuer=doc.issuer)] if doc.issuer else []
+    if doc.doc_number:
+        parts.append(say(lang, "fact.doc_number", number=doc.doc_number))
+    if doc.issued:
+        parts.append(say(lang, "fact.doc_issued", date=date_text(doc.issued, lang)))
+    if not doc.doc_number:
+        parts.append(say(lang, "fact.doc_number_unknown"))
+    d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
+
+
+__all__ = ["handle"]

@@ -1,0 +1,57 @@
+"""How to apply and redeem: the application guide's steps for the region, cited, with the
+reminder that windows and materials are set by the issuer's notices."""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import AskContext, add_details, best_evidence, search
+from assistant.answer.format import shorten, yuanify
+from assistant.answer.messages import say
+from assistant.answer.validity import period_caveat
+
+_PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
+_PREFER_EN = ["apply", "submit", "redeem", "invoice", "step", "platform"]
+
+
+def handle(ctx: AskContext) -> None:
+    d, lang = ctx.draft, ctx.lang
+    regions = ctx.ask.regions
+    d.regions = list(regions)
+    programs = ctx.kb.programs_for(regions)
+    found = search(
+        ctx,
+        regions,
+        k=6,
+        kinds=["guide", "policy"] if regions else None,
+        extra=say(lang, "process.query"),
+    )
+    hits = found.get("hits", [])
+    if not hits or (found.get("weak") and not regions):
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return
+    prefer = _PREFER_EN if lang == "en" else _PREFER_ZH
+    hit, sentence, _score = best_evidence(ctx, hits, prefer)
+    if hit is None:
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return
+    name = ctx.kb.region_name(regions[0], lang) if regions else ""
+    d.say(
+        say(
+            lang,
+            "process.lead",
+            region=name,
+            title=hit["title"],
+            text=yuanify(shorten(sentence, 220)),
+            mark=ctx.cite(hit, prefer=prefer),
+        )
+    )
+    add_details(ctx, hits, prefer, n=3, limit=200)
+    if programs:
+        d.programs.append(programs[0])
+        period_caveat(ctx, programs[0], regions[0], found, ctx.today)
+    issuer = ctx.kb.issuer_of(regions[0] if regions else None, programs[0] if programs else None)
+    d.add_caveat(say(lang, "process.notices", issuer=issuer or say(lang, "process.authority")))
+
+
+__all__ = ["handle"]

@@ -1,0 +1,48 @@
+"""Answers that need no tools: greetings, off-topic refusals, questions back, unknown places."""
+
+from __future__ import annotations
+
+from assistant.answer.evidence import AskContext
+from assistant.answer.messages import say, sep
+
+
+def greeting(ctx: AskContext) -> None:
+    ctx.draft.verdict = "answered"
+    ctx.draft.say(say(ctx.lang, "common.greeting", help=say(ctx.lang, "common.help")))
+
+
+def off_topic(ctx: AskContext) -> None:
+    ctx.draft.verdict = "refused"
+    ctx.draft.say(say(ctx.lang, "common.off_topic"))
+    ctx.draft.details.append(say(ctx.lang, "common.help"))
+    ctx.draft.add_caveat(say(ctx.lang, "common.contact"))
+
+
+def unknown_region(ctx: AskContext, places: list[str]) -> None:
+    lang = ctx.lang
+    names = sep(lang).join(places)
+    covered = sep(lang).join(ctx.kb.region_name(c, lang) for c in sorted(ctx.kb.covered))
+    ctx.draft.verdict = "refused"
+    ctx.draft.say(say(lang, "common.unknown_region", places=names))
+    ctx.draft.details.append(say(lang, "common.covered", regions=covered))
+    ctx.draft.add_caveat(say(lang, "common.ask_local", places=names))
+
+
+def clarify(ctx: AskContext, fact: str, **values: str) -> None:
+    """A question back instead of an answer: what is known is kept in the case for the next turn."""
+    ctx.draft.verdict = "clarify"
+    question = say(ctx.lang, f"questions.{fact}", **values)
+    ctx.draft.say(question)
+    ctx.draft.ask_for(fact, question)
+    if fact == "region":
+        covered = sep(ctx.lang).join(ctx.kb.region_name(c, ctx.lang) for c in sorted(ctx.kb.covered))
+        ctx.draft.details.append(say(ctx.lang, "common.covered", regions=covered))
+
+
+def unclear(ctx: AskContext) -> None:
+    ctx.draft.verdict = "clarify"
+    ctx.draft.say(say(ctx.lang, "common.unclear"))
+    ctx.draft.ask_for("intent", say(ctx.lang, "common.unclear"))
+
+
+__all__ = ["clarify", "greeting", "off_topic", "unclear", "unknown_region"]

@@ -1,0 +1,70 @@
+"""Is it still in force, can we still apply (in 2026): the period, the latest known statement,
+and whom to ask — never eligibility conditions instead."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant.answer.evidence import AskContext, search
+from assistant.answer.format import date_text
+from assistant.answer.handlers.common import confirm
+from assistant.answer.messages import say
+from assistant.answer.validity import validity, validity_line
+
+
+def _date_asked(ctx: AskContext) -> dt.date:
+    if ctx.case.as_of is not None:
+        return ctx.case.as_of
+    year = ctx.ask.year
+    if year is not None and year > ctx.today.year:
+        return dt.date(year, 1, 1)
+    if year is not None and year < ctx.today.year:
+        return dt.date(year, 12, 31)
+    return ctx.today
+
+
+def handle(ctx: AskContext) -> None:
+    d, lang = ctx.draft, ctx.lang
+    on = _date_asked(ctx)
+    d.regions = list(ctx.ask.regions)
+    states = []
+    for region in ctx.ask.regions:
+        programs = ctx.kb.programs_for([region]) or [None]
+        for pid in programs[:1]:
+            v = validity(ctx, pid, region, on)
+            if v is None:
+                continue
+            if pid:
+                d.programs.append(pid)
+            refs = [v.reference] if v.reference else []
+            if v.statement is not None:
+                refs.append(v.statement.reference.model_dump())
+            found = search(
+                ctx, [region], references=refs, k=3, extra="执行期 有效期 延续" if lang != "en" else "period continue"
+            )
+            states.append(v.state)
+            line = validity_line(ctx, v, found, for_amount=False)
+            if v.state == "in_force" and not line:
+                mark = ctx.cite(found["references"][0]) if v.reference and found.get("references") else ""
+                if v.end:
+                    span = say(lang, "validity.span", start=date_text(v.start, lang), end=date_text(v.end, lang))
+                    line = say(lang, "validity.in_force", title=v.title, mark=mark, span=span)
+                else:
+                    line = say(lang, "validity.in_force_open", title=v.title, mark=mark, start=date_text(v.start, lang))
+            elif v.state == "unknown" and not line:
+                line = say(lang, "validity.unknown", title=v.title, mark="")
+            elif v.state == "in_force" and line:  # ends soon: say the span too
+                pass
+            d.say(line)
+            if v.statement is not None and v.state != "ended":
+                d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
+            confirm(ctx, region, pid)
+    if "ended" in states:
+        d.verdict = "ended"
+    elif "in_force" in states:
+        d.verdict = "in_force"
+    else:
+        d.verdict = "answered"
+
+
+__all__ = ["handle"]

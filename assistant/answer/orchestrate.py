@@ -1,0 +1,105 @@
+"""From a case file to per-ask drafts: route each ask to its handler, or ask back first.
+
+Routing is about what is missing, never about keywords: an ask that needs a region and has
+none gets a question (or, when the only places named have no documents, says so); an ambiguous
+place gets its readings offered; an intent the classifier is unsure of gets a question. Facts
+understanding assumed are said back as caveats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from assistant.answer.draft import AskDraft, Citer
+from assistant.answer.evidence import AskContext
+from assistant.answer.format import money
+from assistant.answer.handlers import HANDLERS, simple
+from assistant.answer.knowledge import Knowledge
+from assistant.answer.messages import say, sep
+from assistant.tools import ToolSession
+from assistant.understand.case import Ask, Case
+
+NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
+# Fact topics that only make sense for one region's program ("the rate" of which program?).
+PROGRAM_TOPICS = frozenset(
+    {"rate", "cap", "budget", "issuer", "doc_number", "period", "minimum", "domestic", "example"}
+)
+UNCLEAR_BELOW = 0.0  # asks the classifier marks unclear come with confidence 0
+
+
+def answer_case(
+    kb: Knowledge, case: Case, session: ToolSession, today: dt.date
+) -> tuple[list[AskDraft], Citer, list[str]]:
+    citer = Citer()
+    drafts: list[AskDraft] = []
+    asks = case.asks or [Ask(text=case.text, intent="fact", confidence=0.0)]
+    for ask in asks:
+        draft = AskDraft(ask=ask)
+        ctx = AskContext(kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today)
+        route(ctx)
+        drafts.append(draft)
+    return drafts, citer, case_caveats(kb, case, drafts)
+
+
+def route(ctx: AskContext) -> None:
+    ask, case = ctx.ask, ctx.case
+    if ask.intent in ("greeting", "off_topic"):
+        HANDLERS[ask.intent](ctx)
+        return
+    if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases:
+        simple.unclear(ctx)
+        return
+    ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
+    needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
+    if not ask.regions and needs_region:
+        if ambiguous is not None:
+            simple.clarify(ctx, "place", place=_ambiguous_text(case), options=sep(ctx.lang).join(ambiguous.options))
+        elif case.unknown_places:
+            simple.unknown_region(ctx, case.unknown_places)
+        else:
+            simple.clarify(ctx, "region")
+        return
+    if ask.regions and case.unknown_places:
+        ctx.draft.add_caveat(
+            say(
+                ctx.lang,
+                "common.partly_unknown",
+                places=sep(ctx.lang).join(case.unknown_places),
+                regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
+            )
+        )
+    HANDLERS[ask.intent](ctx)
+    for c in case.clarifications:
+        if c.fact in ("amount", "currency") and ctx.draft.verdict not in ("refused",):
+            ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
+
+
+def _ambiguous_text(case: Case) -> str:
+    return next((p.text for p in case.places if p.ambiguous), "")
+
+
+def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]:
+    """What understanding assumed or refused, said once for the whole answer."""
+    lang = case.language
+    out: list[str] = []
+    answered = any(not d.refused and d.verdict != "clarify" for d in drafts)
+    if case.injected:
+        out.append(say(lang, "common.injection"))
+    if not answered:
+        return out
+    asked = {r for d in drafts for r in d.regions}
+    for place in case.places:
+        region = next((c for c in place.chain if c in asked), None)
+        if region and place.text and place.text not in (kb.region_name(region, "zh"), kb.region_name(region, "en")):
+            name = kb.region_name(region, lang)
+            if place.text not in name:
+                out.append(say(lang, "common.place_mapped", region=name, place=place.text))
+    for note in case.notes:
+        out.append(note.en if lang == "en" else note.zh)
+    if case.asserted:
+        figures = sep(lang).join(money(m.value, lang) for m in case.asserted)
+        out.append(say(lang, "common.asserted", figures=figures))
+    return list(dict.fromkeys(out))
+
+
+__all__ = ["NEEDS_REGION", "answer_case", "case_caveats", "route"]

@@ -1,0 +1,91 @@
+"""Calculation steps in words, from the calculator's structured steps (kind + exact numbers)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from assistant.answer.evidence import AskContext, Search, cite_ref
+from assistant.answer.format import money, percent
+from assistant.answer.messages import say
+
+
+def _n(step: dict[str, Any], name: str) -> Decimal:
+    return Decimal(step["numbers"][name])
+
+
+def step_line(ctx: AskContext, step: dict[str, Any], calc: dict[str, Any], base_label: str) -> str:
+    """One step as users read it; "" for steps that add nothing (the version, an exact rounding)."""
+    lang, kind = ctx.lang, step.get("kind")
+    if kind == "base":
+        return say(lang, "steps.base", label=base_label, base=money(_n(step, "base"), lang))
+    if kind == "period_days":
+        return say(lang, "steps.period_days", days=step["numbers"]["days"])
+    if kind == "contract_days":
+        return say(lang, "steps.contract_days", days=step["numbers"]["days"])
+    if kind == "prorated_base":
+        n = step["numbers"]
+        return say(
+            lang,
+            "steps.prorated",
+            period=n["period_days"],
+            total=n["contract_days"],
+            base=money(_n(step, "base"), lang),
+        )
+    if kind == "rate":
+        tier = calc.get("tier")
+        return say(
+            lang, "steps.rate", rate=percent(_n(step, "rate")), tier=f" ({tier})" if tier and lang == "en" else ""
+        )
+    if kind == "rate_unpublished":
+        return say(lang, "steps.rate_unpublished")
+    if kind == "product":
+        product = _n(step, "product")
+        shown = (
+            money(product, lang)
+            if product == product.to_integral_value()
+            else say(lang, "steps.exact_yuan", value=format(product.normalize(), "f"))
+        )
+        return f"{money(_n(step, 'base'), lang)} × {percent(_n(step, 'rate'))} = {shown}"
+    if kind == "rounding":
+        if _n(step, "before") == _n(step, "after"):
+            return ""
+        return say(lang, "steps.rounding", rule=calc.get("rounding", ""), amount=money(_n(step, "after"), lang))
+    if kind == "cap":
+        cap, received, remaining = _n(step, "cap"), _n(step, "received"), _n(step, "remaining")
+        label = say(lang, f"rules.role.{step.get('role')}")
+        if received:
+            return say(
+                lang,
+                "steps.cap_net",
+                label=label,
+                cap=money(cap, lang),
+                received=money(received, lang),
+                remaining=money(remaining, lang),
+            )
+        return say(lang, "steps.cap", label=label, cap=money(cap, lang))
+    if kind == "capped":
+        return say(
+            lang,
+            "steps.capped",
+            label=say(lang, f"rules.role.{step.get('role')}"),
+            amount=money(_n(step, "amount"), lang),
+        )
+    if kind == "minimum":
+        return say(lang, "steps.minimum", minimum=money(_n(step, "minimum"), lang))
+    if kind == "result":
+        return say(lang, "steps.result", amount=money(_n(step, "amount"), lang))
+    return ""  # version (said in the conclusion), not_eligible (said in the conclusion)
+
+
+def add_steps(ctx: AskContext, calc: dict[str, Any], found: Search, base_label: str, prefix: str = "") -> None:
+    for st in calc.get("steps", []):
+        line = step_line(ctx, st, calc, base_label)
+        if not line:
+            continue
+        ref = st.get("reference")
+        mark = cite_ref(ctx, found, ref, [st.get("value", "")[:4]]) if ref else ""
+        ctx.draft.steps.append(prefix + line + mark)
+
+
+__all__ = ["add_steps", "step_line"]

@@ -1,0 +1,118 @@
+"""Is a program (or a region's policy document) in force on a date, and what is known beyond it.
+
+Every answer that states an amount or a rule carries this: an ended program's amount is a
+reference under the old rule, with the latest known statement about continuation and whom to
+ask; a program ending within ``SOON_DAYS`` is flagged; a future start is said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.answer.evidence import AskContext, Search, cite_ref
+from assistant.answer.format import date_text
+from assistant.answer.knowledge import DocInfo
+from assistant.answer.messages import say
+from assistant.rules.model import Statement
+
+SOON_DAYS = 60  # "ends soon": within two months of the date asked about
+
+State = Literal["in_force", "ended", "not_yet", "unknown"]
+
+
+@dataclass
+class Validity:
+    state: State
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+    doc: DocInfo | None
+    program: str | None
+    statement: Statement | None
+    ends_soon: bool
+    reference: dict[str, str] | None  # the clause that gives the period
+
+
+def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.date) -> Validity | None:
+    """The validity of ``program`` (or of ``region``'s first policy document) on ``on``."""
+    kb = ctx.kb
+    doc = kb.doc_of(program, region)
+    if program and program in kb.programs:
+        p = kb.programs[program]
+        versions = sorted(p.versions, key=lambda v: v.effective_from)
+        current = [v for v in versions if v.in_force_on(on)]
+        if current:
+            v = max(current, key=lambda x: x.effective_from)
+            state: State = "in_force"
+        elif all(v.effective_from > on for v in versions):
+            v, state = versions[0], "not_yet"
+        else:
+            v = max((x for x in versions if x.effective_from <= on), key=lambda x: x.effective_to or dt.date.max)
+            state = "ended"
+        doc = kb.docs.get(v.corpus_doc, doc)
+        ref = v.reference.model_dump() if v.reference else None
+        statement = p.statements[0] if p.statements else None
+        title = v.label_en if ctx.lang == "en" and v.label_en else (v.label_zh or (doc.title if doc else p.name))
+        start, end = v.effective_from, v.effective_to
+    elif doc is not None:
+        start, end, statement, ref, title = doc.effective_from, doc.effective_to, None, None, doc.title
+        if start and on < start:
+            state = "not_yet"
+        elif end and on > end:
+            state = "ended"
+        elif doc.status in ("expired", "superseded"):
+            state = "ended"
+        else:
+            state = "in_force" if doc.status != "reported" else "unknown"
+    else:
+        return None
+    soon = state == "in_force" and end is not None and (end - on).days <= SOON_DAYS
+    return Validity(state, title, start, end, doc, program, statement, soon, ref)
+
+
+def _statement_text(ctx: AskContext, v: Validity, found: Search) -> str:
+    if v.statement is None:
+        return ""
+    st = v.statement
+    mark = cite_ref(ctx, found, st.reference.model_dump(), ["2026", "延续", "继续"])
+    return (st.en if ctx.lang == "en" else st.zh) + mark
+
+
+def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bool) -> str:
+    """One sentence for the conclusion (``for_amount``: the amount is a reference) or a caveat."""
+    lang = ctx.lang
+    issuer = ctx.kb.issuer_of(None, v.program) or (v.doc.issuer if v.doc else "") or say(lang, "validity.the_issuer")
+    mark = cite_ref(ctx, found, v.reference, ["执行期", "结束", "施行"]) if v.reference else ""
+    if v.state == "ended" and v.end:
+        key = "validity.ended_amount" if for_amount else "validity.ended"
+        line = say(lang, key, title=v.title, end=date_text(v.end, lang), mark=mark)
+        statement = _statement_text(ctx, v, found)
+        return (
+            line
+            + (say(lang, "validity.statement", statement=statement) if statement else "")
+            + say(lang, "validity.ask_issuer", issuer=issuer)
+        )
+    if v.state == "not_yet" and v.start:
+        return say(lang, "validity.not_yet", title=v.title, start=date_text(v.start, lang), mark=mark)
+    if v.ends_soon and v.end:
+        return say(lang, "validity.ends_soon", title=v.title, end=date_text(v.end, lang), mark=mark, issuer=issuer)
+    return ""
+
+
+def period_caveat(
+    ctx: AskContext, program: str | None, region: str | None, found: Search, on: dt.date
+) -> Validity | None:
+    """Add the validity sentence as a caveat when the program ended, has not started or ends soon."""
+    v = validity(ctx, program, region, on)
+    if v is not None:
+        line = validity_line(ctx, v, found, for_amount=False)
+        if line:
+            ctx.draft.add_caveat(line)
+        if v.statement is not None and v.state != "ended" and v.statement.confidence == "lead":
+            ctx.draft.add_caveat(_statement_text(ctx, v, found))
+    return v
+
+
+__all__ = ["SOON_DAYS", "Validity", "period_caveat", "validity", "validity_line"]
