@@ -1,0 +1,172 @@
+"""The questions ("asks") in one message, and whether a message only makes sense with the history.
+
+Users put several questions in one message ("北京能补多少？还能申请吗？要什么材料") and each gets
+its own answer, in order. A message is cut into segments at punctuation, at spaces between
+Chinese characters (phone messages use them as commas), after a sentence-final 吗/呢, and at
+conjunctions (另外, 以及, 顺便问一下, "and also", "and how ..."). A segment that asks something
+(a question particle or word, a question mark, a request such as 帮我算一下) opens a new ask
+when the current ask already has one; a segment that only states facts ("我们是软件企业",
+"合同200万") stays with the question it belongs to: the next one, or the last one at the end. So
+a single question is never cut at its commas, and the facts told before the first question stay
+with it. Asks are slices of the original text, so the finders that run later see the user's
+own words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A segment asks something when (after a polite opening) it has one of these.
+_ZH_CUE = re.compile(
+    r"[?？]|[吗嘛呢]|么\s*$|多少|几(?![十百千万亿])|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
+    r"多久|多大|多长|多高|多少|(.)[不没]\1|"
+    r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|算算|(说|讲|介绍|解释)(一)?下|"
+    r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
+    r"(请|烦请|麻烦)(你)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出)"
+)
+_EN_CUE = re.compile(
+    r"\?|(?:^|[,;:]\s*)\W*(how|what|which|when|where|who|whom|whose|why|can|could|may|might|is|are|was|were|do|does|did|"
+    r"will|would|should|shall|has|have|whether|please|tell me|compare|calculate|list|explain)\b|how (much|many|long)",
+    re.I,
+)
+# Polite openings that do not ask anything by themselves ("请问，北京能补多少" is one ask).
+_OPENING = re.compile(
+    r"^\s*(请问一下|请问|问一下|想问(一)?下|我想(问|咨询|了解)(一)?下?|咨询(一)?下|你好|您好|hi|hello|hey|"
+    r"excuse me|quick question|i have a question)[\s,，:：!！]*",
+    re.I,
+)
+# Where a message may be cut. Punctuation and spaces between CJK characters are always segment
+# ends; conjunctions are cut out of the text; after 吗/呢 (and after 多少 when a new clause
+# starts) is a segment end in run-on phone messages.
+_BREAK = re.compile(
+    r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)])\.\s+(?=[A-Z])|[,，、]+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
+    r"(?P<conj>另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|"
+    r"\s*,?\s*\b(?:and also|and|also|plus|as well as)\s+(?=(?:how|what|which|when|where|who|why|can|could|is|are|do|does|"
+    r"will|would|should|whether)\b))|"
+    r"(?<=[吗呢])(?P<runon>)(?=[\u4e00-\u9fff])|"
+    r"(?<=多少)(?P<runon2>)(?=还|要|需要|怎|如何|在哪|去哪|是否|有没有|哪)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
+_INTRO = re.compile(r"[:：]")
+_EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
+_LEADING_CONJ = re.compile(
+    r"^(另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|and also|also|and|plus)[\s,，:：]*", re.I
+)
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int
+    asks: bool
+
+
+def asks_something(text: str) -> bool:
+    """Whether a piece of text asks a question or requests something (not just states facts)."""
+    body = _OPENING.sub("", text.strip())
+    return bool(body) and bool(_ZH_CUE.search(body) or _EN_CUE.search(body))
+
+
+def _segments(text: str) -> list[_Segment]:
+    out: list[_Segment] = []
+    pos = 0
+    for m in _BREAK.finditer(text):
+        # punctuation stays with the segment it ends ("能补多少？"); a conjunction is dropped
+        end = m.end() if m.group("punct") else m.start()
+        if end > pos:
+            out.append(_Segment(pos, end, asks_something(text[pos:end])))
+        pos = max(pos, m.end())
+    if pos < len(text):
+        out.append(_Segment(pos, len(text), asks_something(text[pos:])))
+    out = [s for s in out if text[s.start : s.end].strip(" \t,，、;；。.!！")]
+    # "帮我算一下：上海，合同500万，能补多少？": what follows a colon belongs to the segment that
+    # introduced it, up to the end of the sentence.
+    merged: list[_Segment] = []
+    for seg in out:
+        prev = merged[-1] if merged else None
+        if (
+            prev
+            and _INTRO.search(text[prev.start : prev.end])
+            and not _SENTENCE_END.search(text[prev.start : prev.end])
+        ):
+            merged[-1] = _Segment(prev.start, seg.end, prev.asks or seg.asks)
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _clean(text: str) -> str:
+    text = _EDGE.sub("", text)
+    return _LEADING_CONJ.sub("", text).strip()
+
+
+def split_asks(text: str) -> list[str]:
+    """The questions in one message, in order, as slices of it.
+
+    Facts stated before a question stay with it; facts after the last question stay with the
+    last. A message that asks nothing ("合同是800万", "你好") is one ask, the whole message."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    segments = _segments(text)
+    groups: list[tuple[int, int]] = []  # (start, end) of each ask
+    pending: int | None = None  # start of facts waiting for their question
+    for seg in segments:
+        if seg.asks:
+            groups.append((pending if pending is not None else seg.start, seg.end))
+            pending = None
+        elif pending is None:
+            pending = seg.start
+    if pending is not None:
+        if groups:
+            groups[-1] = (groups[-1][0], len(text))
+        else:
+            groups.append((pending, len(text)))
+    asks = [_clean(text[a:b]) for a, b in groups]
+    return [a for a in asks if a] or [text]
+
+
+# ---------------------------------------------------------------- follow-ups
+
+# A bare answer to a question the assistant asked back: "是", "没有", "对的是软件企业", "yes".
+_ANSWER = re.compile(
+    r"^(是的?|对的?|对啊|没错|不是|不对|没有|没|有的?|有|嗯+|好的?|不|yes|yep|yeah|no|nope|correct|right|exactly)"
+    r"(?=$|[\s,，.。!！]|[\u4e00-\u9fff])",
+    re.I,
+)
+# Leans on the previous question: "那上海呢", "如果是两年的合同呢", "what about Shanghai?".
+_ELLIPSIS_START = re.compile(
+    r"^(那么?|那如果|如果|要是|假如|假设|换成|改成|换做|若是|那要是)|^(what|how) about\b|^what if\b|^and (if|for|in|with|what)\b|"
+    r"^(same|ditto) for\b|^if\b",
+    re.I,
+)
+_ELLIPSIS_END = re.compile(r"(呢|的话|的话呢)\s*[?？]?\s*$")
+# A message that only states facts for the open case: amounts, contracts, who we are, corrections.
+_FACT_MARK = re.compile(
+    r"\d|[万亿元]|合同|我们|我司|公司|企业|注册|国产|签|年|月|金额|结算|不对|更正|应该是|其实是|"
+    r"\b(we|our|it's|it is|the contract|contract|registered|million|rmb|yuan)\b",
+    re.I,
+)
+_GREETING_ONLY = re.compile(
+    r"^(你好|您好|嗨|哈喽|谢谢|多谢|感谢|辛苦|再见|拜拜|好的|收到|hi|hello|hey|thanks|thank you|bye|ok)\W*$", re.I
+)
+
+
+def is_followup(text: str) -> bool:
+    """Whether a message only makes sense with the earlier turns, so the caller reuses the
+    previous asks with the new facts: an elliptical question ("那上海呢", "国产的呢", "what
+    about Shanghai?"), a bare answer ("是", "没有", "对的是软件企业"), or facts alone ("合同是
+    800万", "还有一份200万的"). A full question ("那上海能补多少") is classifiable alone: not one."""
+    t = (text or "").strip()
+    if not t or _GREETING_ONLY.match(t):
+        return False
+    body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
+    own_question = asks_something(body)
+    if (_ANSWER.match(t) or _ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not own_question:
+        return True
+    return not asks_something(t) and bool(_FACT_MARK.search(t))
+
+
+__all__ = ["asks_something", "is_followup", "split_asks"]

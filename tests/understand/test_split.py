@@ -1,0 +1,34 @@
+"""split_asks and is_followup against the table in split.yaml: the questions of one message in
+order, facts staying with their question, and messages that only make sense with the history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.understand.split import is_followup, split_asks
+
+TABLE = yaml.safe_load((Path(__file__).parent / "split.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("row", TABLE["split"], ids=lambda r: r["text"][:24] or "empty")
+def test_split_asks(row: dict) -> None:
+    assert split_asks(row["text"]) == row["asks"]
+
+
+@pytest.mark.parametrize("row", TABLE["followup"], ids=lambda r: r["text"][:24] or "empty")
+def test_is_followup(row: dict) -> None:
+    assert is_followup(row["text"]) is row["followup"]
+
+
+def test_asks_are_slices_of_the_message() -> None:
+    """Later finders look at the user's own words: every ask is found in the message as written."""
+    for row in TABLE["split"]:
+        for ask in split_asks(row["text"]):
+            assert ask in row["text"]
+
+
+def test_table_size() -> None:
+    assert len(TABLE["split"]) >= 40
