@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Literal, cast
 
@@ -87,6 +88,30 @@ def _softmax(z: NDArray[np.float32]) -> NDArray[np.float32]:
     return out
 
 
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """OpenBLAS on one thread while fitting. These matrices are small: with its default two
+    threads on this two-core machine, the fit took 4-6 s whenever another process was busy
+    (0.07 s on one thread)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return nullcontext()
+    return cast(AbstractContextManager[object], threadpool_limits(limits=1, user_api="blas"))
+
+
+def _largest_singular_value_squared(x: NDArray[np.float32], rounds: int = 30) -> float:
+    """Power iteration from a fixed start (deterministic; an SVD of the whole matrix costs more)."""
+    v = np.ones(x.shape[1], dtype=np.float32) / np.float32(np.sqrt(x.shape[1]))
+    value = 0.0
+    for _ in range(rounds):
+        w = x.T @ (x @ v)
+        value = float(np.linalg.norm(w))
+        if value == 0.0:
+            break
+        v = (w / np.float32(value)).astype(np.float32)
+    return value
+
+
 def fit_softmax(
     x: Vectors, y: NDArray[np.int64], classes: int, c: float = LINEAR_C, steps: int = LINEAR_STEPS
 ) -> Vectors:
@@ -95,22 +120,25 @@ def fit_softmax(
     Nesterov-accelerated gradient descent with the step from the Lipschitz bound of the loss:
     no solver dependency (importing scikit-learn alone costs more than the fit), and the same
     weights for the same examples every time."""
-    n, d = x.shape
-    xb = np.hstack([x, np.ones((n, 1), dtype=np.float32)])
-    target = np.eye(classes, dtype=np.float32)[y]
-    lam = np.float32(1.0 / (c * n))
-    step = np.float32(1.0 / (0.5 * float(np.linalg.norm(xb, 2)) ** 2 / n + float(lam)))
-    w = np.zeros((d + 1, classes), dtype=np.float32)
-    v = w.copy()
-    t = 1.0
-    for _ in range(steps):
-        grad = xb.T @ (_softmax(xb @ v) - target) / np.float32(n)
-        grad[:-1] += lam * v[:-1]
-        w_next = v - step * grad
-        t_next = (1.0 + (1.0 + 4.0 * t * t) ** 0.5) / 2.0
-        v = w_next + np.float32((t - 1.0) / t_next) * (w_next - w)
-        w, t = w_next, t_next
-    return w.astype(np.float32)
+    with _one_blas_thread():
+        n, d = x.shape
+        xb = np.hstack([x, np.ones((n, 1), dtype=np.float32)])
+        target = np.eye(classes, dtype=np.float32)[y]
+        lam = np.float32(1.0 / (c * n))
+        # 1.05: the power iteration approaches the largest singular value from below
+        step = np.float32(1.0 / (0.5 * 1.05 * _largest_singular_value_squared(xb) / n + float(lam)))
+        w = np.zeros((d + 1, classes), dtype=np.float32)
+        v = w.copy()
+        t = 1.0
+        for _ in range(steps):
+            grad = xb.T @ (_softmax(xb @ v) - target) / np.float32(n)
+            grad[:-1] += lam * v[:-1]
+            w_next = v - step * grad
+            t_next = (1.0 + (1.0 + 4.0 * t * t) ** 0.5) / 2.0
+            v = w_next + np.float32((t - 1.0) / t_next) * (w_next - w)
+            w, t = w_next, t_next
+    out: Vectors = w.astype(np.float32)
+    return out
 
 
 def decide(scores: Sequence[tuple[Intent, float]] | Mapping[str, float]) -> tuple[Intent, float, bool]:

@@ -51,6 +51,10 @@ _BREAK = re.compile(
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
+# A greeting in front of a question is not part of the question ("你好，上海能补多少").
+_GREETING_OPENING = re.compile(
+    r"^(你好|您好|嗨|哈喽|早上好|下午好|晚上好|谢谢|多谢|感谢|hi|hello|hey|good (morning|afternoon)|thanks)[\s,，!！.。~～]+", re.I
+)
 _LEADING_CONJ = re.compile(
     r"^(另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|and also|also|and|plus)[\s,，:：]*", re.I
 )
@@ -99,6 +103,9 @@ def _segments(text: str) -> list[_Segment]:
 
 def _clean(text: str) -> str:
     text = _EDGE.sub("", text)
+    rest = _GREETING_OPENING.sub("", text)
+    if rest != text and asks_something(rest):
+        text = rest
     return _LEADING_CONJ.sub("", text).strip()
 
 
