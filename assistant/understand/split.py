@@ -53,7 +53,8 @@ _INTRO = re.compile(r"[:：]")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
 # A greeting in front of a question is not part of the question ("你好，上海能补多少").
 _GREETING_OPENING = re.compile(
-    r"^(你好|您好|嗨|哈喽|早上好|下午好|晚上好|谢谢|多谢|感谢|hi|hello|hey|good (morning|afternoon)|thanks)[\s,，!！.。~～]+", re.I
+    r"^(你好|您好|嗨|哈喽|早上好|下午好|晚上好|谢谢|多谢|感谢|hi|hello|hey|good (morning|afternoon)|thanks)[\s,，!！.。~～]+",
+    re.I,
 )
 _LEADING_CONJ = re.compile(
     r"^(另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|and also|also|and|plus)[\s,，:：]*", re.I
@@ -156,6 +157,7 @@ _FACT_MARK = re.compile(
     r"\b(we|our|it's|it is|the contract|contract|registered|million|rmb|yuan)\b",
     re.I,
 )
+SHORT_ANSWER_CHARS = 12  # a statement this short, asking nothing, answers the last question
 _GREETING_ONLY = re.compile(
     r"^(你好|您好|嗨|哈喽|谢谢|多谢|感谢|辛苦|再见|拜拜|好的|收到|hi|hello|hey|thanks|thank you|bye|ok)\W*$", re.I
 )
@@ -165,15 +167,26 @@ def is_followup(text: str) -> bool:
     """Whether a message only makes sense with the earlier turns, so the caller reuses the
     previous asks with the new facts: an elliptical question ("那上海呢", "国产的呢", "what
     about Shanghai?"), a bare answer ("是", "没有", "对的是软件企业"), or facts alone ("合同是
-    800万", "还有一份200万的"). A full question ("那上海能补多少") is classifiable alone: not one."""
+    800万", "还有一份200万的", "在杭州"). A full question ("那上海能补多少") is classifiable alone: not one."""
     t = (text or "").strip()
     if not t or _GREETING_ONLY.match(t):
         return False
+    asks = split_asks(t)
+    if len(asks) > 1:  # "那上海呢？深圳呢？": every question in it leans on the history
+        return all(_followup_ask(a) for a in asks)
+    return _followup_ask(t)
+
+
+def _followup_ask(t: str) -> bool:
     body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
     own_question = asks_something(body)
     if (_ANSWER.match(t) or _ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not own_question:
         return True
-    return not asks_something(t) and bool(_FACT_MARK.search(t))
+    if asks_something(t):
+        return False
+    # facts alone: a short answer to a question asked back (北京朝阳, 在杭州, 两年) or a statement
+    # that names something of the case (合同是800万, 我们是软件企业)
+    return len(t) <= SHORT_ANSWER_CHARS or bool(_FACT_MARK.search(t))
 
 
 __all__ = ["asks_something", "is_followup", "split_asks"]
