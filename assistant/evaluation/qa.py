@@ -360,7 +360,8 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
     ]
     if block:
         body += ["", block]
-    body += ["", "### Latest run", "", format_report(report)]
+    if not baseline:  # the baseline run is its own latest run: one table, not two
+        body += ["", "### Latest run", "", format_report(report)]
     write_section("qa", "\n".join(body), path)
 
 
