@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 # A segment asks something when (after a polite opening) it has one of these.
 _ZH_CUE = re.compile(
-    r"[?？]|[吗嘛呢]|么\s*$|多少|几(?![十百千万亿])|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
-    r"多久|多大|多长|多高|多少|(.)[不没]\1|"
+    r"[?？]|[吗嘛呢]|么\s*$|多少|几(?:成|个点|年|个月|月|号|天|次|家|个|岁)?\s*[?？]?\s*$|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
+    r"多久|多大|多长|多高|多少|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|算算|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
     r"(请|烦请|麻烦)(你)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出)"
@@ -41,13 +41,15 @@ _OPENING = re.compile(
 # starts) is a segment end in run-on phone messages.
 _BREAK = re.compile(
     r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)])\.\s+(?=[A-Z])|[,，、]+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
-    r"(?P<conj>另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|"
+    r"(?P<conj>另外|还有(?![没吗呢效什])|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|"
     r"\s*,?\s*\b(?:and also|and|also|plus|as well as)\s+(?=(?:how|what|which|when|where|who|why|can|could|is|are|do|does|"
     r"will|would|should|whether)\b))|"
     r"(?<=[吗呢])(?P<runon>)(?=[\u4e00-\u9fff])|"
     r"(?<=多少)(?P<runon2>)(?=还|要|需要|怎|如何|在哪|去哪|是否|有没有|哪)",
     re.I,
 )
+# "两个问题：1）…… 2）……", "1. …… 2. ……": each numbered item is an ask of its own.
+_ITEM = re.compile(r"(?:^|(?<=[\s:：;；,，。？?]))[（(]?[1-9][)）.、](?!\d)")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
@@ -57,7 +59,7 @@ _GREETING_OPENING = re.compile(
     re.I,
 )
 _LEADING_CONJ = re.compile(
-    r"^(另外|还有|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|and also|also|and|plus)[\s,，:：]*", re.I
+    r"^(另外|还有(?![没吗呢效什])|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|and also|also|and|plus)[\s,，:：]*", re.I
 )
 
 
@@ -66,6 +68,7 @@ class _Segment:
     start: int
     end: int
     asks: bool
+    item: bool = False  # starts a numbered item
 
 
 def asks_something(text: str) -> bool:
@@ -75,16 +78,26 @@ def asks_something(text: str) -> bool:
 
 
 def _segments(text: str) -> list[_Segment]:
+    items = list(_ITEM.finditer(text)) if len(_ITEM.findall(text)) >= 2 else []
+    item_starts = {m.start() for m in items}
+    cuts = sorted(
+        [(m.start(), m.end(), True) for m in items] + [(m.start(), m.end(), False) for m in _BREAK.finditer(text)]
+    )
     out: list[_Segment] = []
     pos = 0
-    for m in _BREAK.finditer(text):
-        # punctuation stays with the segment it ends ("能补多少？"); a conjunction is dropped
-        end = m.end() if m.group("punct") else m.start()
-        if end > pos:
-            out.append(_Segment(pos, end, asks_something(text[pos:end])))
-        pos = max(pos, m.end())
+    item = False
+    for start, end, is_item in cuts:
+        if start < pos:
+            continue
+        # punctuation stays with the segment it ends ("能补多少？"); a conjunction or an item
+        # number is dropped
+        seg_end = end if not is_item and end > start and _is_punct(text[start:end]) else start
+        if seg_end > pos:
+            out.append(_Segment(pos, seg_end, item or asks_something(text[pos:seg_end]), item))
+        item = is_item and start in item_starts
+        pos = max(pos, end)
     if pos < len(text):
-        out.append(_Segment(pos, len(text), asks_something(text[pos:])))
+        out.append(_Segment(pos, len(text), item or asks_something(text[pos:]), item))
     out = [s for s in out if text[s.start : s.end].strip(" \t,，、;；。.!！")]
     # "帮我算一下：上海，合同500万，能补多少？": what follows a colon belongs to the segment that
     # introduced it, up to the end of the sentence.
@@ -95,11 +108,16 @@ def _segments(text: str) -> list[_Segment]:
             prev
             and _INTRO.search(text[prev.start : prev.end])
             and not _SENTENCE_END.search(text[prev.start : prev.end])
+            and not seg.item
         ):
-            merged[-1] = _Segment(prev.start, seg.end, prev.asks or seg.asks)
+            merged[-1] = _Segment(prev.start, seg.end, prev.asks or seg.asks, prev.item)
         else:
             merged.append(seg)
     return merged
+
+
+def _is_punct(piece: str) -> bool:
+    return bool(re.fullmatch(r"[\s?？!！。;；,，、.]+", piece))
 
 
 def _clean(text: str) -> str:
