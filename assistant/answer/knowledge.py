@@ -104,9 +104,11 @@ class Knowledge:
     def region_name(self, code: str, lang: str) -> str:
         from assistant import lexicon
 
-        entry = lexicon.region(code)
+        entry = lexicon.region(code) if hasattr(lexicon, "region") else None
         if entry is None:
-            return code
+            from assistant.rules.regions import NAMES
+
+            return NAMES.get(code, code)
         return entry.name_en if lang == "en" else entry.name_zh
 
     def program_name(self, pid: str, lang: str) -> str:

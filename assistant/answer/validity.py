@@ -77,7 +77,7 @@ def _statement_text(ctx: AskContext, v: Validity, found: Search) -> str:
         return ""
     st = v.statement
     mark = cite_ref(ctx, found, st.reference.model_dump(), ["2026", "延续", "继续"])
-    return (st.en if ctx.lang == "en" else st.zh) + mark
+    return (st.en if ctx.lang == "en" else st.zh).rstrip("。.") + mark
 
 
 def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bool) -> str:

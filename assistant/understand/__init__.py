@@ -57,10 +57,13 @@ def understand(
     today: dt.date | None = None,
     covered: Iterable[str] | None = None,
     classifier: Any = None,
+    reply: tuple[str, bool] | None = None,
 ) -> Case:
-    """The conversation's case file after ``message`` (``history``: earlier user messages, oldest first)."""
+    """The conversation's case file after ``message`` (``history``: earlier user messages, oldest
+    first). ``reply`` is (fact, value) when the message answers a yes/no question the assistant
+    asked about that fact."""
     from assistant.understand.facts import read_turn
-    from assistant.understand.state import merge
+    from assistant.understand.state import apply_answer, merge
 
     today = today or dt.date.today()
     cov = frozenset(covered) if covered is not None else _covered_default()
@@ -75,6 +78,8 @@ def understand(
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]
         previous_asks = case.asks
     assert case is not None
+    if reply is not None:
+        case = apply_answer(case, *reply)
     _clarify(case)
     return case
 

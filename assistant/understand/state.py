@@ -93,3 +93,38 @@ def merge(prev: Case, cur: Case) -> Case:
 
 
 __all__ = ["merge"]
+
+
+# A yes/no reply ("是", "没有") answers the question the assistant asked last; these are the
+# rules' fact names for such questions and where the case file keeps them.
+_PURCHASE_ANSWERS = {
+    "supplier_related": "supplier_related",
+    "contract_already_claimed": "already_claimed",
+    "contract_paid": "paid",
+}
+_YES = ("是", "对", "有", "嗯", "好", "yes", "yep", "yeah", "correct", "right", "exactly")
+
+
+def reply_value(text: str) -> bool | None:
+    """True for a bare yes, False for a bare no, None for anything else."""
+    t = text.strip().lower().rstrip("。.!！")
+    if not t or len(t) > 12:
+        return None
+    if t.startswith(("不是", "不对", "没有", "没", "不", "no", "nope", "还没")):
+        return False
+    if t.startswith(_YES):
+        return True
+    return None
+
+
+def apply_answer(case: Case, fact: str, value: bool) -> Case:
+    """The case with the answer to a yes/no question the assistant asked."""
+    if fact in case.applicant.model_fields and isinstance(getattr(case.applicant, fact, None), (bool, type(None))):
+        return case.model_copy(update={"applicant": case.applicant.model_copy(update={fact: value})})
+    if fact == "compute_type":
+        fact, name = "domestic", "domestic"
+    else:
+        name = _PURCHASE_ANSWERS.get(fact, "")
+    if name and case.purchases:
+        return case.model_copy(update={"purchases": [p.model_copy(update={name: value}) for p in case.purchases]})
+    return case

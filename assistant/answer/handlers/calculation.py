@@ -14,7 +14,13 @@ from typing import Any
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
 from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
 from assistant.answer.format import money, percent
-from assistant.answer.handlers.common import ask_missing, no_program, reasons_and_questions, rules_summary
+from assistant.answer.handlers.common import (
+    _condition_label,
+    ask_missing,
+    no_program,
+    reasons_and_questions,
+    rules_summary,
+)
 from assistant.answer.messages import say
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
 from assistant.answer.steps import add_steps
@@ -24,7 +30,10 @@ from assistant.understand.case import Purchase
 
 
 def _purchases_for(ctx: AskContext, region: str) -> list[Purchase]:
-    bought = [p for p in ctx.case.purchases if p.amount is not None and p.item == "compute"]
+    """The purchases this ask is about in ``region``: those the ask names (by amount or order),
+    else those tied to the region, else those tied to no region the ask is about."""
+    chosen = [ctx.case.purchases[i] for i in ctx.ask.purchases if i < len(ctx.case.purchases)]
+    bought = [p for p in (chosen or ctx.case.purchases) if p.amount is not None and p.item == "compute"]
     own = [p for p in bought if p.region == region]
     if own:
         return own
@@ -62,68 +71,86 @@ def handle(ctx: AskContext) -> None:
         )
 
 
-def _currency_ok(ctx: AskContext, p: Purchase) -> bool:
-    assert p.amount is not None
-    if p.amount.currency != "CNY":
+_PER = {"month": 12, "quarter": 4}
+
+
+def _variants(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decimal, bool]] | None:
+    """(label, base, accumulates) for one purchase: a range gives its two ends (alternatives,
+    not two claims); a monthly or quarterly figure is multiplied by the term when it is known.
+    None when the purchase cannot be computed and a question was asked instead."""
+    lang, d = ctx.lang, ctx.draft
+    money_ = p.settlement if basis in ("settlement", "spend") and p.settlement is not None else p.amount
+    assert money_ is not None
+    if money_.currency != "CNY":
         ask_missing(ctx, "currency")
-        return False
-    return True
+        return None
+    base = base_of(p, basis)
+    if base is None or base <= 0:
+        d.say(say(lang, "calc.nothing_left"))
+        return []
+    if money_.per in _PER:
+        months = p.term_months or (12 if money_.per == "quarter" else None)
+        if months is None or money_.approx:
+            ask_missing(ctx, "monthly_total")
+            return None
+        factor = Decimal(months) if money_.per == "month" else Decimal(months) / 3
+        total = (base * factor).quantize(Decimal("0.01"))
+        d.add_caveat(
+            say(lang, "calc.per_period_times_term", each=money(base, lang), months=months, base=money(total, lang))
+        )
+        base = total
+    if money_.high is not None and money_.high > money_.value:
+        high = base + (money_.high - money_.value)
+        return [
+            (say(lang, "calc.range_low", base=money(base, lang)), base, False),
+            (say(lang, "calc.range_high", base=money(high, lang)), high, False),
+        ]
+    return [("", base, True)]
 
 
 def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:
     lang, d = ctx.lang, ctx.draft
+    basis = ctx.kb.programs[pid].base_basis
     received: Decimal | None = None
     count = 0
+    several = len(purchases) > 1
     for i, p in enumerate(purchases):
-        if not _currency_ok(ctx, p):
+        variants = _variants(ctx, p, basis)
+        if variants is None:
             d.verdict = "clarify"
             continue
-        base = base_of(p)
-        if base is None or base <= 0:
-            d.say(say(lang, "calc.nothing_left"))
-            continue
-        if p.amount is not None and p.amount.per == "month":
-            if p.term_months:
-                base = base * p.term_months
-                d.add_caveat(
-                    say(
-                        lang,
-                        "calc.monthly_times_term",
-                        monthly=money(p.amount.value, lang),
-                        months=p.term_months,
-                        base=money(base, lang),
-                    )
-                )
-            else:
-                ask_missing(ctx, "monthly_total")
-                d.verdict = "clarify"
+        for vlabel, base, accumulates in variants:
+            on = rules_date(ctx.case, ctx.ask, ctx.today, p)
+            if received is None:
+                received = ctx.case.received_in(on.year)
+            facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
+            compute_type = facts.pop("compute_type", None)
+            calc = ctx.session.call(
+                "calculate_voucher",
+                program=pid,
+                amount=format(base, "f"),
+                date=on.isoformat(),
+                compute_type=compute_type,
+                claimed_this_year=format(received, "f") if received else None,
+                facts=facts,
+                start=p.start.isoformat() if p.start and p.end else None,
+                end=p.end.isoformat() if p.start and p.end else None,
+            )
+            label = say(lang, "calc.purchase_label", n=i + 1) if several else ""
+            label = (label + vlabel) if vlabel else label
+            if "error" in calc:
+                d.say(say(lang, "calc.cannot", message=calc["error"].get("message", "")))
                 continue
-        on = rules_date(ctx.case, ctx.ask, ctx.today, p)
-        if received is None:
-            received = ctx.case.received_in(on.year)
-        facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
-        compute_type = facts.pop("compute_type", None)
-        calc = ctx.session.call(
-            "calculate_voucher",
-            program=pid,
-            amount=format(base, "f"),
-            date=on.isoformat(),
-            compute_type=compute_type,
-            claimed_this_year=format(received, "f") if received else None,
-            facts=facts,
-        )
-        label = say(lang, "calc.purchase_label", n=i + 1) if len(purchases) > 1 else ""
-        if "error" in calc:
-            d.say(say(lang, "calc.cannot", message=calc["error"].get("message", "")))
-            continue
-        count += 1
-        _one_line(ctx, region, pid, p, calc, label)
-        if calc.get("amount") is not None:
-            received += Decimal(calc["amount"])
+            count += 1
+            _one_line(ctx, region, pid, p, calc, label, first=(count == 1))
+            if calc.get("amount") is not None and accumulates:
+                received += Decimal(calc["amount"])
     return count
 
 
-def _one_line(ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str) -> None:
+def _one_line(
+    ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str, first: bool
+) -> None:
     lang, d = ctx.lang, ctx.draft
     info = ctx.session.call("program_info", program=pid, date=calc["date"])
     elig = ctx.session.call("check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"])
@@ -160,7 +187,7 @@ def _one_line(ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[st
     if calc.get("eligible") is False:
         failed = [r for r in calc.get("reasons", []) if r["status"] == "failed"]
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
-        why = "; ".join(r["reason_en"] if lang == "en" else r["reason_zh"] for r in failed)
+        why = ("; " if lang == "en" else "；").join(_condition_label(ctx, pid, r["condition"]) for r in failed)
         d.say(head + say(lang, "calc.not_eligible", name=name, why=why, marks=marks, amount=money(amount, lang)))
         d.verdict = "not_eligible"
     elif amount is None:
@@ -211,7 +238,7 @@ def _one_line(ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[st
         base_label,
         prefix=f"（{label}）" if label and lang != "en" else (f"({label}) " if label else ""),
     )
-    if not label or label.endswith("1"):
+    if first:
         reasons_and_questions(ctx, e0, found, pid)
         calc_caveats(ctx, calc, found, info)
         conflict_caveat(ctx, info, found)
