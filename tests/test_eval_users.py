@@ -216,6 +216,11 @@ def test_legacy_adapter_verdicts_from_structured_results():
     assert legacy_ask(Response(answer="有风险。", tool_calls=[comp], intent="compliance")).verdict == "risk"
     none = ToolCall(name="check_compliance", input={}, output={"findings": []})
     assert legacy_ask(Response(answer="未发现。", tool_calls=[none], intent="compliance")).verdict == "no_risk"
+    zero = ToolCall(
+        name="calculate_voucher", input={}, output={"program": "beijing-municipal", "amount": "0.00", "eligible": False}
+    )
+    refused_calc = Response(answer="不符合北京市算力券的条件（在北京市注册），可获得0元。", tool_calls=[zero])
+    assert legacy_ask(refused_calc).verdict == "not_eligible"  # "not eligible, 0 yuan" is not an amount
     ended = Response(answer="方案执行期已于2025年12月31日结束。\n\n依据……", intent="fact")
     assert legacy_ask(ended).verdict == "ended"
     unpublished = Response(answer="贵州算力券：抵扣比例未见公开。", refused=True, intent="fact")

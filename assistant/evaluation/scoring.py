@@ -206,6 +206,15 @@ def _calc_amounts(response: Response) -> list[AskAmount]:
     ]
 
 
+def _all_ineligible(response: Response) -> bool:
+    """Every calculation said a condition fails (``eligible: false``, or a compared row's status
+    ``not_eligible``): the answer is "not eligible, 0", not an amount."""
+    calcs = [c.output for c in response.tool_calls if c.name == "calculate_voucher" and isinstance(c.output, dict)]
+    flags = [o.get("eligible") is False for o in calcs if o.get("amount") is not None]
+    flags += [r.get("status") == "not_eligible" for r in _outputs(response, "compare_programs", "rows")]
+    return bool(flags) and all(flags)
+
+
 def _eligibility_status(response: Response, conclusion: str) -> str | None:
     results = [r for r in _outputs(response, "check_eligibility", "results") if r.get("status")]
     if not results:
@@ -242,7 +251,8 @@ def legacy_ask(response: Response) -> AskAnswer:
     3. intent ``compliance`` with a ``check_compliance`` result: ``risk`` when a finding has
        severity high, medium or low, else ``no_risk``;
     4. an amount from ``calculate_voucher`` or from ``compare_programs`` rows: ``amount`` (every
-       such amount becomes one of the ask's ``amounts``);
+       such amount becomes one of the ask's ``amounts``), or ``not_eligible`` when every one of
+       those results says a condition fails (the answer is "not eligible, 0 yuan");
     5. any remaining ``check_eligibility`` / ``check_compliance`` result, as in 2 and 3;
     6. the conclusion's wording: not published, then ended (已于…结束 / has ended), in force
        (仍有效 / in force), a question back (请问 / 请提供 / ends with ？, or missing facts with
@@ -258,7 +268,7 @@ def legacy_ask(response: Response) -> AskAnswer:
     elif response.intent == "compliance":
         verdict = _compliance_verdict(response)
     if verdict is None and amounts:
-        verdict = "amount"
+        verdict = "not_eligible" if _all_ineligible(response) else "amount"
     if verdict is None:
         verdict = _eligibility_status(response, conclusion) or _compliance_verdict(response)
     if verdict is None:
@@ -271,7 +281,7 @@ def legacy_ask(response: Response) -> AskAnswer:
         intent=response.intent,
         verdict=verdict,  # type: ignore[arg-type]
         conclusion=conclusion,
-        amounts=amounts if verdict == "amount" else [],
+        amounts=amounts,  # every computed line, whatever the verdict: the answer did compute them
         programs=sorted({a.program for a in amounts}),
         citations=[n for n in markers if 1 <= n <= len(response.citations)],
     )
@@ -315,26 +325,15 @@ class CaseScore:
         return sum(c.ok for c in items), len(items)
 
     def as_json(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("id", "persona", "passed")}
         fail = self.first_failure
-        return {
-            "id": self.id,
-            "persona": self.persona,
-            "passed": self.passed,
-            "legacy_adapter": self.legacy,
-            "first_failure": fail.describe() if fail else None,
-            "checks": [c.__dict__ for c in self.checks],
-        }
+        out["legacy_adapter"], out["first_failure"] = self.legacy, fail.describe() if fail else None
+        return out | {"checks": [c.__dict__ for c in self.checks]}
 
 
 def forbid_checks(forbid: list[str], answer: str) -> list[Check]:
-    out = []
-    for phrase in forbid:
-        found = find_phrase(phrase, answer)
-        reason = f"the answer contains the forbidden phrase {phrase!r}" + (
-            f" (as {found!r})" if found and found != phrase else ""
-        )
-        out.append(Check("forbid", found is None, "" if found is None else reason))
-    return out
+    found = [(p, find_phrase(p, answer)) for p in forbid]
+    return [Check("forbid", f is None, "" if f is None else f"the answer contains {p!r} (as {f!r})") for p, f in found]
 
 
 def gold_check(gold_docs: list[str], response: Response) -> Check:
