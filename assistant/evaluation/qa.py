@@ -45,6 +45,7 @@ import yaml
 
 from assistant.evaluation.report import REPORT_FILE, write_section
 from assistant.evaluation.scoring import (
+    composed,
     amount_stated,
     find_phrase,
     forbid_checks,
@@ -110,10 +111,18 @@ def score_qa(case: Case, resp: Response) -> dict[str, Any]:
     asks, legacy = response_asks(resp)
     conclusions = "\n\n".join(a.conclusion for a in asks)
     missing = [e for e in case.expect if not any(find_phrase(str(o), conclusions) for o in _options(e))]
+    sources = [c.text or c.quote for c in resp.citations]
+    if case.expect and not missing and not any(composed(a.conclusion, sources) for a in asks):
+        missing = list(case.expect)  # a pasted clause is evidence, not an answer
+        why_pasted = True
+    else:
+        why_pasted = False
     forbid = forbid_checks(case.forbid, resp.answer)
     forbidden = [f for f, chk in zip(case.forbid, forbid) if not chk.ok]
     why: list[str] = []
-    if missing:
+    if why_pasted:
+        why.append("the conclusion only repeats the cited clauses")
+    elif missing:
         why.append("not in the conclusion: " + ", ".join(" / ".join(map(str, _options(e))) for e in missing))
     why += [chk.reason for chk in forbid if not chk.ok]
     amount_ok = None

@@ -355,7 +355,24 @@ def warnings_check(response: Response, recheck: bool) -> Check:
     return Check("warnings", not problems, "guardrail problems: " + "; ".join(problems) if problems else "")
 
 
-def _ask_checks(i: int, exp: ExpectedAsk, got: AskAnswer) -> list[Check]:
+_MARK = re.compile(r"\[\d{1,2}\]")
+_SQUEEZE = re.compile(r"[\s*“”\"'「」]+")
+
+
+def composed(conclusion: str, sources: list[str]) -> bool:
+    """Whether a conclusion says something of its own: False when every sentence of it is a
+    verbatim piece of a cited clause (a retrieved passage pasted as the answer). A conclusion
+    is built from structured results; quoted clauses are evidence, not the conclusion."""
+    texts = [_SQUEEZE.sub("", t) for t in sources if t]
+    sentences = [s for s in re.split(r"(?<=[。！？!?；;])|(?<=\.)\s+", _MARK.sub("", conclusion)) if s.strip()]
+    for sentence in sentences:
+        body = _SQUEEZE.sub("", sentence).rstrip("。.；;")
+        if len(body) >= 6 and not any(body in t for t in texts):
+            return True
+    return False
+
+
+def _ask_checks(i: int, exp: ExpectedAsk, got: AskAnswer, sources: list[str] | None = None) -> list[Check]:
     ok = got.verdict in exp.verdict
     checks = [Check("verdict", ok, "" if ok else f"verdict {got.verdict!r}, expected {' or '.join(exp.verdict)}", i)]
     computed = [Decimal(a.amount) for a in got.amounts if a.amount is not None]
@@ -369,9 +386,12 @@ def _ask_checks(i: int, exp: ExpectedAsk, got: AskAnswer) -> list[Check]:
             )
         else:
             checks.append(Check("amount", True, "", i))
+    own = composed(got.conclusion, sources or [])
     for group in exp.facts:
         hit = next((p for p in group if find_phrase(p, got.conclusion) is not None), None)
         reason = "" if hit else f"none of {' / '.join(group)} is in the conclusion"
+        if hit and not own:
+            hit, reason = None, "the conclusion only repeats the cited clauses"
         checks.append(Check("facts", hit is not None, reason, i))
     return checks
 
@@ -383,7 +403,7 @@ def score_case(case: UserCase, response: Response, *, recheck: bool = False) -> 
     checks = [Check("asks", ok, "" if ok else f"expected {len(case.asks)} asks, the response has {len(asks)}")]
     for i, exp in enumerate(case.asks, 1):
         if i <= len(asks):
-            checks += _ask_checks(i, exp, asks[i - 1])
+            checks += _ask_checks(i, exp, asks[i - 1], [c.text or c.quote for c in response.citations])
         else:  # an ask the response does not have fails each of its checks
             names = ["verdict"] + ["amount"] * len(exp.amounts) + ["facts"] * len(exp.facts)
             checks += [Check(n, False, "the response has no ask for it", i) for n in names]
