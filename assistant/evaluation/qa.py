@@ -45,8 +45,8 @@ import yaml
 
 from assistant.evaluation.report import REPORT_FILE, write_section
 from assistant.evaluation.scoring import (
-    composed,
     amount_stated,
+    composed,
     find_phrase,
     forbid_checks,
     gold_check,
