@@ -1,0 +1,213 @@
+"""Words as data: the YAML files of this package, loaded once and typed.
+
+Understanding, retrieval and the rules read the same region table (``regions.yaml``) and the
+same typo table (``typos.yaml``) through the functions here, so a new park, nickname or typo is
+one line in one file and every part of the assistant sees it. Loaders are cached: the files are
+read once per process.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+HERE = Path(__file__).resolve().parent
+RegionKind = Literal["province", "city", "district", "zone", "national"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SubPlace(_Model):
+    """A park, zone, district or landmark users name instead of the region it belongs to."""
+
+    names: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    zone: str | None = None  # the zone's official name, for Place.zone
+    admin: str | None = None  # where it lies, as an address (上海市浦东新区)
+
+
+class Region(_Model):
+    """One region code with every name it goes by (see the header of regions.yaml)."""
+
+    code: str
+    kind: RegionKind
+    name_zh: str
+    names: list[str] = Field(default_factory=list)
+    abbr: list[str] = Field(default_factory=list)
+    abbr_risky: list[str] = Field(default_factory=list)
+    name_en: str
+    aliases_en: list[str] = Field(default_factory=list)
+    parent: str | None = None
+    corpus: bool = False
+    admin: str | None = None
+    places: list[SubPlace] = Field(default_factory=list)
+
+    def chinese_names(self) -> list[str]:
+        """Official name and other Chinese names of the region itself (no abbreviations)."""
+        return _unique([self.name_zh, *self.names])
+
+    def english_names(self) -> list[str]:
+        return _unique([self.name_en, *self.aliases_en])
+
+    def all_names(self) -> list[str]:
+        """Every name that resolves to this code, sub-places included."""
+        out = [*self.chinese_names(), *self.abbr, *self.abbr_risky, *self.english_names()]
+        for p in self.places:
+            out += [*p.names, *p.en]
+        return _unique(out)
+
+
+class Candidate(_Model):
+    label: str  # as the clarification shows it: 北京市朝阳区
+    code: str | None = None  # the region of this reading, when the lexicon has one
+
+
+class AmbiguousName(_Model):
+    """A name with several readings (经开区, Huangpu): never resolved on its own."""
+
+    names: list[str] = Field(default_factory=list)
+    en: list[str] = Field(default_factory=list)
+    candidates: list[Candidate]
+
+
+class RegionLexicon(_Model):
+    regions: list[Region]
+    ambiguous: list[AmbiguousName] = Field(default_factory=list)
+    not_places: list[str] = Field(default_factory=list)
+
+
+class Typos(_Model):
+    words: dict[str, str] = Field(default_factory=dict)  # wrong -> right
+    traditional: dict[str, str] = Field(default_factory=dict)  # one character -> one character
+
+
+def _unique(items: list[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+@lru_cache(maxsize=16)
+def load_yaml(name: str) -> Any:
+    """A YAML file of this package, parsed (cached: callers must not mutate the result)."""
+    return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def region_lexicon() -> RegionLexicon:
+    """regions.yaml, validated: unknown fields, unknown parents and duplicate codes fail loudly."""
+    lex = RegionLexicon.model_validate(load_yaml("regions.yaml"))
+    codes = [r.code for r in lex.regions]
+    if len(codes) != len(set(codes)):
+        raise ValueError("regions.yaml: a region code appears twice")
+    for r in lex.regions:
+        if r.parent is not None and r.parent not in codes:
+            raise ValueError(f"regions.yaml: {r.code} has unknown parent {r.parent}")
+    return lex
+
+
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, Region]:
+    return {r.code: r for r in region_lexicon().regions}
+
+
+def regions() -> list[Region]:
+    """Every region of the lexicon, in file order."""
+    return list(region_lexicon().regions)
+
+
+def region(code: str) -> Region | None:
+    return _by_code().get(code)
+
+
+def parent(code: str) -> str | None:
+    r = region(code)
+    return r.parent if r else None
+
+
+@lru_cache(maxsize=512)
+def _chain(code: str) -> tuple[str, ...]:
+    out = [code]
+    while (p := parent(out[-1])) is not None and p not in out:
+        out.append(p)
+    return tuple(out)
+
+
+def chain(code: str) -> list[str]:
+    """The code and every region containing it, most specific first: [beijing-etown, beijing]."""
+    return list(_chain(code)) if region(code) is not None else [code]
+
+
+def corpus_regions() -> list[str]:
+    """Codes with documents in corpus/ (``national`` included)."""
+    return [r.code for r in region_lexicon().regions if r.corpus]
+
+
+def covered_regions() -> list[str]:
+    """Regions with documents of their own: what a place can be mapped to (``national`` is not a
+    place)."""
+    return [r.code for r in region_lexicon().regions if r.corpus and r.kind != "national"]
+
+
+def names_zh() -> dict[str, str]:
+    """Code -> official Chinese name."""
+    return {r.code: r.name_zh for r in region_lexicon().regions}
+
+
+@lru_cache(maxsize=1)
+def name_index() -> dict[str, str]:
+    """Every unambiguous name (Chinese, abbreviations, English lower-cased, sub-places) -> code."""
+    out: dict[str, str] = {}
+    for r in region_lexicon().regions:
+        for name in r.all_names():
+            out.setdefault(name.lower() if name.isascii() else name, r.code)
+    return out
+
+
+def ambiguous_names() -> list[AmbiguousName]:
+    return list(region_lexicon().ambiguous)
+
+
+def not_places() -> list[str]:
+    return list(region_lexicon().not_places)
+
+
+@lru_cache(maxsize=1)
+def typos() -> Typos:
+    """typos.yaml, validated: traditional entries must map one character to one character."""
+    t = Typos.model_validate(load_yaml("typos.yaml"))
+    bad = [k for k, v in t.traditional.items() if len(k) != 1 or len(v) != 1]
+    if bad:
+        raise ValueError(f"typos.yaml: traditional entries must be single characters: {bad}")
+    return t
+
+
+__all__ = [
+    "AmbiguousName",
+    "Candidate",
+    "Region",
+    "RegionLexicon",
+    "SubPlace",
+    "Typos",
+    "ambiguous_names",
+    "chain",
+    "corpus_regions",
+    "covered_regions",
+    "load_yaml",
+    "name_index",
+    "names_zh",
+    "not_places",
+    "parent",
+    "region",
+    "region_lexicon",
+    "regions",
+    "typos",
+]

@@ -1,0 +1,74 @@
+"""Normalisation and language: the first step for every message.
+
+Users type on phones: full-width digits (２００万), traditional characters (還能申請嗎), typos of the
+domain's words (算力卷, 模形券). Every later step (places, money, dates, intents, retrieval) reads
+the normalised text, so each of those forms is handled once, here, from ``lexicon/typos.yaml``.
+Chinese punctuation (，。？！：；（）) is kept: it is how Chinese is written, and the splitter cuts on it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant import lexicon
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u3000]+")
+# Full-width forms that are ordinary Chinese punctuation stay as they are.
+_KEEP = set("！，：；？（）")
+
+
+@lru_cache(maxsize=1)
+def _char_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xFF01, 0xFF5F):  # the full-width copy of printable ASCII
+        if chr(code) not in _KEEP:
+            table[code] = chr(code - 0xFEE0)
+    table[0x3000] = " "  # ideographic space
+    table[0xFFE5] = "¥"  # full-width yen sign
+    for trad, simp in lexicon.typos().traditional.items():
+        table[ord(trad)] = simp
+    return table
+
+
+@lru_cache(maxsize=1)
+def _typo_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    words = {k.lower(): v for k, v in lexicon.typos().words.items()}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(alternation, re.I), words
+
+
+# "１，２００，０００元", "10：30": full-width comma or colon between digits is a number's separator.
+_DIGIT_SEP = re.compile(r"(?<=\d)[，：](?=\d)")
+
+
+def fix_typos(text: str) -> str:
+    """Only the typo words of typos.yaml (retrieval uses this on queries and documents alike)."""
+    pattern, words = _typo_pattern()
+    return pattern.sub(lambda m: words[m.group(0).lower()], text)
+
+
+def normalise(text: str | None) -> str:
+    """Full-width digits, letters and ASCII punctuation to ASCII, traditional domain characters
+    to simplified, typos fixed, runs of spaces squeezed (newlines kept), ends stripped."""
+    if not text:
+        return ""
+    text = _DIGIT_SEP.sub(lambda m: "," if m.group(0) == "，" else ":", text)
+    text = text.translate(_char_table())
+    text = fix_typos(text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def detect_language(text: str) -> str:
+    """``zh`` when the message is mainly Chinese, ``en`` when mainly English: Chinese characters
+    against Latin words, so an English question naming 北京 stays English."""
+    cjk = len(_CJK.findall(text or ""))
+    words = len(_LATIN_WORD.findall(text or ""))
+    if cjk == 0:
+        return "en" if words else "zh"
+    return "zh" if cjk >= words else "en"
+
+
+__all__ = ["detect_language", "fix_typos", "normalise"]
