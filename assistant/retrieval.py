@@ -21,60 +21,67 @@ from pathlib import Path
 from assistant.models import Chunk, Hit, date_number
 from assistant.settings import Settings, get_settings
 
-# Canonical region codes and the ways users write them. Longest aliases match first.
-REGION_ALIASES: dict[str, list[str]] = {
-    "beijing-etown": [
-        "北京经济技术开发区",
-        "北京经开区",
-        "经济技术开发区",
-        "经开区",
-        "亦庄",
-        "e-town",
-        "etown",
-        "yizhuang",
-        "beijing economic-technological development area",
-    ],
-    "beijing": ["北京市", "北京", "京", "beijing"],
-    "shanghai": ["上海市", "上海", "沪", "shanghai"],
-    "guizhou": ["贵州省", "贵州", "黔", "贵阳", "贵安", "guizhou"],
-    "shenzhen": ["深圳市", "深圳", "shenzhen"],
-    "hangzhou": ["杭州市", "杭州", "hangzhou"],
-    "chengdu": ["成都市", "成都", "chengdu"],
-    "qingyang": ["庆阳市", "庆阳", "qingyang"],
-    "nanning": ["南宁市", "南宁", "nanning"],
-    "henan": ["河南省", "河南", "豫", "henan"],
-    "zhengzhou": ["郑州市", "郑州", "zhengzhou"],
-    "anhui": ["安徽省", "安徽", "皖", "anhui"],
-    "wuhu": ["芜湖市", "芜湖", "wuhu"],
-    "shandong": ["山东省", "山东", "鲁", "shandong"],
-    "langfang": ["廊坊市", "廊坊", "langfang"],
-    "zhangzhou": ["漳州市", "漳州", "zhangzhou"],
-    "tianjin": ["天津市", "天津", "tianjin"],
-    "qingdao": ["青岛市", "青岛", "qingdao"],
-    "wuhan": ["武汉市", "武汉", "wuhan"],
-    "yangzhou": ["扬州市", "扬州", "yangzhou"],
-    "ningxia": ["宁夏回族自治区", "宁夏", "ningxia"],
-    "nanjing": ["南京市", "南京", "nanjing"],
-    "chongqing": ["重庆市", "重庆", "chongqing"],
-    "xiamen": ["厦门市", "厦门", "xiamen"],
-    "guangzhou-huangpu": ["黄埔区", "黄埔", "广州开发区", "huangpu"],
-    "suzhou": ["苏州市", "苏州", "suzhou"],
-    "beijing-shijingshan": ["石景山区", "石景山", "shijingshan"],
-    "national": ["全国", "国家", "national"],
-}
-# Single-character abbreviations are too ambiguous inside running text.
-_AMBIGUOUS = {"京", "沪", "黔", "豫", "皖", "鲁"}
 
-_TYPOS = {"算力卷": "算力券", "算力劵": "算力券", "算利券": "算力券", "蒜力券": "算力券", "劵": "券"}
+def _region_aliases() -> dict[str, list[str]]:
+    """Region code -> every way users write it, from ``lexicon/regions.yaml``; the official name
+    comes first (query expansion adds it), matching takes the longest alias first (regions_in).
+
+    Only regions with documents are keys (a code retrieval cannot filter on is no use here); a
+    region without documents of its own (贵阳, 合肥, 贵安新区) is an alias of the nearest region
+    containing it that has some; parks and zones (张江, 前海) are aliases of their region; an
+    ambiguous name (经开区) is an alias of the reading the lexicon marks for retrieval, which only
+    boosts, never filters. English names are lower-cased.
+    """
+    from assistant import lexicon
+
+    def cased(names: list[str]) -> list[str]:
+        return [n.lower() if n.isascii() else n for n in names]
+
+    corpus = lexicon.corpus_regions()
+    out: dict[str, list[str]] = {}
+    for code in corpus:
+        r = lexicon.region(code)
+        assert r is not None
+        out[code] = cased([*r.chinese_names(), *r.abbr, *r.abbr_risky, *r.english_names()])
+    for r in lexicon.regions():
+        target = next((c for c in lexicon.chain(r.code) if c in out), None)
+        if target is not None:
+            out[target] += cased(r.all_names())
+    for amb in lexicon.ambiguous_names():
+        if amb.retrieval in out:
+            out[amb.retrieval] += cased([*amb.names, *amb.en])
+    return {code: list(dict.fromkeys(names)) for code, names in out.items()}
+
+
+# Canonical region codes and the ways users write them (from the lexicon). Longest aliases match first.
+REGION_ALIASES: dict[str, list[str]] = _region_aliases()
+# Single-character abbreviations (京, 沪, 黔) are too ambiguous inside running text.
+_AMBIGUOUS = {a for aliases in REGION_ALIASES.values() for a in aliases if len(a) == 1}
+
+
+@lru_cache(maxsize=1)
+def _alias_patterns() -> list[tuple[str, str, re.Pattern[str] | None]]:
+    """(alias, code, whole-word pattern for Latin aliases), longest alias first."""
+    pairs = sorted(
+        ((a.lower(), code) for code, aliases in REGION_ALIASES.items() for a in aliases if a not in _AMBIGUOUS),
+        key=lambda p: -len(p[0]),
+    )
+    return [
+        (a, code, re.compile(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])") if a.isascii() else None) for a, code in pairs
+    ]
+
+
 _STOP = set("的了吗呢吧啊呀么是在和与及或就都也还要会能可以我们你们他们这那个些有没多少什么怎么哪如何请问一下")
 _PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def normalise_query(text: str) -> str:
-    for wrong, right in _TYPOS.items():
-        text = text.replace(wrong, right)
-    return text
+    """Typos of the domain's words and traditional characters fixed (``lexicon/typos.yaml``, the
+    table understanding reads), so 算力卷 in a query meets 算力券 in a clause."""
+    from assistant.understand.text import fix_typos, simplify
+
+    return fix_typos(simplify(text))
 
 
 @lru_cache(maxsize=1)
@@ -122,17 +129,16 @@ def regions_in(text: str) -> list[str]:
     lowered = text.lower().strip()
     if lowered in REGION_ALIASES:
         return [lowered]
-    pairs = sorted(
-        ((alias, code) for code, aliases in REGION_ALIASES.items() for alias in aliases if alias not in _AMBIGUOUS),
-        key=lambda p: -len(p[0]),
-    )
     hits: list[tuple[int, str]] = []
     masked = lowered
-    for alias, code in pairs:
-        pos = masked.find(alias.lower())
+    for alias, code, word in _alias_patterns():
+        found = word.search(masked) if word is not None else None
+        pos = found.start() if found else (masked.find(alias) if word is None else -1)
         if pos >= 0:
             hits.append((pos, code))
-            masked = masked.replace(alias.lower(), "\x00" * len(alias))
+            masked = masked[:pos] + "\x00" * len(alias) + masked[pos + len(alias) :]
+            while word is None and (pos := masked.find(alias)) >= 0:  # later mentions of the same name
+                masked = masked[:pos] + "\x00" * len(alias) + masked[pos + len(alias) :]
     if not hits and lowered in {a for a in _AMBIGUOUS}:
         return [code for code, aliases in REGION_ALIASES.items() if lowered in aliases]
     seen: list[str] = []

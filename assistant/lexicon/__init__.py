@@ -74,6 +74,7 @@ class AmbiguousName(_Model):
     names: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
     candidates: list[Candidate]
+    retrieval: str | None = None  # the reading retrieval boosts (it never filters on it)
 
 
 class RegionLexicon(_Model):

@@ -44,6 +44,16 @@ def _typo_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 _DIGIT_SEP = re.compile(r"(?<=\d)[，：](?=\d)")
 
 
+@lru_cache(maxsize=1)
+def _traditional() -> dict[int, str]:
+    return {ord(t): s for t, s in lexicon.typos().traditional.items()}
+
+
+def simplify(text: str) -> str:
+    """Only the traditional characters of typos.yaml to simplified (length unchanged)."""
+    return text.translate(_traditional())
+
+
 def fix_typos(text: str) -> str:
     """Only the typo words of typos.yaml (retrieval uses this on queries and documents alike)."""
     pattern, words = _typo_pattern()
@@ -71,4 +81,4 @@ def detect_language(text: str) -> str:
     return "zh" if cjk >= words else "en"
 
 
-__all__ = ["detect_language", "fix_typos", "normalise"]
+__all__ = ["detect_language", "fix_typos", "normalise", "simplify"]
