@@ -7,7 +7,7 @@ sentence, and it is wrong on some forms users write: 1.5个亿 -> 6亿, 0.8个�
 form JioNLP reads right before it is asked (个亿 -> 亿, w -> 万, 两亿五 -> 两亿五千万), and the
 colloquial forms JioNLP does not know are read with our own small table: 两百来万 (about 200万),
 八十多万 (80万 to 90万), 小一百万 (just under 100万), 大几十万 (vague: 60万 to 90万, the caller asks),
-六七十万 (a range), 3kw (3千万, to confirm), RMB 2m, $1 million (USD: kept, never used as yuan).
+六七十万 (a range), 3kw (3千万, to confirm; vague amounts are marked to confirm too), RMB 2m, $1 million (USD: kept, never used as yuan).
 Numbers that are not money (第一条, 18个月, 500张卡, 20%, 2024年, phone numbers) have no currency or
 scale and are skipped; negative and absurd amounts (over 1万亿) are not amounts.
 """
@@ -222,7 +222,8 @@ def find_money(text: str) -> list[MoneyMention]:
                 end = m.end()
                 cur = re.match(rf"\s*({_CUR})", text[end:])
                 end += cur.end() if cur else 0
-                found.append((m.start(), end, reading[0], reading[1], reading[2], False))
+                # 大几十万: too vague to compute on; confirm=True makes the caller ask for the figure
+                found.append((m.start(), end, reading[0], reading[1], reading[2], kind == "vague"))
                 taken.append((m.start(), end))
     for m in _AMOUNT.finditer(text):
         start, end = (m.start() if m.group("pre") else m.start("num")), m.end()
