@@ -23,34 +23,11 @@ from assistant.settings import Settings, get_settings
 
 
 def _region_aliases() -> dict[str, list[str]]:
-    """Region code -> every way users write it, from ``lexicon/regions.yaml``; the official name
-    comes first (query expansion adds it), matching takes the longest alias first (regions_in).
-
-    Only regions with documents are keys (a code retrieval cannot filter on is no use here); a
-    region without documents of its own (贵阳, 合肥, 贵安新区) is an alias of the nearest region
-    containing it that has some; parks and zones (张江, 前海) are aliases of their region; an
-    ambiguous name (经开区) is an alias of the reading the lexicon marks for retrieval, which only
-    boosts, never filters. English names are lower-cased.
-    """
+    """Only regions with documents are keys (a code retrieval cannot filter on is no use here);
+    see ``lexicon.aliases_by_region`` for what each one collects."""
     from assistant import lexicon
 
-    def cased(names: list[str]) -> list[str]:
-        return [n.lower() if n.isascii() else n for n in names]
-
-    corpus = lexicon.corpus_regions()
-    out: dict[str, list[str]] = {}
-    for code in corpus:
-        r = lexicon.region(code)
-        assert r is not None
-        out[code] = cased([*r.chinese_names(), *r.abbr, *r.abbr_risky, *r.english_names()])
-    for r in lexicon.regions():
-        target = next((c for c in lexicon.chain(r.code) if c in out), None)
-        if target is not None:
-            out[target] += cased(r.all_names())
-    for amb in lexicon.ambiguous_names():
-        if amb.retrieval in out:
-            out[amb.retrieval] += cased([*amb.names, *amb.en])
-    return {code: list(dict.fromkeys(names)) for code, names in out.items()}
+    return lexicon.aliases_by_region(lexicon.corpus_regions())
 
 
 # Canonical region codes and the ways users write them (from the lexicon). Longest aliases match first.

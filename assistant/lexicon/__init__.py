@@ -173,6 +173,31 @@ def name_index() -> dict[str, str]:
     return out
 
 
+def aliases_by_region(codes: list[str]) -> dict[str, list[str]]:
+    """Each of ``codes`` -> every way users write it, its official name first; English names
+    lower-cased. A region not in ``codes`` is an alias of the nearest region containing it that is
+    (贵阳, 贵安新区 -> guizhou when guizhou is listed and they are not), parks and zones are aliases
+    of their region (张江 -> shanghai), and an ambiguous name is an alias of the reading marked
+    ``retrieval:`` (经开区 -> beijing-etown). Retrieval builds REGION_ALIASES from this."""
+
+    def cased(names: list[str]) -> list[str]:
+        return [n.lower() if n.isascii() else n for n in names]
+
+    out: dict[str, list[str]] = {}
+    for code in codes:
+        r = region(code)
+        if r is not None:
+            out[code] = cased([*r.chinese_names(), *r.abbr, *r.abbr_risky, *r.english_names()])
+    for r in region_lexicon().regions:
+        target = next((c for c in chain(r.code) if c in out), None)
+        if target is not None:
+            out[target] += cased(r.all_names())
+    for amb in region_lexicon().ambiguous:
+        if amb.retrieval in out:
+            out[amb.retrieval] += cased([*amb.names, *amb.en])
+    return {code: list(dict.fromkeys(names)) for code, names in out.items()}
+
+
 def ambiguous_names() -> list[AmbiguousName]:
     return list(region_lexicon().ambiguous)
 
@@ -193,6 +218,7 @@ def typos() -> Typos:
 
 __all__ = [
     "AmbiguousName",
+    "aliases_by_region",
     "Candidate",
     "Region",
     "RegionLexicon",

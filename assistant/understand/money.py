@@ -6,8 +6,9 @@ sentence, and it is wrong on some forms users write: 1.5个亿 -> 6亿, 0.8个�
 一点五亿, 2个半亿, 两百来万, $1 million. So the spans are found here, each span is rewritten into a
 form JioNLP reads right before it is asked (个亿 -> 亿, w -> 万, 两亿五 -> 两亿五千万), and the
 colloquial forms JioNLP does not know are read with our own small table: 两百来万 (about 200万),
-八十多万 (80万 to 90万), 小一百万 (just under 100万), 大几十万 (vague: 60万 to 90万, the caller asks),
-六七十万 (a range), 3kw (3千万, to confirm; vague amounts are marked to confirm too), RMB 2m, $1 million (USD: kept, never used as yuan).
+八十多万 (80万 to 90万), 小一百万 (just under 100万), 大几十万 (vague: 60万 to 90万, marked to
+confirm so the caller asks), 六七十万 (a range), 3kw (3千万, to confirm), RMB 2m, $1 million (USD:
+kept, never used as yuan).
 Numbers that are not money (第一条, 18个月, 500张卡, 20%, 2024年, phone numbers) have no currency or
 scale and are skipped; negative and absurd amounts (over 1万亿) are not amounts.
 """

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from assistant import lexicon
+from assistant.understand.case import Language
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -71,7 +72,7 @@ def normalise(text: str | None) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str) -> Language:
     """``zh`` when the message is mainly Chinese, ``en`` when mainly English: Chinese characters
     against Latin words, so an English question naming 北京 stays English."""
     cjk = len(_CJK.findall(text or ""))
