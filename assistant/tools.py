@@ -348,6 +348,15 @@ class ToolSession:
         self.calls.append(ToolCall(name=name, input=args, output=output))
         return output
 
+    def derive(self, what: str, inputs: dict[str, Any], result: Any) -> Any:
+        """Record arithmetic the answer does on tool results or the user's figures (a total, a
+        monthly figure times the term, a contract less its storage part), so every number in an
+        answer still traces to a recorded call the guardrails check against."""
+        self.calls.append(
+            ToolCall(name="arithmetic", input={"what": what, **_jsonable(inputs)}, output={"result": _jsonable(result)})
+        )
+        return result
+
     def retrieved_chunk_ids(self) -> set[str]:
         ids: set[str] = set()
         for c in self.calls:

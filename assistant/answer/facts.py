@@ -87,7 +87,7 @@ def rules_date(case: Case, ask: Ask, today: dt.date, purchase: Purchase | None =
     return today
 
 
-def base_of(purchase: Purchase, basis: str = "contract") -> Decimal | None:
+def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) -> Decimal | None:
     """The compute part of a purchase in yuan, on the program's basis: the settled amount for a
     program that pays on settlement or spend (when the user gave it), else the contract amount;
     line items such as storage taken out."""
@@ -96,8 +96,11 @@ def base_of(purchase: Purchase, basis: str = "contract") -> Decimal | None:
         money = purchase.settlement
     if money is None:
         return None
-    excluded = sum((li.amount.value for li in purchase.excluded), Decimal(0))
-    return money.value - excluded
+    if not purchase.excluded:
+        return money.value
+    items = {li.item: li.amount.value for li in purchase.excluded}
+    result = money.value - sum(items.values(), Decimal(0))
+    return session.derive("less_excluded", {"gross": money.value, **items}, result) if session is not None else result
 
 
 __all__ = ["applicant_facts", "base_of", "case_facts", "purchase_facts", "rules_date"]

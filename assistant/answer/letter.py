@@ -11,7 +11,7 @@ import datetime as dt
 
 from assistant.answer.draft import AskDraft
 from assistant.answer.format import date_text
-from assistant.answer.render import conclusion_of
+from assistant.answer.render import circled, conclusion_of
 from assistant.models import Citation
 
 _CN = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
@@ -21,7 +21,7 @@ def _collect(drafts: list[AskDraft], lang: str) -> dict[str, list[str]]:
     many = len(drafts) > 1
     out: dict[str, list[str]] = {k: [] for k in ("answer", "steps", "table", "conditions", "questions", "caveats")}
     for i, d in enumerate(drafts, 1):
-        tag = (f"({i}) " if lang == "en" else f"（问题{i}）") if many else ""
+        tag = circled(i) if many else ""
         out["answer"].append(tag + conclusion_of(d, lang))
         out["steps"] += [tag + s for s in d.steps]
         out["table"] += [tag + s for s in d.table]

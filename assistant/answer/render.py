@@ -33,7 +33,7 @@ def render(drafts: list[AskDraft], citations: list[Citation], lang: str, case_ca
         else:
             out.append(f"**{head}**{colon}" + (" " if lang == "en" else "") + conclusions[0])
     else:
-        out.append(f"**{head}**{colon}\n" + "\n".join(f"{i}. {c}" for i, c in enumerate(conclusions, 1)))
+        out.append(f"**{head}**{colon}\n" + "\n".join(f"{circled(i)} {c}" for i, c in enumerate(conclusions, 1)))
     many = len(drafts) > 1
     for section in _SECTIONS:
         lines: list[str] = []
@@ -41,7 +41,7 @@ def render(drafts: list[AskDraft], citations: list[Citation], lang: str, case_ca
             items = [q.text for q in d.questions] if section == "questions" else list(getattr(d, section))
             if section == "questions":
                 items = [q for q in items if q not in d.conclusion]
-            tag = say(lang, "heads.ask_n", n=i) if many else ""
+            tag = say(lang, "heads.ask_n", n=circled(i)) if many else ""
             lines.extend(f"{tag}{x}" for x in items if f"{tag}{x}" not in lines)
         if section == "caveats":
             lines.extend(c for c in case_caveats if c not in lines)
@@ -57,6 +57,12 @@ def render(drafts: list[AskDraft], citations: list[Citation], lang: str, case_ca
             else:
                 out.append(f"[{i}] 《{c.title}》{c.locator}：“{c.quote}”")
     return dedupe_markers("\n".join(out).strip())
+
+
+def circled(n: int) -> str:
+    """①②③: numbering that reads as a list marker, not as a figure (the guardrails check every
+    digit in an answer against the evidence)."""
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else f"({n})"
 
 
 def dedupe_markers(text: str) -> str:

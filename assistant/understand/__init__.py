@@ -69,14 +69,18 @@ def understand(
     cov = frozenset(covered) if covered is not None else _covered_default()
     clf = _classifier(classifier)
     case: Case | None = None
+    last_turn: Case | None = None
     previous_asks: list[Ask] = []
     for turn in [*[h for h in history if isinstance(h, str) and h.strip()], message]:
         cur = read_turn(turn, today, cov)
         cur.asks = _asks(cur, clf, today, previous_asks, cov)
-        case = cur if case is None else merge(case, cur)
+        case = cur if case is None else merge(case, cur, last_turn)
+        last_turn = cur
         if case.regions:
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]
-        previous_asks = case.asks
+        case.asks = [_bind_purchases(a, case) for a in case.asks]
+        if case.asks and all(a.intent not in ("greeting", "off_topic") for a in case.asks):
+            previous_asks = case.asks
     assert case is not None
     if reply is not None:
         case = apply_answer(case, *reply)
@@ -84,41 +88,106 @@ def understand(
     return case
 
 
-def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
+_RELATIVE_YEAR = {
+    "今年": 0,
+    "本年": 0,
+    "this year": 0,
+    "明年": 1,
+    "next year": 1,
+    "去年": -1,
+    "last year": -1,
+    "后年": 2,
+}
+_ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
+
+
+def _year(text: str, today: dt.date) -> int | None:
+    m = _YEAR.search(text)
+    if m and 2015 <= int(m.group(1)) <= today.year + 5:
+        return int(m.group(1))
+    low = text.lower()
+    for word, delta in _RELATIVE_YEAR.items():
+        if word in low:
+            return today.year + delta
+    return None
+
+
+def _bind_purchases(ask: Ask, case: Case) -> Ask:
+    """The purchases an ask names: by its amount ("一年期那份200万") or its order ("第一份")."""
+    from assistant.understand.money import find_money
+
+    values = {m.money.value for m in find_money(ask.text)}
+    chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value in values]
+    if not chosen:
+        low = ask.text.lower()
+        chosen = [
+            i
+            for word, i in _ORDINAL.items()
+            if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
+        ]
+    return ask.model_copy(update={"purchases": sorted(set(chosen))}) if chosen != ask.purchases else ask
+
+
+def _ask(
+    part: str, clf: Any, today: dt.date, cur: Case, covered: frozenset[str], intent_hint: str | None = None
+) -> Ask:
     from assistant.understand import places as places_mod
-    from assistant.understand.split import is_followup, split_asks
+    from assistant.understand.phrases import read_group
     from assistant.understand.topics import article_labels, topics, voucher_type
 
+    scores = clf.classify(part)
+    intent, confidence, unclear = clf.decide(scores)
+    stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
+    if (
+        stated
+        and intent not in ("off_topic", "greeting")
+        and not (stated == {"voucher_action": "own_use"} and intent != "compliance")
+    ):
+        intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
+    if intent_hint is not None:
+        intent, unclear = intent_hint, False
+    own: list[str] = []
+    for pm in places_mod.find_places(part):
+        code = places_mod.covered_region(pm.place, covered)
+        if code and code in cur.regions and code not in own:
+            own.append(code)
+    return Ask(
+        text=part,
+        intent=intent,
+        confidence=0.0 if unclear else float(confidence),
+        scores={k: round(float(v), 4) for k, v in scores},
+        regions=own,
+        voucher=voucher_type(part),
+        topics=topics(part),
+        year=_year(part, today),
+        articles=article_labels(part),
+    )
+
+
+def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
+    from assistant.understand.phrases import read_group
+    from assistant.understand.split import is_followup, split_asks
+
     text = cur.text
+    for order in cur.injected:  # orders to the assistant are not questions
+        text = text.replace(order, " ").strip()
     parts = split_asks(text) if text.strip() else []
-    followup = is_followup(text)
-    if (not parts or followup) and previous:
+    if previous and is_followup(text):
+        stated = {k for k in read_group(text, "compliance") if k != "role"}
+        if stated:
+            return [_ask(text, clf, today, cur, covered, "compliance")]
         # Only facts, or "那上海呢": the earlier questions again, about what this turn named.
-        regions = list(cur.regions)
-        return [a.model_copy(update={"regions": regions or a.regions}) for a in previous]
+        if len(parts) > 1 and len(cur.regions) > 1:
+            return [
+                a.model_copy(update={"regions": [r], "text": part})
+                for part, r in zip(parts, cur.regions)
+                for a in previous[:1]
+            ]
+        return [a.model_copy(update={"regions": list(cur.regions) or a.regions}) for a in previous]
     asks: list[Ask] = []
     for part in parts or [text]:
-        scores = clf.classify(part)
-        intent, confidence, unclear = clf.decide(scores)
-        own = []
-        for pm in places_mod.find_places(part):
-            code = places_mod.covered_region(pm.place, covered)
-            if code and code in cur.regions and code not in own:
-                own.append(code)
-        year_m = _YEAR.search(part)
-        asks.append(
-            Ask(
-                text=part,
-                intent=intent,
-                confidence=0.0 if unclear else float(confidence),
-                scores={k: round(float(v), 4) for k, v in scores},
-                regions=own,
-                voucher=voucher_type(part),
-                topics=topics(part),
-                year=int(year_m.group(1)) if year_m and 2015 <= int(year_m.group(1)) <= today.year + 5 else None,
-                articles=article_labels(part),
-            )
-        )
+        hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
+        asks.append(_ask(part, clf, today, cur, covered, hint))
     return asks
 
 
@@ -129,6 +198,18 @@ def _clarify(case: Case) -> None:
     clar: list[Clarification] = [c for c in case.clarifications if c.fact == "place"]
     if case.regions:
         clar = []  # the conversation settled where
+    elif (
+        not clar
+        and not case.unknown_places
+        and any(a.intent in ("calculation", "eligibility", "validity", "process") for a in case.asks)
+    ):
+        clar.append(
+            Clarification(
+                fact="region",
+                question_zh="贵单位在哪个地区申请（注册地或算力使用地）？",
+                question_en="Which region are you applying in (where you are registered or use the compute)?",
+            )
+        )
     for p in case.purchases:
         if p.amount is not None and p.amount.currency != "CNY":
             clar.append(

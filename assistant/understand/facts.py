@@ -6,7 +6,8 @@ of ``lexicon/facts.yaml``: a place is where the firm is registered or a region a
 amount is a contract or settlement (a purchase, tied to the place named in its clause), a part
 of a contract that is not compute, vouchers already received, a target, a figure the user says
 the rules contain, or a budget (ignored). Dates in a clause about signing are signing dates;
-a month is never a term.
+a month is never a term. Users on a phone separate clauses with spaces, so a space between two
+Chinese characters ends a clause too.
 """
 
 from __future__ import annotations
@@ -14,19 +15,43 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any
 
 from assistant.understand import dates as dates_mod
 from assistant.understand import money as money_mod
 from assistant.understand import places as places_mod
-from assistant.understand.case import Applicant, Case, ComplianceFacts, LineItem, Money, Note, Place, Purchase, Receipt
+from assistant.understand.case import (
+    Applicant,
+    Case,
+    Clarification,
+    ComplianceFacts,
+    LineItem,
+    Money,
+    Note,
+    Place,
+    Purchase,
+    Receipt,
+)
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 
-_CLAUSE_BREAK = re.compile(r"[，。,;；！!？?\n]")
+_CLAUSE_BREAK = re.compile(r"[，。,;；！!？?\n]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
 _CONTRACT = re.compile(r"合同|签|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent", re.I)
 _RATE_CUE = re.compile(r"(按|如果|假设|假如|比例(是|为))|assum|if the rate|at a rate|rate of", re.I)
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
+_EACH = re.compile(r"(两|二|三|四|五|2|3|4|5)\s*(份|个|笔|张)[^，。,;；]{0,6}各\s*$")
+_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+# A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
+_HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
+_ISSUER_FACTS = (
+    "local_registration_required",
+    "selective_subsidy",
+    "designated_suppliers",
+    "discriminates_outside",
+    "fair_competition_review_done",
+    "criteria_public",
+    "has_time_limit",
+)
 
 
 @dataclass
@@ -43,11 +68,17 @@ def clauses(text: str) -> list[Clause]:
         start = m.end()
     if start < len(text):
         out.append(Clause(start, len(text), text[start:]))
-    return out
+    return out or [Clause(0, 0, "")]
 
 
 def clause_at(cls: list[Clause], pos: int) -> Clause:
     return next((c for c in cls if c.start <= pos < c.end), cls[-1])
+
+
+def asks_in(text: str) -> bool:
+    from assistant.understand.split import asks_something
+
+    return asks_something(text)
 
 
 # ---------------------------------------------------------------- places
@@ -56,31 +87,76 @@ def clause_at(cls: list[Clause], pos: int) -> Clause:
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     """registration | asked: whether a place says where the firm is or what is asked about."""
     cues = tables()["registration_cues"]
-    before = text[clause.start : start][-10:]
+    before_all = text[clause.start : start]
+    before, before_en = before_all[-10:], before_all[-40:]
     after = text[end : clause.end][:8]
     if first_match(before, [p + "$" for p in cues["asked"]]) or re.match(
         r"^的?(算力券|政策|补贴|规定|券|吗|呢)", after
     ):
         return "asked"
-    if any(re.search(p + r"\s*$", before, re.I) for p in cues["before"]):
+    if any(re.search(p + r"\s*$", before_en if p.isascii() else before, re.I) for p in cues["before"]):
         return "registration"
     if any(re.match(r"^\s*" + p, after, re.I) for p in cues["after"]):
         return "registration"
     return "asked"
 
 
+def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[str]) -> list[tuple[int, Place]]:
+    asked: list[tuple[int, Place]] = []
+    for pm in places_mod.find_places(clean):
+        place = pm.place
+        case.places.append(place)
+        role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
+        if place.ambiguous:
+            place = _program_reading(clean, pm.end, place, covered)
+        if role == "registration" and case.applicant.registered is None:
+            case.applicant.registered = place
+        else:
+            asked.append((pm.start, place))
+        if place.ambiguous:
+            case.clarifications.append(
+                Clarification(fact="place", question_zh="", question_en="", options=place.candidates)
+            )
+    for _, place in asked:
+        code = places_mod.covered_region(place, covered)
+        if code and code not in case.regions:
+            case.regions.append(code)
+        elif code is None and not place.ambiguous and place.text not in case.unknown_places:
+            case.unknown_places.append(place.text)
+    reg = case.applicant.registered
+    if reg is not None:
+        code = places_mod.covered_region(reg, covered)
+        if code and not case.regions:
+            case.regions.append(code)
+        elif code is None and not reg.ambiguous and reg.text not in case.unknown_places:
+            case.unknown_places.append(reg.text)
+    return asked
+
+
+def _program_reading(text: str, end: int, place: Place, covered: frozenset[str]) -> Place:
+    """An ambiguous name used as a program's name ("经开区算力券") with one reading that has
+    documents means that reading; as where the firm is ("经开区的公司") it stays ambiguous."""
+    if not re.search(r"(开发区|经开区|高新区|新区)$", place.text) or not re.match(
+        r"^(的)?(算力券|政策|券|算力补贴|补贴政策)", text[end : end + 6]
+    ):
+        return place
+    readings = [places_mod.resolve_place(c) for c in place.candidates]
+    hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered)]
+    return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
+
+
 # ---------------------------------------------------------------- amounts
 
 
-def _amount_role(text: str, clause: Clause, start: int, end: int) -> tuple[str, str]:
-    """(role, line item) of an amount from the words of its clause."""
+def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) -> tuple[str, str]:
+    """(role, line item) of an amount from the words of its clause (not past the amount before)."""
     roles = tables()["amount_roles"]
-    before = text[clause.start : start]
+    before = text[max(clause.start, floor) : start]
     after = text[end : clause.end]
     window = before[-14:] + " " + after[:10]
     if first_match(window, roles["budget"]):
         return "budget", ""
-    near = before[-8:] + " " + after[:6]
+    near = before[-8:] + " " + after[:4]
     for item, pats in roles["excluded"].items():
         if first_match(near, pats):
             return "excluded", item
@@ -97,56 +173,37 @@ def _amount_role(text: str, clause: Clause, start: int, end: int) -> tuple[str, 
     return "purchase", ""
 
 
-def _received_year(clause_text: str, today: dt.date) -> int:
+def _received_year(clause_text: str, today: dt.date) -> int | None:
     if re.search(r"去年|last year", clause_text, re.I):
         return today.year - 1
+    if re.search(r"今年|本年|this year", clause_text, re.I):
+        return today.year
     m = re.search(r"(20\d{2})\s*年", clause_text)
-    return int(m.group(1)) if m else today.year
+    return int(m.group(1)) if m else None
 
 
-# ---------------------------------------------------------------- the turn
+def _basis(clause_text: str) -> Any:
+    if re.search(r"发票|开票|invoice", clause_text, re.I):
+        return "invoice"
+    if re.search(r"(已经|已)(付款|支付|付了)|付款\s*$|paid", clause_text, re.I):
+        return "paid"
+    if first_match(clause_text, tables()["purchase"]["settled"][True]):
+        return "settlement"
+    if _CONTRACT.search(clause_text):
+        return "contract"
+    return None
 
 
-def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
-    """The facts of one message (no asks: intent is classified by the caller)."""
-    from assistant.understand.text import detect_language, normalise
-
-    norm = normalise(raw)
-    clean, dropped = strip_injection(norm)
-    case = Case(language=detect_language(norm), text=norm, injected=dropped)
-    cls = clauses(clean) or [Clause(0, 0, "")]
-
-    # Places: registration or asked about.
-    asked_places: list[tuple[int, Place]] = []
-    for pm in places_mod.find_places(clean):
-        place = pm.place
-        case.places.append(place)
-        role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
-        if role == "registration" and case.applicant.registered is None:
-            case.applicant.registered = place
-        else:
-            asked_places.append((pm.start, place))
-        if place.ambiguous:
-            case.clarifications.append(_clarification("place", place.candidates))
-    for _, place in asked_places:
-        code = places_mod.covered_region(place, covered)
-        if code and code not in case.regions:
-            case.regions.append(code)
-        elif code is None and not place.ambiguous and place.text not in case.unknown_places:
-            case.unknown_places.append(place.text)
-    reg = case.applicant.registered
-    if not case.regions and reg is not None:
-        code = places_mod.covered_region(reg, covered)
-        if code:
-            case.regions.append(code)
-        elif not reg.ambiguous and not asked_places:
-            case.unknown_places.append(reg.text)
-
-    # Amounts.
-    purchase_clauses: list[tuple[Clause, Purchase]] = []
+def _read_amounts(
+    clean: str, cls: list[Clause], case: Case, asked: list[tuple[int, Place]], today: dt.date, covered: frozenset[str]
+) -> list[tuple[Clause, Purchase]]:
+    pcs: list[tuple[Clause, Purchase]] = []
+    pending: list[LineItem] = []
+    floor = 0
     for mm in money_mod.find_money(clean):
         clause = clause_at(cls, mm.start)
-        role, item = _amount_role(clean, clause, mm.start, mm.end)
+        role, item = _amount_role(clean, clause, mm.start, mm.end, floor)
+        floor = mm.end
         money = mm.money
         if money.approx or money.confirm:
             case.notes.append(_approx_note(money))
@@ -160,93 +217,153 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
             case.target = money
         elif role == "asserted":
             case.asserted.append(money)
-        elif role == "excluded" and purchase_clauses:
-            purchase_clauses[-1][1].excluded.append(LineItem(item=item, amount=money))  # type: ignore[arg-type]
+        elif role == "excluded":
+            line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
+            (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))
         else:
-            p = Purchase(amount=money, basis=_basis(clause.text))
-            place = next((pl for pos, pl in asked_places if clause.start <= pos < clause.end), None)
-            if place is not None:
-                p.region = places_mod.covered_region(place, covered)
-            purchase_clauses.append((clause, p))
-    case.purchases = [p for _, p in purchase_clauses]
-    _purchase_facts(clean, cls, purchase_clauses, case)
-    _dates(clean, cls, today, purchase_clauses, case)
+            basis = _basis(clause.text)
+            last = pcs[-1][1] if pcs else None
+            if (
+                last is not None
+                and basis == "settlement"
+                and last.basis == "contract"
+                and last.settlement is None
+                and not matches(
+                    clean[clean.find(last.amount.text if last.amount else "") : mm.start], "additional_purchase"
+                )
+            ):
+                last.settlement = money  # 合同500万，实际结算420万: one contract, two figures
+                continue
+            place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
+            region = places_mod.covered_region(place, covered) if place is not None else None
+            each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
+            for _ in range(_COUNT[each.group(1)] if each else 1):
+                pcs.append((clause, Purchase(amount=money, basis=basis, region=region)))
+    if pending:
+        if pcs:
+            pcs[0][1].excluded.extend(pending)
+        else:
+            case.purchases.append(Purchase(excluded=pending))
+    case.purchases = [p for _, p in pcs] + case.purchases
+    return pcs
 
+
+# ---------------------------------------------------------------- the turn
+
+
+def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
+    """The facts of one message (no asks: intent is classified by the caller)."""
+    from assistant.understand.text import detect_language, normalise
+
+    norm = normalise(raw)
+    clean, dropped = strip_injection(norm)
+    case = Case(language=detect_language(norm), text=norm, injected=_one_per_sentence(dropped))
+    cls = clauses(clean)
+    asked = _read_places(clean, cls, case, covered)
+    pcs = _read_amounts(clean, cls, case, asked, today, covered)
+    _purchase_facts(clean, cls, pcs, case)
+    _dates(clean, cls, today, pcs, case)
     for pc in dates_mod.find_percents(clean):
         if _RATE_CUE.search(clause_at(cls, pc.start).text):
             case.rate = pc.value
             break
     case.invalid_dates = dates_mod.invalid_dates(clean)
-
-    case.applicant = _applicant(clean, case.applicant)
+    if case.invalid_dates and _SIGN.search(clean) and not case.purchases:
+        case.purchases.append(Purchase())
+    case.applicant = _applicant(clean, cls, case.applicant)
     comp = read_group(clean, "compliance")
-    if comp.get("role") is None and any(
-        comp.get(k) is not None
-        for k in (
-            "local_registration_required",
-            "selective_subsidy",
-            "designated_suppliers",
-            "discriminates_outside",
-            "fair_competition_review_done",
-            "criteria_public",
-            "has_time_limit",
-        )
-    ):
+    if comp.get("role") is None and any(comp.get(k) is not None for k in _ISSUER_FACTS):
         comp["role"] = "issuer"
     case.compliance = ComplianceFacts(**comp)
     return case
 
 
-def _basis(clause_text: str) -> str | None:
-    spec = tables()["purchase"]["settled"]
-    if first_match(clause_text, spec[True]):
-        return "settlement"
-    if _CONTRACT.search(clause_text):
-        return "contract"
-    return None
+def _one_per_sentence(dropped: list[str]) -> list[str]:
+    """Dropped clauses of one sentence are one injected order."""
+    out: list[str] = []
+    for part in dropped:
+        if out and not re.search(r"[。！!？?.\n]\s*$", out[-1]):
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
 
 
 def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
-    """Domestic, related supplier, already claimed: per purchase from its own clause; facts in
+    """Domestic, related supplier, already claimed, paid: per purchase from its own clause; facts in
     other clauses apply to every purchase (or make a purchase with no amount yet)."""
     own_spans = {(c.start, c.end) for c, _ in pcs}
     rest = "".join(c.text for c in cls if (c.start, c.end) not in own_spans)
     general = read_group(rest, "purchase")
     general.pop("settled", None)
+    whole = read_group(text, "purchase")  # relations often span clauses ("供应商是…，合同300万")
+    for name in ("supplier_related", "already_claimed"):
+        if name in whole:
+            general.setdefault(name, whole[name])
     for clause, p in pcs:
         own = read_group(clause.text, "purchase")
         own.pop("settled", None)
         for name, value in {**general, **own}.items():
             setattr(p, name, value)
-    if not pcs and general:
-        case.purchases.append(Purchase(**general))
+    if not pcs:
+        basis = (
+            "settlement"
+            if first_match(text, tables()["purchase"]["settled"][True]) and re.search(r"是|按|算", text)
+            else None
+        )
+        if general or basis:
+            target = case.purchases[0] if case.purchases else Purchase()
+            for name, value in general.items():
+                setattr(target, name, value)
+            if basis and target.amount is None:
+                target.basis = basis
+            if not case.purchases:
+                case.purchases.append(target)
 
 
 def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
-    target = lambda clause: next((p for c, p in pcs if c is clause), pcs[0][1] if len(pcs) == 1 else None)  # noqa: E731
+    def target(clause: Clause) -> Purchase | None:
+        return next((p for c, p in pcs if c is clause), pcs[0][1] if len(pcs) == 1 else None)
+
     found = dates_mod.find_dates(text, today)
+    skip: set[int] = set()
     for i, dm in enumerate(found):
+        if i in skip:
+            continue
         clause = clause_at(cls, dm.start)
         between = text[dm.end : found[i + 1].start] if i + 1 < len(found) else ""
         if i + 1 < len(found) and len(between) <= 3 and _RANGE.search(between):
             p = target(clause) or _patch(case)
-            p.start, p.end = dm.value, found[i + 1].value
-            continue
-        if i > 0 and case.purchases and any(p.end == dm.value for p in case.purchases):
+            p.start, p.end = dm.value, found[i + 1].last
+            skip.add(i + 1)
             continue
         if _SIGN.search(clause.text) and dm.precision != "vague":
-            p = target(clause) or _patch(case)
+            p = _signing_target(text, cls, dm.end, pcs) or target(clause) or _patch(case)
             if p.signed is None:
                 p.signed = dm.value
         elif dm.precision == "year":
             continue  # a year is the ask's ("2026年还能申请吗"), set by the caller
-        elif case.as_of is None:
+        elif case.as_of is None and not re.search(r"领|拿|获", clause.text):
             case.as_of = dm.value
     for tm in dates_mod.find_terms(text):
         clause = clause_at(cls, tm.start)
-        p = target(clause) or (case.purchases[0] if case.purchases else _patch(case))
+        p = (
+            _nearest_after(tm.end, pcs, clause)
+            or target(clause)
+            or (case.purchases[0] if case.purchases else _patch(case))
+        )
         if p.term_months is None:
             p.term_months = tm.months
+
+
+def _signing_target(text: str, cls: list[Clause], end: int, pcs: list[tuple[Clause, Purchase]]) -> Purchase | None:
+    """1月份签的合同200万，8月份签的合同900万: a date belongs to the next amount in its clause."""
+    return _nearest_after(end, pcs, clause_at(cls, end - 1))
+
+
+def _nearest_after(pos: int, pcs: list[tuple[Clause, Purchase]], clause: Clause) -> Purchase | None:
+    later = [(c, p) for c, p in pcs if c.start >= clause.start and c.end <= clause.end + 20 and c.end > pos]
+    return later[0][1] if later else None
 
 
 def _patch(case: Case) -> Purchase:
@@ -258,8 +375,15 @@ def _patch(case: Case) -> Purchase:
     return p
 
 
-def _applicant(text: str, applicant: Applicant) -> Applicant:
-    facts = read_group(text, "applicant")
+def _applicant(text: str, cls: list[Clause], applicant: Applicant) -> Applicant:
+    """Who the firm is, from statements: a trait named inside a question about others
+    ("初创企业是不是更高") is not the firm's, unless the question speaks of "we"."""
+    stated = "".join(
+        c.text
+        for c in cls
+        if not _HYPOTHETICAL.search(c.text) or re.search(r"我们|我司|本公司|\bwe\b|\bour\b|we're", c.text, re.I)
+    )
+    facts = read_group(stated, "applicant")
     if facts.get("industry") in ("education", "research"):
         facts.setdefault("entity_type", "university" if facts["industry"] == "education" else "research_institute")
     return applicant.model_copy(update=facts)
@@ -278,12 +402,6 @@ def _approx_note(money: Money) -> Note:
     )
 
 
-def _clarification(fact: str, options: list[str]):  # type: ignore[no-untyped-def]
-    from assistant.understand.case import Clarification
-
-    return Clarification(fact=fact, question_zh="", question_en="", options=options)
-
-
 def is_additional(text: str) -> bool:
     return matches(text, "additional_purchase")
 
@@ -292,8 +410,4 @@ def is_correction(text: str) -> bool:
     return matches(text, "correction")
 
 
-def total_received(case: Case) -> Decimal:
-    return sum((r.amount.value for r in case.received), Decimal(0))
-
-
-__all__ = ["is_additional", "is_correction", "read_turn"]
+__all__ = ["asks_in", "clauses", "is_additional", "is_correction", "read_turn"]

@@ -22,6 +22,7 @@ from assistant.answer.handlers.common import (
     rules_summary,
 )
 from assistant.answer.messages import say
+from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
 from assistant.answer.steps import add_steps
 from assistant.answer.validity import period_caveat, validity, validity_line
@@ -62,7 +63,8 @@ def handle(ctx: AskContext) -> None:
             computed += _lines(ctx, region, pid, purchases)
     lines = [a for a in d.amounts if a.amount is not None]
     if len(lines) > 1 and len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1:
-        total = sum((Decimal(a.amount) for a in lines if a.amount), Decimal(0))
+        parts = [Decimal(a.amount) for a in lines if a.amount]
+        total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")
         d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
     if computed:
@@ -84,7 +86,7 @@ def _variants(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decim
     if money_.currency != "CNY":
         ask_missing(ctx, "currency")
         return None
-    base = base_of(p, basis)
+    base = base_of(p, basis, ctx.session)
     if base is None or base <= 0:
         d.say(say(lang, "calc.nothing_left"))
         return []
@@ -94,13 +96,19 @@ def _variants(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decim
             ask_missing(ctx, "monthly_total")
             return None
         factor = Decimal(months) if money_.per == "month" else Decimal(months) / 3
-        total = (base * factor).quantize(Decimal("0.01"))
+        total = ctx.session.derive(
+            "per_period_times_term",
+            {"each": base, "months": months, "per": money_.per},
+            (base * factor).quantize(Decimal("0.01")),
+        )
         d.add_caveat(
             say(lang, "calc.per_period_times_term", each=money(base, lang), months=months, base=money(total, lang))
         )
         base = total
     if money_.high is not None and money_.high > money_.value:
-        high = base + (money_.high - money_.value)
+        high = ctx.session.derive(
+            "range_high", {"low": base, "high_amount": money_.high}, base + (money_.high - money_.value)
+        )
         return [
             (say(lang, "calc.range_low", base=money(base, lang)), base, False),
             (say(lang, "calc.range_high", base=money(high, lang)), high, False),
@@ -136,7 +144,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
                 start=p.start.isoformat() if p.start and p.end else None,
                 end=p.end.isoformat() if p.start and p.end else None,
             )
-            label = say(lang, "calc.purchase_label", n=i + 1) if several else ""
+            label = say(lang, "calc.purchase_label", n=circled(i + 1)) if several else ""
             label = (label + vlabel) if vlabel else label
             if "error" in calc:
                 d.say(say(lang, "calc.cannot", message=calc["error"].get("message", "")))

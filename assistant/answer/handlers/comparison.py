@@ -22,7 +22,9 @@ def handle(ctx: AskContext) -> None:
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     purchases = ctx.case.compute_purchases
     base = (
-        base_of(purchases[0]) if purchases and purchases[0].amount and purchases[0].amount.currency == "CNY" else None
+        base_of(purchases[0], "contract", ctx.session)
+        if purchases and purchases[0].amount and purchases[0].amount.currency == "CNY"
+        else None
     )
     if base is not None and base > 0:
         _with_amount(ctx, programs, base, on.isoformat())

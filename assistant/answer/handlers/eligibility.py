@@ -59,9 +59,9 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     if status == "not_eligible":
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
         why = sep.join(r["reason_en"] if lang == "en" else _short_reason(r["reason_zh"]) for r in failed)
-        d.say(say(lang, "eligibility.no", name=name, why=why, marks=marks))
+        d.say(say(lang, "eligibility.not_eligible", name=name, why=why, marks=marks))
     elif status == "eligible":
-        d.say(say(lang, "eligibility.yes", name=name))
+        d.say(say(lang, "eligibility.eligible", name=name))
     elif met:
         d.say(say(lang, "eligibility.partly", name=name))
     else:
