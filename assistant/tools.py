@@ -348,6 +348,12 @@ class ToolSession:
         self.calls.append(ToolCall(name=name, input=args, output=output))
         return output
 
+    def record(self, name: str, inputs: dict[str, Any], output: Any) -> Any:
+        """Record data the answer takes from somewhere other than a tool (a document's metadata),
+        so the guardrails see it as evidence like any tool result."""
+        self.calls.append(ToolCall(name=name, input=_jsonable(inputs), output=_jsonable(output)))
+        return output
+
     def derive(self, what: str, inputs: dict[str, Any], result: Any) -> Any:
         """Record arithmetic the answer does on tool results or the user's figures (a total, a
         monthly figure times the term, a contract less its storage part), so every number in an

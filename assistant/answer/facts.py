@@ -55,6 +55,10 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
         facts["compute_type"] = "domestic" if purchase.domestic else "non_domestic"
     if purchase.already_claimed is not None:
         facts["contract_already_claimed"] = purchase.already_claimed
+    if purchase.purpose is not None:
+        facts["purpose"] = purchase.purpose
+    if purchase.self_built is not None:
+        facts["self_built"] = purchase.self_built
     if purchase.paid is not None:
         facts["contract_paid"] = purchase.paid
     if purchase.excluded:

@@ -87,7 +87,7 @@ class Knowledge:
                 status=m.status,
                 confidence=m.confidence,
                 issuer=_issuer_name(str(fm.get("issuer") or m.issuer or "")),
-                doc_number=m.doc_number,
+                doc_number=str(fm["doc_number"]) if fm.get("doc_number") else m.doc_number,
                 issued=m.issued,
                 effective_from=m.effective_from,
                 effective_to=m.effective_to,
@@ -133,6 +133,16 @@ class Knowledge:
                 return doc
         docs = self.policy_docs(region) if region else []
         return docs[0] if docs else None
+
+    def current_doc(self, program: str, on: dt.date) -> DocInfo | None:
+        """The document of the program's version in force on ``on`` (else its latest)."""
+        from assistant.rules.eligibility import select_version
+
+        p = self.programs.get(program)
+        if p is None:
+            return None
+        version, _others, _notices = select_version(p, on)
+        return self.docs.get(version.corpus_doc)
 
     def issuer_of(self, region: str | None = None, program: str | None = None) -> str:
         doc = self.doc_of(program, region)

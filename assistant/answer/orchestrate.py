@@ -9,6 +9,7 @@ understanding assumed are said back as caveats.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
@@ -46,9 +47,16 @@ def route(ctx: AskContext) -> None:
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
+    if not ask.regions and case.unknown_places and ask.intent != "compliance":
+        simple.unknown_region(ctx, case.unknown_places)
+        return
     if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases:
         simple.unclear(ctx)
         return
+    if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
+    if ask.intent == "calculation" and _rule_question(ctx):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
     if not ask.regions and needs_region:
@@ -72,6 +80,25 @@ def route(ctx: AskContext) -> None:
     for c in case.clarifications:
         if c.fact in ("amount", "currency") and ctx.draft.verdict not in ("refused",):
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
+
+
+_WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
+_RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
+
+
+def _rule_question(ctx: AskContext) -> bool:
+    """A "how much" ask about the rules, not an amount: it names no figure of its own, asks about
+    a cap or a rate, and an earlier ask of the same message already computes the amount
+    ("能补多少 一年最多能拿多少")."""
+    from assistant.understand.money import find_money
+
+    ask, asks = ctx.ask, ctx.case.asks
+    earlier = asks[: asks.index(ask)] if ask in asks else []
+    return (
+        bool(set(ask.topics) & _RULE_TOPICS)
+        and not find_money(ask.text)
+        and any(a.intent == "calculation" for a in earlier)
+    )
 
 
 def _ambiguous_text(case: Case) -> str:

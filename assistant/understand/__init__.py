@@ -78,7 +78,10 @@ def understand(
         last_turn = cur
         if case.regions:
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]
-        case.asks = [_bind_purchases(a, case) for a in case.asks]
+        case.asks = [
+            _bind_purchases(a, case) if a.text in cur.text else a.model_copy(update={"purchases": []})
+            for a in case.asks
+        ]
         if case.asks and all(a.intent not in ("greeting", "off_topic") for a in case.asks):
             previous_asks = case.asks
     assert case is not None
@@ -102,9 +105,9 @@ _ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "thi
 
 
 def _year(text: str, today: dt.date) -> int | None:
-    m = _YEAR.search(text)
-    if m and 2015 <= int(m.group(1)) <= today.year + 5:
-        return int(m.group(1))
+    years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
+    if years:
+        return years[-1]
     low = text.lower()
     for word, delta in _RELATIVE_YEAR.items():
         if word in low:
@@ -185,10 +188,54 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
             ]
         return [a.model_copy(update={"regions": list(cur.regions) or a.regions}) for a in previous]
     asks: list[Ask] = []
-    for part in parts or [text]:
+    for part in parts or [cur.text]:
         hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
         asks.append(_ask(part, clf, today, cur, covered, hint))
-    return asks
+    return _settle(asks)
+
+
+def _settle(asks: list[Ask]) -> list[Ask]:
+    """Asks judged together: a part that reads as off-topic inside a message about vouchers is
+    about vouchers (its best other intent); a part the classifier is unsure of that names an
+    amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
+    from assistant.understand.money import find_money
+
+    domain = [a for a in asks if a.intent not in ("off_topic", "greeting")]
+    out: list[Ask] = []
+    for a in asks:
+        if a.intent == "off_topic" and domain and len(asks) > 1:
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        if a.confidence <= 0 and a.topics and len(asks) > 1:  # "有没有封顶": a question about the rules
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        if a.confidence <= 0 and find_money(a.text):
+            a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
+        out.append(a)
+    merged: list[Ask] = []
+    carry = ""
+    for i, a in enumerate(out):
+        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics
+        if unsure and i + 1 < len(out):
+            carry += a.text + " "
+            continue
+        if unsure and merged:
+            last = merged[-1]
+            merged[-1] = last.model_copy(
+                update={"text": last.text + " " + a.text, "topics": list(dict.fromkeys(last.topics + a.topics))}
+            )
+            continue
+        if carry:
+            a = a.model_copy(update={"text": carry + a.text, "regions": a.regions})
+            carry = ""
+        merged.append(a)
+    return merged
 
 
 def _clarify(case: Case) -> None:

@@ -106,6 +106,8 @@ class Purchase(_Model):
     region: str | None = None  # the region this purchase is tied to in the message (two sites, two contracts)
     already_claimed: bool | None = None  # this contract was used for a claim before
     paid: bool | None = None  # the fee has been paid in full
+    purpose: Literal["training", "inference", "application"] | None = None  # what the compute is for
+    self_built: bool | None = None  # self-built compute for own use (自建自用)
 
 
 class Receipt(_Model):

@@ -103,8 +103,14 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
 
 def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[str]) -> list[tuple[int, Place]]:
     asked: list[tuple[int, Place]] = []
-    for pm in places_mod.find_places(clean):
+    found = places_mod.find_places(clean)
+    for pm in found:
         place = pm.place
+        if any(
+            o is not pm and place.region and place.region in o.place.chain[1:] and 0 <= pm.start - o.end <= 3
+            for o in found
+        ):
+            continue  # "Yizhuang, Beijing": the city is said only to place the zone
         case.places.append(place)
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
@@ -140,8 +146,11 @@ def _program_reading(text: str, end: int, place: Place, covered: frozenset[str])
         r"^(的)?(算力券|政策|券|算力补贴|补贴政策)", text[end : end + 6]
     ):
         return place
-    readings = [places_mod.resolve_place(c) for c in place.candidates]
-    hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered)]
+    from assistant.rules import load_programs
+
+    with_rules = {p.region for p in load_programs().values()}
+    readings = [places_mod.resolve_place(re.sub(r"[（(].*", "", c)) for c in place.candidates]
+    hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered) in with_rules]
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 
@@ -260,6 +269,8 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     case = Case(language=detect_language(norm), text=norm, injected=_one_per_sentence(dropped))
     cls = clauses(clean)
     asked = _read_places(clean, cls, case, covered)
+    if dropped and not case.places:  # an injected order still names what it is about
+        asked = _read_places("".join(dropped), clauses("".join(dropped)), case, covered)
     pcs = _read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
     _dates(clean, cls, today, pcs, case)

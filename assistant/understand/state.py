@@ -28,6 +28,8 @@ _PURCHASE_FIELDS = (
     "already_claimed",
     "paid",
     "settlement",
+    "purpose",
+    "self_built",
 )
 
 

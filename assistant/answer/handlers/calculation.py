@@ -35,10 +35,7 @@ def _purchases_for(ctx: AskContext, region: str) -> list[Purchase]:
     else those tied to the region, else those tied to no region the ask is about."""
     chosen = [ctx.case.purchases[i] for i in ctx.ask.purchases if i < len(ctx.case.purchases)]
     bought = [p for p in (chosen or ctx.case.purchases) if p.amount is not None and p.item == "compute"]
-    own = [p for p in bought if p.region == region]
-    if own:
-        return own
-    return [p for p in bought if p.region is None or p.region not in ctx.ask.regions]
+    return [p for p in bought if p.region in (region, None) or p.region not in ctx.ask.regions]
 
 
 def handle(ctx: AskContext) -> None:
@@ -67,6 +64,8 @@ def handle(ctx: AskContext) -> None:
         total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")
         d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
+    if not d.conclusion and d.questions:
+        d.say(d.questions[0].text)
     if computed:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict
@@ -85,6 +84,10 @@ def _variants(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decim
     assert money_ is not None
     if money_.currency != "CNY":
         ask_missing(ctx, "currency")
+        return None
+    if money_.confirm:
+        value = ctx.session.derive("understood_amount", {"text": money_.text}, money_.value)
+        ctx.draft.ask_for("amount", say(lang, "questions.confirm_amount", text=money_.text, value=money(value, lang)))
         return None
     base = base_of(p, basis, ctx.session)
     if base is None or base <= 0:
@@ -204,11 +207,7 @@ def _one_line(
         issuer = ctx.kb.issuer_of(region, pid)
         d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
     else:
-        cap_note = ""
-        if calc.get("capped_by") == "min_claim":
-            cap_note = say(lang, "calc.below_minimum")
-        elif calc.get("capped_by"):
-            cap_note = say(lang, "calc.capped")
+        cap_note = _cap_note(ctx, calc)
         marks = rate_mark + cap_mark
         if ctx.case.rate is not None and not info["version"]["parameters"].get("rate", {}).get("value"):
             key = "calc.user_rate"
@@ -258,6 +257,23 @@ def _one_line(
         and ctx.case.rate != _dec(info["version"]["parameters"]["rate"]["value"])
     ):
         d.add_caveat(say(lang, "calc.user_rate_ignored"))
+
+
+def _cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
+    """Which cap or minimum limited the amount, with its figure (and what was already received)."""
+    lang, role = ctx.lang, calc.get("capped_by")
+    if not role:
+        return ""
+    if role == "min_claim":
+        step = next((s for s in calc["steps"] if s.get("kind") == "minimum"), None)
+        minimum = money(step["numbers"]["minimum"], lang) if step else ""
+        return say(lang, "calc.below_minimum", minimum=minimum)
+    step = next((s for s in calc["steps"] if s.get("kind") == "cap" and s.get("role") == role), None)
+    if step is None:
+        return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap="", received="")
+    n = step["numbers"]
+    received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
+    return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)
 
 
 def _dec(value: Any) -> Decimal:

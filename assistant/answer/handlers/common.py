@@ -62,6 +62,17 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
+    params = info["version"]["parameters"]
+    caps = [params[r] for r in ("per_claim_cap", "annual_cap", "cumulative_cap") if r in params]
+    if "cap" in topics and not (topics & {"rate", "domestic"}) and not any(p.get("value") for p in caps):
+        d.verdict = "not_published"
+        if not caps:
+            d.say(say(lang, "rules.no_cap", name=name))
+    noted = _notes_on(ctx, info, found)
+    if noted:
+        d.say(noted)
+        if d.verdict == "not_published" and not unpublished:
+            d.verdict = "answered"
     if unpublished and ("rate" in topics or ctx.ask.intent == "calculation"):
         d.verdict = "not_published"
         issuer = ctx.kb.issuer_of(region, pid)
@@ -72,6 +83,20 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     version_notes(ctx, info, found)
     add_details(ctx, found.get("hits", []), [], n=1, min_score=1.0)
     period_caveat(ctx, pid, region, found, ctx.today)
+
+
+def _notes_on(ctx: AskContext, info: dict[str, Any], found: Search) -> str:
+    """The rules' own note that speaks to what the ask names ("补早补小", "市区两级"), cited."""
+    from assistant.answer.evidence import terms
+    from assistant.answer.rules_text import replace_doc_refs
+
+    words = [t for t in terms(ctx) if len(t) >= 2 and not t.isascii()]
+    notes = info["version"].get("notes_en" if ctx.lang == "en" else "notes_zh", [])
+    notes_zh = info["version"].get("notes_zh", [])
+    for note, zh in zip(notes, notes_zh, strict=False):
+        if sum(1 for w in words if w in zh) >= 2:
+            return replace_doc_refs(ctx, note, found)
+    return ""
 
 
 def no_program(ctx: AskContext, region: str) -> None:

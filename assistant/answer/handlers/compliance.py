@@ -42,6 +42,7 @@ def handle(ctx: AskContext) -> None:
             line = _finding(lang, f) + marks
             if i == 0:
                 d.say(line)
+                d.say(say(lang, "compliance.basis", refs=_basis(ctx, f)))
                 d.say(
                     say(
                         lang,
@@ -83,6 +84,16 @@ def handle(ctx: AskContext) -> None:
         )
         add_details(ctx, hits, [], n=2, min_score=1.0)
     d.add_caveat(say(lang, "compliance.not_advice"))
+
+
+def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
+    """The clauses a finding rests on, by title and article (no internal ids)."""
+    parts = []
+    for r in f.get("references", [])[:3]:
+        doc = ctx.kb.docs.get(r["doc"])
+        title = doc.title if doc else r["doc"]
+        parts.append(f"{title} {r['clause']}" if ctx.lang == "en" else f"《{title}》{r['clause']}")
+    return ("; " if ctx.lang == "en" else "、").join(dict.fromkeys(parts))
 
 
 def _finding(lang: str, f: dict[str, Any]) -> str:

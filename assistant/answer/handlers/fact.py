@@ -4,6 +4,8 @@ that answers — framed as what that clause says, with its citation."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.evidence import AskContext, add_details, best_evidence, search
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import rules_summary
@@ -41,9 +43,14 @@ def handle(ctx: AskContext) -> None:
     if ask.articles and _article(ctx):
         return
     programs = ctx.kb.programs_for(regions)
-    if programs and ask.voucher == "compute" and topics & _RULE_TOPICS:
+    if programs and ask.voucher == "compute" and (topics & _RULE_TOPICS or not topics - {"exists"}):
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
+        return
+    if regions and not programs and topics & {"rate", "cap"}:
+        from assistant.answer.handlers.common import no_program
+
+        no_program(ctx, regions[0])
         return
     if regions and topics & {"issuer", "doc_number"}:
         _document(ctx, regions[0])
@@ -94,8 +101,6 @@ def _article(ctx: AskContext) -> bool:
     if not refs:
         return False
     found = search(ctx, ctx.ask.regions, references=refs, fetch_only=True)
-    import re
-
     for h in found.get("references", [])[:2]:
         body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", h["text"])
         ctx.draft.say(
@@ -113,13 +118,28 @@ def _article(ctx: AskContext) -> bool:
 
 def _document(ctx: AskContext, region: str) -> None:
     lang, d = ctx.lang, ctx.draft
-    docs = ctx.kb.policy_docs(region)
+    programs = ctx.kb.programs_for([region])
+    current = ctx.kb.current_doc(programs[0], ctx.today) if programs else None
+    docs = ([current] if current else []) + ctx.kb.policy_docs(region)
     if not docs:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
     doc = docs[0]
-    found = search(ctx, [region], k=4, extra="印发 发布 文号")
+    ctx.session.record(
+        "document_info",
+        {"doc": doc.doc_id},
+        {
+            "title": doc.title,
+            "issuer": doc.issuer,
+            "doc_number": doc.doc_number,
+            "issued": doc.issued,
+            "effective_from": doc.effective_from,
+            "effective_to": doc.effective_to,
+            "status": doc.status,
+        },
+    )
+    found = search(ctx, [region], k=4, extra="印发 发布 文号 责任单位 负责")
     hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
     mark = ctx.cite(hit, prefer=["印发", "发布", "号"]) if hit else ""
     parts = [say(lang, "fact.doc_issuer", issuer=doc.issuer)] if doc.issuer else []
@@ -130,6 +150,22 @@ def _document(ctx: AskContext, region: str) -> None:
     if not doc.doc_number:
         parts.append(say(lang, "fact.doc_number_unknown"))
     d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
+    if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
+        hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
+        best, sentence, score = best_evidence(
+            ctx, hits, ["责任单位", "负责", "组织实施", "受理", "run by", "responsible"]
+        )
+        if best is not None and score > 0 and re.search(r"责任单位|负责|组织实施|受理|responsible|run by", sentence):
+            d.say(
+                say(
+                    lang,
+                    "fact.according_to",
+                    title=best["title"],
+                    locator=best["locator"],
+                    text=yuanify(shorten(sentence, 160)),
+                    mark=ctx.cite(best),
+                )
+            )
 
 
 __all__ = ["handle"]
