@@ -124,8 +124,7 @@ def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]
     for note in case.notes:
         out.append(note.en if lang == "en" else note.zh)
     if case.asserted:
-        figures = sep(lang).join(money(m.value, lang) for m in case.asserted)
-        out.append(say(lang, "common.asserted", figures=figures))
+        out.append(say(lang, "common.asserted"))  # never repeat the figure: it is not the rule
     return list(dict.fromkeys(out))
 
 

@@ -128,7 +128,10 @@ def conflict_caveat(ctx: AskContext, info: dict[str, Any], found: Search) -> Non
         if parts:
             label = o["label_en"] if ctx.lang == "en" else o["label_zh"]
             key = "rules.conflict_unverified" if o["status"] != "official" else "rules.conflict_official"
-            ctx.draft.add_caveat(say(ctx.lang, key, label=label, parts="; ".join(parts), current=current))
+            named = any(p.get("percent") and p["percent"] in ctx.ask.text for p in o["parameters"].values())
+            # the user asks about that version ("40%的那个版本"): the conflict is the answer
+            line = say(ctx.lang, key, label=label, parts="; ".join(parts), current=current)
+            (ctx.draft.say if named else ctx.draft.add_caveat)(line)
 
 
 def replace_doc_refs(ctx: AskContext, text: str, found: Search) -> str:
@@ -202,7 +205,8 @@ def calc_caveats(ctx: AskContext, calc: dict[str, Any], found: Search, info: dic
                 ):
                     marks += cite_ref(ctx, found, p.get("reference"), [p["percent"]])
             key = "calc.version_conflict_unverified" if data.get("status") != "official" else "calc.version_conflict"
-            ctx.draft.add_caveat(
+            # Another version that gives another amount is part of the answer, not a footnote.
+            (ctx.draft.say if data["amount"] != calc.get("amount") else ctx.draft.add_caveat)(
                 say(
                     lang,
                     key,

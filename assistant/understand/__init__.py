@@ -186,15 +186,32 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
                 for part, r in zip(parts, cur.regions)
                 for a in previous[:1]
             ]
-        return [a.model_copy(update={"regions": list(cur.regions) or a.regions}) for a in previous]
+        new_amount = any(p.amount is not None for p in cur.purchases)
+        return [
+            a.model_copy(update={"regions": list(cur.regions) or a.regions,
+                                 "intent": "calculation" if new_amount and a.intent in ("fact", "eligibility", "validity", "process") else a.intent})
+            for a in previous
+        ]
+    if cur.injected and not _domain(text):
+        # Only orders to the assistant: what they are about, answered from the rules.
+        from assistant.understand.topics import topics
+
+        return [_ask(cur.text, clf, today, cur, covered, "fact").model_copy(update={"topics": topics(cur.text) or ["rate", "cap"]})]
     asks: list[Ask] = []
     for part in parts or [cur.text]:
         hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
         asks.append(_ask(part, clf, today, cur, covered, hint))
-    return _settle(asks)
+    return _settle(asks, cur.text)
 
 
-def _settle(asks: list[Ask]) -> list[Ask]:
+def _domain(text: str) -> bool:
+    """Whether a text names compute vouchers or compute subsidies at all."""
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
+
+
+def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
     amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
@@ -203,7 +220,9 @@ def _settle(asks: list[Ask]) -> list[Ask]:
     domain = [a for a in asks if a.intent not in ("off_topic", "greeting")]
     out: list[Ask] = []
     for a in asks:
-        if a.intent == "off_topic" and domain and len(asks) > 1:
+        if a.confidence <= 0 and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic" and not _domain(whole):
+            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
+        if a.intent == "off_topic" and ((domain and len(asks) > 1) or _domain(a.text)):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
                 key=lambda kv: kv[1],

@@ -94,6 +94,8 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
         r"^的?(算力券|政策|补贴|规定|券|吗|呢)", after
     ):
         return "asked"
+    if re.fullmatch(r"\s*(在|位于)", before) and not text[end : clause.end].strip("，。,;；！!？? "):
+        return "registration"  # "…制造业企业，在芜湖，能申请吗": a clause that only says where
     if any(re.search(p + r"\s*$", before_en if p.isascii() else before, re.I) for p in cues["before"]):
         return "registration"
     if any(re.match(r"^\s*" + p, after, re.I) for p in cues["after"]):
@@ -177,7 +179,7 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "received", ""
     if first_match(before[-14:], roles["target"]):
         return "target", ""
-    if first_match(before[-16:], roles["asserted"]) and not _CONTRACT.search(before[-8:]):
+    if (first_match(before[-16:], roles["asserted"]) or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])) and not _CONTRACT.search(before[-8:]):
         return "asserted", ""
     return "purchase", ""
 

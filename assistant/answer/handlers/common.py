@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.answer.evidence import AskContext, Search, add_details, cite_ref, search
 from assistant.answer.facts import rules_date
+from assistant.answer.format import date_text
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat, other_version_tiers, program_refs, rule_lines, version_notes
 from assistant.answer.validity import period_caveat
@@ -57,14 +58,22 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
         return
     found = search(ctx, [region], references=program_refs(info), k=4)
     topics = set(ctx.ask.topics)
+    end = info["version"].get("effective_to")
+    if ctx.ask.year and end and ctx.ask.year > int(end[:4]) and "period_ended" in info.get("notice_codes", []):
+        d.verdict = "not_published"
+        d.say(say(lang, "validity.year_not_published", name=ctx.kb.program_name(pid, lang), year=ctx.ask.year,
+                  end=date_text(end, lang)))
+        topics = topics or {"rate", "cap"}
+    params = info["version"]["parameters"]
+    caps = [params[r] for r in ("per_claim_cap", "annual_cap", "cumulative_cap") if r in params]
+    if "cap" in topics and not any(p.get("value") for p in caps):
+        topics = topics | {"rate"}  # no cap to state: the rate is what limits the amount
     lines, unpublished = rule_lines(ctx, info, found, topics)
     name = ctx.kb.program_name(pid, lang)
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
-    params = info["version"]["parameters"]
-    caps = [params[r] for r in ("per_claim_cap", "annual_cap", "cumulative_cap") if r in params]
-    if "cap" in topics and not (topics & {"rate", "domestic"}) and not any(p.get("value") for p in caps):
+    if "cap" in set(ctx.ask.topics) and not (set(ctx.ask.topics) & {"rate", "domestic"}) and not any(p.get("value") for p in caps):
         d.verdict = "not_published"
         if not caps:
             d.say(say(lang, "rules.no_cap", name=name))

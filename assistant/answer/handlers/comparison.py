@@ -4,6 +4,7 @@ calculator's amounts, ranked); without, each program's rate and caps side by sid
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from assistant.answer.evidence import AskContext, cite_ref, search
 from assistant.answer.facts import applicant_facts, base_of, rules_date
@@ -98,6 +99,14 @@ def _with_amount(ctx: AskContext, programs: list[str], base: Decimal, date: str)
         d.say(say(lang, "compare.none", base=money(base, lang)))
 
 
+def _main_cap(info: dict[str, Any]) -> Any:
+    params = info["version"]["parameters"]
+    for role in ("annual_cap", "per_claim_cap", "cumulative_cap"):
+        if params.get(role, {}).get("value") is not None:
+            return params[role]["value"]
+    return None
+
+
 def _rates(ctx: AskContext, programs: list[str], date: str) -> None:
     d, lang = ctx.draft, ctx.lang
     infos = [ctx.session.call("program_info", program=p, date=date) for p in programs]
@@ -106,18 +115,21 @@ def _rates(ctx: AskContext, programs: list[str], date: str) -> None:
     found = search(ctx, [], references=refs, fetch_only=True)
     topics = {t for t in ctx.ask.topics if t in ("rate", "cap", "domestic")}
     best: tuple[str, Decimal] | None = None
+    listed: list[str] = []
     for info in infos:
         lines, _ = rule_lines(ctx, info, found, topics)
         name = info["name_en"] if lang == "en" else info["name"]
         d.table.append(f"{name}: " + " ".join(lines) if lang == "en" else f"{name}：" + "".join(lines))
         rate = info["version"]["parameters"].get("rate", {}).get("value")
+        cap = _main_cap(info)
+        listed.append(say(lang, "compare.rate_item", name=name, rate=percent(rate) if rate is not None else say(lang, "compare.unpublished"),
+                          cap=money(cap, lang) if cap is not None else say(lang, "compare.unpublished")))
         if rate is not None and (best is None or Decimal(rate) > best[1]):
             best = (name, Decimal(rate))
         conflict_caveat(ctx, info, found)
+    d.say(say(lang, "compare.rates", items=("; " if lang == "en" else "；").join(listed)))
     if best and len(infos) > 1 and ("rate" in ctx.ask.topics or not ctx.ask.topics):
         d.say(say(lang, "compare.best_rate", name=best[0], rate=percent(best[1])))
-    else:
-        d.say(say(lang, "compare.listed"))
 
 
 __all__ = ["handle"]

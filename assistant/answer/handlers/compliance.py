@@ -40,9 +40,11 @@ def handle(ctx: AskContext) -> None:
         for i, f in enumerate(findings[:5]):
             marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2])
             line = _finding(lang, f) + marks
-            if i == 0:
+            if i == 0 or (i == 1 and f.get("severity") == "high"):
                 d.say(line)
                 d.say(say(lang, "compliance.basis", refs=_basis(ctx, f)))
+                if i == 1:
+                    continue
                 d.say(
                     say(
                         lang,

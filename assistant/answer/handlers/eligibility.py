@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
 from assistant.answer.facts import case_facts, rules_date
-from assistant.answer.handlers.common import confirm, no_program, reasons_and_questions
+from assistant.answer.handlers.common import _condition_label, confirm, no_program, reasons_and_questions
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.validity import period_caveat, validity
@@ -58,7 +58,7 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     sep = "; " if lang == "en" else "；"
     if status == "not_eligible":
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
-        why = sep.join(r["reason_en"] if lang == "en" else _short_reason(r["reason_zh"]) for r in failed)
+        why = sep.join(_condition_label(ctx, pid, r["condition"]) for r in failed)
         d.say(say(lang, "eligibility.not_eligible", name=name, why=why, marks=marks))
     elif status == "eligible":
         d.say(say(lang, "eligibility.eligible", name=name))
@@ -66,6 +66,18 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         d.say(say(lang, "eligibility.partly", name=name))
     else:
         d.say(say(lang, "eligibility.listed", name=name))
+    if status != "not_eligible":
+        labels = ("、" if lang != "en" else "; ").join
+        if met:
+            d.say(say(lang, "eligibility.met", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in met)))
+        missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
+        if missing:
+            d.say(say(lang, "eligibility.to_confirm", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in missing[:5])))
+    program = ctx.kb.programs[pid]
+    if program.open_to_outside_applicants and facts.get("registered_in") and facts["registered_in"] != region:
+        d.say(say(lang, "eligibility.open_outside", name=name))
+    elif program.open_to_outside_applicants and ctx.ask.topics and "applicant" in ctx.ask.topics:
+        d.say(say(lang, "eligibility.open_outside", name=name))
     outside = [w for w in e0.get("warnings", []) if "registered in" in w and "outside" in w]
     if outside and status != "not_eligible":
         d.say(say(lang, "eligibility.outside", name=name))

@@ -43,7 +43,7 @@ def handle(ctx: AskContext) -> None:
     if ask.articles and _article(ctx):
         return
     programs = ctx.kb.programs_for(regions)
-    if programs and ask.voucher == "compute" and (topics & _RULE_TOPICS or not topics - {"exists"}):
+    if programs and ask.voucher == "compute" and topics & _RULE_TOPICS:
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
         return
@@ -153,9 +153,9 @@ def _document(ctx: AskContext, region: str) -> None:
     if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
         hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
         best, sentence, score = best_evidence(
-            ctx, hits, ["责任单位", "负责", "组织实施", "受理", "run by", "responsible"]
+            ctx, hits, ["责任单位", "主管", "负责", "组织实施", "受理", "run by", "responsible"]
         )
-        if best is not None and score > 0 and re.search(r"责任单位|负责|组织实施|受理|responsible|run by", sentence):
+        if best is not None and score > 0 and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence):
             d.say(
                 say(
                     lang,

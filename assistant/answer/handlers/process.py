@@ -29,7 +29,8 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
-    prefer = _PREFER_EN if lang == "en" else _PREFER_ZH
+    asks_steps = bool({"process", "materials"} & set(ctx.ask.topics)) or not ctx.ask.topics
+    prefer = (_PREFER_EN if lang == "en" else _PREFER_ZH) if asks_steps else []
     hit, sentence, _score = best_evidence(ctx, hits, prefer)
     if hit is None:
         d.verdict = "refused"

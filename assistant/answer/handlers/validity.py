@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assistant.answer.evidence import AskContext, search
-from assistant.answer.format import date_text
+import re
+
+from assistant.answer.evidence import AskContext, best_evidence, search
+from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import confirm
 from assistant.answer.messages import say
 from assistant.answer.validity import validity, validity_line
@@ -56,6 +58,7 @@ def handle(ctx: AskContext) -> None:
             elif v.state == "in_force" and line:  # ends soon: say the span too
                 pass
             d.say(line)
+            _mechanics(ctx, found, v.reference)
             if v.statement is not None and v.state != "ended":
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
@@ -65,6 +68,21 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "in_force"
     else:
         d.verdict = "answered"
+
+
+_MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|到期|valid|months|quarter|before|after")
+
+
+def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, str] | None) -> None:
+    """"有效期多长", "多久结算一次", "先付钱吗": what the texts say about the voucher itself,
+    beside the program's period, when a clause answers it."""
+    hits = [h for h in found.get("hits", []) if isinstance(h, dict)]  # type: ignore[union-attr]
+    skip = {h["chunk_id"] for h in hits if period_ref and h["locator"] == period_ref.get("clause")}
+    hit, sentence, score = best_evidence(ctx, hits, [], skip)
+    if hit is None or score < 1.5 or not _MECHANICS.search(sentence):
+        return
+    ctx.draft.say(say(ctx.lang, "fact.according_to", title=hit["title"], locator=hit["locator"],
+                      text=yuanify(shorten(sentence, 160)), mark=ctx.cite(hit)))
 
 
 __all__ = ["handle"]
