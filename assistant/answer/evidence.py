@@ -188,9 +188,21 @@ def add_details(
         if hit is None or score <= min_score:
             break
         line = shorten(sentence_with_context(hit, sent), limit)
+        if line and _repeats_claim(ctx, line):
+            line = ""  # a figure the user tried to impose is not repeated, even as evidence
         if line and not any(line[:25] in x for x in ctx.draft.details + ctx.draft.conclusion):
             ctx.draft.details.append(yuanify(line) + ctx.cite(hit, prefer=prefer, terms=words))
         pool = [h for h in pool if h["chunk_id"] != hit["chunk_id"]]
+
+
+def _repeats_claim(ctx: AskContext, text: str) -> bool:
+    from assistant.guardrails import number_tokens
+
+    claimed: set[str] = set()
+    for t in ctx.case.injected + [m.text for m in ctx.case.asserted]:
+        for tok in number_tokens(t):
+            claimed |= tok.keys
+    return bool(claimed) and any(tok.keys & claimed for tok in number_tokens(text))
 
 
 def quote_of(hit: Hit, ctx: AskContext, prefer: list[str]) -> str:

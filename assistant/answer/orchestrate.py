@@ -13,7 +13,6 @@ import re
 
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
-from assistant.answer.format import money
 from assistant.answer.handlers import HANDLERS, simple
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
@@ -55,6 +54,8 @@ def route(ctx: AskContext) -> None:
         return
     if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
+    if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
@@ -82,6 +83,7 @@ def route(ctx: AskContext) -> None:
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
 
 
+_CAN_WE = re.compile(r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|eligib|qualif|can we|may we", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 

@@ -69,9 +69,17 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
     else:
         return None
     soon = state == "in_force" and end is not None and (end - on).days <= SOON_DAYS
-    ctx.session.record("validity", {"program": program, "region": region, "date": on},
-                       {"state": state, "title": title, "start": start, "end": end,
-                        "statement_date": statement.date if statement else None})
+    ctx.session.record(
+        "validity",
+        {"program": program, "region": region, "date": on},
+        {
+            "state": state,
+            "title": title,
+            "start": start,
+            "end": end,
+            "statement_date": statement.date if statement else None,
+        },
+    )
     return Validity(state, title, start, end, doc, program, statement, soon, ref)
 
 

@@ -188,20 +188,47 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
             ]
         new_amount = any(p.amount is not None for p in cur.purchases)
         return [
-            a.model_copy(update={"regions": list(cur.regions) or a.regions,
-                                 "intent": "calculation" if new_amount and a.intent in ("fact", "eligibility", "validity", "process") else a.intent})
+            a.model_copy(
+                update={
+                    "regions": list(cur.regions) or a.regions,
+                    "intent": "calculation"
+                    if new_amount and a.intent in ("fact", "eligibility", "validity", "process")
+                    else a.intent,
+                }
+            )
             for a in previous
         ]
-    if cur.injected and not _domain(text):
+    if cur.injected and not _domain(text) and not _has_subject(text):
         # Only orders to the assistant: what they are about, answered from the rules.
         from assistant.understand.topics import topics
 
-        return [_ask(cur.text, clf, today, cur, covered, "fact").model_copy(update={"topics": topics(cur.text) or ["rate", "cap"]})]
+        return [
+            _ask(cur.text, clf, today, cur, covered, "fact").model_copy(
+                update={"topics": topics(cur.text) or ["rate", "cap"]}
+            )
+        ]
     asks: list[Ask] = []
     for part in parts or [cur.text]:
         hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
         asks.append(_ask(part, clf, today, cur, covered, hint))
     return _settle(asks, cur.text)
+
+
+def _fragment(text: str) -> bool:
+    """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
+    from assistant.understand.split import is_followup
+
+    return is_followup(text) or not re.search(
+        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|how|what|which|when|can|is|does", text, re.I
+    )
+
+
+def _has_subject(text: str) -> bool:
+    """Whether what is left of a message names an amount or a place of its own."""
+    from assistant.understand.money import find_money
+    from assistant.understand.places import find_places
+
+    return bool(find_money(text) or find_places(text))
 
 
 def _domain(text: str) -> bool:
@@ -220,15 +247,14 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     domain = [a for a in asks if a.intent not in ("off_topic", "greeting")]
     out: list[Ask] = []
     for a in asks:
-        if a.confidence <= 0 and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic" and not _domain(whole):
+        if (
+            a.confidence <= 0
+            and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
+            and not _domain(whole)
+        ):
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
-        if a.intent == "off_topic" and ((domain and len(asks) > 1) or _domain(a.text)):
-            best = max(
-                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
-                key=lambda kv: kv[1],
-            )
-            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        if a.confidence <= 0 and a.topics and len(asks) > 1:  # "有没有封顶": a question about the rules
+        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and _domain(whole)
+        if a.intent == "off_topic" and ((domain and len(asks) > 1) or rules_ask):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
                 key=lambda kv: kv[1],
@@ -236,11 +262,19 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
         if a.confidence <= 0 and find_money(a.text):
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
+        if (
+            a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
+        ):  # "有没有封顶": its own question
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
         out.append(a)
     merged: list[Ask] = []
     carry = ""
     for i, a in enumerate(out):
-        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics
+        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)
         if unsure and i + 1 < len(out):
             carry += a.text + " "
             continue

@@ -136,6 +136,8 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         code = places_mod.covered_region(reg, covered)
         if code and not case.regions:
             case.regions.append(code)
+        elif code and code not in case.regions and re.search(r"同时|也能|也可以|两边|both|also|as well", clean, re.I):
+            case.regions.insert(0, code)  # "亦庄的企业能同时申请北京市的吗": both are asked about
         elif code is None and not reg.ambiguous and reg.text not in case.unknown_places:
             case.unknown_places.append(reg.text)
     return asked
@@ -179,7 +181,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "received", ""
     if first_match(before[-14:], roles["target"]):
         return "target", ""
-    if (first_match(before[-16:], roles["asserted"]) or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])) and not _CONTRACT.search(before[-8:]):
+    if (
+        first_match(before[-16:], roles["asserted"])
+        or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])
+    ) and not _CONTRACT.search(before[-8:]):
         return "asserted", ""
     return "purchase", ""
 

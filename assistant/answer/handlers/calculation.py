@@ -233,7 +233,15 @@ def _one_line(
         prorated = next((s for s in calc["steps"] if s.get("kind") == "prorated_base"), None)
         if prorated is not None:
             n = prorated["numbers"]
-            d.say(say(lang, "calc.prorated", period=n["period_days"], total=n["contract_days"], base=money(n["base"], lang)))
+            d.say(
+                say(
+                    lang,
+                    "calc.prorated",
+                    period=n["period_days"],
+                    total=n["contract_days"],
+                    base=money(n["base"], lang),
+                )
+            )
         if ended and v is not None:
             d.say(validity_line(ctx, v, found, for_amount=True))
     excluded = [li for li in p.excluded]

@@ -61,8 +61,15 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     end = info["version"].get("effective_to")
     if ctx.ask.year and end and ctx.ask.year > int(end[:4]) and "period_ended" in info.get("notice_codes", []):
         d.verdict = "not_published"
-        d.say(say(lang, "validity.year_not_published", name=ctx.kb.program_name(pid, lang), year=ctx.ask.year,
-                  end=date_text(end, lang)))
+        d.say(
+            say(
+                lang,
+                "validity.year_not_published",
+                name=ctx.kb.program_name(pid, lang),
+                year=ctx.ask.year,
+                end=date_text(end, lang),
+            )
+        )
         topics = topics or {"rate", "cap"}
     params = info["version"]["parameters"]
     caps = [params[r] for r in ("per_claim_cap", "annual_cap", "cumulative_cap") if r in params]
@@ -73,7 +80,11 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
-    if "cap" in set(ctx.ask.topics) and not (set(ctx.ask.topics) & {"rate", "domestic"}) and not any(p.get("value") for p in caps):
+    if (
+        "cap" in set(ctx.ask.topics)
+        and not (set(ctx.ask.topics) & {"rate", "domestic"})
+        and not any(p.get("value") for p in caps)
+    ):
         d.verdict = "not_published"
         if not caps:
             d.say(say(lang, "rules.no_cap", name=name))

@@ -122,8 +122,15 @@ def _rates(ctx: AskContext, programs: list[str], date: str) -> None:
         d.table.append(f"{name}: " + " ".join(lines) if lang == "en" else f"{name}：" + "".join(lines))
         rate = info["version"]["parameters"].get("rate", {}).get("value")
         cap = _main_cap(info)
-        listed.append(say(lang, "compare.rate_item", name=name, rate=percent(rate) if rate is not None else say(lang, "compare.unpublished"),
-                          cap=money(cap, lang) if cap is not None else say(lang, "compare.unpublished")))
+        listed.append(
+            say(
+                lang,
+                "compare.rate_item",
+                name=name,
+                rate=percent(rate) if rate is not None else say(lang, "compare.unpublished"),
+                cap=money(cap, lang) if cap is not None else say(lang, "compare.unpublished"),
+            )
+        )
         if rate is not None and (best is None or Decimal(rate) > best[1]):
             best = (name, Decimal(rate))
         conflict_caveat(ctx, info, found)

@@ -85,6 +85,10 @@ def handle(ctx: AskContext) -> None:
             )
         )
         add_details(ctx, hits, [], n=2, min_score=1.0)
+    if ctx.ask.articles:  # "民法典545条怎么理解": the article itself belongs in the answer
+        from assistant.answer.handlers.fact import article_lines
+
+        article_lines(ctx)
     d.add_caveat(say(lang, "compliance.not_advice"))
 
 

@@ -8,6 +8,8 @@ what the unified-market rules say about such conditions.
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
 from assistant.answer.facts import case_facts, rules_date
 from assistant.answer.handlers.common import _condition_label, confirm, no_program, reasons_and_questions
@@ -69,12 +71,24 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     if status != "not_eligible":
         labels = ("、" if lang != "en" else "; ").join
         if met:
-            d.say(say(lang, "eligibility.met", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in met)))
+            d.say(
+                say(lang, "eligibility.met", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in met))
+            )
         missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
         if missing:
-            d.say(say(lang, "eligibility.to_confirm", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in missing[:5])))
+            shown = missing if not met else missing[:5]  # nothing known yet: every condition is the answer
+            d.say(
+                say(
+                    lang,
+                    "eligibility.to_confirm",
+                    conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in shown),
+                )
+            )
     program = ctx.kb.programs[pid]
-    if program.open_to_outside_applicants and facts.get("registered_in") and facts["registered_in"] != region:
+    outside_asked = re.search(r"外省|省外|外地|外市|异地|outside|other provinces?", ctx.ask.text, re.I)
+    if program.open_to_outside_applicants and (
+        outside_asked or (facts.get("registered_in") and facts["registered_in"] != region)
+    ):
         d.say(say(lang, "eligibility.open_outside", name=name))
     elif program.open_to_outside_applicants and ctx.ask.topics and "applicant" in ctx.ask.topics:
         d.say(say(lang, "eligibility.open_outside", name=name))

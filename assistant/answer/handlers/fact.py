@@ -55,6 +55,9 @@ def handle(ctx: AskContext) -> None:
     if regions and topics & {"issuer", "doc_number"}:
         _document(ctx, regions[0])
         return
+    outside = "applicant" in topics or re.search(r"外省|省外|外地|异地|outside", ask.text, re.I)
+    if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
+        d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     prefer = [w for t in topics for w in _PREFER.get(t, [])]
     found = search(ctx, regions, k=8 if regions else 5, include_national=not regions)
     hits = found.get("hits", [])
@@ -83,6 +86,10 @@ def handle(ctx: AskContext) -> None:
         d.add_caveat(say(lang, "fact.reported"))
     if any(h.get("status") == "draft" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.draft"))
+
+
+def article_lines(ctx: AskContext) -> bool:
+    return _article(ctx)
 
 
 def _article(ctx: AskContext) -> bool:
@@ -155,7 +162,11 @@ def _document(ctx: AskContext, region: str) -> None:
         best, sentence, score = best_evidence(
             ctx, hits, ["责任单位", "主管", "负责", "组织实施", "受理", "run by", "responsible"]
         )
-        if best is not None and score > 0 and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence):
+        if (
+            best is not None
+            and score > 0
+            and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence)
+        ):
             d.say(
                 say(
                     lang,

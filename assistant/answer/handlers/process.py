@@ -3,6 +3,8 @@ reminder that windows and materials are set by the issuer's notices."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.evidence import AskContext, add_details, best_evidence, search
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.messages import say
@@ -31,6 +33,15 @@ def handle(ctx: AskContext) -> None:
         return
     asks_steps = bool({"process", "materials"} & set(ctx.ask.topics)) or not ctx.ask.topics
     prefer = (_PREFER_EN if lang == "en" else _PREFER_ZH) if asks_steps else []
+    if programs and (
+        {"applicant"} & set(ctx.ask.topics)
+        or re.search(r"条件|资格|(有什么|哪些)要求|conditions|requirements|who can", ctx.ask.text, re.I)
+    ):  # "对申请单位有什么要求": the conditions
+        from assistant.answer.handlers import eligibility
+
+        eligibility.handle(ctx)
+        d.verdict = "answered"
+        return
     hit, sentence, _score = best_evidence(ctx, hits, prefer)
     if hit is None:
         d.verdict = "refused"
@@ -52,6 +63,8 @@ def handle(ctx: AskContext) -> None:
         d.programs.append(programs[0])
         period_caveat(ctx, programs[0], regions[0], found, ctx.today)
     issuer = ctx.kb.issuer_of(regions[0] if regions else None, programs[0] if programs else None)
+    if issuer and {"contact", "issuer"} & set(ctx.ask.topics):
+        d.say(say(lang, "process.contact", issuer=issuer))
     d.add_caveat(say(lang, "process.notices", issuer=issuer or say(lang, "process.authority")))
 
 

@@ -4,7 +4,6 @@ and whom to ask — never eligibility conditions instead."""
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 
 from assistant.answer.evidence import AskContext, best_evidence, search
@@ -74,15 +73,23 @@ _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|�
 
 
 def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, str] | None) -> None:
-    """"有效期多长", "多久结算一次", "先付钱吗": what the texts say about the voucher itself,
+    """ "有效期多长", "多久结算一次", "先付钱吗": what the texts say about the voucher itself,
     beside the program's period, when a clause answers it."""
     hits = [h for h in found.get("hits", []) if isinstance(h, dict)]  # type: ignore[union-attr]
     skip = {h["chunk_id"] for h in hits if period_ref and h["locator"] == period_ref.get("clause")}
     hit, sentence, score = best_evidence(ctx, hits, [], skip)
     if hit is None or score < 1.5 or not _MECHANICS.search(sentence):
         return
-    ctx.draft.say(say(ctx.lang, "fact.according_to", title=hit["title"], locator=hit["locator"],
-                      text=yuanify(shorten(sentence, 160)), mark=ctx.cite(hit)))
+    ctx.draft.say(
+        say(
+            ctx.lang,
+            "fact.according_to",
+            title=hit["title"],
+            locator=hit["locator"],
+            text=yuanify(shorten(sentence, 160)),
+            mark=ctx.cite(hit),
+        )
+    )
 
 
 __all__ = ["handle"]
