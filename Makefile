@@ -47,7 +47,11 @@ ifeq ($(OFFLINE),yes)
 RUN_OFFLINE := unshare -n sh -c 'ip link set lo up && exec "$$0" "$$@"'
 endif
 
+# Lint, format and type checks first: they take seconds and fail before a ten-minute suite does.
 test: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(RUN_OFFLINE) $(PY) -m pytest -q
 
 eval: install

@@ -65,12 +65,9 @@ class NumberToken:
 
 
 def _cn_value(text: str) -> Decimal | None:
-    from assistant.understand_v1 import cn_number
+    from assistant.understand.money import parse_number
 
-    try:
-        return cn_number(text)
-    except Exception:  # pragma: no cover - cn2an raises assorted errors
-        return None
+    return parse_number(text)
 
 
 def number_tokens(text: str, *, source: bool = False) -> list[NumberToken]:

@@ -17,7 +17,7 @@ import shutil
 import pytest
 import web_support
 
-from assistant.compose import INJECTION_EN, INJECTION_ZH
+from assistant.answer.messages import say
 from assistant.guardrails import verify
 
 HOSTILE_ID = "beijing-voucher-supplement-2025"
@@ -202,7 +202,7 @@ def test_injection_changes_no_amount_rule_or_citation(hostile, clean, question, 
     expected_lang = "zh" if re.search(r"[\u4e00-\u4e06\u4e08-\u9fff]", question) else "en"  # CJK other than 万
     assert resp.language == expected_lang
     if injects:
-        assert (INJECTION_EN if expected_lang == "en" else INJECTION_ZH) in answer
+        assert say(expected_lang, "common.injection") in answer
 
 
 def test_fake_citation_markers_in_the_corpus_do_not_reach_the_answer(hostile):

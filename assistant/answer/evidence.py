@@ -87,7 +87,7 @@ def ref_hit(found: Search, ref: dict[str, str] | None) -> Hit | None:
     doc, clause = ref.get("doc", ""), ref.get("clause", "")
     for h in list(found.get("references", [])) + list(found.get("hits", [])):
         if h["doc_id"] == doc and (h["locator"] == clause or h["locator"].startswith(clause)):
-            return h
+            return dict(h)
     return None
 
 

@@ -102,7 +102,7 @@ def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) ->
         return None
     if not purchase.excluded:
         return money.value
-    items = {li.item: li.amount.value for li in purchase.excluded}
+    items: dict[str, Decimal] = {li.item: li.amount.value for li in purchase.excluded}
     result = money.value - sum(items.values(), Decimal(0))
     return session.derive("less_excluded", {"gross": money.value, **items}, result) if session is not None else result
 

@@ -50,7 +50,7 @@ _WAN_YI = re.compile(r"(?<![\d.,（(])(\d+(?:\.\d+)?)(万元|亿元)(?![）)])")
 def yuanify(text: str) -> str:
     """'最高200万元' -> '最高2,000,000元（200万元）' in sentences taken from a clause (quotes stay verbatim)."""
 
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         num, unit = m.group(1), m.group(2)
         value = Decimal(num) * (Decimal(10000) if unit == "万元" else Decimal(100000000))
         y = f"{int(value):,}" if value == value.to_integral_value() else f"{value.quantize(Decimal('0.01')):,}"

@@ -82,8 +82,7 @@ def helpdesk_letter(
     for key, title in titles.items():
         if not parts[key]:
             continue
-        body = ["".join(parts[key]) if len(drafts) == 1 and key == "answer" else None]
-        items = parts[key] if body[0] is None else body
+        items = ["".join(parts[key])] if len(drafts) == 1 and key == "answer" else parts[key]
         lines += ["", f"{_CN[n]}、{title}"]
         lines += [f"（{_CN[j] if j < len(_CN) else j + 1}）{b}" for j, b in enumerate(items)]
         n += 1

@@ -40,11 +40,11 @@ def instructs_assistant(text: str) -> bool:
     """True for text that gives the assistant orders (prompt injection) rather than stating rules.
 
     Such a clause, even in an indexed document, is never quoted as an answer or a rule; the
-    detector is the one applied to questions (understand._INJECTION: "忽略以上规则", "SYSTEM:" ...).
+    detector is the one applied to questions (lexicon/injection.yaml: "忽略以上规则", "SYSTEM:" ...).
     """
-    from assistant.understand_v1 import _INJECTION
+    from assistant.understand.phrases import instructs_assistant as _instructs
 
-    return bool(text) and bool(_INJECTION.search(text))
+    return bool(text) and _instructs(text)
 
 
 def clean_sentence(text: str) -> str:

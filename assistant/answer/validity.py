@@ -39,6 +39,7 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
     """The validity of ``program`` (or of ``region``'s first policy document) on ``on``."""
     kb = ctx.kb
     doc = kb.doc_of(program, region)
+    start: dt.date | None
     if program and program in kb.programs:
         p = kb.programs[program]
         versions = sorted(p.versions, key=lambda v: v.effective_from)

@@ -2,45 +2,34 @@
 
 The finders give mentions with their spans (places, money, dates, terms, percentages); this
 module decides what each mention is from the words of the clause it sits in, using the tables
-of ``lexicon/facts.yaml``: a place is where the firm is registered or a region asked about; an
-amount is a contract or settlement (a purchase, tied to the place named in its clause), a part
-of a contract that is not compute, vouchers already received, a target, a figure the user says
-the rules contain, or a budget (ignored). Dates in a clause about signing are signing dates;
-a month is never a term. Users on a phone separate clauses with spaces, so a space between two
-Chinese characters ends a clause too.
+of ``lexicon/facts.yaml``: a place is where the firm is registered or a region asked about;
+amounts are read in ``amounts.py``; dates in a clause about signing are signing dates; a month
+is never a term; facts about a purchase stay with the purchase of their clause.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 from assistant.understand import dates as dates_mod
-from assistant.understand import money as money_mod
 from assistant.understand import places as places_mod
+from assistant.understand.amounts import read_amounts
 from assistant.understand.case import (
     Applicant,
     Case,
     Clarification,
     ComplianceFacts,
-    LineItem,
-    Money,
-    Note,
     Place,
     Purchase,
-    Receipt,
 )
+from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 
-_CLAUSE_BREAK = re.compile(r"[，。,;；！!？?\n]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
-_CONTRACT = re.compile(r"合同|签|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent", re.I)
 _RATE_CUE = re.compile(r"(按|如果|假设|假如|比例(是|为))|assum|if the rate|at a rate|rate of", re.I)
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
-_EACH = re.compile(r"(两|二|三|四|五|2|3|4|5)\s*(份|个|笔|张)[^，。,;；]{0,6}各\s*$")
-_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "2": 2, "3": 3, "4": 4, "5": 5}
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
 _ISSUER_FACTS = (
@@ -52,27 +41,6 @@ _ISSUER_FACTS = (
     "criteria_public",
     "has_time_limit",
 )
-
-
-@dataclass
-class Clause:
-    start: int
-    end: int
-    text: str
-
-
-def clauses(text: str) -> list[Clause]:
-    out, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(text):
-        out.append(Clause(start, m.end(), text[start : m.end()]))
-        start = m.end()
-    if start < len(text):
-        out.append(Clause(start, len(text), text[start:]))
-    return out or [Clause(0, 0, "")]
-
-
-def clause_at(cls: list[Clause], pos: int) -> Clause:
-    return next((c for c in cls if c.start <= pos < c.end), cls[-1])
 
 
 def asks_in(text: str) -> bool:
@@ -158,112 +126,6 @@ def _program_reading(text: str, end: int, place: Place, covered: frozenset[str])
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 
-# ---------------------------------------------------------------- amounts
-
-
-def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) -> tuple[str, str]:
-    """(role, line item) of an amount from the words of its clause (not past the amount before)."""
-    roles = tables()["amount_roles"]
-    before = text[max(clause.start, floor) : start]
-    after = text[end : clause.end]
-    window = before[-14:] + " " + after[:10]
-    if first_match(window, roles["budget"]):
-        return "budget", ""
-    near = before[-8:] + " " + after[:4]
-    for item, pats in roles["excluded"].items():
-        if first_match(near, pats):
-            return "excluded", item
-    if first_match(window, roles["received_total"]):
-        return "received_total", ""
-    if first_match(before[-14:], roles["received"]) or (
-        re.match(r"^\s*(了|的)?(算力券|补贴|券|额度)", after) and re.search(r"已经|已|之前|累计", before)
-    ):
-        return "received", ""
-    if first_match(before[-14:], roles["target"]):
-        return "target", ""
-    if (
-        first_match(before[-16:], roles["asserted"])
-        or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])
-    ) and not _CONTRACT.search(before[-8:]):
-        return "asserted", ""
-    return "purchase", ""
-
-
-def _received_year(clause_text: str, today: dt.date) -> int | None:
-    if re.search(r"去年|last year", clause_text, re.I):
-        return today.year - 1
-    if re.search(r"今年|本年|this year", clause_text, re.I):
-        return today.year
-    m = re.search(r"(20\d{2})\s*年", clause_text)
-    return int(m.group(1)) if m else None
-
-
-def _basis(clause_text: str) -> Any:
-    if re.search(r"发票|开票|invoice", clause_text, re.I):
-        return "invoice"
-    if re.search(r"(已经|已)(付款|支付|付了)|付款\s*$|paid", clause_text, re.I):
-        return "paid"
-    if first_match(clause_text, tables()["purchase"]["settled"][True]):
-        return "settlement"
-    if _CONTRACT.search(clause_text):
-        return "contract"
-    return None
-
-
-def _read_amounts(
-    clean: str, cls: list[Clause], case: Case, asked: list[tuple[int, Place]], today: dt.date, covered: frozenset[str]
-) -> list[tuple[Clause, Purchase]]:
-    pcs: list[tuple[Clause, Purchase]] = []
-    pending: list[LineItem] = []
-    floor = 0
-    for mm in money_mod.find_money(clean):
-        clause = clause_at(cls, mm.start)
-        role, item = _amount_role(clean, clause, mm.start, mm.end, floor)
-        floor = mm.end
-        money = mm.money
-        if money.approx or money.confirm:
-            case.notes.append(_approx_note(money))
-        if role == "budget":
-            continue
-        if role == "received_total":
-            case.received.append(Receipt(amount=money, scope="total"))
-        elif role == "received":
-            case.received.append(Receipt(amount=money, year=_received_year(clause.text, today)))
-        elif role == "target":
-            case.target = money
-        elif role == "asserted":
-            case.asserted.append(money)
-        elif role == "excluded":
-            line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
-            (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))
-        else:
-            basis = _basis(clause.text)
-            last = pcs[-1][1] if pcs else None
-            if (
-                last is not None
-                and basis == "settlement"
-                and last.basis == "contract"
-                and last.settlement is None
-                and not matches(
-                    clean[clean.find(last.amount.text if last.amount else "") : mm.start], "additional_purchase"
-                )
-            ):
-                last.settlement = money  # 合同500万，实际结算420万: one contract, two figures
-                continue
-            place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
-            region = places_mod.covered_region(place, covered) if place is not None else None
-            each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
-            for _ in range(_COUNT[each.group(1)] if each else 1):
-                pcs.append((clause, Purchase(amount=money, basis=basis, region=region)))
-    if pending:
-        if pcs:
-            pcs[0][1].excluded.extend(pending)
-        else:
-            case.purchases.append(Purchase(excluded=pending))
-    case.purchases = [p for _, p in pcs] + case.purchases
-    return pcs
-
-
 # ---------------------------------------------------------------- the turn
 
 
@@ -278,7 +140,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     asked = _read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about
         asked = _read_places("".join(dropped), clauses("".join(dropped)), case, covered)
-    pcs = _read_amounts(clean, cls, case, asked, today, covered)
+    pcs = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
     _dates(clean, cls, today, pcs, case)
     for pc in dates_mod.find_percents(clean):
@@ -324,7 +186,7 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
         for name, value in {**general, **own}.items():
             setattr(p, name, value)
     if not pcs:
-        basis = (
+        basis: Literal["settlement"] | None = (
             "settlement"
             if first_match(text, tables()["purchase"]["settled"][True]) and re.search(r"是|按|算", text)
             else None
@@ -405,19 +267,6 @@ def _applicant(text: str, cls: list[Clause], applicant: Applicant) -> Applicant:
     if facts.get("industry") in ("education", "research"):
         facts.setdefault("entity_type", "university" if facts["industry"] == "education" else "research_institute")
     return applicant.model_copy(update=facts)
-
-
-def _approx_note(money: Money) -> Note:
-    from assistant.answer.format import money as fmt
-
-    return Note(
-        code="approx_amount",
-        zh=f"“{money.text}”按{fmt(money.value)}理解"
-        + ("，请确认" if money.confirm else "；请提供准确金额以得到准确结果")
-        + "。",
-        en=f"“{money.text}” was read as {fmt(money.value, 'en')}"
-        + ("; please confirm." if money.confirm else "; give the exact figure for an exact amount."),
-    )
 
 
 def is_additional(text: str) -> bool:

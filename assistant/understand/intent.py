@@ -1,6 +1,6 @@
 """What each ask wants, learned from labelled examples instead of keyword lists.
 
-The regular expressions of ``understand_v1`` matched words, so "深圳社保补贴怎么领" was a process
+The regular expressions of the first version matched words, so "深圳社保补贴怎么领" was a process
 question about vouchers and "各地比例列个表" a fact question. Here every ask is embedded with the
 e5 model the index already loads, and a small softmax (multinomial logistic) regression fitted at
 load over the examples in ``assistant/lexicon/intents.yaml`` gives every intent a probability.

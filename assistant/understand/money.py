@@ -117,6 +117,18 @@ def _number(text: str) -> Decimal | None:
     return _jio_money(_fix_for_jionlp(text))
 
 
+def parse_number(text: str) -> Decimal | None:
+    """A numeral as written (arabic, Chinese, mixed) to a Decimal; None when it is not one.
+
+    The public face of the reader ``find_money`` uses, so that the guardrails read a number in an
+    answer exactly as understanding read it in the question.
+    """
+    try:
+        return _number(text.strip())
+    except (ArithmeticError, ValueError, KeyError):
+        return None
+
+
 def _small(text: str) -> int:
     return int(_number(text) or 0)
 

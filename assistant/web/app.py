@@ -762,11 +762,13 @@ def build_compliance(ctx: WebContext) -> None:
     }
 
     def prefill(text: str, source: str):
+        from assistant.answer.facts import case_facts
         from assistant.rules.eligibility import today
-        from assistant.understand_v1 import compliance_facts, extract_facts
+        from assistant.understand.facts import read_turn
 
-        facts, _extra = extract_facts(text, today())
-        facts.update(compliance_facts(text))
+        # The same reader the chat uses: a contract or a description becomes a case file.
+        case = read_turn(text, today(), frozenset(ctx.assistant().kb.covered))
+        facts = {**case_facts(case), **case.compliance.stated()}
         found = [labels[k] for k in labels if k in facts]
         updates = [
             gr.update(value=facts.get("role", "user")),

@@ -30,7 +30,7 @@ def handle(ctx: AskContext) -> None:
     d.regions = list(ctx.ask.regions)
     states = []
     for region in ctx.ask.regions:
-        programs = ctx.kb.programs_for([region]) or [None]
+        programs: list[str | None] = [*ctx.kb.programs_for([region])] or [None]
         for pid in programs[:1]:
             v = validity(ctx, pid, region, on)
             if v is None:
@@ -75,7 +75,8 @@ _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|�
 def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, str] | None) -> None:
     """ "有效期多长", "多久结算一次", "先付钱吗": what the texts say about the voucher itself,
     beside the program's period, when a clause answers it."""
-    hits = [h for h in found.get("hits", []) if isinstance(h, dict)]  # type: ignore[union-attr]
+    raw = found.get("hits")
+    hits = [h for h in raw if isinstance(h, dict)] if isinstance(raw, list) else []
     skip = {h["chunk_id"] for h in hits if period_ref and h["locator"] == period_ref.get("clause")}
     hit, sentence, score = best_evidence(ctx, hits, [], skip)
     if hit is None or score < 1.5 or not _MECHANICS.search(sentence):

@@ -1,0 +1,34 @@
+"""Clauses: the unit facts are read in. A mention belongs to the clause it sits in, and the words
+of that clause say what it is. Users on a phone separate clauses with spaces, so a space between
+two Chinese characters ends a clause too."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CLAUSE_BREAK = re.compile(r"[，。,;；！!？?\n]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+@dataclass
+class Clause:
+    start: int
+    end: int
+    text: str
+
+
+def clauses(text: str) -> list[Clause]:
+    out, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        out.append(Clause(start, m.end(), text[start : m.end()]))
+        start = m.end()
+    if start < len(text):
+        out.append(Clause(start, len(text), text[start:]))
+    return out or [Clause(0, 0, "")]
+
+
+def clause_at(cls: list[Clause], pos: int) -> Clause:
+    return next((c for c in cls if c.start <= pos < c.end), cls[-1])
+
+
+__all__ = ["Clause", "clause_at", "clauses"]
