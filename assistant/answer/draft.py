@@ -70,7 +70,8 @@ class AskDraft:
     reasons: list[str] = field(default_factory=list)
     table: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)  # clause sentences (cited): "相关规定"
+    info: list[str] = field(default_factory=list)  # our own words about the service, never a rule
     questions: list[Question] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     amounts: list[AskAmount] = field(default_factory=list)

@@ -25,7 +25,7 @@ def _collect(drafts: list[AskDraft], lang: str) -> dict[str, list[str]]:
         out["answer"].append(tag + conclusion_of(d, lang))
         out["steps"] += [tag + s for s in d.steps]
         out["table"] += [tag + s for s in d.table]
-        out["conditions"] += [tag + s for s in d.reasons + d.findings + d.details]
+        out["conditions"] += [tag + s for s in d.reasons + d.findings + d.details + d.info]
         out["questions"] += [tag + q.text for q in d.questions if q.text not in d.conclusion]
         out["caveats"] += [c for c in d.caveats]
     return {k: list(dict.fromkeys(v)) for k, v in out.items()}

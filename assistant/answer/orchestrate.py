@@ -38,11 +38,19 @@ def answer_case(
         ctx = AskContext(kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today)
         route(ctx)
         drafts.append(draft)
+    if any(n.code == "amount_unusable" for n in case.notes):
+        # The bounds the note names are the calculator's own, recorded as evidence like its results.
+        session.record("amount_bounds", {}, {"min": "0.01", "max": "1e12", "max_zh": "1万亿"})
+    if case.invalid_dates:
+        session.record("dates_as_written", {}, {"impossible": list(case.invalid_dates)})
     return drafts, citer, case_caveats(kb, case, drafts)
 
 
 def route(ctx: AskContext) -> None:
     ask, case = ctx.ask, ctx.case
+    if not re.search(r"\w", ask.text) and not case.purchases and not case.places:
+        simple.contentless(ctx)  # blank, punctuation or control characters only
+        return
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
@@ -114,6 +122,9 @@ def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]
     answered = any(not d.refused and d.verdict != "clarify" for d in drafts)
     if case.injected:
         out.append(say(lang, "common.injection"))
+    # An amount we could not use explains why the answer asks for one, answered or not.
+    out += [n.en if lang == "en" else n.zh for n in case.notes if n.code == "amount_unusable"]
+    out += [say(lang, "common.invalid_date", date=d) for d in case.invalid_dates]
     if not answered:
         return out
     asked = {r for d in drafts for r in d.regions}

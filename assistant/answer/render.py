@@ -14,7 +14,7 @@ from assistant.answer.format import yuanify
 from assistant.answer.messages import say
 from assistant.models import AskAnswer, Citation
 
-_SECTIONS = ("steps", "table", "reasons", "findings", "details", "questions", "caveats")
+_SECTIONS = ("info", "steps", "table", "reasons", "findings", "details", "questions", "caveats")
 
 
 def conclusion_of(draft: AskDraft, lang: str) -> str:

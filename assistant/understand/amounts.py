@@ -75,7 +75,9 @@ def read_amounts(
     pcs: list[tuple[Clause, Purchase]] = []
     pending: list[LineItem] = []
     floor = 0
-    for mm in money_mod.find_money(clean):
+    mentions, unusable = money_mod.scan_money(clean)
+    case.notes.extend(_unusable_note(words) for words in unusable)
+    for mm in mentions:
         clause = clause_at(cls, mm.start)
         role, item = _amount_role(clean, clause, mm.start, mm.end, floor)
         floor = mm.end
@@ -133,6 +135,17 @@ def _approx_note(money: Money) -> Note:
         + "。",
         en=f"“{money.text}” was read as {fmt(money.value, 'en')}"
         + ("; please confirm." if money.confirm else "; give the exact figure for an exact amount."),
+    )
+
+
+def _unusable_note(words: str) -> Note:
+    from assistant.answer.messages import say
+
+    shown = words if len(words) <= 24 else words[:20] + "…"
+    return Note(
+        code="amount_unusable",
+        zh=say("zh", "common.amount_unusable", text=shown),
+        en=say("en", "common.amount_unusable", text=shown),
     )
 
 

@@ -38,6 +38,12 @@ _AMOUNT = re.compile(
     rf"(?P<pre>{_PRE})?\s*(?P<num>{_NUM})\s*(?P<scale>{_SCALE})?(?![A-Za-z])\s*(?P<cur>{_CUR})?(?![A-Za-z])",
 )
 _UNIT = r"(?P<u>亿|万|w|W)"
+# Scientific forms engineers type: 1.5e7元, 10^13元, 1×10^13元, 10**13元.
+_EXPONENT = re.compile(
+    rf"(?<![\d.])(?:(?P<m>\d+(?:\.\d+)?)\s*[eE]\s*(?P<e>[+-]?\d{{1,4}})"
+    rf"|(?:(?P<m2>\d+(?:\.\d+)?)\s*[x×*]\s*)?10\s*(?:\^|\*\*)\s*(?P<p>[+-]?\d{{1,4}}))"
+    rf"\s*(?P<scale>万|亿)?\s*(?P<cur>{_CUR})"
+)
 # Colloquial forms, tried before the plain form; each names its reading.
 _COLLOQUIAL: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"(?P<a>{_AR})\s*(?:-|~|～|—|到|至)\s*(?P<b>{_AR})\s*{_UNIT}")),
@@ -216,15 +222,40 @@ def _currency(text: str, start: int, end: int) -> str:
     return next((code for code, rx in _FOREIGN if rx.search(words)), "CNY")
 
 
+def _exponent(m: re.Match[str]) -> Decimal | None:
+    mantissa = Decimal(m.group("m") or m.group("m2") or "1")
+    power = int(m.group("e") or m.group("p"))
+    try:
+        return mantissa * Decimal(10) ** power * _MULT.get(m.group("scale") or "", Decimal(1))
+    except (InvalidOperation, ArithmeticError):
+        return None
+
+
 def find_money(text: str) -> list[MoneyMention]:
     """Every amount of money in ``text`` (normalised), in order, with its span."""
+    return scan_money(text)[0]
+
+
+def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
+    """(amounts, amounts written that no calculation can take): the second list holds the words
+    of amounts past 1万亿元 or below one fen (1e30元, 10^13元, 1e-30元), so the answer can say
+    why it asks for the figure instead of silently ignoring it."""
     if not text:
-        return []
+        return [], []
     found: list[tuple[int, int, Decimal, Decimal | None, bool, bool]] = []
     taken: list[tuple[int, int]] = []
+    unusable: list[str] = []
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
+
+    for m in _EXPONENT.finditer(text):
+        value = _exponent(m)
+        taken.append((m.start(), m.end()))
+        if value is not None and value == value.to_integral_value() and 0 < value <= _MAX:
+            found.append((m.start(), m.end(), value, None, False, False))
+        else:
+            unusable.append(m.group(0))
 
     for kind, rx in _COLLOQUIAL:
         for m in rx.finditer(text):
@@ -268,8 +299,12 @@ def find_money(text: str) -> list[MoneyMention]:
         try:
             value, high = value.quantize(_CENT), (high.quantize(_CENT) if high is not None else None)
         except InvalidOperation:
+            unusable.append(text[start:end])
             continue
-        if value <= 0 or value > _MAX or (high is not None and (high > _MAX or high <= value)):
+        if value > _MAX or (high is not None and high > _MAX):
+            unusable.append(text[start:end])
+            continue
+        if value <= 0 or (high is not None and high <= value):
             continue
         approx = approx or bool(_APPROX_BEFORE.search(text[max(0, start - 4) : start]))
         approx = approx or bool(_APPROX_AFTER.match(text[end:]))
@@ -283,7 +318,7 @@ def find_money(text: str) -> list[MoneyMention]:
             confirm=confirm,
         )
         out.append(MoneyMention(start=start, end=end, text=text[start:end], money=money))
-    return out
+    return out, unusable
 
 
-__all__ = ["find_money"]
+__all__ = ["find_money", "parse_number", "scan_money"]

@@ -61,11 +61,17 @@ def fix_typos(text: str) -> str:
     return pattern.sub(lambda m: words[m.group(0).lower()], text)
 
 
+_INVISIBLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
 def normalise(text: str | None) -> str:
     """Full-width digits, letters and ASCII punctuation to ASCII, traditional domain characters
     to simplified, typos fixed, runs of spaces squeezed (newlines kept), ends stripped."""
     if not text:
         return ""
+    # Lone surrogates (a broken paste) cannot even be encoded; control and zero-width characters
+    # split words invisibly. Neither carries meaning, so both go before anything reads the text.
+    text = _INVISIBLE.sub("", text)
     text = _DIGIT_SEP.sub(lambda m: "," if m.group(0) == "，" else ":", text)
     text = text.translate(_char_table())
     text = fix_typos(text)

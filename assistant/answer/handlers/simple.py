@@ -11,10 +11,17 @@ def greeting(ctx: AskContext) -> None:
     ctx.draft.say(say(ctx.lang, "common.greeting", help=say(ctx.lang, "common.help")))
 
 
+def contentless(ctx: AskContext) -> None:
+    """Nothing to answer (an empty or punctuation-only message): say what the assistant does."""
+    ctx.draft.verdict = "refused"
+    ctx.draft.say(say(ctx.lang, "common.empty"))
+    ctx.draft.info.append(say(ctx.lang, "common.help"))
+
+
 def off_topic(ctx: AskContext) -> None:
     ctx.draft.verdict = "refused"
     ctx.draft.say(say(ctx.lang, "common.off_topic"))
-    ctx.draft.details.append(say(ctx.lang, "common.help"))
+    ctx.draft.info.append(say(ctx.lang, "common.help"))
     ctx.draft.add_caveat(say(ctx.lang, "common.contact"))
 
 
@@ -24,7 +31,7 @@ def unknown_region(ctx: AskContext, places: list[str]) -> None:
     covered = sep(lang).join(ctx.kb.region_name(c, lang) for c in sorted(ctx.kb.covered))
     ctx.draft.verdict = "refused"
     ctx.draft.say(say(lang, "common.unknown_region", places=names))
-    ctx.draft.details.append(say(lang, "common.covered", regions=covered))
+    ctx.draft.info.append(say(lang, "common.covered", regions=covered))
     ctx.draft.add_caveat(say(lang, "common.ask_local", places=names))
 
 
@@ -36,7 +43,7 @@ def clarify(ctx: AskContext, fact: str, **values: str) -> None:
     ctx.draft.ask_for(fact, question)
     if fact == "region":
         covered = sep(ctx.lang).join(ctx.kb.region_name(c, ctx.lang) for c in sorted(ctx.kb.covered))
-        ctx.draft.details.append(say(ctx.lang, "common.covered", regions=covered))
+        ctx.draft.info.append(say(ctx.lang, "common.covered", regions=covered))
 
 
 def unclear(ctx: AskContext) -> None:
@@ -45,4 +52,4 @@ def unclear(ctx: AskContext) -> None:
     ctx.draft.ask_for("intent", say(ctx.lang, "common.unclear"))
 
 
-__all__ = ["clarify", "greeting", "off_topic", "unclear", "unknown_region"]
+__all__ = ["clarify", "contentless", "greeting", "off_topic", "unclear", "unknown_region"]
