@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ import yaml
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.knowledge import Knowledge
+from assistant.answer.messages import say
 from assistant.answer.sentences import best_sentence, pick_best
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
@@ -191,8 +193,30 @@ def add_details(
         if line and _repeats_claim(ctx, line):
             line = ""  # a figure the user tried to impose is not repeated, even as evidence
         if line and not any(line[:25] in x for x in ctx.draft.details + ctx.draft.conclusion):
-            ctx.draft.details.append(yuanify(line) + ctx.cite(hit, prefer=prefer, terms=words))
+            flag = say(ctx.lang, "rules.rate_disagrees") if _rate_disagrees(ctx, hit, line) else ""
+            ctx.draft.details.append(yuanify(line) + ctx.cite(hit, prefer=prefer, terms=words) + flag)
         pool = [h for h in pool if h["chunk_id"] != hit["chunk_id"]]
+
+
+def _rate_disagrees(ctx: AskContext, hit: Hit, text: str) -> bool:
+    """A sentence stating a ratio that none of its region's programs has in any version: a claim
+    the rules-as-code (reviewed against the official texts) do not carry, shown flagged."""
+    from assistant.understand.dates import find_percents
+
+    if not re.search(r"比例|比率|\brate\b|\bratio\b", text, re.I):
+        return False
+    stated = {p.value for p in find_percents(text)}
+    doc = ctx.kb.docs.get(hit["doc_id"])
+    region = doc.region if doc is not None else None
+    pids = ctx.kb.programs_for([region] if region else list(ctx.ask.regions))
+    known = {
+        Decimal(str(prm.value))
+        for pid in pids
+        for v in ctx.kb.programs[pid].versions
+        for prm in v.parameters.values()
+        if prm.unit == "ratio" and prm.value is not None
+    }
+    return bool(stated and known and not stated <= known)
 
 
 def _repeats_claim(ctx: AskContext, text: str) -> bool:

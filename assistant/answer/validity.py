@@ -69,7 +69,8 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
             state = "in_force" if doc.status != "reported" else "unknown"
     else:
         return None
-    soon = state == "in_force" and end is not None and (end - on).days <= SOON_DAYS
+    # "Ends soon" is about today: a past date asked about ("2025年") is answered as history.
+    soon = state == "in_force" and end is not None and on >= ctx.today and (end - on).days <= SOON_DAYS
     ctx.session.record(
         "validity",
         {"program": program, "region": region, "date": on},
@@ -84,7 +85,7 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
     return Validity(state, title, start, end, doc, program, statement, soon, ref)
 
 
-def _statement_text(ctx: AskContext, v: Validity, found: Search) -> str:
+def statement_text(ctx: AskContext, v: Validity, found: Search) -> str:
     if v.statement is None:
         return ""
     st = v.statement
@@ -100,7 +101,7 @@ def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bo
     if v.state == "ended" and v.end:
         key = "validity.ended_amount" if for_amount else "validity.ended"
         line = say(lang, key, title=v.title, end=date_text(v.end, lang), mark=mark)
-        statement = _statement_text(ctx, v, found)
+        statement = statement_text(ctx, v, found)
         return (
             line
             + (say(lang, "validity.statement", statement=statement) if statement else "")
@@ -123,8 +124,8 @@ def period_caveat(
         if line:
             ctx.draft.add_caveat(line)
         if v.statement is not None and v.state != "ended" and v.statement.confidence == "lead":
-            ctx.draft.add_caveat(_statement_text(ctx, v, found))
+            ctx.draft.add_caveat(statement_text(ctx, v, found))
     return v
 
 
-__all__ = ["SOON_DAYS", "Validity", "period_caveat", "validity", "validity_line"]
+__all__ = ["SOON_DAYS", "Validity", "period_caveat", "statement_text", "validity", "validity_line"]

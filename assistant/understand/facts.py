@@ -28,7 +28,8 @@ from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
-_RATE_CUE = re.compile(r"(按|如果|假设|假如|比例(是|为))|assum|if the rate|at a rate|rate of", re.I)
+# A rate the user assumes ("按30%算", "比例是30%的话"); "比例为100%" alone claims a rule, not an assumption.
+_RATE_CUE = re.compile(r"(按|如果|假设|假如|要是|若)|的话|assum|if the rate|at a rate", re.I)
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
@@ -135,7 +136,9 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
 
     norm = normalise(raw)
     clean, dropped = strip_injection(norm)
-    case = Case(language=detect_language(norm), text=norm, injected=_one_per_sentence(dropped))
+    # The language is that of the user's own words, not an injected order's ("Ignore previous ...").
+    lang = detect_language(clean) if clean.strip() else detect_language(norm)
+    case = Case(language=lang, text=norm, injected=_one_per_sentence(dropped))
     cls = clauses(clean)
     asked = _read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about

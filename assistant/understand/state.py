@@ -13,6 +13,8 @@ earlier ("我们在朝阳") is settled by a later turn that names it with its ci
 
 from __future__ import annotations
 
+import re
+
 from assistant.understand.case import Case, Place, Purchase
 from assistant.understand.facts import is_additional, is_correction
 
@@ -144,7 +146,7 @@ def merge(prev: Case, cur: Case, last_turn: Case | None = None) -> Case:
             "turns": prev.turns + 1,
         }
     )
-    if cur.language != prev.language and len(cur.text) < 12:
+    if cur.language != prev.language and len(re.sub(r"[\W\d_]", "", cur.text)) <= 3:
         merged.language = prev.language  # "是" after an English conversation stays English
     return merged
 

@@ -202,7 +202,7 @@ class WebContext:
     def titles(self) -> dict[str, str]:
         """Document titles by id, for showing references."""
         try:
-            return {doc_id: d.title for doc_id, d in self.assistant().docs.items()}
+            return {doc_id: d.title for doc_id, d in self.assistant().kb.docs.items()}
         except Exception:
             return {}
 
@@ -217,8 +217,8 @@ class WebContext:
         a = self.assistant()
         parts = ['<div class="cv-clauses"><b>依据条款 Clauses</b>']
         for r in refs:
-            chunk = a.clauses.find(r.get("doc", ""), r.get("clause", ""))
-            doc = a.docs.get(r.get("doc", ""))
+            chunk = a.kb.clauses.find(r.get("doc", ""), r.get("clause", ""))
+            doc = a.kb.docs.get(r.get("doc", ""))
             title = doc.title if doc else r.get("doc", "")
             text = chunk.text if chunk else "（资料库中未找到该条款文本 / clause text not found in the index）"
             parts.append(

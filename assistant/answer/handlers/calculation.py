@@ -8,6 +8,7 @@ under an ended program is a reference under the old rule, said in the conclusion
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -135,6 +136,10 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             if received is None:
                 received = ctx.case.received_in(on.year)
             facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
+            published = _dec(info_rate) if (info_rate := _published_rate(ctx, pid, on)) else None
+            if published is not None and ctx.case.rate is not None and ctx.case.rate > published:
+                facts.pop("rate", None)  # a rate above the text's is not the rule: the text's applies
+                d.add_caveat(say(lang, "calc.user_rate_ignored"))
             compute_type = facts.pop("compute_type", None)
             calc = ctx.session.call(
                 "calculate_voucher",
@@ -286,6 +291,14 @@ def _cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
     n = step["numbers"]
     received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
     return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)
+
+
+def _published_rate(ctx: AskContext, pid: str, on: dt.date) -> Any:
+    """The program's own rate on ``on`` (None when the text publishes none)."""
+    if ctx.case.rate is None:
+        return None
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    return info.get("version", {}).get("parameters", {}).get("rate", {}).get("value") if "error" not in info else None
 
 
 def _dec(value: Any) -> Decimal:

@@ -8,9 +8,9 @@ import re
 
 from assistant.answer.evidence import AskContext, best_evidence, search
 from assistant.answer.format import date_text, shorten, yuanify
-from assistant.answer.handlers.common import confirm
+from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
-from assistant.answer.validity import validity, validity_line
+from assistant.answer.validity import statement_text, validity, validity_line
 
 
 def _date_asked(ctx: AskContext) -> dt.date:
@@ -45,7 +45,14 @@ def handle(ctx: AskContext) -> None:
             )
             states.append(v.state)
             line = validity_line(ctx, v, found, for_amount=False)
-            if v.state == "in_force" and not line:
+            if v.state == "in_force" and v.end and v.end < ctx.today:
+                mark = ctx.cite(found["references"][0]) if v.reference and found.get("references") else ""
+                span = say(lang, "validity.span", start=date_text(v.start, lang), end=date_text(v.end, lang))
+                line = say(lang, "validity.in_force_then", title=v.title, mark=mark, span=span, year=on.year)
+                statement = statement_text(ctx, v, found)
+                line += say(lang, "validity.statement", statement=statement) if statement else ""
+                line += say(lang, "validity.ask_issuer", issuer=ctx.kb.issuer_of(region, pid) or "")
+            elif v.state == "in_force" and not line:
                 mark = ctx.cite(found["references"][0]) if v.reference and found.get("references") else ""
                 if v.end:
                     span = say(lang, "validity.span", start=date_text(v.start, lang), end=date_text(v.end, lang))
@@ -57,8 +64,10 @@ def handle(ctx: AskContext) -> None:
             elif v.state == "in_force" and line:  # ends soon: say the span too
                 pass
             d.say(line)
+            if pid and set(ctx.ask.topics) & {"cap", "rate"}:
+                rules_summary(ctx, region, pid)  # "提高上限了吗": the figures the texts give
             _mechanics(ctx, found, v.reference)
-            if v.statement is not None and v.state != "ended":
+            if v.statement is not None and v.state != "ended" and not (v.end and v.end < ctx.today):
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
     if "ended" in states:
