@@ -57,6 +57,7 @@ test: install-test
 eval: install
 	$(PY) -m assistant eval retrieval
 	$(PY) -m assistant eval qa
+	$(PY) -m assistant eval users
 
 bench: install
 	$(PY) evals/benchmark.py
