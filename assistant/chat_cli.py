@@ -26,7 +26,15 @@ def response_record(resp: Response, id_: Any = None, full: bool = False) -> dict
         {
             "answer": resp.answer,
             "citations": [
-                {"doc_id": c.doc_id, "title": c.title, "locator": c.locator, "quote": c.quote} for c in resp.citations
+                {
+                    "doc_id": c.doc_id,
+                    "title": c.title,
+                    "locator": c.locator,
+                    "quote": c.quote,
+                    "text_kind": c.text_kind,
+                    "numbering": c.numbering,
+                }
+                for c in resp.citations
             ],
             "tool_calls": [{"name": t.name, "input": t.input, "output": t.output} for t in resp.tool_calls],
             "refused": resp.refused,

@@ -161,6 +161,10 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         region_name=meta.get("region_name", ""),
         program=meta.get("program") or None,
         kind=meta.get("kind", "policy"),
+        # An index built before text kinds existed reads as our summary with our numbering: the
+        # cautious reading (never quoted as official text).
+        text=meta.get("text_kind") if meta.get("text_kind") in ("official", "summary", "analysis") else "summary",
+        numbering=meta.get("numbering") if meta.get("numbering") in ("official", "own") else "own",
         status=meta.get("status", "reported"),
         confidence=meta.get("confidence", "S1"),
         issued=_d("issued"),
@@ -176,6 +180,7 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         heading_path=[h for h in str(meta.get("heading_path", "")).split(" > ") if h],
         page=None if page in (-1, None) else int(page),
         meta=doc_meta,
+        note=meta.get("text_kind") == "note",
     )
 
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -321,6 +322,21 @@ def _split_long(text: str, max_chars: int) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=1)
+def _note_rules() -> tuple[frozenset[str], re.Pattern[str]]:
+    data = yaml.safe_load((Path(__file__).parent / "data" / "text_kinds.yaml").read_text(encoding="utf-8")) or {}
+    return frozenset(data.get("note_tags", [])), re.compile("|".join(data.get("note_phrases", [])) or r"(?!)")
+
+
+def is_note(locator: str, text: str) -> bool:
+    """Our own words in a document (its 说明, how we read the sources): data/text_kinds.yaml."""
+    if locator.endswith("说明"):
+        return True
+    tags, phrases = _note_rules()
+    tag = re.search(r"【([^】]{1,30})】", text[:40])
+    return bool(tag and tag.group(1) in tags) or bool(phrases.search(text))
+
+
 def chunk_document(doc: Document, max_chars: int = 600) -> list[Chunk]:
     """Chunk by legal structure: one chunk per clause (split further only if too long)."""
     line_pages: list[tuple[str, int | None]] = []
@@ -413,6 +429,8 @@ def chunk_document(doc: Document, max_chars: int = 600) -> list[Chunk]:
                     heading_path=headings,
                     page=section.page,
                     meta=doc.meta,
+                    # an official text is the issuer's words throughout; only our texts hold notes
+                    note=doc.meta.text != "official" and is_note(locator, part),
                 )
             )
     return chunks

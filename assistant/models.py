@@ -26,6 +26,10 @@ class DocumentMeta(BaseModel):
     region_name: str = ""  # as Chinese users write it, e.g. 北京市
     program: str | None = None  # rules program id this text belongs to, if any
     kind: str = "policy"  # policy | legal | guide | reference
+    # What the text is: the issuer's own words (official), our summary of them, or our analysis.
+    # Only official text is ever quoted in quotation marks.
+    text: Literal["official", "summary", "analysis"] = "summary"
+    numbering: Literal["official", "own"] = "own"  # clause numbers as the issuer's, or ours
     issuer: str = ""
     doc_number: str | None = None
     issued: dt.date | None = None
@@ -65,6 +69,12 @@ class Chunk(BaseModel):
     heading_path: list[str] = Field(default_factory=list)
     page: int | None = None
     meta: DocumentMeta
+    note: bool = False  # our own note (说明, how we read the sources), not a clause of the text
+
+    @property
+    def text_kind(self) -> str:
+        """official | summary | analysis | note: what a citation of this chunk may claim to be."""
+        return "note" if self.note else self.meta.text
 
     def metadata(self) -> dict[str, Any]:
         """Flat, Chroma-compatible metadata (no None values, dates as ISO strings)."""
@@ -76,6 +86,8 @@ class Chunk(BaseModel):
             "region_name": m.region_name,
             "program": m.program or "",
             "kind": m.kind,
+            "text_kind": self.text_kind,
+            "numbering": m.numbering,
             "status": m.status,
             "confidence": m.confidence,
             "locator": self.locator,
@@ -121,6 +133,30 @@ class Citation(BaseModel):
     effective_from: str = ""
     effective_to: str = ""
     text: str = ""  # the whole clause, for citation panels
+    text_kind: str = "summary"  # official | summary | analysis | note (see DocumentMeta.text)
+    numbering: str = "own"  # official | own: whether the locator is the issuer's article number
+
+    def heading(self, lang: str = "zh") -> str:
+        """Where the quote comes from, saying what kind of text it is: only official text is an
+        article of the policy; a summary, an analysis or a note of ours is labelled as ours."""
+        from assistant.answer.messages import say
+
+        locator = self.locator
+        if self.numbering != "official" and self.text_kind != "official" and locator and locator != "说明":
+            locator = say(lang, "sources.own_numbering", locator=locator)
+        if self.text_kind == "note":
+            return say(lang, "sources.note", title=self.title)
+        key = {"official": "sources.official", "analysis": "sources.analysis"}.get(self.text_kind, "sources.summary")
+        return say(lang, key, title=self.title, locator=locator)
+
+    def line(self, n: int, lang: str = "zh") -> str:
+        """The numbered source line: quotation marks for official text only."""
+        if self.text_kind == "official":
+            quoted = f'"{self.quote}"' if lang == "en" else f"“{self.quote}”"
+        else:
+            quoted = self.quote
+        colon = ": " if lang == "en" else "："
+        return f"[{n}] {self.heading(lang)}{colon}{quoted}"
 
     @classmethod
     def from_chunk(cls, chunk: Chunk, quote: str | None = None) -> Citation:
@@ -135,6 +171,8 @@ class Citation(BaseModel):
             effective_from=m.effective_from.isoformat() if m.effective_from else "",
             effective_to=m.effective_to.isoformat() if m.effective_to else "",
             text=chunk.text,
+            text_kind=chunk.text_kind,
+            numbering=m.numbering,
         )
 
 

@@ -49,6 +49,8 @@ def hit_json(chunk: Chunk, score: float | None = None) -> dict[str, Any]:
         "locator": chunk.locator,
         "region": m.region,
         "kind": m.kind,
+        "text_kind": chunk.text_kind,
+        "numbering": m.numbering,
         "status": m.status,
         "confidence": m.confidence,
         "effective_from": m.effective_from.isoformat() if m.effective_from else None,

@@ -44,6 +44,8 @@ class Citer:
                     effective_from=hit.get("effective_from") or "",
                     effective_to=hit.get("effective_to") or "",
                     text=hit["text"],
+                    text_kind=hit.get("text_kind") or "summary",
+                    numbering=hit.get("numbering") or "own",
                 )
             )
             self._index[cid] = len(self.citations)

@@ -44,7 +44,32 @@ class AskContext:
         return self.case.language
 
     def cite(self, hit: Hit | None, prefer: list[str] | tuple[str, ...] = (), terms: list[str] | None = None) -> str:
-        return self.citer.cite(hit, prefer=prefer, terms=terms or [])
+        official = official_for(self, hit, prefer)
+        return self.citer.cite(official or hit, prefer=prefer, terms=terms or [])
+
+
+def official_for(ctx: AskContext, hit: Hit | None, prefer: list[str] | tuple[str, ...]) -> Hit | None:
+    """The issuer's own clause for what a clause of our summary says, when an official text of
+    the same program is indexed and states the same figures: cited (and quoted verbatim)
+    instead of our summary. Fetched through the search tool, so the citation stays evidence."""
+    if not hit or hit.get("text_kind") == "official":
+        return None
+    doc = ctx.kb.docs.get(hit["doc_id"])
+    chunks = ctx.kb.official.get(doc.program or "", []) if doc is not None else []
+    figures = [p for p in prefer if p and re.search(r"\d", p)]
+    if not chunks or not figures:
+        return None
+    candidates = [c for c in chunks if all(f in c.text for f in figures)]
+    if not candidates:
+        return None
+    ours = _bigrams(hit["text"])
+    best = max(candidates, key=lambda c: len(ours & _bigrams(c.text)))
+    got = fetch(ctx, [{"doc": best.doc_id, "clause": best.locator}])
+    return next((h for h in got.get("references", []) if h["chunk_id"] == best.chunk_id), None)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 # ---------------------------------------------------------------- search

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.models import Chunk
 from assistant.rules.model import Program
 from assistant.tools import ClauseIndex, build_tools
 
@@ -71,6 +72,12 @@ class Knowledge:
         self.retriever = retriever
         self.programs: dict[str, Program] = load_programs()
         self.clauses = ClauseIndex(retriever.chunks)
+        # The issuers' own texts per program (an admin adds them through the library): quoted
+        # verbatim in preference to our summary of the same program.
+        self.official: dict[str, list[Chunk]] = {}
+        for chunk in retriever.chunks:
+            if chunk.meta.text == "official" and not chunk.note and chunk.meta.program:
+                self.official.setdefault(chunk.meta.program, []).append(chunk)
         self.tools: dict[str, BaseTool] = build_tools(retriever, self.clauses)
         front = _front_matter(corpus_dir)
         self.docs: dict[str, DocInfo] = {}

@@ -58,7 +58,7 @@ def helpdesk_letter(
                 body = [" ".join(parts[key])] if key == "answer" else [f"   - {s}" for s in parts[key]]
                 lines += ["", f"{next(letters)}. {title}", *body]
         if citations:
-            lines += ["", "References:"] + [f"[{i}] {c.title}, {c.locator}" for i, c in enumerate(citations, 1)]
+            lines += ["", "References:"] + [f"[{i}] {c.heading('en')}" for i, c in enumerate(citations, 1)]
         lines += [
             "",
             "This reply is based on public copies of the documents above; the issuing authority's official text "
@@ -87,7 +87,7 @@ def helpdesk_letter(
         lines += [f"（{_CN[j] if j < len(_CN) else j + 1}）{b}" for j, b in enumerate(items)]
         n += 1
     if citations:
-        lines += ["", "参考依据："] + [f"[{k}] 《{c.title}》{c.locator}" for k, c in enumerate(citations, 1)]
+        lines += ["", "参考依据："] + [f"[{k}] {c.heading('zh')}" for k, c in enumerate(citations, 1)]
     lines += [
         "",
         f"以上答复依据相关文件的公开文本整理，具体以发文单位正式文本为准。申报前请向{issuer or '发文单位'}咨询确认。",

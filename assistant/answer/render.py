@@ -51,11 +51,7 @@ def render(drafts: list[AskDraft], citations: list[Citation], lang: str, case_ca
             out.extend(f"- {yuanify(line)}" for line in lines)
     if citations:
         out.append(f"\n**{say(lang, 'heads.sources')}**{colon}")
-        for i, c in enumerate(citations, 1):
-            if lang == "en":
-                out.append(f'[{i}] {c.title}, {c.locator}: "{c.quote}"')
-            else:
-                out.append(f"[{i}] 《{c.title}》{c.locator}：“{c.quote}”")
+        out.extend(c.line(i, lang) for i, c in enumerate(citations, 1))
     return dedupe_markers("\n".join(out).strip())
 
 

@@ -1055,7 +1055,11 @@ def build_library(ctx: WebContext):
                     CONFIDENCE_CHOICES, value="", label="可信度 confidence", elem_id="lib-meta-confidence"
                 )
                 m_yaml = gr.Textbox(
-                    label="其他元数据（YAML） More metadata (YAML)", lines=3, elem_id="lib-meta-yaml", max_length=5000
+                    label="其他元数据（YAML） More metadata (YAML)",
+                    placeholder="program: beijing-municipal\ntext: official    # official | summary | analysis\nnumbering: official",
+                    lines=3,
+                    elem_id="lib-meta-yaml",
+                    max_length=5000,
                 )
             upload = gr.Button("上传并索引 Upload and index", variant="primary", elem_id="lib-upload-run")
     status = gr.Markdown(elem_id="lib-status")

@@ -21,9 +21,13 @@ class BatchInputError(ValueError):
 
 
 def _citation_line(c: dict[str, Any]) -> str:
-    quote = (c.get("quote") or "").strip().replace("\n", " ")
-    head = " ".join(x for x in (c.get("title") or "", c.get("locator") or "") if x)
-    return f"{head}：“{quote}”" if quote else head
+    """A source line for an exported draft: quotation marks only around official text."""
+    from assistant.models import Citation
+
+    cite = Citation.model_validate({**c, "quote": (c.get("quote") or "").strip().replace("\n", " ")})
+    if not cite.quote:
+        return cite.heading("zh")
+    return cite.line(0, "zh").split("] ", 1)[1]
 
 
 def draft_markdown(text: str, citations: Iterable[dict[str, Any]], enquiry: str = "") -> str:

@@ -35,6 +35,8 @@ META_KEYS = (
     "confidence",
     "program",
     "language",
+    "text",  # official | summary | analysis: only an official text is quoted in quotation marks
+    "numbering",  # official | own
 )
 _WRITE_LOCK = threading.Lock()
 

@@ -10,6 +10,8 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from assistant.models import Citation
+
 STATUS_ZH = {
     "in_force": "现行有效",
     "expired": "已失效",
@@ -57,16 +59,21 @@ def citations_html(
             dates = f"{c['effective_from']} 起 / from"
         status = c.get("status") or ""
         text = c.get("text") or c.get("quote") or ""
+        kind = c.get("text_kind") or "summary"
+        heading = Citation.model_validate({"quote": "", **c}).heading("zh")
         parts.append(
-            f'<div class="cv-citation" data-doc-id="{esc(c.get("doc_id"))}">'
+            f'<div class="cv-citation" data-doc-id="{esc(c.get("doc_id"))}" data-text-kind="{esc(kind)}">'
             f'<div class="cv-cite-head"><span class="cv-cite-n">[{i}]</span> '
-            f'<span class="cv-cite-title">{esc(c.get("title"))}</span> '
-            f'<span class="cv-cite-loc">{esc(c.get("locator"))}</span></div>'
+            f'<span class="cv-cite-title">{esc(heading)}</span></div>'
             f'<div class="cv-cite-meta"><span class="cv-badge cv-status-{esc(status)}">{esc(status_label(status))}</span>'
-            f"{' <span class=cv-dates>' + esc(dates) + '</span>' if dates else ''}"
-            f' <span class="cv-docid">{esc(c.get("doc_id"))}</span></div>'
-            f'<blockquote class="cv-cite-text">{esc(text)}</blockquote>'
-            "</div>"
+            f"{' <span class=cv-dates>' + esc(dates) + '</span>' if dates else ''}</div>"
+            # official text is a quotation; our summary or note is shown as ours, not as a quote
+            + (
+                f'<blockquote class="cv-cite-text">{esc(text)}</blockquote>'
+                if kind == "official"
+                else f'<div class="cv-cite-text cv-cite-ours">{esc(text)}</div>'
+            )
+            + "</div>"
         )
     parts.append("</div>")
     return "".join(parts)
