@@ -148,9 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["retrieval", "qa", "users"])
     p.add_argument(
         "--split",
-        choices=["dev", "heldout", "all"],
+        choices=["dev", "heldout", "heldout2", "all"],
         default="dev",
-        help="users only: the development half (default), the held-out half (aggregates only) or both",
+        help="users only: the development half (default), a held-out half (aggregates only) or dev+heldout",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)

@@ -1,7 +1,7 @@
-"""The users' evaluation: ``python -m assistant eval users [--split dev|heldout|all] [--json]``.
+"""The users' evaluation: ``python -m assistant eval users [--split dev|heldout|heldout2|all]``.
 
-Runs the cases of ``evals/users.yaml`` (development half) and ``evals/users-heldout.yaml``
-(held-out half) through ``Assistant.ask`` with "today" pinned to each file's date, scores them
+Runs the cases of ``evals/users.yaml`` (development half) and ``evals/users-heldout.yaml`` or
+``evals/users-heldout-2.yaml`` (held-out halves) through ``Assistant.ask`` with "today" pinned to each file's date, scores them
 with ``scoring.score_case`` and reports per persona: pass rate, verdict, amount and fact
 accuracy, latency. Three negative controls go through the same scorer (a retrieval-only answer,
 another case's answer, an always-refuse answer): a scorer they pass is not measuring answers.
@@ -30,7 +30,15 @@ from assistant.settings import PROJECT_ROOT, Settings
 
 DEV_FILE = PROJECT_ROOT / "evals" / "users.yaml"
 HELDOUT_FILE = PROJECT_ROOT / "evals" / "users-heldout.yaml"
-SPLITS = {"dev": (DEV_FILE,), "heldout": (HELDOUT_FILE,), "all": (DEV_FILE, HELDOUT_FILE)}
+# Written after the first held-out run fell short, by someone who had not read the code, so the
+# fixes made since can be measured on questions nobody tuned to (issue 9's acceptance).
+HELDOUT2_FILE = PROJECT_ROOT / "evals" / "users-heldout-2.yaml"
+SPLITS = {
+    "dev": (DEV_FILE,),
+    "heldout": (HELDOUT_FILE,),
+    "heldout2": (HELDOUT2_FILE,),
+    "all": (DEV_FILE, HELDOUT_FILE),
+}
 TARGET_PASS = 0.9
 TARGET_CONTROL = 0.1
 WARM_UP = ("北京算力券每年最多能拿多少？", "上海合同300万能补多少", "How do I apply for the Beijing compute voucher?")
@@ -165,7 +173,7 @@ def evaluate(
                 responses.append(assistant.ask(c.question, c.history))
                 latencies.append(time.perf_counter() - started)
                 cases.append(c)
-                hidden.append(Path(f.path or "").resolve() == HELDOUT_FILE.resolve())
+                hidden.append(Path(f.path or "").resolve() in (HELDOUT_FILE.resolve(), HELDOUT2_FILE.resolve()))
     scores = [score_case(c, r, recheck=True) for c, r in zip(cases, responses)]
     controls = control_responses(assistant, [c.question for c in cases], responses)
     control_rates = {}
@@ -300,7 +308,12 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
     split = report["split"]
     show_failures = split == "dev"
     if baseline:
-        title = {"dev": "development half", "heldout": "held-out half", "all": "both halves"}[split]
+        title = {
+            "dev": "development half",
+            "heldout": "held-out half",
+            "heldout2": "second held-out half",
+            "all": "both halves",
+        }[split]
         body = [
             f"### Baseline (the assistant before the issue-9 redesign), first run: {title}",
             "",
@@ -323,12 +336,13 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
                 format_report(report, failures=show_failures),
             ]
         )
-    order = [f"{kind}-{s}" for kind in ("baseline", "latest") for s in ("dev", "heldout", "all")]
+    order = [f"{kind}-{s}" for kind in ("baseline", "latest") for s in ("dev", "heldout", "heldout2", "all")]
     parts = [
         "## Users' evaluation",
         "",
-        "Command: `python -m assistant eval users [--split dev|heldout|all] [--json]` over `evals/users.yaml` "
-        "(development half) and `evals/users-heldout.yaml` (held-out half), questions written the way users write "
+        "Command: `python -m assistant eval users [--split dev|heldout|heldout2|all] [--json]` over "
+        "`evals/users.yaml` (development half), `evals/users-heldout.yaml` (held-out half) and "
+        "`evals/users-heldout-2.yaml` (second held-out half), questions written the way users write "
         "(format and scoring: `evals/README-users.md`); deterministic composer, no LLM.",
         "",
         HOW_TO_READ,
