@@ -10,6 +10,7 @@ verbatim, with its page and article, in preference to our summary of the same pr
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -197,3 +198,31 @@ def test_an_official_text_added_through_the_library_is_quoted_verbatim_with_page
     # Our summary's numbering is not what the official citation shows.
     line = next(ln for ln in r.answer.splitlines() if ln.startswith("[") and c.quote in ln)
     assert "本库" not in line and "非原文" not in line
+
+
+# ------------------------------------------------------------------ currency
+
+
+def test_the_beijing_calculator_warning_carries_the_latest_statement():
+    from assistant.rules import calculate
+
+    calc = calculate("beijing-municipal", "5000000", dt.date(2026, 11, 28))
+    ended = next(n for n in calc.warnings if n.code == "period_ended")
+    assert "2025-12-31" in ended.zh and "2026年1月22日" in ended.zh and "持续优化" in ended.zh
+    assert "2026-01-22" in ended.en
+
+
+def test_a_program_ending_within_90_days_is_flagged_and_one_ending_later_is_not():
+    from assistant.rules import calculate
+
+    shenzhen = "shenzhen"  # the measures end 2026-12-17
+    soon = calculate(shenzhen, "1000000", dt.date(2026, 11, 28))
+    assert any(n.code == "ends_soon" and "2026-12-17" in n.zh for n in soon.warnings)
+    early = calculate(shenzhen, "1000000", dt.date(2026, 6, 1))
+    assert not any(n.code == "ends_soon" for n in early.warnings)
+
+
+def test_an_answer_about_a_program_that_ends_soon_says_so(assistant):
+    r = assistant.ask("深圳训力券 合同100万能补多少")
+    assert "2026-12-17" in r.answer or "2026年12月17日" in r.answer
+    assert "到期" in r.answer

@@ -17,7 +17,7 @@ from assistant.answer.knowledge import DocInfo
 from assistant.answer.messages import say
 from assistant.rules.model import Statement
 
-SOON_DAYS = 60  # "ends soon": within two months of the date asked about
+SOON_DAYS = 90  # "ends soon": within 90 days of the date asked about (as the calculator warns)
 
 State = Literal["in_force", "ended", "not_yet", "unknown"]
 

@@ -467,6 +467,9 @@ def evaluate_conditions(program: Program, version: Version, facts: dict[str, Any
 # ---------------------------------------------------------------- versions
 
 
+ENDS_SOON_DAYS = 90  # a program ending within this many days of the date asked about is flagged
+
+
 def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version], list[Notice]]:
     """The version in force on ``on`` (latest start wins), other versions in force, notices.
 
@@ -478,6 +481,17 @@ def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version
     if in_force:
         chosen = max(in_force, key=lambda v: v.effective_from)
         others = [v for v in in_force if v is not chosen]
+        end_day = chosen.effective_to
+        if end_day is not None and (end_day - on).days <= ENDS_SOON_DAYS:
+            notices.append(
+                Notice(
+                    code="ends_soon",
+                    en=f"{chosen.label_en or chosen.id} ends on {end_day.isoformat()}, within {ENDS_SOON_DAYS} days; "
+                    "claims may need to be filed before then. Confirm the deadline with the issuer.",
+                    zh=f"{chosen.label_zh or chosen.id}将于{end_day.isoformat()}到期（{ENDS_SOON_DAYS}天内），"
+                    "申领可能需在到期前提交，请向发文单位确认截止安排。",
+                )
+            )
         return chosen, others, notices
     started = [v for v in program.versions if v.effective_from <= on]
     if not started:
@@ -493,13 +507,20 @@ def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version
         return chosen, [], notices
     chosen = max(started, key=lambda v: (v.effective_to or dt.date.max, v.effective_from))
     end = chosen.effective_to.isoformat() if chosen.effective_to else "?"
+    # The latest public word after the period (e.g. Beijing's bureau on 2026-01-22) is part of
+    # the warning: "ended" alone would say less than is known.
+    latest = next(
+        (st for st in program.statements if chosen.effective_to is None or st.date > chosen.effective_to), None
+    )
+    said_en = f" Latest known: {latest.en.rstrip('.')} ({latest.date.isoformat()})." if latest else ""
+    said_zh = f"最新情况：{latest.zh.rstrip('。')}。" if latest else ""
     notices.append(
         Notice(
             code="period_ended",
             en=f"The program period ended on {end} ({chosen.label_en or chosen.id}); no successor text is in the corpus, "
-            f"so this is computed under the last version. Confirm with the issuer whether the program continues.",
-            zh=f"该政策执行期已于{end}结束（{chosen.label_zh or chosen.id}）；语料库中未见后续文件，按最后版本计算，"
-            f"请向发文单位确认政策是否延续。",
+            f"so this is computed under the last version.{said_en} Confirm with the issuer whether the program continues.",
+            zh=f"该政策执行期已于{end}结束（{chosen.label_zh or chosen.id}）；语料库中未见后续文件，按最后版本计算。"
+            f"{said_zh}请向发文单位确认政策是否延续。",
         )
     )
     return chosen, [], notices
