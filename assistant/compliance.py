@@ -180,12 +180,13 @@ def _transfer(ctx: _Ctx) -> list[Finding]:
                 R("voucher-legal-nature", "七、"),
                 R("civil-code-excerpts", "第五百四十五条"),
             ],
-            explanation_zh="算力券是政府基于申领主体自身资格给予的、专属于该主体的行政性给付利益，不是可以流通的货币或证券；"
-            "庆阳明确规定算力券只能由申领主体本人使用，不得转让、赠与、买卖或出借。转让或出售不能使受让人取得兑付资格，"
-            "并可能导致已领取的支持被追回。",
-            explanation_en="A compute voucher is an administrative benefit tied to the applicant's own eligibility, not money or a "
-            "security. Qingyang's rules say only the claimant may use it and it may not be transferred, gifted, "
-            "sold or lent. A transferee gets no right to redeem it, and the support received may be clawed back.",
+            explanation_zh="按本库分析，算力券是政府基于申领主体自身资格给予的、专属于该主体的行政性给付利益，不是可以流通的货币或证券。"
+            "明文禁止的规定目前只见于庆阳的文本（单一来源）：算力券只能由申领主体本人使用，不得转让、赠与、买卖或出借。"
+            "其他地区的文本多未明文规定；受让人很可能无法兑付、已领取的支持可能被追回，这是本库的分析，请以当地规定和发券机关答复为准。",
+            explanation_en="In our analysis a compute voucher is an administrative benefit tied to the applicant's own eligibility, "
+            "not money or a security. An express ban is found only in Qingyang's text (single source): only the claimant "
+            "may use it and it may not be transferred, gifted, sold or lent. Most other texts say nothing; that a transferee "
+            "probably cannot redeem it and that support may be clawed back is our analysis; the local rules and the issuer's answer prevail.",
             recommendation_zh="只由获批主体自己使用算力券；不要转让、出售、出借或套现。用不完的额度按当地规定处理，并向发券机关确认。",
             recommendation_en="Use the voucher only for the approved applicant's own compute; do not transfer, sell, lend or cash "
             "it out. Ask the issuing body how unused value is handled.",
@@ -477,6 +478,7 @@ def _issuer(ctx: _Ctx) -> list[Finding]:
                     R("fair-competition-review-regulation", "第十八条"),
                     R("fair-competition-review-regulation", "第十三条"),
                     R("fair-competition-review-regulation", "第十四条"),
+                    R("anti-monopoly-law", "第五条"),
                 ],
                 explanation_zh="算力券办法属于涉及经营者经济活动的政策措施，起草单位应当进行公平竞争审查；未经审查的政策措施不得出台。",
                 explanation_en="A voucher measure concerns business operators' economic activity, so the drafting body must review "
@@ -499,14 +501,18 @@ def _issuer(ctx: _Ctx) -> list[Finding]:
                     R("fair-competition-review-regulation", "第九条"),
                     R("fair-competition-review-regulation", "第十条"),
                     R("fair-competition-review-rules-2021", "三、"),
+                    R("anti-monopoly-law", "第十条"),
                 ],
                 explanation_zh="《全国统一大市场建设指引(试行)》据转载要求不得把在本地设立法人作为申请扶持政策或领取补贴的前提；"
-                "《公平竞争审查条例》第九条、第十条禁止强制外地经营者在本地设立机构、对外地经营者设置歧视性补贴和给予特定经营者选择性补贴，"
-                "已有地方把“只奖励本地注册企业”认定为违规。",
+                "《公平竞争审查条例》第九条禁止强制外地经营者在本地设立机构、对外地经营者设置歧视性补贴，第十条规定没有法律、行政法规依据"
+                "或者未经国务院批准，不得给予特定经营者选择性、差异化的补贴。无锡、青海海西州的执法案例把“只奖励本地注册企业”认定为违规"
+                "（案例各只见于单一来源）。按本库分析，这还可能涉及《反垄断法》第十条关于行政机关不得滥用行政权力排除、限制竞争的规定。",
                 explanation_en="The unified-market guideline reportedly bars making a local legal entity a precondition for support "
-                "or subsidies; Arts. 9 and 10 of the Fair Competition Review Regulation bar forcing outside firms to "
-                "set up locally, discriminatory subsidies and selective subsidies to specific operators. Regulators "
-                "have held 'rewards only for locally registered firms' to breach these standards.",
+                "or subsidies; Art. 9 of the Fair Competition Review Regulation bars forcing outside firms to set up locally "
+                "and discriminatory subsidies, and Art. 10 bars selective subsidies to specific operators unless a law, an "
+                "administrative regulation or State Council approval provides for them. Enforcement cases in Wuxi and Haixi "
+                "(each from a single source) held 'rewards only for locally registered firms' to breach these standards. In "
+                "our analysis it may also engage Art. 10 of the Anti-Monopoly Law (no abuse of administrative power to restrict competition).",
                 recommendation_zh="改为以算力在本地使用或服务本地场景为条件，而不是以注册地为条件；确需保留的，应在审查结论中说明符合第十二条例外情形的理由并设定实施期限。",
                 recommendation_en="Condition support on compute used locally or local use cases rather than registration; if the "
                 "condition must stay, justify it under the Art. 12 exceptions in the review conclusion and set a time limit.",
@@ -544,10 +550,14 @@ def _issuer(ctx: _Ctx) -> list[Finding]:
                 references=[
                     R("fair-competition-review-regulation", "第八条"),
                     R("fair-competition-review-regulation", "第十二条"),
+                    R("anti-monopoly-law", "第三十九条"),
                 ],
-                explanation_zh="政策措施不得限定经营、购买或使用特定经营者提供的商品和服务；通过统一调度平台发放的，应保证平台对符合条件的供应商开放。",
-                explanation_en="A measure may not restrict users to buying from specific operators; if vouchers run through a "
-                "scheduling platform, the platform should be open to every qualifying supplier.",
+                explanation_zh="政策措施不得限定经营、购买或使用特定经营者提供的商品和服务（《公平竞争审查条例》第八条）；《反垄断法》第三十九条"
+                "也禁止行政机关滥用行政权力，明示或者变相限定购买、使用其指定的经营者的商品。通过统一调度平台发放的，应保证平台对符合条件的供应商开放。",
+                explanation_en="A measure may not restrict users to buying from specific operators (Fair Competition Review "
+                "Regulation Art. 8), and Art. 39 of the Anti-Monopoly Law bars administrative organs from abusing their power "
+                "to limit, openly or in effect, purchases to operators they designate. If vouchers run through a scheduling "
+                "platform, the platform should be open to every qualifying supplier.",
                 recommendation_zh="公开供应商入驻条件并对所有符合条件的供应商开放；确需限定的，在审查结论中说明第十二条例外理由。",
                 recommendation_en="Publish supplier onboarding criteria open to all who qualify; justify any restriction under Art. 12 in the review conclusion.",
                 facts={"designated_suppliers": True},

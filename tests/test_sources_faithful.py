@@ -226,3 +226,41 @@ def test_an_answer_about_a_program_that_ends_soon_says_so(assistant):
     r = assistant.ask("深圳训力券 合同100万能补多少")
     assert "2026-12-17" in r.answer or "2026年12月17日" in r.answer
     assert "到期" in r.answer
+
+
+# ------------------------------------------------------------------ legal claims at their sources' strength
+
+
+def test_findings_on_designated_suppliers_and_local_registration_cite_the_anti_monopoly_law():
+    from assistant.compliance import check_compliance
+
+    found = check_compliance({"role": "issuer", "designated_suppliers": True, "local_registration_required": True})
+    by_id = {f.id: f for f in found}
+    for fid, article in (
+        ("issuer_designated_suppliers", "第三十九条"),
+        ("issuer_local_registration_precondition", "第十条"),
+    ):
+        refs = {(r.doc, r.clause) for r in by_id[fid].references}
+        assert ("anti-monopoly-law", article) in refs, (fid, refs)
+    local = by_id["issuer_local_registration_precondition"].explanation_zh
+    assert "没有法律、行政法规依据或者未经国务院批准" in local  # Art. 10's qualifier is quoted, not dropped
+    assert "单一来源" in local and "本库分析" in local
+
+
+def test_the_transfer_finding_says_which_part_is_a_single_source_and_which_is_our_analysis():
+    from assistant.compliance import check_compliance
+
+    f = next(x for x in check_compliance({"voucher_action": "resale"}) if x.id == "voucher_transfer")
+    assert "只见于庆阳" in f.explanation_zh and "单一来源" in f.explanation_zh
+    assert "本库的分析" in f.explanation_zh
+    assert "single source" in f.explanation_en and "our analysis" in f.explanation_en
+
+
+def test_the_anti_monopoly_law_document_marks_what_is_unverified():
+    text = (ROOT / "corpus" / "anti-monopoly-law.md").read_text(encoding="utf-8")
+    for article in ("第四十二条", "第四十三条", "第四十四条", "第四十五条", "第六十一条"):
+        line = next(ln for ln in text.splitlines() if ln.startswith(article))
+        assert "【未核实】" in line, article
+    for article in ("第五条", "第十条", "第三十九条"):
+        line = next(ln for ln in text.splitlines() if ln.startswith(article))
+        assert "【未核实】" not in line, article
