@@ -189,8 +189,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         for c in checks_performed():
             print(f"  - {c['description']}")
         return 0
+    from assistant.answer.knowledge import _front_matter
+    from assistant.settings import get_settings
+
+    # Titles, not internal ids, and our own clause numbering marked as ours.
+    front = _front_matter(get_settings().corpus_dir)
+
+    def named(doc: str, clause: str) -> str:
+        meta = front.get(doc, {})
+        own = "" if meta.get("numbering") == "official" else "（本库编号）"
+        return f"《{meta.get('title') or doc}》{clause}{own}"
+
     for f in findings:
-        refs = "; ".join(f"{r.doc} {r.clause}" for r in f.references)
+        refs = "; ".join(named(r.doc, r.clause) for r in f.references)
         print(f"[{f.severity}] {f.title_zh} / {f.title_en}")
         print(f"  依据 Rule: {refs}")
         print(f"  说明: {f.explanation_zh}")
