@@ -144,7 +144,9 @@ def test_check(tmp_path: Path) -> None:
     ids = {f["id"] for f in data["findings"]}
     assert {"voucher_transfer", "collusion_kickback"} <= ids
     text = run("check", "--facts", str(facts))
-    assert "civil-code-excerpts 第一百五十四条" in text.stdout
+    # the law by its title and its own article number; no internal document id
+    assert "《中华人民共和国民法典（节选）》第一百五十四条" in text.stdout
+    assert "civil-code-excerpts" not in text.stdout
     clean = tmp_path / "clean.yaml"
     clean.write_text("voucher_action: own_use\n", encoding="utf-8")
     assert run_json("check", "--facts", str(clean))["findings"] == []
