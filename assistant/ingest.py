@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -155,21 +156,90 @@ def garbled_share(text: str) -> float:
     return max(bad, cid_marks) / len(visible)
 
 
-def _load_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:
+@dataclass(frozen=True)
+class PdfLimits:
+    """Bounds on one PDF's extraction: a 10 KB file whose pages all reference one heavy page can
+    extract to tens of millions of characters, so pages, characters and wall time are capped and
+    the work runs in a child process that is killed at the time limit."""
+
+    max_pages: int = 2000
+    max_chars: int = 3_000_000
+    timeout_s: float = 60.0
+
+
+# The anonymous compliance upload (a contract) gets tighter bounds than an admin's document.
+CONTRACT_PDF_LIMITS = PdfLimits(max_pages=100, max_chars=300_000, timeout_s=15.0)
+
+
+def _extract_pages(path: Path, data: bytes, limits: PdfLimits) -> list[str]:
     from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            if not reader.decrypt(""):
+                raise IngestError(path, "PDF is encrypted with a password")
+        except IngestError:
+            raise
+        except Exception:
+            raise IngestError(path, "PDF is encrypted and cannot be opened") from None
+    count = len(reader.pages)
+    if count > limits.max_pages:
+        raise IngestError(path, f"PDF has {count} pages, over the {limits.max_pages}-page limit")
+    pages: list[str] = []
+    total = 0
+    for page in reader.pages:
+        text = join_wrapped_cjk(page.extract_text() or "")
+        total += len(text)
+        if total > limits.max_chars:
+            raise IngestError(path, f"PDF text runs past the {limits.max_chars:,}-character limit")
+        pages.append(text)
+    return pages
+
+
+def _extract_worker(conn: Any, path: Path, data: bytes, limits: PdfLimits) -> None:
+    try:
+        conn.send(("ok", _extract_pages(path, data, limits)))
+    except IngestError as exc:
+        conn.send(("error", exc.reason))
+    except BaseException as exc:  # pypdf raises many internal types on hostile input
+        conn.send(("error", f"not a readable PDF ({exc.__class__.__name__})"))
+    finally:
+        conn.close()
+
+
+def _bounded_pages(path: Path, data: bytes, limits: PdfLimits) -> list[str]:
+    """Extract in a forked child with a wall-time limit, so a hostile file cannot hold the
+    server (other users keep being answered) and is killed, not waited for."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_extract_worker, args=(send, path, data, limits), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(limits.timeout_s):
+            raise IngestError(path, f"PDF text extraction took longer than the {limits.timeout_s:g}-second limit")
+        try:
+            status, payload = receive.recv()
+        except EOFError:
+            raise IngestError(path, "PDF extraction failed (the extracting process ended)") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+        receive.close()
+    if status != "ok":
+        raise IngestError(path, str(payload))
+    return list(payload)
+
+
+def _load_pdf(path: Path, data: bytes, limits: PdfLimits | None = None) -> tuple[str, list[str]]:
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise IngestError(path, "PDF is encrypted with a password")
-            except IngestError:
-                raise
-            except Exception:
-                raise IngestError(path, "PDF is encrypted and cannot be opened") from None
-        pages = [join_wrapped_cjk(page.extract_text() or "") for page in reader.pages]
+        pages = _bounded_pages(path, data, limits or PdfLimits())
     except IngestError:
         raise
     except (
@@ -196,7 +266,7 @@ def _load_pdf(path: Path, data: bytes) -> tuple[str, list[str]]:
     return text, pages
 
 
-def load_file(path: Path, max_bytes: int | None = None) -> Document:
+def load_file(path: Path, max_bytes: int | None = None, pdf_limits: PdfLimits | None = None) -> Document:
     """Load one corpus file. Raises IngestError with a reason a user can act on."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -214,7 +284,7 @@ def load_file(path: Path, max_bytes: int | None = None) -> Document:
 
     pages: list[str] | None = None
     if suffix == ".pdf":
-        text, pages = _load_pdf(path, data)
+        text, pages = _load_pdf(path, data, pdf_limits)
         raw_meta = _read_sidecar(path)
     else:
         text = _decode(path, data)

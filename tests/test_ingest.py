@@ -188,3 +188,64 @@ def test_batch_with_a_corrupt_pdf_still_loads_the_rest(fixture_corpus):
     report = load_corpus(fixture_corpus)
     assert {d.meta.id for d in report.documents} == {"demo-policy", "demo-notice"}
     assert len(report.errors) == 1 and report.errors[0].path.endswith("broken.pdf")
+
+
+def _amplification_pdf(path, pages: int = 1500):
+    """A small PDF whose pages all reuse one heavy page: it extracts to millions of characters."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("Helvetica", 4)
+    for i in range(400):
+        c.drawString(10, 10 + (i % 200) * 4, "compute voucher amplification " * 6)
+    c.save()
+    page = PdfReader(io.BytesIO(buf.getvalue())).pages[0]
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_page(page)
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def test_an_amplification_pdf_is_stopped_at_the_character_limit_with_the_file_named(tmp_path):
+    from assistant.ingest import IngestError, PdfLimits, load_file
+
+    pdf = _amplification_pdf(tmp_path / "bomb.pdf")
+    assert pdf.stat().st_size < 1_000_000  # small on disk
+    with pytest.raises(IngestError) as err:
+        load_file(pdf, pdf_limits=PdfLimits(max_pages=5000, max_chars=1_000_000, timeout_s=60))
+    assert "bomb.pdf" in str(err.value) and "1,000,000-character limit" in str(err.value)
+
+
+def test_the_contract_upload_limits_refuse_a_long_pdf_by_its_page_count(tmp_path):
+    from assistant.ingest import CONTRACT_PDF_LIMITS, IngestError, load_file
+
+    pdf = _amplification_pdf(tmp_path / "contract.pdf", pages=150)
+    with pytest.raises(IngestError) as err:
+        load_file(pdf, pdf_limits=CONTRACT_PDF_LIMITS)
+    assert "contract.pdf" in str(err.value) and "150 pages" in str(err.value) and "100-page limit" in str(err.value)
+
+
+def test_extraction_past_the_time_limit_is_killed_and_reported(tmp_path):
+    from assistant.ingest import IngestError, PdfLimits, load_file
+
+    pdf = _amplification_pdf(tmp_path / "slow.pdf", pages=800)
+    with pytest.raises(IngestError) as err:
+        load_file(pdf, pdf_limits=PdfLimits(max_pages=5000, max_chars=10**9, timeout_s=0.2))
+    assert "slow.pdf" in str(err.value) and "0.2-second limit" in str(err.value)
+
+
+def test_a_batch_with_a_hostile_pdf_indexes_the_rest(tmp_path):
+    from assistant.ingest import load_corpus
+
+    _amplification_pdf(tmp_path / "bomb.pdf", pages=3000)
+    (tmp_path / "ok.md").write_text("---\nid: ok\ntitle: 正常文件\n---\n\n第一条 正常内容。\n", encoding="utf-8")
+    report = load_corpus(tmp_path)
+    assert [d.meta.id for d in report.documents] == ["ok"]
+    assert len(report.errors) == 1 and "bomb.pdf" in str(report.errors[0])

@@ -789,7 +789,7 @@ def build_compliance(ctx: WebContext) -> None:
         return [note] + updates
 
     def on_contract(file, request: gr.Request):
-        from assistant.ingest import IngestError, load_file
+        from assistant.ingest import CONTRACT_PDF_LIMITS, IngestError, load_file
 
         if not file:
             return [gr.skip()] * (1 + len(form))
@@ -799,11 +799,13 @@ def build_compliance(ctx: WebContext) -> None:
         path = Path(file)
         try:
             check_upload(path, CONTRACT_SUFFIXES, ctx.settings.max_upload_bytes)
-            text = load_file(path, max_bytes=ctx.settings.max_upload_bytes).text
+            text = load_file(path, max_bytes=ctx.settings.max_upload_bytes, pdf_limits=CONTRACT_PDF_LIMITS).text
         except UploadRejected as exc:
             return ["⚠ " + md_text(exc)] + [gr.skip()] * len(form)
         except IngestError as exc:
-            return [f"⚠ 无法读取合同文本 / cannot read the contract: {md_text(exc.reason)}"] + [gr.skip()] * len(form)
+            return [
+                f"⚠ 无法读取合同文本 / cannot read the contract {md_text(Path(file).name)}: {md_text(exc.reason)}"
+            ] + [gr.skip()] * len(form)
         return prefill(text, "合同 contract")
 
     contract.upload(on_contract, inputs=contract, outputs=[parse_status] + form, api_visibility="private")
