@@ -53,7 +53,13 @@ class Settings(BaseSettings):
     port: int = 7860
     admin_token: str | None = Field(default=None, repr=False)
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Limits are keyed on the client's address, never on what the client sends (a Gradio session
+    # hash is the client's choice). Behind a reverse proxy, list the proxy's address here: only
+    # then is its X-Forwarded-For believed.
     rate_limit_per_minute: int = 30
+    trusted_proxies: list[str] = Field(default_factory=list)
+    admin_max_failures: int = 5  # wrong admin tokens from one client before it is locked out
+    admin_lockout_s: float = 900.0
     # Gradio queue: at most concurrency_limit requests of one event run at a time; the rest wait
     # in a queue of at most queue_max_size, beyond which callers get "queue full" at once.
     # Chosen from evals/load.py on 2 cores (evals/REPORT.md): throughput stops growing at 4-8

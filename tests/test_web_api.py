@@ -77,7 +77,7 @@ def test_api_page_documents_ask(client):
 
 
 def test_rate_limit_gives_a_clear_message(web, tmp_path_factory):
-    """A second app over the same index with a limit of 3 requests a minute per session."""
+    """A second app over the same index with a limit of 3 requests a minute per client."""
     settings = web.settings.model_copy(update={"rate_limit_per_minute": 3})
     server = web_support.start_server(settings)
     try:
@@ -86,9 +86,11 @@ def test_rate_limit_gives_a_clear_message(web, tmp_path_factory):
             assert c.predict(QUESTION, api_name="/ask")["answer"]
         with pytest.raises(Exception, match="请求过于频繁|Too many requests"):
             c.predict(QUESTION, api_name="/ask")
-        # Another session has its own budget.
+        # A new session from the same client does not get a fresh budget: the limit is keyed on the
+        # client's address, not on the session hash the client chooses.
         other = gradio_client.Client(server.url, verbose=False)
-        assert other.predict(QUESTION, api_name="/ask")["answer"]
+        with pytest.raises(Exception, match="请求过于频繁|Too many requests"):
+            other.predict(QUESTION, api_name="/ask")
     finally:
         server.demo.close()
 
@@ -232,3 +234,32 @@ def test_batch_csv_reading(tmp_path: Path):
     h.write_text("", encoding="utf-8")
     with pytest.raises(exports.BatchInputError):
         exports.read_enquiries(h)
+
+
+def test_rate_limits_and_lockout_are_keyed_on_the_client_address():
+    from types import SimpleNamespace
+
+    from assistant.web.security import TokenGuard, client_key
+
+    def req(host, fwd=None):
+        return SimpleNamespace(client=SimpleNamespace(host=host), headers={"x-forwarded-for": fwd} if fwd else {})
+
+    assert client_key(req("10.0.0.5")) == "10.0.0.5"
+    # A forwarded address is believed only from a configured proxy.
+    assert client_key(req("10.0.0.5", "1.2.3.4")) == "10.0.0.5"
+    assert client_key(req("10.0.0.1", "9.9.9.9, 1.2.3.4"), ["10.0.0.1"]) == "1.2.3.4"
+    guard = TokenGuard(max_failures=3, lockout_s=600)
+    for _ in range(3):
+        assert guard.locked_for("1.2.3.4") == 0
+        guard.failed("1.2.3.4")
+    assert guard.locked_for("1.2.3.4") > 500  # locked out, even with the right token next
+    assert guard.locked_for("5.6.7.8") == 0  # another client is not
+    assert "锁定" in guard.message(guard.locked_for("1.2.3.4"))
+
+
+def test_draft_api_refuses_an_over_long_enquiry(client):
+    from assistant.web.app import MAX_ENQUIRY_CHARS
+
+    out = client.predict("我司在北京" * (MAX_ENQUIRY_CHARS // 5 + 10), api_name="/draft")
+    text = out[0] if isinstance(out, (list, tuple)) else out
+    assert "过长" in text and str(MAX_ENQUIRY_CHARS) in text

@@ -34,8 +34,10 @@ from assistant.web.security import (  # noqa: E402
     CONTRACT_SUFFIXES,
     CSV_SUFFIXES,
     RateLimiter,
+    TokenGuard,
     UploadRejected,
     check_upload,
+    client_key,
     token_ok,
 )
 
@@ -144,6 +146,7 @@ class WebContext:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
+        self.token_guard = TokenGuard(self.settings.admin_max_failures, self.settings.admin_lockout_s)
         self._assistant = None
         self._lock = threading.Lock()
         self.export_dir = Path(tempfile.mkdtemp(prefix="cv-exports-"))
@@ -181,9 +184,25 @@ class WebContext:
                 pass
         return Path(tempfile.mkdtemp(dir=self.export_dir))
 
+    def client(self, request: gr.Request | None) -> str:
+        return client_key(request, self.settings.trusted_proxies)
+
     def check_rate(self, request: gr.Request | None) -> str | None:
-        wait = self.limiter.retry_after(_session(request))
+        wait = self.limiter.retry_after(self.client(request))
         return self.limiter.message(wait) if wait else None
+
+    def admin_refusal(self, token: str | None, request: gr.Request | None) -> str | None:
+        """None when the admin token is right; else why not (wrong, locked out, not configured)."""
+        key = self.client(request)
+        wait = self.token_guard.locked_for(key)
+        if wait:
+            return self.token_guard.message(wait)
+        if token_ok(token, self.settings.admin_token):
+            self.token_guard.succeeded(key)
+            return None
+        if self.settings.admin_token:
+            self.token_guard.failed(key)
+        return "✗ 管理员令牌无效：已拒绝，未做任何更改。 / Invalid admin token: refused, nothing was changed."
 
     def log(
         self,
@@ -913,6 +932,8 @@ def build_helpdesk(ctx: WebContext) -> None:
         if not text:
             return "", render.citations_html([]), [], "", gr.skip()
         problem = ctx.check_rate(request)
+        if problem is None and len(text) > MAX_ENQUIRY_CHARS:  # the API bypasses the textbox's max_length
+            problem = f"咨询内容过长（最多 {MAX_ENQUIRY_CHARS} 字） / The enquiry is too long (max {MAX_ENQUIRY_CHARS} characters)."
         if problem:
             return "⚠ " + problem, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
@@ -1083,8 +1104,6 @@ def build_library(ctx: WebContext):
 
     pick.change(show_chunks, inputs=pick, outputs=chunks, api_visibility="private")
 
-    refused = "✗ 管理员令牌无效：已拒绝，未做任何更改。 / Invalid admin token: refused, nothing was changed."
-
     def do_upload(
         tok,
         paths,
@@ -1103,7 +1122,8 @@ def build_library(ctx: WebContext):
         problem = ctx.check_rate(request)
         if problem:
             return "⚠ " + md_text(problem), gr.skip(), gr.skip()
-        if not token_ok(tok, ctx.settings.admin_token):
+        denied = ctx.admin_refusal(tok, request)
+        if denied:
             if not ctx.settings.admin_token:
                 return (
                     (
@@ -1113,7 +1133,7 @@ def build_library(ctx: WebContext):
                     gr.skip(),
                     gr.skip(),
                 )
-            return refused, gr.skip(), gr.skip()
+            return denied, gr.skip(), gr.skip()
         paths = [p for p in (paths or []) if p]
         if not paths:
             return "请选择要上传的文件。 / Choose a file to upload.", gr.skip(), gr.skip()
@@ -1167,8 +1187,9 @@ def build_library(ctx: WebContext):
         problem = ctx.check_rate(request)
         if problem:
             return "⚠ " + md_text(problem), gr.skip(), gr.skip(), gr.skip()
-        if not token_ok(tok, ctx.settings.admin_token):
-            return refused, gr.skip(), gr.skip(), gr.skip()
+        denied = ctx.admin_refusal(tok, request)
+        if denied:
+            return denied, gr.skip(), gr.skip(), gr.skip()
         if not doc_id:
             return "请先选择文档。 / Choose a document first.", gr.skip(), gr.skip(), gr.skip()
         try:

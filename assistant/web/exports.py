@@ -24,7 +24,8 @@ def _citation_line(c: dict[str, Any]) -> str:
     """A source line for an exported draft: quotation marks only around official text."""
     from assistant.models import Citation
 
-    cite = Citation.model_validate({**c, "quote": (c.get("quote") or "").strip().replace("\n", " ")})
+    fields = {"doc_id": "", "title": "", "locator": "", **{k: v for k, v in c.items() if v is not None}}
+    cite = Citation.model_validate({**fields, "quote": (c.get("quote") or "").strip().replace("\n", " ")})
     if not cite.quote:
         return cite.heading("zh")
     return cite.line(0, "zh").split("] ", 1)[1]

@@ -60,7 +60,8 @@ def citations_html(
         status = c.get("status") or ""
         text = c.get("text") or c.get("quote") or ""
         kind = c.get("text_kind") or "summary"
-        heading = Citation.model_validate({"quote": "", **c}).heading("zh")
+        fields = {"doc_id": "", "title": "", "locator": "", "quote": ""}
+        heading = Citation.model_validate({**fields, **{k: v for k, v in c.items() if v is not None}}).heading("zh")
         parts.append(
             f'<div class="cv-citation" data-doc-id="{esc(c.get("doc_id"))}" data-text-kind="{esc(kind)}">'
             f'<div class="cv-cite-head"><span class="cv-cite-n">[{i}]</span> '

@@ -1,4 +1,4 @@
-"""Guards for the web app: admin token, upload checks, safe file names, per-session rate limit."""
+"""Guards for the web app: admin token (with lockout), upload checks, safe file names, per-client rate limit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 import unicodedata
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 UPLOAD_SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
 CONTRACT_SUFFIXES = (".pdf", ".txt", ".md")
@@ -74,6 +75,55 @@ def check_upload(path: str | Path, allowed: tuple[str, ...], max_bytes: int, ori
     return path
 
 
+def client_key(request: Any, trusted_proxies: list[str] | tuple[str, ...] = ()) -> str:
+    """The address a request comes from. A proxy's X-Forwarded-For is used only when the direct
+    peer is a configured proxy; the last hop it appended is the one it saw."""
+    host = str(getattr(getattr(request, "client", None), "host", None) or "unknown")
+    if host in trusted_proxies:
+        headers = getattr(request, "headers", None) or {}
+        forwarded = headers.get("x-forwarded-for") if hasattr(headers, "get") else None
+        if forwarded:
+            return forwarded.split(",")[-1].strip() or host
+    return host
+
+
+class TokenGuard:
+    """Locks a client out after ``max_failures`` wrong admin tokens within ``lockout_s``, so the
+    token cannot be guessed at request speed."""
+
+    def __init__(self, max_failures: int = 5, lockout_s: float = 900.0) -> None:
+        self.max_failures = max(1, int(max_failures))
+        self.lockout_s = lockout_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, key: str) -> float:
+        """Seconds the client stays locked out (0 when it may try)."""
+        now = time.monotonic()
+        with self._lock:
+            fails = self._failures.get(key)
+            while fails and now - fails[0] >= self.lockout_s:
+                fails.popleft()
+            if fails and len(fails) >= self.max_failures:
+                return max(1.0, self.lockout_s - (now - fails[0]))
+            return 0.0
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            self._failures.setdefault(key, deque()).append(time.monotonic())
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def message(self, wait_s: float) -> str:
+        mins = int(wait_s // 60) + 1
+        return (
+            f"✗ 管理员令牌错误次数过多，已锁定约 {mins} 分钟。 / Too many wrong admin tokens from this address; "
+            f"locked for about {mins} min."
+        )
+
+
 class RateLimiter:
     """At most ``per_minute`` calls per key (session) in any sliding 60-second window."""
 
@@ -104,7 +154,7 @@ class RateLimiter:
     def message(self, wait_s: float) -> str:
         secs = int(wait_s + 0.999)
         return (
-            f"请求过于频繁：每个会话每分钟最多 {self.per_minute} 次请求，请 {secs} 秒后再试。 / "
-            f"Too many requests: at most {self.per_minute} per minute per session; "
+            f"请求过于频繁：每个客户端每分钟最多 {self.per_minute} 次请求，请 {secs} 秒后再试。 / "
+            f"Too many requests: at most {self.per_minute} per minute per client; "
             f"please try again in {secs} s."
         )
