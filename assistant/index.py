@@ -163,7 +163,9 @@ def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
         kind=meta.get("kind", "policy"),
         # An index built before text kinds existed reads as our summary with our numbering: the
         # cautious reading (never quoted as official text).
-        text=meta.get("text_kind") if meta.get("text_kind") in ("official", "summary", "analysis") else "summary",
+        text=meta.get("text_kind")
+        if meta.get("text_kind") in ("official", "summary", "analysis", "unverified")
+        else "summary",
         numbering=meta.get("numbering") if meta.get("numbering") in ("official", "own") else "own",
         status=meta.get("status", "reported"),
         confidence=meta.get("confidence", "S1"),

@@ -28,7 +28,8 @@ class DocumentMeta(BaseModel):
     kind: str = "policy"  # policy | legal | guide | reference
     # What the text is: the issuer's own words (official), our summary of them, or our analysis.
     # Only official text is ever quoted in quotation marks.
-    text: Literal["official", "summary", "analysis"] = "summary"
+    # A file that does not say (an upload without the field) is of unknown provenance: unverified.
+    text: Literal["official", "summary", "analysis", "unverified"] = "unverified"
     numbering: Literal["official", "own"] = "own"  # clause numbers as the issuer's, or ours
     issuer: str = ""
     doc_number: str | None = None
@@ -133,7 +134,7 @@ class Citation(BaseModel):
     effective_from: str = ""
     effective_to: str = ""
     text: str = ""  # the whole clause, for citation panels
-    text_kind: str = "summary"  # official | summary | analysis | note (see DocumentMeta.text)
+    text_kind: str = "summary"  # official | summary | analysis | unverified | note (see DocumentMeta.text)
     numbering: str = "own"  # official | own: whether the locator is the issuer's article number
 
     def heading(self, lang: str = "zh") -> str:
@@ -146,7 +147,11 @@ class Citation(BaseModel):
             locator = say(lang, "sources.own_numbering", locator=locator)
         if self.text_kind == "note":
             return say(lang, "sources.note", title=self.title)
-        key = {"official": "sources.official", "analysis": "sources.analysis"}.get(self.text_kind, "sources.summary")
+        key = {
+            "official": "sources.official",
+            "analysis": "sources.analysis",
+            "unverified": "sources.unverified",
+        }.get(self.text_kind, "sources.summary")
         return say(lang, key, title=self.title, locator=locator)
 
     def line(self, n: int, lang: str = "zh") -> str:

@@ -263,3 +263,26 @@ def test_draft_api_refuses_an_over_long_enquiry(client):
     out = client.predict("我司在北京" * (MAX_ENQUIRY_CHARS // 5 + 10), api_name="/draft")
     text = out[0] if isinstance(out, (list, tuple)) else out
     assert "过长" in text and str(MAX_ENQUIRY_CHARS) in text
+
+
+def test_an_upload_cannot_take_an_indexed_id_in_another_spelling_or_its_title():
+    from assistant.web.library import _refuse_lookalike, normalise_id
+    from assistant.web.security import UploadRejected
+
+    manifest = {
+        "beijing-municipal-2023": {
+            "path": "beijing-municipal-2023.md",
+            "title": "北京市人工智能算力券实施方案(2023—2025年)",
+        },
+        "mine": {"path": "uploads/mine.pdf", "title": "我的文件"},
+    }
+    for lookalike in ("Beijing-Municipal-2023", "beijing-municipal-2023 ", "beijing\u2010municipal\u20132023"):
+        assert normalise_id(lookalike) == "beijing-municipal-2023"
+        with pytest.raises(UploadRejected, match="look-alike|已存在"):
+            _refuse_lookalike(lookalike, "另一个标题", "uploads/x.pdf", manifest)
+    with pytest.raises(UploadRejected, match="title"):
+        _refuse_lookalike("new-doc", "北京市人工智能算力券实施方案(2023—2025年)", "uploads/x.pdf", manifest)
+    with pytest.raises(UploadRejected, match="file name is already used"):
+        _refuse_lookalike("other-id", "别的", "uploads/mine.pdf", manifest)
+    _refuse_lookalike("mine", "我的文件", "uploads/mine.pdf", manifest)  # re-uploading the same document is fine
+    _refuse_lookalike("new-doc", "新的标题", "uploads/new.pdf", manifest)

@@ -224,24 +224,32 @@ def add_details(
 
 
 def _rate_disagrees(ctx: AskContext, hit: Hit, text: str) -> bool:
-    """A sentence stating a ratio that none of its region's programs has in any version: a claim
-    the rules-as-code (reviewed against the official texts) do not carry, shown flagged."""
+    """A sentence stating a ratio that none of its region's programs has in any version, or (in a
+    document the rules were not reviewed against, such as an upload) a cap none of them has: a
+    claim the rules-as-code do not carry, shown flagged instead of as a rule."""
     from assistant.understand.dates import find_percents
+    from assistant.understand.money import find_money
 
-    if not re.search(r"比例|比率|\brate\b|\bratio\b", text, re.I):
-        return False
-    stated = {p.value for p in find_percents(text)}
     doc = ctx.kb.docs.get(hit["doc_id"])
     region = doc.region if doc is not None else None
     pids = ctx.kb.programs_for([region] if region else list(ctx.ask.regions))
-    known = {
-        Decimal(str(prm.value))
+    params = [
+        prm
         for pid in pids
         for v in ctx.kb.programs[pid].versions
         for prm in v.parameters.values()
-        if prm.unit == "ratio" and prm.value is not None
-    }
-    return bool(stated and known and not stated <= known)
+        if prm.value is not None
+    ]
+    if re.search(r"比例|比率|\brate\b|\bratio\b", text, re.I):
+        stated = {p.value for p in find_percents(text)}
+        known = {Decimal(str(p.value)) for p in params if p.unit == "ratio"}
+        if stated and known and not stated <= known:
+            return True
+    if hit["doc_id"] not in ctx.kb.reviewed_docs and re.search(r"上限|最高|封顶|不超过|\bcap\b", text, re.I):
+        amounts = {m.money.value for m in find_money(text)}
+        caps = {Decimal(str(p.value)).quantize(Decimal("0.01")) for p in params if p.unit == "yuan"}
+        return bool(amounts and caps and not amounts <= caps)
+    return False
 
 
 def _repeats_claim(ctx: AskContext, text: str) -> bool:

@@ -72,6 +72,14 @@ class Knowledge:
         self.retriever = retriever
         self.programs: dict[str, Program] = load_programs()
         self.clauses = ClauseIndex(retriever.chunks)
+        # Documents the rules-as-code were reviewed against (their versions' texts and every
+        # clause a parameter cites); anything else, an upload above all, is not a rule.
+        self.reviewed_docs: set[str] = {
+            doc
+            for p in self.programs.values()
+            for v in p.versions
+            for doc in [v.corpus_doc, *(prm.reference.doc for prm in v.parameters.values() if prm.reference)]
+        }
         # The issuers' own texts per program (an admin adds them through the library): quoted
         # verbatim in preference to our summary of the same program.
         self.official: dict[str, list[Chunk]] = {}

@@ -7,9 +7,11 @@ question sees the change. Callers check the admin token before calling a write.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +141,44 @@ def _meta_from_form(meta: dict[str, Any] | None, meta_yaml: str | None) -> dict[
     return {k: (str(v) if not isinstance(v, (list, bool, int, float)) else v) for k, v in data.items()}
 
 
+def normalise_id(doc_id: str) -> str:
+    """The form two ids are compared in: NFKC, case-folded, every dash-like character a hyphen,
+    no surrounding or inner spaces, so "Beijing-Municipal-2023 " and "beijing‐municipal‐2023"
+    are the same id."""
+    text = unicodedata.normalize("NFKC", doc_id).casefold()
+    text = re.sub(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d_]", "-", text)
+    return re.sub(r"\s+", "", text)
+
+
+def _refuse_lookalike(doc_id: str, title: str, rel: str, manifest: dict[str, Any]) -> None:
+    """An upload may not take an indexed document's id (in any spelling) or its title: cited
+    exactly like the real clause, it would pass for the official text."""
+    wanted = normalise_id(doc_id)
+    for other_id, entry in manifest.items():
+        if entry.get("path") == rel:
+            if other_id != doc_id:  # same file name, another id: it would silently replace that document
+                raise UploadRejected(
+                    f"文件名已被文档 {other_id} 使用 / the file name is already used by document {other_id!r}; "
+                    "delete that document first or upload under another file name"
+                )
+            continue  # the same document again: an update
+        if normalise_id(other_id) == wanted:
+            raise UploadRejected(
+                f"文档ID {doc_id} 已存在：与已有文档 {other_id}（{entry.get('path')}）相同或仅写法不同 / document id "
+                f"{doc_id!r} already exists as {other_id!r} (the same id or a look-alike spelling); give another id"
+            )
+        if (
+            title
+            and entry.get("title")
+            and unicodedata.normalize("NFKC", title).strip()
+            == unicodedata.normalize("NFKC", str(entry["title"])).strip()
+        ):
+            raise UploadRejected(
+                f"标题与已有文档 {other_id} 相同 / the title is that of an existing document ({other_id!r}); "
+                "give the upload its own title (e.g. add 正式文本 or the version)"
+            )
+
+
 def add_document(
     settings: Settings,
     upload_path: str | Path,
@@ -179,13 +219,9 @@ def add_document(
                 doc = load_file(staged, max_bytes=settings.max_upload_bytes)
             except IngestError as exc:
                 raise UploadRejected(f"无法解析该文件 / the file cannot be indexed: {exc.reason}") from None
-            clash = _manifest(settings).get(doc.meta.id)
+            manifest = _manifest(settings)
             rel = str(target.relative_to(Path(settings.corpus_dir).resolve()))
-            if clash and clash.get("path") != rel:
-                raise UploadRejected(
-                    f"文档ID {doc.meta.id} 已存在（{clash.get('path')}） / document id "
-                    f"{doc.meta.id!r} already exists; give another id in the metadata"
-                )
+            _refuse_lookalike(doc.meta.id, doc.meta.title, rel, manifest)
             shutil.move(str(staged), target)
             if fields:
                 shutil.move(str(staged_sidecar), sidecar)
