@@ -85,8 +85,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from assistant.index import build_index
     from assistant.web import serve
 
+    # Resume whatever a crash left pending (a document half-written, a file added while the
+    # server was down) before serving: only changed documents are re-embedded, so this is quick.
+    report = build_index()
+    if report.errors:
+        print(f"index: {report.summary()}", file=sys.stderr)
     serve(host=args.host, port=args.port)
     return 0
 

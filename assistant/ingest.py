@@ -298,13 +298,20 @@ def load_file(path: Path, max_bytes: int | None = None, pdf_limits: PdfLimits | 
         first = next((ln.strip("# ").strip() for ln in text.splitlines() if ln.strip()), "")
         if first:
             raw_meta["title"] = first[:80]
+    if isinstance(raw_meta.get("title"), str):
+        raw_meta["title"] = strip_hidden(raw_meta["title"]).strip()  # a title is shown in every citation
     meta = _parse_meta(raw_meta, path)
     return Document(meta=meta, text=strip_hidden(text), path=str(path), content_hash=content_hash(path), pages=pages)
 
 
+_REMOTE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<\s*(img|iframe|script|link|object|embed|svg|video|audio)\b[^>]*>", re.I)
+
+
 def strip_hidden(text: str) -> str:
-    """Zero-width and bidi control characters can hide instructions in a document."""
-    return re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", "", text)
+    """Zero-width and bidi control characters can hide instructions in a document; images and
+    embedded HTML would make readers' browsers fetch from another host when a quote is shown."""
+    text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", "", text)
+    return _REMOTE.sub("", text)
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:

@@ -249,3 +249,31 @@ def test_a_batch_with_a_hostile_pdf_indexes_the_rest(tmp_path):
     report = load_corpus(tmp_path)
     assert [d.meta.id for d in report.documents] == ["ok"]
     assert len(report.errors) == 1 and "bomb.pdf" in str(report.errors[0])
+
+
+def test_remote_images_and_embedded_html_never_reach_a_title_or_a_quote(tmp_path):
+    from assistant.ingest import load_file
+
+    f = tmp_path / "x.md"
+    f.write_text(
+        "---\nid: x\ntitle: 北京说明![t](http://evil.example/a.png)<img src=http://evil.example/b.png>\n---\n\n"
+        "第一条 内容![p](https://evil.example/c.png)在此。<iframe src='http://evil.example'></iframe>\n",
+        encoding="utf-8",
+    )
+    doc = load_file(f)
+    assert "evil.example" not in doc.meta.title and doc.meta.title == "北京说明"
+    assert "evil.example" not in doc.text and "内容在此" in doc.text
+
+
+def test_uploads_under_names_the_indexer_skips_are_refused(tmp_path):
+    from assistant.settings import Settings
+    from assistant.web.library import add_document
+    from assistant.web.security import UploadRejected
+
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    f = tmp_path / "doc.md"
+    f.write_text("# 标题\n\n第一条 内容。\n", encoding="utf-8")
+    for name in ("README.md", "_draft.md", "readme.MD"):  # (".x.md" is renamed x.md, which is indexed)
+        with pytest.raises(UploadRejected, match="never be indexed"):
+            add_document(settings, f, name)
+    assert not (tmp_path / "corpus").exists() or not any((tmp_path / "corpus").rglob("*.md"))

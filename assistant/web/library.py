@@ -199,6 +199,12 @@ def add_document(
     name = sanitize_filename(original_name)
     if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
         raise UploadRejected("文件名无效 / invalid file name")
+    if name.startswith((".", "_")) or name.lower() == "readme.md":
+        # the indexer skips such names: accepting one would show ✓ for a file that is never indexed
+        raise UploadRejected(
+            f"文件名 {name} 不会被索引（以 . 或 _ 开头，或为 README.md），请改名后上传 / "
+            f"a file named {name!r} would never be indexed; rename it and upload again"
+        )
     fields = _meta_from_form(meta, meta_yaml)
     target_dir = (Path(settings.corpus_dir) / UPLOAD_DIR).resolve()
     target = (target_dir / name).resolve()
