@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest import IngestError, chunk_document, content_hash, corpus_files, load_file
+from assistant.ingest import IngestError, chunk_document, chunking_fingerprint, content_hash, corpus_files, load_file
 from assistant.models import Chunk, DocumentMeta
 from assistant.settings import Settings, get_settings
 
@@ -210,7 +210,7 @@ def build_index(
     for path in files:
         rel = _rel(path, settings.corpus_dir)
         try:
-            digest = content_hash(path)
+            digest = f"{content_hash(path)}:{chunking_fingerprint()}"
         except OSError as exc:
             report.errors.append(IngestError(path, f"cannot read file ({exc})"))
             if rel in by_path:

@@ -399,6 +399,17 @@ def _split_long(text: str, max_chars: int) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+CHUNKER_VERSION = "2"  # bump when chunk_document's output changes for the same file
+
+
+@lru_cache(maxsize=1)
+def chunking_fingerprint() -> str:
+    """What, besides a file's bytes, decides its chunks: the chunker's version and the note rules.
+    Part of each document's index hash, so changing either re-chunks every document."""
+    rules = (Path(__file__).parent / "data" / "text_kinds.yaml").read_bytes()
+    return hashlib.sha256(CHUNKER_VERSION.encode() + b"\0" + rules).hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def _note_rules() -> tuple[frozenset[str], re.Pattern[str]]:
     data = yaml.safe_load((Path(__file__).parent / "data" / "text_kinds.yaml").read_text(encoding="utf-8")) or {}

@@ -103,6 +103,8 @@ _CN_NUM = "0-9零〇一二两三四五六七八九十百千"
 _ZH_ARTICLES = re.compile(rf"第\s*([{_CN_NUM}]+(?:\s*[、，,和及与至到-]\s*(?:第\s*)?[{_CN_NUM}]+)*)\s*条")
 _EN_ARTICLES = re.compile(r"\b(?:Art(?:icle)?s?\.?)\s*(\d+(?:\s*(?:,|and|to|-|&)\s*\d+)*)", re.I)
 _NUMBER = re.compile(rf"[{_CN_NUM}]+")
+# "民法典545条": users drop the 第 right after the name of a law.
+_BARE_ARTICLES = re.compile(r"(?:民法典|反垄断法|条例|细则|指引|法)\s*(\d{1,4})\s*条")
 
 
 def _to_int(raw: str) -> int | None:
@@ -125,10 +127,12 @@ def article_label(number: int) -> str:
 
 def article_labels(text: str) -> list[str]:
     """Article labels the text names, in order, each once: 第146条, 第 146 条, 第一百四十六条,
-    Article 146 and Art. 146 all give 第一百四十六条; "第146、154条" gives both."""
+    民法典146条, Article 146 and Art. 146 all give 第一百四十六条; "第146、154条" gives both."""
     hits: list[tuple[int, str]] = []
     for m in _ZH_ARTICLES.finditer(text or ""):
         hits += [(m.start(1) + n.start(), n.group(0)) for n in _NUMBER.finditer(m.group(1))]
+    for m in _BARE_ARTICLES.finditer(text or ""):
+        hits.append((m.start(1), m.group(1)))
     for m in _EN_ARTICLES.finditer(text or ""):
         hits += [(m.start(1) + n.start(), n.group(0)) for n in re.finditer(r"\d+", m.group(1))]
     out: list[str] = []
