@@ -239,3 +239,23 @@ def test_ask_does_not_import_gradio(real_index_settings):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().endswith("NO-GRADIO")
+
+
+def test_a_separate_storage_contract_is_outside_the_base_and_a_proposed_base_is_answered(assistant):
+    r = assistant.ask(
+        "我们跟供应商签了两份合同，一份算力一份存储，算力那份280万，存储那份60万，北京的算力券能按340万申请吗？"
+    )
+    calcs = [t for t in r.tool_calls if t.name == "calculate_voucher"]
+    assert [c.input["amount"] for c in calcs] == ["2800000.00"]  # the storage contract is not computed
+    lead = r.answer.split("\n\n")[0]
+    assert "560,000元（56万元）" in lead
+    assert "不能按3,400,000元（340万元）申请" in lead  # the question asked is answered
+    assert "非算力合同（存储费用，600,000元（60万元））不计入" in r.answer
+
+
+def test_an_issuer_measure_described_in_plain_words_gets_its_findings(assistant):
+    r = assistant.ask("我们区准备出台算力券办法，只发给本区注册企业，并且指定两家本地智算中心，合规吗？")
+    check = next(t for t in r.tool_calls if t.name == "check_compliance")
+    ids = {f["id"] for f in check.output["findings"]}
+    assert {"issuer_local_registration_precondition", "issuer_designated_suppliers"} <= ids
+    assert r.asks[0].verdict == "risk" and "反垄断法" in r.answer

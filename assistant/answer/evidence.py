@@ -48,6 +48,17 @@ class AskContext:
         return self.citer.cite(official or hit, prefer=prefer, terms=terms or [])
 
 
+def according_key(hit: Hit) -> str:
+    """The phrasing that introduces a sentence taken from ``hit``: a summary as our summary of
+    the text, our note or analysis as ours, an upload as unverified; never "the rule says"."""
+    return {
+        "note": "fact.our_note",
+        "analysis": "fact.our_analysis",
+        "unverified": "fact.unverified",
+        "official": "fact.official",
+    }.get(str(hit.get("text_kind") or "summary"), "fact.according_to")
+
+
 def official_for(ctx: AskContext, hit: Hit | None, prefer: list[str] | tuple[str, ...]) -> Hit | None:
     """The issuer's own clause for what a clause of our summary says, when an official text of
     the same program is indexed and states the same figures: cited (and quoted verbatim)
@@ -268,6 +279,7 @@ def quote_of(hit: Hit, ctx: AskContext, prefer: list[str]) -> str:
 
 __all__ = [
     "AskContext",
+    "according_key",
     "Hit",
     "Search",
     "add_details",

@@ -31,7 +31,15 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
     near = before[-8:] + " " + after[:4]
     for item, pats in roles["excluded"].items():
         if first_match(near, pats):
-            return "excluded", item
+            # "存储那份60万", "一份存储合同60万": a contract of its own, not a part of the compute one
+            separate = (
+                re.search(r"(那|这|一)(份|笔)|(存储|网络|安全|带宽|软件)[^，。,;；]{0,2}(合同|订单)", before[-8:])
+                and not re.search(r"合同(里|中|内)|其中|包括|包含|含有", before[-12:])
+                and not first_match(before[-8:], roles["excluded_cue"])
+            )
+            return ("separate" if separate else "excluded"), item
+    if re.search(r"按\s*$", before) and re.match(r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after):
+        return "proposed", ""  # "能按340万申请吗": a base the user asks about, not a purchase
     if first_match(window, roles["received_total"]):
         return "received_total", ""
     if first_match(before[-14:], roles["received"]) or (
@@ -94,6 +102,10 @@ def read_amounts(
             case.target = money
         elif role == "asserted":
             case.asserted.append(money)
+        elif role == "proposed":
+            case.proposed.append(money)
+        elif role == "separate":
+            pcs.append((clause, Purchase(amount=money, item=item, basis=_basis(clause.text))))  # type: ignore[arg-type]
         elif role == "excluded":
             line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
             (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))

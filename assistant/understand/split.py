@@ -104,11 +104,16 @@ def _segments(text: str) -> list[_Segment]:
     merged: list[_Segment] = []
     for seg in out:
         prev = merged[-1] if merged else None
+        prev_text = text[prev.start : prev.end] if prev else ""
+        after_colon = _INTRO.split(prev_text)[-1] if prev else ""
         if (
             prev
-            and _INTRO.search(text[prev.start : prev.end])
-            and not _SENTENCE_END.search(text[prev.start : prev.end])
+            and _INTRO.search(prev_text)
+            and not _SENTENCE_END.search(prev_text)
             and not seg.item
+            # "...: how much, and does it matter ...?": a question already after the colon
+            # does not swallow the next question
+            and not (seg.asks and asks_something(after_colon))
         ):
             merged[-1] = _Segment(prev.start, seg.end, prev.asks or seg.asks, prev.item)
         else:

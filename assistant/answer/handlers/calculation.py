@@ -65,12 +65,33 @@ def handle(ctx: AskContext) -> None:
         total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")
         d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
+    _other_purchases(ctx)
     if not d.conclusion and d.questions:
         d.say(d.questions[0].text)
     if computed:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict
         )
+
+
+def _other_purchases(ctx: AskContext) -> None:
+    """Contracts for something other than compute ("存储那份60万") are named as outside the base,
+    and a base the user proposes ("能按340万申请吗") is answered against the compute purchases."""
+    lang, d = ctx.lang, ctx.draft
+    others = [p for p in ctx.case.purchases if p.item != "compute" and p.amount is not None]
+    for p in others:
+        assert p.amount is not None
+        d.add_caveat(
+            say(lang, "calc.not_compute", item=say(lang, f"items.{p.item}"), amount=money(p.amount.value, lang))
+        )
+    compute = [p.amount.value for p in ctx.case.compute_purchases if p.amount is not None]
+    if not ctx.case.proposed or not compute:
+        return
+    base = ctx.session.derive("compute_total", {"amounts": compute}, sum(compute, Decimal(0)))
+    ctx.session.record("user_figures", {}, {"proposed_base": [p.value for p in ctx.case.proposed]})
+    for proposed in ctx.case.proposed:
+        if proposed.value != base:
+            d.say(say(lang, "calc.proposed_base", proposed=money(proposed.value, lang), base=money(base, lang)))
 
 
 _PER = {"month": 12, "quarter": 4}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, search
+from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, cite_ref, search
 from assistant.answer.facts import case_facts
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.messages import say
@@ -81,7 +81,7 @@ def handle(ctx: AskContext) -> None:
         d.say(
             say(
                 lang,
-                "fact.according_to",
+                according_key(hit),
                 title=hit["title"],
                 locator=hit["locator"],
                 text=yuanify(shorten(sentence, 200)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, add_details, best_evidence, search
+from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, search
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import rules_summary
 from assistant.answer.messages import say
@@ -74,7 +74,7 @@ def handle(ctx: AskContext) -> None:
     d.say(
         say(
             lang,
-            "fact.according_to",
+            according_key(hit),
             title=hit["title"],
             locator=hit["locator"],
             text=yuanify(shorten(sentence, 200)),
@@ -170,7 +170,7 @@ def _document(ctx: AskContext, region: str) -> None:
             d.say(
                 say(
                     lang,
-                    "fact.according_to",
+                    according_key(best),
                     title=best["title"],
                     locator=best["locator"],
                     text=yuanify(shorten(sentence, 160)),

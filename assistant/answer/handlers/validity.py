@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.answer.evidence import AskContext, best_evidence, search
+from assistant.answer.evidence import AskContext, according_key, best_evidence, search
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
@@ -93,7 +93,7 @@ def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, 
     ctx.draft.say(
         say(
             ctx.lang,
-            "fact.according_to",
+            according_key(hit),
             title=hit["title"],
             locator=hit["locator"],
             text=yuanify(shorten(sentence, 160)),
