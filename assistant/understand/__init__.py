@@ -238,6 +238,9 @@ def _domain(text: str) -> bool:
     return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
 
 
+_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
+
+
 def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
@@ -260,7 +263,10 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        if a.confidence <= 0 and find_money(a.text):
+        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
+        if a.confidence <= 0 and (
+            find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
+        ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
         if (
             a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
