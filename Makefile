@@ -49,6 +49,11 @@ endif
 
 # Lint, format and type checks first: they take seconds and fail before a ten-minute suite does.
 test: install-test
+ifeq ($(REQUIRE_OFFLINE),1)
+ifneq ($(OFFLINE),yes)
+	$(error REQUIRE_OFFLINE=1 but a loopback-only network namespace cannot be made here (needs unshare -n and ip); refusing to run the tests with the network reachable)
+endif
+endif
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,12 @@ def _is_loopback(host: str) -> bool:
 
 
 def _audit(event: str, args: tuple) -> None:
-    if event == "socket.connect":
+    if event in ("socket.connect", "socket.sendto"):  # sendto: UDP sends no connect first
         sock, address = args[0], args[1]
         if getattr(sock, "family", None) in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
             if not _is_loopback(str(address[0])):
                 _blocked.append(f"{address}")
-                raise ConnectionRefusedError(f"network guard: connection to {address} blocked in tests")
+                raise ConnectionRefusedError(f"network guard: {event} to {address} blocked in tests")
     elif event == "socket.getaddrinfo":
         host = args[0]
         if isinstance(host, bytes):
@@ -49,6 +50,24 @@ def _audit(event: str, args: tuple) -> None:
 
 
 sys.addaudithook(_audit)
+
+# Child processes (the CLI subprocess tests) get the same guard through tests/netguard's
+# sitecustomize, and write what they tried to a log this session reads at the end.
+_CHILD_LOG = Path(
+    os.environ.setdefault("CV_NETGUARD_LOG", str(Path(tempfile.gettempdir()) / f"cv-netguard-{os.getpid()}.log"))
+)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(ROOT / "tests" / "netguard"), *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Attempts made outside a test's own body (while a module or session fixture was set up,
+    or in a child process) fail the run too."""
+    children = _CHILD_LOG.read_text(encoding="utf-8").splitlines() if _CHILD_LOG.exists() else []
+    if _blocked or children:
+        session.exitstatus = 1
+        print(f"\nnetwork guard: code tried to reach the network: {_blocked + children}", file=sys.stderr)
 
 
 @pytest.fixture(autouse=True)
