@@ -44,6 +44,9 @@ from assistant.web.security import (  # noqa: E402
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 4000
+# A session's state (history, drafts) is dropped after this long without use, so abandoned
+# sessions do not hold memory until the server restarts.
+SESSION_TTL_S = 2 * 3600
 MAX_ENQUIRY_CHARS = 20000
 MAX_HISTORY = 20
 COMPARE = "__compare_all__"
@@ -326,9 +329,9 @@ def build_chat(ctx: WebContext) -> None:
         visible=False,
     )
 
-    history = gr.State([])  # earlier user messages, as Assistant.ask expects
-    answer_ids = gr.State({})  # chatbot message index -> audit record id
-    last_id = gr.State(None)
+    history = gr.State([], time_to_live=SESSION_TTL_S)  # earlier user messages, as Assistant.ask expects
+    answer_ids = gr.State({}, time_to_live=SESSION_TTL_S)  # chatbot message index -> audit record id
+    last_id = gr.State(None, time_to_live=SESSION_TTL_S)
 
     outputs = [chatbot, msg, history, answer_ids, last_id, cites, warn, trace, quick]
     skip = gr.skip
@@ -924,8 +927,8 @@ def build_helpdesk(ctx: WebContext) -> None:
         batch_status = gr.Markdown(elem_id="hd-batch-status")
         batch_out = gr.File(label="答复 CSV Drafts", elem_id="hd-batch-out", interactive=False)
 
-    draft_cites = gr.State([])
-    draft_enquiry = gr.State("")
+    draft_cites = gr.State([], time_to_live=SESSION_TTL_S)
+    draft_enquiry = gr.State("", time_to_live=SESSION_TTL_S)
 
     def make_draft(text, request: gr.Request):
         text = (text or "").strip()
@@ -1325,6 +1328,13 @@ def serve(
 ):
     """Load the assistant (building the index if missing), then serve the app."""
     settings = settings or get_settings()
+    if block and threading.current_thread() is threading.main_thread():
+        import signal
+
+        def _stop(signum: int, frame: Any) -> None:  # SIGTERM stops the server like Ctrl-C, at once
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, _stop)
     ctx = WebContext(settings)
     ctx.assistant()  # warm up: the first question should not wait for the index
     demo = build_app(ctx=ctx)
