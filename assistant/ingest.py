@@ -304,12 +304,13 @@ def load_file(path: Path, max_bytes: int | None = None, pdf_limits: PdfLimits | 
     return Document(meta=meta, text=strip_hidden(text), path=str(path), content_hash=content_hash(path), pages=pages)
 
 
-_REMOTE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<\s*(img|iframe|script|link|object|embed|svg|video|audio)\b[^>]*>", re.I)
+_REMOTE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<\s*(img|iframe|link|object|embed|video|audio|source)\b[^>]*>", re.I)
 
 
 def strip_hidden(text: str) -> str:
     """Zero-width and bidi control characters can hide instructions in a document; images and
-    embedded HTML would make readers' browsers fetch from another host when a quote is shown."""
+    embedding tags would make readers' browsers fetch from another host when a quote is shown.
+    (Other markup, such as a script tag, stays as text: every view escapes it.)"""
     text = re.sub(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", "", text)
     return _REMOTE.sub("", text)
 
