@@ -117,7 +117,8 @@ def test_eligibility_and_compare(tmp_path: Path) -> None:
         "registered_in: beijing\nindustry: software_it\nindependent_legal_person: true\n"
         "supplier_related: false\ncontract_signed: 2025-03-01\ncontract_term_months: 12\n"
         "line_items: [compute]\ndishonest_record: false\nother_municipal_subsidy: false\n"
-        "contract_already_claimed: false\ndate: 2025-06-01\namount: 3000000\n",
+        "contract_already_claimed: false\ndate: 2025-06-01\namount: 3000000\n"
+        "sound_finance: true\nai_direction_in_plan: true\n",
         encoding="utf-8",
     )
     elig = run_json("eligibility", "--profile", str(profile), "--program", "beijing-municipal")

@@ -25,6 +25,8 @@ _APPLICANT_FACTS = (
     "major_project",
     "project_level",
     "other_municipal_subsidy",
+    "sound_finance",
+    "ai_direction_in_plan",
 )
 
 
@@ -57,6 +59,8 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
         facts["contract_already_claimed"] = purchase.already_claimed
     if purchase.purpose is not None:
         facts["purpose"] = purchase.purpose
+    if purchase.certified_supplier is not None:
+        facts["certified_supplier"] = purchase.certified_supplier
     if purchase.self_built is not None:
         facts["self_built"] = purchase.self_built
     if purchase.paid is not None:

@@ -39,6 +39,10 @@ major_project               bool: lead of a national or provincial major AI proj
 project_level               national | provincial: level of that major project
 opc                         bool: a one-person company (OPC, 一人公司) under OPC measures
 new_settled                 bool: newly settled in the region (新落地企业)
+certified_supplier          bool: the supplier is one the issuer has certified (认定的算力供应方)
+sound_finance               bool: has a finance function and sound financial rules (财务机构和制度健全)
+ai_direction_in_plan        bool: the AI work is in a field the region's industry plan supports
+                            (Beijing: 《北京市"十四五"时期高精尖产业发展规划》)
 annual_contract_total       money: total compute contracts declared this year (yuan)
 claimed_total               money: vouchers received so far in total (for cumulative caps)
 rate                        ratio: a rate supplied by the user where the text gives none
@@ -264,6 +268,27 @@ FACTS: dict[str, FactSpec] = {
             "newly settled firm",
             "是否为新落地的人工智能企业？",
             "Are you a newly settled AI firm?",
+        ),
+        _f(
+            "certified_supplier",
+            "bool",
+            "supplier certified by the issuer",
+            "算力供应方是否为发券机关认定的供应方？",
+            "Is the compute supplier one the issuing body has certified?",
+        ),
+        _f(
+            "sound_finance",
+            "bool",
+            "finance function and financial rules in place",
+            "贵单位是否设有财务机构、财务管理制度是否健全？",
+            "Does the applicant have a finance function and sound financial management rules?",
+        ),
+        _f(
+            "ai_direction_in_plan",
+            "bool",
+            "AI field within the region's industry plan",
+            "贵单位从事的人工智能方向是否属于本地产业规划支持的范围？",
+            "Is your AI work in a field the region's industry plan supports?",
         ),
         _f(
             "annual_contract_total",

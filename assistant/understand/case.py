@@ -108,6 +108,7 @@ class Purchase(_Model):
     paid: bool | None = None  # the fee has been paid in full
     purpose: Literal["training", "inference", "application"] | None = None  # what the compute is for
     self_built: bool | None = None  # self-built compute for own use (自建自用)
+    certified_supplier: bool | None = None  # the supplier is certified by the issuer (认定的供应方)
 
 
 class Receipt(_Model):
@@ -137,6 +138,8 @@ class Applicant(_Model):
     major_project: bool | None = None
     project_level: Literal["national", "provincial"] | None = None
     other_municipal_subsidy: bool | None = None
+    sound_finance: bool | None = None  # a finance function and sound financial rules
+    ai_direction_in_plan: bool | None = None  # the AI field is one the region's industry plan supports
 
 
 class ComplianceFacts(_Model):
