@@ -33,6 +33,8 @@ _RATE_CUE = re.compile(r"(按|如果|假设|假如|要是|若)|的话|assum|if t
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
+_PAST_ASK = re.compile(r"(之前|刚才|上次|前面|先前)[^，。,;；]{0,4}(问过|问了|咨询过|咨询了|说过|说的)|asked (before|earlier) about", re.I)
+_HYPOTHETICAL_PLACE = re.compile(r"(如果|假如|假设|要是|若)[^，。,;；]{0,4}(注册|落户|设立|搬到|迁到)|if we (were|are) registered|if we (move|moved)", re.I)
 _ISSUER_FACTS = (
     "local_registration_required",
     "selective_subsidy",
@@ -88,6 +90,8 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
             place = _program_reading(clean, pm.end, place, covered)
         if role == "registration" and case.applicant.registered is None:
             case.applicant.registered = place
+        elif _PAST_ASK.search(clause_at(cls, pm.start).text):
+            pass  # "我们之前问过北京的": context for this question, not what it asks about
         else:
             asked.append((pm.start, place))
         if place.ambiguous:
@@ -107,6 +111,8 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
             case.regions.append(code)
         elif code and code not in case.regions and re.search(r"同时|也能|也可以|两边|both|also|as well", clean, re.I):
             case.regions.insert(0, code)  # "亦庄的企业能同时申请北京市的吗": both are asked about
+        elif code and code not in case.regions and _HYPOTHETICAL_PLACE.search(clean):
+            case.regions.insert(0, code)  # "如果注册在廊坊，能拿多少": the supposed place is asked about
         elif code is None and not reg.ambiguous and reg.text not in case.unknown_places:
             case.unknown_places.append(reg.text)
     return asked
