@@ -33,8 +33,13 @@ _RATE_CUE = re.compile(r"(按|如果|假设|假如|要是|若)|的话|assum|if t
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
-_PAST_ASK = re.compile(r"(之前|刚才|上次|前面|先前)[^，。,;；]{0,4}(问过|问了|咨询过|咨询了|说过|说的)|asked (before|earlier) about", re.I)
-_HYPOTHETICAL_PLACE = re.compile(r"(如果|假如|假设|要是|若)[^，。,;；]{0,4}(注册|落户|设立|搬到|迁到)|if we (were|are) registered|if we (move|moved)", re.I)
+_PAST_ASK = re.compile(
+    r"(之前|刚才|上次|前面|先前)[^，。,;；]{0,4}(问过|问了|咨询过|咨询了|说过|说的)|asked (before|earlier) about", re.I
+)
+_HYPOTHETICAL_PLACE = re.compile(
+    r"(如果|假如|假设|要是|若)[^，。,;；]{0,4}(注册|落户|设立|搬到|迁到)|if we (were|are) registered|if we (move|moved)",
+    re.I,
+)
 _ISSUER_FACTS = (
     "local_registration_required",
     "selective_subsidy",
