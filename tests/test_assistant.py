@@ -259,3 +259,11 @@ def test_an_issuer_measure_described_in_plain_words_gets_its_findings(assistant)
     ids = {f["id"] for f in check.output["findings"]}
     assert {"issuer_local_registration_precondition", "issuer_designated_suppliers"} <= ids
     assert r.asks[0].verdict == "risk" and "反垄断法" in r.answer
+
+
+def test_a_firm_registered_elsewhere_is_told_what_is_not_known(assistant):
+    r = assistant.ask("那杭州呢", ["深圳南山的公司，合同300万"])
+    assert r.asks[0].regions == ["hangzhou"]
+    assert "贵单位注册在深圳南山，不在杭州市" in r.answer and "向发文单位确认" in r.answer
+    local = assistant.ask("杭州余杭的公司，合同300万能补多少")
+    assert "不在杭州市" not in local.answer

@@ -59,6 +59,7 @@ def handle(ctx: AskContext) -> None:
             ask_missing(ctx, "amount")
         else:
             computed += _lines(ctx, region, pid, purchases)
+            _registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
     if len(lines) > 1 and len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1:
         parts = [Decimal(a.amount) for a in lines if a.amount]
@@ -72,6 +73,27 @@ def handle(ctx: AskContext) -> None:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict
         )
+
+
+def _registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
+    """A firm registered in another region asking about this one: when the program's rules have
+    no registration condition (so the eligibility check cannot say no), say what is not known."""
+    reg = ctx.case.applicant.registered
+    if reg is None or not reg.chain or region in reg.chain:
+        return
+    program = ctx.kb.programs[pid]
+    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)]
+    if any(c.fact == "registered_in" for c in conditions) or program.open_to_outside_applicants:
+        return  # the conditions already decide it (and say so)
+    ctx.draft.add_caveat(
+        say(
+            ctx.lang,
+            "calc.registered_elsewhere",
+            place=reg.text,
+            region=ctx.kb.region_name(region, ctx.lang),
+            name=ctx.kb.program_name(pid, ctx.lang),
+        )
+    )
 
 
 def _other_purchases(ctx: AskContext) -> None:
