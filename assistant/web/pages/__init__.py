@@ -1,0 +1,1 @@
+"""One module per tab; ``assistant.web.app`` assembles them."""

@@ -1,0 +1,207 @@
+"""The Library tab: the indexed documents and their chunks; upload and delete (admin token)
+through ``assistant.web.library``, which re-indexes incrementally."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.web import library
+from assistant.web.context import WebContext
+from assistant.web.labels import labels
+from assistant.web.render import md_text
+from assistant.web.security import UploadRejected
+
+log = logging.getLogger(__name__)
+
+
+def build_library(ctx: WebContext):
+    gr.Markdown(
+        "资料库文档与分块；上传和删除需要管理员令牌。  \n"
+        "Documents and chunks in the knowledge base; upload and delete need the admin token."
+    )
+    token = gr.Textbox(label="管理员令牌 Admin token", type="password", elem_id="admin-token", max_length=500)
+    with gr.Row():
+        refresh = gr.Button("刷新 Refresh", size="sm", elem_id="lib-refresh")
+    docs = gr.Dataframe(
+        headers=library.DOC_HEADERS,
+        value=[],
+        label="文档 Documents",
+        elem_id="lib-docs",
+        interactive=False,
+        wrap=True,
+        max_height=420,
+        show_search="search",
+        column_widths=["16%", "28%", "9%", "8%", "9%", "9%", "6%", "5%", "10%"],
+    )
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            pick = gr.Dropdown(
+                choices=[], label="查看文档分块 / Show chunks of", elem_id="lib-pick", allow_custom_value=False
+            )
+            chunks = gr.Dataframe(
+                headers=library.CHUNK_HEADERS,
+                value=[],
+                label="分块 Chunks",
+                elem_id="lib-chunks",
+                interactive=False,
+                wrap=True,
+                max_height=420,
+            )
+            delete = gr.Button("删除所选文档 Delete this document", variant="stop", elem_id="lib-delete")
+        with gr.Column(scale=2):
+            files = gr.File(
+                label="上传 Upload (PDF / Markdown / TXT)",
+                file_count="multiple",
+                file_types=[".pdf", ".md", ".markdown", ".txt"],
+                elem_id="lib-upload",
+            )
+            with gr.Accordion("元数据（可选） Metadata (optional)", open=True):
+                m_id = gr.Textbox(label="文档ID id", elem_id="lib-meta-id", max_length=100)
+                m_title = gr.Textbox(label="标题 title", elem_id="lib-meta-title", max_length=300)
+                m_region = gr.Textbox(label="地区代码 region (e.g. beijing)", elem_id="lib-meta-region", max_length=100)
+                m_region_name = gr.Textbox(
+                    label="地区名称 region name (e.g. 北京市)", elem_id="lib-meta-region-name", max_length=100
+                )
+                m_status = gr.Dropdown(
+                    labels().status_choices, value="", label="状态 status", elem_id="lib-meta-status"
+                )
+                m_from = gr.Textbox(label="生效日期 effective_from", placeholder="YYYY-MM-DD", elem_id="lib-meta-from")
+                m_to = gr.Textbox(label="失效日期 effective_to", placeholder="YYYY-MM-DD", elem_id="lib-meta-to")
+                m_conf = gr.Dropdown(
+                    labels().confidence_choices, value="", label="可信度 confidence", elem_id="lib-meta-confidence"
+                )
+                m_yaml = gr.Textbox(
+                    label="其他元数据（YAML） More metadata (YAML)",
+                    placeholder="program: beijing-municipal\ntext: official    # official | summary | analysis\nnumbering: official",
+                    lines=3,
+                    elem_id="lib-meta-yaml",
+                    max_length=5000,
+                )
+            upload = gr.Button("上传并索引 Upload and index", variant="primary", elem_id="lib-upload-run")
+    status = gr.Markdown(elem_id="lib-status")
+
+    def snapshot():
+        try:
+            rows = library.list_documents(ctx.settings)
+        except Exception:
+            log.exception("listing documents failed")
+            return [], gr.update(choices=[])
+        return [r.as_list() for r in rows], gr.update(choices=[(f"{r.doc_id} · {r.title}", r.doc_id) for r in rows])
+
+    refresh.click(snapshot, outputs=[docs, pick], api_visibility="private")
+
+    def show_chunks(doc_id):
+        if not doc_id:
+            return []
+        return library.document_chunks(ctx.settings, doc_id)
+
+    pick.change(show_chunks, inputs=pick, outputs=chunks, api_visibility="private")
+
+    def do_upload(
+        tok,
+        paths,
+        mid,
+        mtitle,
+        mregion,
+        mregion_name,
+        mstatus,
+        mfrom,
+        mto,
+        mconf,
+        myaml,
+        request: gr.Request,
+        progress=gr.Progress(track_tqdm=True),
+    ):
+        problem = ctx.check_rate(request)
+        if problem:
+            return "⚠ " + md_text(problem), gr.skip(), gr.skip()
+        denied = ctx.admin_refusal(tok, request)
+        if denied:
+            if not ctx.settings.admin_token:
+                return (
+                    (
+                        "✗ 未配置管理员令牌（ASSISTANT_ADMIN_TOKEN），上传已禁用。 / No admin token is configured "
+                        "(ASSISTANT_ADMIN_TOKEN): uploads are disabled."
+                    ),
+                    gr.skip(),
+                    gr.skip(),
+                )
+            return denied, gr.skip(), gr.skip()
+        paths = [p for p in (paths or []) if p]
+        if not paths:
+            return "请选择要上传的文件。 / Choose a file to upload.", gr.skip(), gr.skip()
+        meta = {
+            "id": mid,
+            "title": mtitle,
+            "region": mregion,
+            "region_name": mregion_name,
+            "status": mstatus,
+            "effective_from": mfrom,
+            "effective_to": mto,
+            "confidence": mconf,
+        }
+        meta = {k: v.strip() for k, v in meta.items() if isinstance(v, str) and v.strip()}
+        if len(paths) > 1 and "id" in meta:
+            return "多个文件时不能指定同一个文档ID。 / One id cannot be given to several files.", gr.skip(), gr.skip()
+        lines = []
+        changed = False
+        for p in paths:
+            original = getattr(p, "orig_name", None) or Path(str(p)).name
+            try:
+                progress(0, desc=f"索引 indexing {original}")
+                name, report = library.add_document(
+                    ctx.settings, str(p), original, meta=meta, meta_yaml=myaml, progress=True
+                )
+                changed = True
+                errors = "; ".join(f"{Path(e.path).name}: {e.reason}" for e in report.errors)
+                lines.append(
+                    f"✓ {md_text(name)}：{md_text(report.summary())}" + (f" ⚠ {md_text(errors)}" if errors else "")
+                )
+            except UploadRejected as exc:
+                lines.append(f"✗ {md_text(original)}：{md_text(exc)}")
+            except Exception as exc:
+                log.exception("upload failed")
+                lines.append(f"✗ {md_text(original)}：索引失败 / indexing failed ({md_text(exc.__class__.__name__)})")
+        if changed:
+            ctx.index_changed()
+        table, picks = snapshot()
+        return "\n\n".join(lines), table, picks
+
+    upload.click(
+        do_upload,
+        inputs=[token, files, m_id, m_title, m_region, m_region_name, m_status, m_from, m_to, m_conf, m_yaml],
+        outputs=[status, docs, pick],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="index-write",
+    )
+
+    def do_delete(tok, doc_id, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        problem = ctx.check_rate(request)
+        if problem:
+            return "⚠ " + md_text(problem), gr.skip(), gr.skip(), gr.skip()
+        denied = ctx.admin_refusal(tok, request)
+        if denied:
+            return denied, gr.skip(), gr.skip(), gr.skip()
+        if not doc_id:
+            return "请先选择文档。 / Choose a document first.", gr.skip(), gr.skip(), gr.skip()
+        try:
+            report = library.delete_document(ctx.settings, doc_id, progress=True)
+        except UploadRejected as exc:
+            return "✗ " + md_text(exc), gr.skip(), gr.skip(), gr.skip()
+        ctx.index_changed()
+        table, picks = snapshot()
+        return f"✓ 已删除 deleted {md_text(doc_id)}：{md_text(report.summary())}", table, picks, []
+
+    delete.click(
+        do_delete,
+        inputs=[token, pick],
+        outputs=[status, docs, pick, chunks],
+        api_visibility="private",
+        concurrency_limit=1,
+        concurrency_id="index-write",
+    )
+    return snapshot, docs, pick
