@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.rules import load_programs
+from assistant.rules import all_schemes, load_programs
 from assistant.rules.clauses import clause_text, find_clause
 from assistant.rules.values import plain
 
@@ -68,11 +68,14 @@ def renderings(value, unit: str) -> list[str]:
 
 
 def _bound_parameters():
-    for program in load_programs().values():
+    """Every scheme of every program file (compute, model, corpus, ...), not only the default."""
+    for program in all_schemes():
         for version in program.versions:
             for p in version.parameters.values():
                 if p.value is not None and p.reference is not None:
-                    yield pytest.param(program.id, version.id, p, id=f"{program.id}/{version.id}/{p.name}")
+                    yield pytest.param(
+                        program.id, version.id, p, id=f"{program.id}/{program.scheme}/{version.id}/{p.name}"
+                    )
 
 
 @pytest.mark.parametrize("program_id,version_id,param", list(_bound_parameters()))
@@ -87,9 +90,9 @@ def test_parameter_value_is_in_its_clause(program_id, version_id, param) -> None
 
 
 def _all_references():
-    for program in load_programs().values():
+    for program in all_schemes():
         for ref in program.references():
-            yield pytest.param(ref.doc, ref.clause, id=f"{program.id}:{ref.doc}:{ref.clause}")
+            yield pytest.param(ref.doc, ref.clause, id=f"{program.id}/{program.scheme}:{ref.doc}:{ref.clause}")
 
 
 @pytest.mark.parametrize("doc,clause", list(_all_references()))
@@ -100,7 +103,7 @@ def test_every_reference_resolves(doc, clause) -> None:
 def test_unpublished_parameters_cite_a_not_published_clause() -> None:
     """A parameter marked unpublished must cite a clause that says so (未见公开 / 未公开)."""
     seen = 0
-    for program in load_programs().values():
+    for program in all_schemes():
         for version in program.versions:
             for p in version.parameters.values():
                 if p.status == "unpublished":
@@ -117,6 +120,18 @@ def test_every_program_doc_has_its_program_id() -> None:
     for program in load_programs().values():
         head = corpus_path(program.corpus_doc, CORPUS).read_text(encoding="utf-8").split("\n---", 1)[0]
         assert re.search(rf"^program:\s*{re.escape(program.id)}\s*$", head, re.M), program.corpus_doc
+
+
+def test_every_rate_and_cap_of_every_scheme_cites_a_clause() -> None:
+    """A published rate, cap or award without a reference could not be bound to its text."""
+    bare = [
+        f"{s.id}/{s.scheme}/{v.id}.{p.name}"
+        for s in all_schemes()
+        for v in s.versions
+        for p in v.parameters.values()
+        if p.unit in ("ratio", "yuan") and (p.reference is None or not p.reference.doc or not p.reference.clause)
+    ]
+    assert not bare, bare
 
 
 # ---------------------------------------------------------------- the checker itself can fail

@@ -24,6 +24,8 @@ def _load() -> list[tuple[str, str, dict[str, Any]]]:
         kind = data.get("kind", "calculation")
         for case in data["cases"]:
             case.setdefault("program", data.get("program"))
+            case.setdefault("voucher", data.get("voucher"))
+            case.setdefault("scheme", data.get("scheme"))
             cases.append((kind, f"{path.stem}: {case['name']}", case))
     return cases
 
@@ -38,6 +40,23 @@ def test_enough_situations() -> None:
     from assistant.rules import load_programs
 
     assert set(load_programs()) <= programs, set(load_programs()) - programs
+
+
+def test_every_scheme_has_typical_capped_and_refused_situations() -> None:
+    """Each scheme beyond a program's default has at least three worked cases (issue 11)."""
+    from assistant.rules import all_schemes
+
+    counts: dict[tuple[str, str], int] = {}
+    for kind, _n, c in CASES:
+        if kind == "calculation" and c.get("scheme"):
+            key = (c["program"], str(c["scheme"]))
+            counts[key] = counts.get(key, 0) + 1
+    short = [
+        f"{s.id}/{s.scheme}: {counts.get((s.id, s.scheme), 0)}"
+        for s in all_schemes()
+        if s.scheme != "compute" and counts.get((s.id, s.scheme), 0) < 3
+    ]
+    assert not short, short
 
 
 @pytest.mark.parametrize("kind,name,case", CASES, ids=[n for _k, n, _c in CASES])
@@ -57,6 +76,8 @@ def test_situation(kind: str, name: str, case: dict[str, Any]) -> None:
 def _inputs(case: dict[str, Any]) -> dict[str, Any]:
     inp = dict(case.get("input") or {})
     return {
+        "voucher": case.get("voucher"),
+        "scheme": case.get("scheme"),
         "on": inp.get("date"),
         "compute_type": inp.get("compute_type"),
         "claimed_this_year": inp.get("claimed_this_year", "0"),
@@ -85,11 +106,13 @@ def _calculation(case: dict[str, Any]) -> None:
             compute_type=kwargs["compute_type"],
             claimed_this_year=kwargs["claimed_this_year"],
             facts=kwargs["facts"],
+            voucher=kwargs["voucher"],
+            scheme=kwargs["scheme"],
         )
         assert [r.as_json()["amount"] for r in results] == out["amounts"]
         return
     data = calculate(program, inp["amount"], **kwargs).as_json()
-    for key in ("amount", "amount_wan", "capped_by", "version", "tier", "eligible", "rate"):
+    for key in ("amount", "amount_wan", "capped_by", "version", "tier", "eligible", "rate", "voucher"):
         if key in out:
             expected = out[key]
             if key == "version" and expected is not None:

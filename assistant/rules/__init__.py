@@ -7,6 +7,10 @@ the CLI and the web app call::
 
     from assistant.rules import (load_programs, get_program, calculate, check_eligibility,
                                  compare, RulesInputError, UnknownProgramError)
+
+A program file may hold several schemes (compute, model, corpus, data, labelling, provider,
+award): ``list_schemes()`` lists them all, ``get_scheme(id, voucher)`` picks one, and
+``calculate(id, amount, voucher="model")`` computes it.
 """
 
 from assistant.rules.calculator import Calculation, Step, calculate, calculate_claims
@@ -14,7 +18,8 @@ from assistant.rules.compare import Comparison, ComparisonRow, compare
 from assistant.rules.eligibility import FACTS, Eligibility, Notice, check_eligibility
 from assistant.rules.errors import ProgramDefinitionError, RulesInputError, UnknownProgramError
 from assistant.rules.loader import get_program, load_programs
-from assistant.rules.model import Program, Reference
+from assistant.rules.model import VOUCHER_LABELS, VOUCHER_TYPES, Program, Reference
+from assistant.rules.schemes import SchemeSummary, all_schemes, get_scheme, list_schemes, normalize_voucher
 
 __all__ = [
     "FACTS",
@@ -27,12 +32,19 @@ __all__ = [
     "ProgramDefinitionError",
     "Reference",
     "RulesInputError",
+    "SchemeSummary",
     "Step",
     "UnknownProgramError",
+    "VOUCHER_LABELS",
+    "VOUCHER_TYPES",
+    "all_schemes",
     "calculate",
     "calculate_claims",
     "check_eligibility",
     "compare",
     "get_program",
+    "get_scheme",
+    "list_schemes",
     "load_programs",
+    "normalize_voucher",
 ]

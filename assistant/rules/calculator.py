@@ -31,8 +31,8 @@ from assistant.rules.eligibility import (
     today,
 )
 from assistant.rules.errors import RulesInputError
-from assistant.rules.loader import get_program
 from assistant.rules.model import Parameter, Program, Reference, Tier, Version
+from assistant.rules.schemes import get_scheme
 from assistant.rules.values import (
     TEN_THOUSAND,
     parse_date,
@@ -55,6 +55,7 @@ StepKind = Literal[
     "prorated_base",  # base × period_days / contract_days
     "rate",  # the rate applied (a ratio)
     "rate_unpublished",  # no published rate: no amount
+    "fixed",  # a one-off award of a set sum (no rate)
     "product",  # base × rate before rounding
     "rounding",  # the program's rounding rule applied
     "cap",  # a cap, net of what was received (numbers: cap, received, remaining)
@@ -92,6 +93,8 @@ class Step(BaseModel):
 
 class Calculation(BaseModel):
     program: str
+    voucher: str = "compute"  # the scheme's voucher type (compute, model, corpus, ...)
+    scheme: str = "compute"  # the scheme id within the program file
     program_name: str
     program_name_en: str = ""
     version: str
@@ -129,6 +132,8 @@ class Calculation(BaseModel):
     def as_json(self) -> dict[str, Any]:
         return {
             "program": self.program,
+            "voucher": self.voucher,
+            "scheme": self.scheme,
             "program_name": self.program_name,
             "program_name_en": self.program_name_en,
             "version": self.version,
@@ -245,7 +250,7 @@ def _tier_match(tier: Tier, version: Version, facts: dict[str, Any], base: Decim
 
 
 def _roles(version: Version, tier: Tier | None) -> dict[str, Parameter | None]:
-    roles = {r: version.param(r) for r in ("rate",) + CAP_ROLES + ("min_claim",)}
+    roles = {r: version.param(r) for r in ("rate",) + CAP_ROLES + ("min_claim", "fixed_amount")}
     if tier:
         for role, pname in tier.use.items():
             roles[role] = version.parameters[pname]
@@ -263,6 +268,8 @@ def _compute(
     facts = inp.facts
     calc = Calculation(
         program=program.id,
+        voucher=program.voucher,
+        scheme=program.scheme,
         program_name=program.name,
         program_name_en=program.name_en,
         version=version.id,
@@ -440,86 +447,101 @@ def _compute(
                 f"({rate_p.reference.label() if rate_p.reference else ''}); got {percent(user_rate)}",
             )
     calc.rate = rate
-    if rate is None:
-        why = rate_p.note.en if rate_p and rate_p.note else "No public text consulted gives this program's ratio."
-        why_zh = rate_p.note.zh if rate_p and rate_p.note else "所查公开文本均未载明该项目的比例。"
+    fixed_p = roles["fixed_amount"]
+    if rate is None and fixed_p is not None and fixed_p.known:
+        # A one-off award: the set sum, whatever the base (then the caps below).
+        amount = fixed_p.value
         steps.append(
             Step(
-                kind="rate_unpublished",
-                label="Rate: not published",
-                label_zh="比例：未公开",
-                value="unknown",
-                reference=rate_p.reference if rate_p else None,
+                kind="fixed",
+                numbers={"amount": amount},
+                label=f"One-off award of a set sum ({wan(amount)}万元), whatever the base",
+                label_zh=f"一次性定额（{wan(amount)}万元），与基数无关",
+                value=yuan(amount),
+                reference=fixed_p.reference,
             )
         )
-        warnings.append(
-            Notice(
-                code="rate_unpublished",
-                en=f"No amount: {why} The calculator does not invent a ratio. To see an illustrative amount, "
-                f"supply the ratio yourself as the fact `rate` (CLI: --set rate=0.3).",
-                zh=f"无法计算金额：{why_zh}计算器不会自行假设比例。如需示意金额，请自行提供比例（事实 rate，命令行 --set rate=0.3）。",
+    else:
+        if rate is None:
+            why = rate_p.note.en if rate_p and rate_p.note else "No public text consulted gives this program's ratio."
+            why_zh = rate_p.note.zh if rate_p and rate_p.note else "所查公开文本均未载明该项目的比例。"
+            steps.append(
+                Step(
+                    kind="rate_unpublished",
+                    label="Rate: not published",
+                    label_zh="比例：未公开",
+                    value="unknown",
+                    reference=rate_p.reference if rate_p else None,
+                )
+            )
+            warnings.append(
+                Notice(
+                    code="rate_unpublished",
+                    en=f"No amount: {why} The calculator does not invent a ratio. To see an illustrative amount, "
+                    f"supply the ratio yourself as the fact `rate` (CLI: --set rate=0.3).",
+                    zh=f"无法计算金额：{why_zh}计算器不会自行假设比例。如需示意金额，请自行提供比例（事实 rate，命令行 --set rate=0.3）。",
+                )
+            )
+            calc.steps, calc.warnings = steps, warnings
+            return calc
+        rate_ref = rate_p.reference if rate_p and rate_p.reference and user_rate is None else None
+        tier_label = f" ({tier.label_en})" if tier and tier.label_en else ""
+        tier_label_zh = f"（{tier.label_zh}）" if tier and tier.label_zh else ""
+        steps.append(
+            Step(
+                kind="rate",
+                numbers={"rate": rate},
+                label=f"Rate{tier_label}"
+                + (" — a maximum (最高/不超过)" if rate_p and rate_p.upper_bound and user_rate is None else ""),
+                label_zh=f"比例{tier_label_zh}"
+                + ("（上限）" if rate_p and rate_p.upper_bound and user_rate is None else ""),
+                value=percent(rate),
+                reference=rate_ref or (rate_p.reference if rate_p else None),
             )
         )
-        calc.steps, calc.warnings = steps, warnings
-        return calc
-    rate_ref = rate_p.reference if rate_p and rate_p.reference and user_rate is None else None
-    tier_label = f" ({tier.label_en})" if tier and tier.label_en else ""
-    tier_label_zh = f"（{tier.label_zh}）" if tier and tier.label_zh else ""
-    steps.append(
-        Step(
-            kind="rate",
-            numbers={"rate": rate},
-            label=f"Rate{tier_label}"
-            + (" — a maximum (最高/不超过)" if rate_p and rate_p.upper_bound and user_rate is None else ""),
-            label_zh=f"比例{tier_label_zh}"
-            + ("（上限）" if rate_p and rate_p.upper_bound and user_rate is None else ""),
-            value=percent(rate),
-            reference=rate_ref or (rate_p.reference if rate_p else None),
-        )
-    )
-    if rate_p and rate_p.upper_bound and user_rate is None and not quiet:
-        warnings.append(
-            Notice(
-                code="rate_is_maximum",
-                en=f"{percent(rate)} is the maximum the text allows (最高/不超过); the rate actually granted is set on review, "
-                f"so this amount is a ceiling.",
-                zh=f"{percent(rate)}为文本规定的上限（最高/不超过），实际比例以评审核定为准，本金额为上限。",
+        if rate_p and rate_p.upper_bound and user_rate is None and not quiet:
+            warnings.append(
+                Notice(
+                    code="rate_is_maximum",
+                    en=f"{percent(rate)} is the maximum the text allows (最高/不超过); the rate actually granted is set on review, "
+                    f"so this amount is a ceiling.",
+                    zh=f"{percent(rate)}为文本规定的上限（最高/不超过），实际比例以评审核定为准，本金额为上限。",
+                )
             )
-        )
-    if rate_p and rate_p.status == "unverified" and not quiet:
-        warnings.append(
-            Notice(
-                code=f"unverified:{rate_p.name}",
-                en=f"The rate {percent(rate)} is not confirmed by the official text"
-                + (f": {rate_p.note.en}" if rate_p.note else "."),
-                zh=f"比例{percent(rate)}未经官方文本核实" + (f"：{rate_p.note.zh}" if rate_p.note else "。"),
+        if rate_p and rate_p.status == "unverified" and not quiet:
+            warnings.append(
+                Notice(
+                    code=f"unverified:{rate_p.name}",
+                    en=f"The rate {percent(rate)} is not confirmed by the official text"
+                    + (f": {rate_p.note.en}" if rate_p.note else "."),
+                    zh=f"比例{percent(rate)}未经官方文本核实" + (f"：{rate_p.note.zh}" if rate_p.note else "。"),
+                )
             )
-        )
 
-    raw = basis * rate
-    steps.append(
-        Step(
-            kind="product",
-            numbers={"base": basis, "rate": rate, "product": raw},
-            label=f"Base × rate = {yuan(basis)} × {plain(rate)}",
-            label_zh="基数 × 比例",
-            value=plain(raw),
+        raw = basis * rate
+        steps.append(
+            Step(
+                kind="product",
+                numbers={"base": basis, "rate": rate, "product": raw},
+                label=f"Base × rate = {yuan(basis)} × {plain(rate)}",
+                label_zh="基数 × 比例",
+                value=plain(raw),
+            )
         )
-    )
-    r = program.rounding
-    amount = quantize(raw, r.unit, r.places, r.mode)
-    steps.append(
-        Step(
-            kind="rounding",
-            numbers={"before": raw, "after": amount},
-            label=f"Rounding: {r.describe()}",
-            label_zh="取整规则："
-            + ("截断（不四舍五入）" if r.mode == "ROUND_DOWN" else "四舍五入")
-            + f"，保留{'万元' if r.unit == 'wan' else '元'}{r.places}位小数",
-            value=f"{yuan(amount)} ({wan(amount)}万元)",
-            reference=r.reference,
+        r = program.rounding
+        amount = quantize(raw, r.unit, r.places, r.mode)
+        steps.append(
+            Step(
+                kind="rounding",
+                numbers={"before": raw, "after": amount},
+                label=f"Rounding: {r.describe()}",
+                label_zh="取整规则："
+                + ("截断（不四舍五入）" if r.mode == "ROUND_DOWN" else "四舍五入")
+                + f"，保留{'万元' if r.unit == 'wan' else '元'}{r.places}位小数",
+                value=f"{yuan(amount)} ({wan(amount)}万元)",
+                reference=r.reference,
+            )
         )
-    )
     capped_by: str | None = None
 
     # Caps.
@@ -711,8 +733,13 @@ def calculate(
     facts: dict[str, Any] | None = None,
     start: Any = None,
     end: Any = None,
+    voucher: Any = None,
+    scheme: Any = None,
 ) -> Calculation:
     """The voucher amount for one claim under ``program_id`` on date ``on`` (default today).
+
+    ``voucher`` picks the scheme by type (compute, model, corpus, data, labelling, provider,
+    award, or 模型券 ...; default the program's compute voucher), ``scheme`` by id.
 
     ``amount`` is the base in yuan (str, int or Decimal; "150万" accepted). ``claimed_this_year``
     is what the enterprise already received this calendar year (it reduces the annual cap).
@@ -721,7 +748,7 @@ def calculate(
     Raises ``RulesInputError`` naming the field on bad input, ``UnknownProgramError`` on an
     unknown program.
     """
-    program = get_program(program_id)
+    program = get_scheme(program_id, voucher, scheme)
     inp = _parse_inputs(amount, on, compute_type, claimed_this_year, facts, start, end)
     version, overlapping, notices = select_version(program, inp.on)
     calc = _compute(program, version, inp)
@@ -769,6 +796,8 @@ def calculate_claims(
     compute_type: Any = None,
     claimed_this_year: Any = "0",
     facts: dict[str, Any] | None = None,
+    voucher: Any = None,
+    scheme: Any = None,
 ) -> list[Calculation]:
     """Several claims in one calendar year, in order: each claim's amounts already received
     include the earlier claims' amounts (a running annual total)."""
@@ -784,7 +813,16 @@ def calculate_claims(
                 received - parse_money(claimed_this_year or 0, "claimed_this_year", allow_zero=True)
             )
         try:
-            c = calculate(program_id, a, on=on, compute_type=compute_type, claimed_this_year=received, facts=f)
+            c = calculate(
+                program_id,
+                a,
+                on=on,
+                compute_type=compute_type,
+                claimed_this_year=received,
+                facts=f,
+                voucher=voucher,
+                scheme=scheme,
+            )
         except RulesInputError as exc:
             raise RulesInputError(f"amounts[{i}]" if exc.field == "amount" else exc.field, exc.message) from None
         results.append(c)

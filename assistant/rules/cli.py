@@ -90,13 +90,16 @@ def cmd_calc(args: argparse.Namespace) -> int:
         facts=_parse_set(args.set),
         start=args.start,
         end=args.end,
+        voucher=args.voucher,
+        scheme=args.scheme,
     )
     data = calc.as_json()
     if args.json:
         _json(data)
         return 0
     print(
-        f"{data['program_name']}  ({data['program']}, version {data['version']}, {data['version_status']}, {data['confidence']})"
+        f"{data['program_name']}  ({data['program']}, {data['voucher']}/{data['scheme']}, version {data['version']}, "
+        f"{data['version_status']}, {data['confidence']})"
     )
     if data["amount"] is None:
         print("金额 Amount: 无法计算 / not computable")
@@ -216,6 +219,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add calc, eligibility, compare and check to the ``python -m assistant`` parser."""
     p = sub.add_parser("calc", help="compute a voucher amount (exact, with cited steps)")
     p.add_argument("--program", required=True, help="program id, e.g. beijing-municipal")
+    p.add_argument(
+        "--voucher",
+        help="voucher type: compute (default), model, corpus, data, labelling, provider, award (or 模型券, 语料券...)",
+    )
+    p.add_argument("--scheme", help="scheme id within the program, when it has two of one voucher type")
     p.add_argument("--amount", required=True, help="base amount in yuan (contract, settlement or rent)")
     g = p.add_mutually_exclusive_group()
     g.add_argument("--domestic", action="store_true", help="domestic (国产) compute")

@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from assistant.rules.errors import ProgramDefinitionError, UnknownProgramError
-from assistant.rules.model import ROLES, InputField, Program
+from assistant.rules.model import ROLES, InputField, Program, Scheme
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
 
@@ -76,6 +76,9 @@ def _convert(value: Any, unit: str, where: str) -> Any:
 
 
 def _prepare(raw: dict[str, Any], path: Path) -> dict[str, Any]:
+    for scheme in raw.get("schemes") or []:
+        scheme["id"] = str(scheme.get("id") or scheme.get("voucher"))
+        _prepare(scheme, path)
     for v in raw.get("versions", []):
         # YAML reads 2023 or 2.0 as numbers; ids are strings.
         v["id"] = str(v.get("id"))
@@ -87,9 +90,15 @@ def _prepare(raw: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 def _validate(program: Program, path: Path) -> None:
-    where = path.name
     if program.id != path.stem:
-        raise ProgramDefinitionError(f"{where}: id {program.id!r} does not match the file name")
+        raise ProgramDefinitionError(f"{path.name}: id {program.id!r} does not match the file name")
+    ids = [program.scheme] + [s.id for s in program.schemes]
+    if len(set(ids)) != len(ids):
+        raise ProgramDefinitionError(f"{path.name}: scheme ids duplicated: {ids}")
+    _validate_versions(program, path.name)
+
+
+def _validate_versions(program: Program, where: str) -> None:
     ids = [v.id for v in program.versions]
     if len(set(ids)) != len(ids) or not ids:
         raise ProgramDefinitionError(f"{where}: versions missing or duplicated")
@@ -97,8 +106,8 @@ def _validate(program: Program, path: Path) -> None:
         if v.effective_to and v.effective_to < v.effective_from:
             raise ProgramDefinitionError(f"{where}: {v.id} ends before it starts")
         for p in v.parameters.values():
-            if p.known and p.reference is None:
-                raise ProgramDefinitionError(f"{where}: {v.id}.{p.name} has a value but no reference")
+            if p.reference is None and (p.known or p.status == "unpublished"):
+                raise ProgramDefinitionError(f"{where}: {v.id}.{p.name} has no reference")
             if p.unit == "ratio" and p.value is not None and not (0 < p.value <= 1):
                 raise ProgramDefinitionError(f"{where}: {v.id}.{p.name} ratio out of range")
         for t in v.tiers:
@@ -137,7 +146,36 @@ def load_program_file(path: Path) -> Program:
     if uses_compute_type and "compute_type" not in declared:
         extra.append(COMPUTE_TYPE_INPUT)
     program.inputs = extra + list(program.inputs)
+    for scheme in program.schemes:
+        _validate_versions(scheme_program(program, scheme), f"{path.name} scheme {scheme.id}")
     return program
+
+
+def scheme_program(program: Program, scheme: Scheme) -> Program:
+    """A scheme as a ``Program`` of its own (same id and region, the scheme's voucher, versions
+    and conditions), so the calculator and eligibility need no second code path."""
+    inputs = [f for f in COMMON_INPUTS if f.name not in {i.name for i in scheme.inputs}] + list(scheme.inputs)
+    return Program(
+        id=program.id,
+        name=scheme.name,
+        name_en=scheme.name_en,
+        region=program.region,
+        region_name=program.region_name,
+        corpus_doc=scheme.corpus_doc,
+        base_basis=scheme.base_basis,
+        base_label_zh=scheme.base_label_zh,
+        base_label_en=scheme.base_label_en,
+        summary_zh=scheme.summary_zh,
+        summary_en=scheme.summary_en,
+        rounding=scheme.rounding or program.rounding,
+        inputs=inputs,
+        conditions=scheme.conditions,
+        conditions_published=scheme.conditions_published,
+        open_to_outside_applicants=scheme.open_to_outside_applicants,
+        versions=scheme.versions,
+        voucher=scheme.voucher,
+        scheme=scheme.id,
+    )
 
 
 @lru_cache(maxsize=4)

@@ -8,12 +8,28 @@ YAML in ``assistant/rules/programs/<id>.yaml``; see ``loader.py``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 # Roles a parameter can play in the calculation; a tier can swap the parameter behind a role.
-ROLES = ("rate", "per_claim_cap", "annual_cap", "cumulative_cap", "min_claim")
+# ``fixed_amount`` is a one-off award of a set sum (Langfang's 50万 for newly settled firms):
+# the amount is that sum whatever the base, still subject to the caps.
+ROLES = ("rate", "per_claim_cap", "annual_cap", "cumulative_cap", "min_claim", "fixed_amount")
+
+# What a scheme pays for. Regions issue several vouchers side by side (Shanghai's 算力券, 模型券
+# and 语料券), so a question about a 模型券 must never be answered with the compute voucher's rate.
+VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "provider", "award"]
+VOUCHER_TYPES: tuple[str, ...] = get_args(VoucherType)
+VOUCHER_LABELS: dict[str, tuple[str, str]] = {
+    "compute": ("算力券", "compute voucher"),
+    "model": ("模型券", "model voucher"),
+    "corpus": ("语料券", "corpus voucher"),
+    "data": ("数据券", "data voucher"),
+    "labelling": ("标注券", "data-labelling voucher"),
+    "provider": ("算力供给方支持", "support for compute providers"),
+    "award": ("一次性奖励", "one-off award"),
+}
 
 
 class Reference(BaseModel):
@@ -157,6 +173,33 @@ class Statement(BaseModel):
     confidence: Literal["C2", "S1", "SA", "U", "lead"] = "S1"
 
 
+class Scheme(BaseModel):
+    """Another voucher the program's documents issue beside its compute voucher (a 模型券, a
+    语料券, support for providers, a one-off award), in the same shape as the program itself.
+
+    The loader turns each scheme into a ``Program`` carrying the scheme's ``voucher`` and ``id``,
+    so the calculator, eligibility and the binding test treat every scheme alike. Fields left
+    out (rounding) are taken from the program.
+    """
+
+    id: str
+    voucher: VoucherType
+    name: str
+    name_en: str = ""
+    corpus_doc: str
+    base_basis: Literal["contract", "settlement", "spend"] = "contract"
+    base_label_zh: str = "合同金额"
+    base_label_en: str = "contract amount"
+    summary_zh: str = ""
+    summary_en: str = ""
+    rounding: Rounding | None = None
+    inputs: list[InputField] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
+    conditions_published: Literal["full", "partial"] = "partial"
+    open_to_outside_applicants: bool = False
+    versions: list[Version]
+
+
 class Program(BaseModel):
     id: str
     name: str
@@ -182,6 +225,11 @@ class Program(BaseModel):
     open_to_outside_applicants: bool = False
     statements: list[Statement] = Field(default_factory=list)  # latest first
     versions: list[Version]
+    # The scheme this object computes: the program file's top level is its default scheme
+    # (compute unless the file says otherwise); ``schemes`` lists the file's other vouchers.
+    voucher: VoucherType = "compute"
+    scheme: str = "compute"
+    schemes: list[Scheme] = Field(default_factory=list)
 
     def version(self, version_id: str) -> Version:
         for v in self.versions:
