@@ -156,3 +156,43 @@ def test_check(tmp_path: Path) -> None:
 def test_missing_profile_file() -> None:
     proc = run("eligibility", "--profile", "/nonexistent/profile.yaml")
     assert proc.returncode == 2 and "--profile" in proc.stderr
+
+
+# ---------------------------------------------------------------- vouchers beside compute (issue 11)
+
+
+def test_acceptance_shanghai_model_voucher() -> None:
+    data = run_json("calc", "--program", "shanghai", "--voucher", "model", "--amount", "6000000")
+    assert data["amount"] == "3000000.00"
+    assert data["voucher"] == "model" and data["version"] == "2025"
+    assert {"doc": "shanghai-2025", "clause": "第六条"} in data["references"]
+    capped = run_json("calc", "--program", "shanghai", "--voucher", "model", "--amount", "20000000")
+    assert capped["amount"] == "5000000.00" and capped["capped_by"]
+
+
+def test_calc_without_voucher_is_still_the_compute_voucher() -> None:
+    data = run_json("calc", "--program", "shanghai", "--amount", "1000000", "--date", "2026-01-10")
+    assert data["voucher"] == "compute" and data["amount"] == "300000.00"
+
+
+def test_calc_refuses_a_voucher_the_region_does_not_issue() -> None:
+    proc = run("calc", "--program", "beijing-municipal", "--voucher", "corpus", "--amount", "100", "--json")
+    assert proc.returncode == 2
+    err = json.loads(proc.stdout)
+    assert err["field"] == "voucher" and "issues: compute" in err["message"]
+
+
+def test_programs_lists_every_scheme() -> None:
+    rows = run_json("programs")
+    assert len(rows) >= 30
+    keys = {"program", "voucher", "region", "status", "in_force_from", "in_force_to", "confidence", "computable"}
+    assert all(keys <= set(r) for r in rows)
+    kinds = {(r["program"], r["voucher"]) for r in rows}
+    for pair in [("shanghai", "model"), ("shanghai", "corpus"), ("shenzhen", "corpus"), ("zhangzhou", "labelling")]:
+        assert pair in kinds, pair
+    assert {r["status"] for r in rows if r["program"] == "beijing-shijingshan"} == {"draft"}
+    for r in rows:
+        for p in r["parameters"]:
+            assert p["reference"] and p["reference"]["doc"] and p["reference"]["clause"], (r["program"], p)
+    text = run("programs", "--voucher", "模型券")
+    assert text.returncode == 0 and "shanghai/model" in text.stdout

@@ -44,12 +44,12 @@ def test_enough_situations() -> None:
 
 def test_every_scheme_has_typical_capped_and_refused_situations() -> None:
     """Each scheme beyond a program's default has at least three worked cases (issue 11)."""
-    from assistant.rules import all_schemes
+    from assistant.rules import all_schemes, get_scheme
 
     counts: dict[tuple[str, str], int] = {}
     for kind, _n, c in CASES:
-        if kind == "calculation" and c.get("scheme"):
-            key = (c["program"], str(c["scheme"]))
+        if kind == "calculation" and (c.get("scheme") or c.get("voucher")):
+            key = (c["program"], get_scheme(c["program"], c.get("voucher"), c.get("scheme")).scheme)
             counts[key] = counts.get(key, 0) + 1
     short = [
         f"{s.id}/{s.scheme}: {counts.get((s.id, s.scheme), 0)}"

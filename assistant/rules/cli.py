@@ -1,4 +1,4 @@
-"""CLI subcommands for the rules engine: calc, eligibility, compare, check.
+"""CLI subcommands for the rules engine: calc, programs, eligibility, compare, check.
 
 ``register(subparsers)`` adds them to ``python -m assistant``; each handler calls the library
 API and prints readable text, or JSON with ``--json``. Bad input exits with status 2 and a
@@ -123,6 +123,27 @@ def cmd_calc(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- programs
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    from assistant.rules import list_schemes
+
+    rows = list_schemes(region=args.region, voucher=args.voucher)
+    if args.json:
+        _json([r.as_json() for r in rows])
+        return 0
+    print(f"{len(rows)} schemes (program/scheme, voucher, region, status, in force, confidence, computable)")
+    for r in rows:
+        span = f"{r.in_force_from or '日期未公开 undated'} – {r.in_force_to or 'open'}"
+        print(
+            f"{r.program}/{r.scheme:<16} {r.voucher_label_zh}({r.voucher})  {r.region_name}  {r.status}  {span}  "
+            f"{r.confidence}  {r.computable}"
+        )
+        print(f"    {r.name} / {r.name_en}")
+    return 0
+
+
 # ---------------------------------------------------------------- eligibility
 
 
@@ -235,6 +256,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="a fact, e.g. startup=true or rate=0.3")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_guard(cmd_calc))
+
+    p = sub.add_parser("programs", help="every voucher scheme: program, voucher type, region, status, dates")
+    p.add_argument("--region", help="only this region code, e.g. shanghai")
+    p.add_argument("--voucher", help="only this voucher type: compute, model, corpus, data, labelling, provider, award")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_guard(cmd_programs))
 
     p = sub.add_parser("eligibility", help="check a profile against program conditions")
     p.add_argument("--profile", required=True, help="YAML file of facts (registered_in, industry, ...)")

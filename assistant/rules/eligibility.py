@@ -40,6 +40,10 @@ project_level               national | provincial: level of that major project
 opc                         bool: a one-person company (OPC, 一人公司) under OPC measures
 new_settled                 bool: newly settled in the region (新落地企业)
 certified_supplier          bool: the supplier is one the issuer has certified (认定的算力供应方)
+model_filed                 bool: the large model is filed under the generative-AI measures (已备案)
+key_ai_firm                 bool: a municipal key AI firm or AGI partner-programme member
+benchmark_project           bool: a recognised compute-application benchmark project (标杆项目)
+ai_terminal_firm            bool: an AI terminal (device) firm (人工智能终端企业)
 sound_finance               bool: has a finance function and sound financial rules (财务机构和制度健全)
 ai_direction_in_plan        bool: the AI work is in a field the region's industry plan supports
                             (Beijing: 《北京市"十四五"时期高精尖产业发展规划》)
@@ -268,6 +272,34 @@ FACTS: dict[str, FactSpec] = {
             "newly settled firm",
             "是否为新落地的人工智能企业？",
             "Are you a newly settled AI firm?",
+        ),
+        _f(
+            "model_filed",
+            "bool",
+            "the large model is filed under the generative-AI measures",
+            "大模型是否已按生成式人工智能服务管理办法完成备案？",
+            "Is the large model filed under the generative-AI measures?",
+        ),
+        _f(
+            "key_ai_firm",
+            "bool",
+            "a municipal key AI firm or an AGI partner-programme member",
+            "是否为市级重点人工智能企业或通用人工智能产业创新伙伴计划成员？",
+            "Are you a municipal key AI firm or a member of the AGI partner programme?",
+        ),
+        _f(
+            "benchmark_project",
+            "bool",
+            "a recognised compute-application benchmark project",
+            "项目是否被认定为算力应用标杆项目？",
+            "Is the project a recognised compute-application benchmark project?",
+        ),
+        _f(
+            "ai_terminal_firm",
+            "bool",
+            "an AI terminal (device) firm",
+            "贵单位是否为人工智能终端企业？",
+            "Is your firm an AI terminal (device) maker?",
         ),
         _f(
             "certified_supplier",

@@ -117,6 +117,9 @@ class Version(BaseModel):
     corpus_doc: str
     effective_from: dt.date
     effective_to: dt.date | None = None  # inclusive; None = open-ended or not stated
+    # False when the text gives no date (an undated draft): effective_from is only where the
+    # calculator starts using the version, and listings show the start as unknown.
+    start_stated: bool = True
     status: Literal["official", "reported", "draft"] = "official"
     confidence: Literal["C2", "S1", "SA", "U"] = "S1"
     reference: Reference | None = None  # the clause giving the version's dates or period

@@ -102,7 +102,7 @@ class SchemeVersionRow(BaseModel):
     id: str
     status: str
     confidence: str
-    effective_from: str
+    effective_from: str | None
     effective_to: str | None
     corpus_doc: str
 
@@ -122,7 +122,7 @@ class SchemeSummary(BaseModel):
     region_name: str
     status: str  # of the latest version: official | reported | draft
     confidence: str
-    in_force_from: str
+    in_force_from: str | None  # None: the text gives no date (an undated draft)
     in_force_to: str | None
     computable: Literal["computable", "declared"]  # declared: the text gives no rate or sum
     base_label_zh: str
@@ -150,7 +150,7 @@ def _summary(s: Program) -> SchemeSummary:
         region_name=s.region_name,
         status=latest.status,
         confidence=latest.confidence,
-        in_force_from=latest.effective_from.isoformat(),
+        in_force_from=latest.effective_from.isoformat() if latest.start_stated else None,
         in_force_to=latest.effective_to.isoformat() if latest.effective_to else None,
         computable="computable" if known else "declared",
         base_label_zh=s.base_label_zh,
@@ -172,7 +172,7 @@ def _summary(s: Program) -> SchemeSummary:
                 id=v.id,
                 status=v.status,
                 confidence=v.confidence,
-                effective_from=v.effective_from.isoformat(),
+                effective_from=v.effective_from.isoformat() if v.start_stated else None,
                 effective_to=v.effective_to.isoformat() if v.effective_to else None,
                 corpus_doc=v.corpus_doc,
             )
