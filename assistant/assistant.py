@@ -62,6 +62,7 @@ class Assistant:
                 llm = make_phraser(settings)
         embedder = getattr(getattr(retriever, "store", None), "embedder", None)
         classifier = IntentClassifier.load(embedder=embedder, cache_dir=settings.index_dir)
+        classifier.risk_reader()  # fitted now, from cached vectors, not inside someone's first answer
         return cls(retriever, settings, llm=llm, classifier=classifier)
 
     @staticmethod

@@ -141,6 +141,8 @@ def _ask(
     scores = clf.classify(part)
     intent, confidence, unclear = clf.decide(scores)
     stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
+    if not stated and intent not in ("off_topic", "greeting"):
+        stated = _risks_in_words(part, clf, dict(scores), cur)
     if (
         stated
         and intent not in ("off_topic", "greeting")
@@ -165,6 +167,24 @@ def _ask(
         year=_year(part, today),
         articles=article_labels(part),
     )
+
+
+# An ask is read for arrangements stated in words (understand/risks.py) only when the intent
+# classifier gives compliance at least this share: ordinary amount questions are not read for
+# accusations, and a kickback worded as "能拿多少" still has a compliance share well above it.
+RISK_READING_MIN_SCORE = 0.12
+
+
+def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case) -> dict[str, Any]:
+    """Compliance facts the patterns missed, read by meaning; recorded in the turn's case."""
+    reader = getattr(clf, "risk_reader", None)
+    if reader is None or scores.get("compliance", 0.0) < RISK_READING_MIN_SCORE:
+        return {}
+    found = reader().read(part)
+    for fact, value in found.items():
+        if getattr(cur.compliance, fact) is None:
+            setattr(cur.compliance, fact, value)
+    return {k: v for k, v in found.items() if k != "role"}
 
 
 def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import yaml
@@ -34,6 +34,9 @@ from langchain_core.embeddings import Embeddings
 from numpy.typing import NDArray
 
 from assistant.understand.case import INTENTS, Intent
+
+if TYPE_CHECKING:
+    from assistant.understand.risks import RiskReader
 
 EXAMPLES_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "intents.yaml"
 NOISE = "_noise"  # the pseudo-class of non-questions; never returned as an intent
@@ -168,6 +171,7 @@ class IntentClassifier:
         """``vectors``: one row per example, in the order of ``examples`` (label by label)."""
         self._embedder = embedder
         self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
         self.method: Method = method
         self.labels: tuple[str, ...] = tuple(examples)
         self.counts: dict[str, int] = {label: len(texts) for label, texts in examples.items()}
@@ -177,6 +181,8 @@ class IntentClassifier:
         self._x = _normalise_rows(np.asarray(vectors, dtype=np.float32))
         self._intent_columns = [self.labels.index(i) for i in INTENTS]
         self._weights = fit_softmax(self._x, self._y, len(self.labels)) if method == "linear" else None
+        self.example_embedder: Embeddings | None = None  # the caching embedder of load(), for other readers
+        self._risks: RiskReader | None = None
 
     @classmethod
     def load(
@@ -207,7 +213,19 @@ class IntentClassifier:
         examples = load_examples(examples_path)
         texts = [t for label in examples for t in examples[label]]
         vectors = np.asarray(embedder.embed_documents(texts), dtype=np.float32)
-        return cls(ask_embedder, examples, vectors, method=method)
+        clf = cls(ask_embedder, examples, vectors, method=method)
+        clf.example_embedder = embedder
+        return clf
+
+    def risk_reader(self) -> RiskReader:
+        """The reader of compliance facts stated in words, sharing this classifier's model and
+        cache (built on first use: most conversations never need it)."""
+        from assistant.understand.risks import RiskReader
+
+        with self._build_lock:
+            if self._risks is None:
+                self._risks = RiskReader.build(self._embedder, self.example_embedder, self._lock)
+            return self._risks
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
