@@ -1,31 +1,53 @@
 """The search index: Chroma vectors on disk (or on a Chroma server) plus a manifest.
 
-The manifest records each document's content hash and chunk ids, so a rebuild only
-re-embeds what changed, drops what was deleted, and a build killed midway is finished
-by the next run (a document is written as: delete its old chunks, add its new ones,
-then record it; repeating that is harmless).
+The manifest records each document's content hash and visible generation, so a rebuild only
+re-embeds what changed and drops what was deleted. A document is written under a new
+generation and published by one atomic manifest write, so readers never see half of it and a
+build killed midway is finished (or rolled back) by the next start: see ``index_state``.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.index_state import (
+    MANIFEST_VERSION,
+    PendingDocument,
+    has_pending_work,
+    is_visible,
+    pending_documents,
+    writer_lock,
+)
+from assistant.index_store import (
+    IndexCorruptError,
+    IndexStore,
+    _client,
+    _forget_clients,
+    chunk_from_record,
+    embedding_text,
+)
 from assistant.ingest import IngestError, chunk_document, chunking_fingerprint, content_hash, corpus_files, load_file
-from assistant.models import Chunk, DocumentMeta
+from assistant.models import Chunk
 from assistant.settings import Settings, get_settings
 
-MANIFEST_NAME = "manifest.json"
-MANIFEST_VERSION = 2
-
-
-class IndexCorruptError(RuntimeError):
-    """The index on disk cannot be read; the message says how to recover."""
+__all__ = [
+    "MANIFEST_VERSION",
+    "chunk_from_record",
+    "embedding_text",
+    "BuildReport",
+    "IndexCorruptError",
+    "IndexStore",
+    "PendingDocument",
+    "build_index",
+    "pending_documents",
+    "recover_index",
+    "reset_index",
+]
 
 
 @dataclass
@@ -51,139 +73,68 @@ class BuildReport:
         )
 
 
-def _client(settings: Settings):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+def _publish(
+    store: IndexStore,
+    manifest: dict[str, Any],
+    doc_id: str,
+    rel: str,
+    digest: str,
+    title: str,
+    chunks: list[Chunk],
+    replaces: str | None,
+) -> int:
+    """Write a document under a pending generation, then make it visible with one manifest write.
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
-    if settings.chroma_host:
-        return chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings)
-    path = settings.index_dir / "chroma"
-    path.mkdir(parents=True, exist_ok=True)
-    try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # chroma raises assorted errors on damaged files
-        raise IndexCorruptError(
-            f"the index at {path} cannot be opened ({exc.__class__.__name__}: {exc}); "
-            "recover with: python -m assistant index --rebuild"
-        ) from exc
-
-
-class IndexStore:
-    """Owns the Chroma collection and the manifest; the only writer of the index."""
-
-    def __init__(self, settings: Settings | None = None) -> None:
-        from assistant.embeddings import CachedEmbeddings, ChromaEmbeddingFunction, get_embedder
-
-        self.settings = settings or get_settings()
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-        base = get_embedder(self.settings.embedder, self.settings.st_model_path)
-        self.embedder = CachedEmbeddings(base, self.settings.index_dir / f"embeddings-{self.settings.embedder}.sqlite3")
-        self.embedding_function = ChromaEmbeddingFunction(self.embedder, self.settings.embedder)
-        self.client = _client(self.settings)
-        self.collection_name = f"{self.settings.collection}-{self.settings.embedder}"
-        try:
-            self.collection = self.client.get_or_create_collection(
-                name=self.collection_name,
-                embedding_function=self.embedding_function,
-                metadata={"hnsw:space": "cosine"},
-            )
-        except Exception as exc:
-            raise IndexCorruptError(
-                f"the index collection cannot be opened ({exc.__class__.__name__}: {exc}); "
-                "recover with: python -m assistant index --rebuild"
-            ) from exc
-
-    # ---------------------------------------------------------- manifest
-    @property
-    def manifest_path(self) -> Path:
-        suffix = f"-{self.settings.chroma_host}-{self.settings.chroma_port}" if self.settings.chroma_host else ""
-        return self.settings.index_dir / f"manifest-{self.settings.embedder}{suffix}.json"
-
-    def load_manifest(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-            if data.get("version") == MANIFEST_VERSION:
-                return data
-        except (OSError, ValueError):
-            pass
-        return {"version": MANIFEST_VERSION, "documents": {}}
-
-    def save_manifest(self, manifest: dict[str, Any]) -> None:
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(tmp, self.manifest_path)
-
-    # ---------------------------------------------------------- writes
-    def write_document(self, doc_id: str, chunks: list[Chunk]) -> None:
-        self.delete_document(doc_id)
-        for start in range(0, len(chunks), 64):
-            batch = chunks[start : start + 64]
-            texts = [embedding_text(c) for c in batch]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in batch],
-                embeddings=self.embedder.embed_documents(texts),
-                documents=[c.text for c in batch],
-                metadatas=[c.metadata() for c in batch],
-            )
-
-    def delete_document(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
-
-    def count(self) -> int:
-        return self.collection.count()
-
-    def all_chunks(self) -> list[Chunk]:
-        """Every stored chunk, rebuilt from Chroma's documents and metadata."""
-        out: list[Chunk] = []
-        total = self.collection.count()
-        for offset in range(0, total, 5000):
-            got = self.collection.get(include=["documents", "metadatas"], limit=5000, offset=offset)
-            for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                out.append(chunk_from_record(cid, text, meta))
-        return out
+    A pending write of the same content (a killed run) is resumed under its own generation;
+    ``replaces`` (the id this file had before) disappears in the same flip."""
+    known = manifest["documents"]
+    entry = known.get(doc_id, {})
+    pend = entry.get("pending")
+    if pend and pend.get("hash") == digest and digest:
+        gen = int(pend["gen"])
+    else:
+        if pend and pend.get("gen", -1) >= 0:
+            manifest["garbage"].append([doc_id, pend["gen"]])
+        manifest["generation"] = gen = int(manifest.get("generation", 0)) + 1
+        started = time.strftime("%Y-%m-%dT%H:%M:%S")
+        entry["pending"] = {
+            "gen": gen,
+            "hash": digest,
+            "path": rel,
+            "title": title,
+            "chunks": len(chunks),
+            "started": started,
+        }
+        if not is_visible(entry):
+            entry.update(path=rel, title=title)
+        known[doc_id] = entry
+        store.save_manifest(manifest)
+    written = store.write_generation(doc_id, gen, chunks)
+    if is_visible(entry):
+        manifest["garbage"].append([doc_id, entry["gen"]])
+    if replaces and replaces != doc_id and replaces in known:
+        old = known.pop(replaces)
+        manifest["garbage"] += [
+            [replaces, g]
+            for g in (old.get("gen"), (old.get("pending") or {}).get("gen"))
+            if isinstance(g, int) and g >= 0
+        ]
+    known[doc_id] = {"path": rel, "hash": digest, "gen": gen, "chunks": len(chunks), "title": title}
+    store.save_manifest(manifest)  # the flip
+    store.collect_garbage(manifest)
+    return written
 
 
-def embedding_text(chunk: Chunk) -> str:
-    """What the vector leg sees: the clause with its document title and headings."""
-    heading = " ".join(chunk.heading_path)
-    return f"{chunk.meta.title} {heading}\n{chunk.text}"
-
-
-def chunk_from_record(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    def _d(key: str):
-        return meta.get(key) or None
-
-    doc_meta = DocumentMeta(
-        id=meta["doc_id"],
-        title=meta.get("title", ""),
-        region=meta.get("region", "national"),
-        region_name=meta.get("region_name", ""),
-        program=meta.get("program") or None,
-        kind=meta.get("kind", "policy"),
-        # An index built before text kinds existed reads as our summary with our numbering: the
-        # cautious reading (never quoted as official text).
-        text=meta.get("text_kind")
-        if meta.get("text_kind") in ("official", "summary", "analysis", "unverified")
-        else "summary",
-        numbering=meta.get("numbering") if meta.get("numbering") in ("official", "own") else "own",
-        status=meta.get("status", "reported"),
-        confidence=meta.get("confidence", "S1"),
-        issued=_d("issued"),
-        effective_from=_d("effective_from"),
-        effective_to=_d("effective_to"),
-    )
-    page = meta.get("page", -1)
-    return Chunk(
-        chunk_id=chunk_id,
-        doc_id=meta["doc_id"],
-        text=text,
-        locator=meta.get("locator", ""),
-        heading_path=[h for h in str(meta.get("heading_path", "")).split(" > ") if h],
-        page=None if page in (-1, None) else int(page),
-        meta=doc_meta,
-        note=meta.get("text_kind") == "note",
-    )
+def _roll_back(manifest: dict[str, Any], doc_id: str) -> None:
+    """Abandon a document's pending write: its visible version (if any) stays."""
+    entry = manifest["documents"].get(doc_id)
+    if not entry or "pending" not in entry:
+        return
+    pend = entry.pop("pending")
+    if pend.get("gen", -1) >= 0:
+        manifest["garbage"].append([doc_id, pend["gen"]])
+    if not is_visible(entry):
+        manifest["documents"].pop(doc_id)
 
 
 def build_index(
@@ -192,32 +143,40 @@ def build_index(
     settings: Settings | None = None,
     store: IndexStore | None = None,
 ) -> BuildReport:
-    """Bring the index in line with the corpus; only changed documents are re-embedded."""
+    """Bring the index in line with the corpus; only changed documents are re-embedded.
+
+    Holds the writer lock throughout; a pending write left by a killed run is finished (or
+    rolled back when its file is gone or no longer loads) on the way."""
     settings = settings or get_settings()
+    with writer_lock(settings.index_dir):
+        return _build(rebuild, progress, settings, store)
+
+
+def _build(rebuild: bool, progress: bool, settings: Settings, store: IndexStore | None) -> BuildReport:
     started = time.perf_counter()
     if rebuild:
         reset_index(settings)
         store = None
     store = store or IndexStore(settings)
     manifest = store.load_manifest()
+    store.collect_garbage(manifest)
     known: dict[str, Any] = manifest["documents"]
     report = BuildReport()
 
     files = corpus_files(settings.corpus_dir)
-    by_path = {entry["path"]: doc_id for doc_id, entry in known.items()}
+    by_path = {entry.get("path"): doc_id for doc_id, entry in known.items()}
     seen_ids: set[str] = set()
     todo = []
     for path in files:
         rel = _rel(path, settings.corpus_dir)
+        old_id = by_path.get(rel)
         try:
             digest = f"{content_hash(path)}:{chunking_fingerprint()}"
         except OSError as exc:
             report.errors.append(IngestError(path, f"cannot read file ({exc})"))
-            if rel in by_path:
-                seen_ids.add(by_path[rel])  # keep what was indexed before
+            _keep_previous(manifest, old_id, seen_ids)
             continue
-        old_id = by_path.get(rel)
-        if old_id and known[old_id]["hash"] == digest and not known[old_id].get("pending"):
+        if old_id and known[old_id].get("hash") == digest and "pending" not in known[old_id]:
             seen_ids.add(old_id)
             report.unchanged.append(old_id)
             continue
@@ -233,8 +192,7 @@ def build_index(
             doc = load_file(path, max_bytes=settings.max_file_bytes)
         except IngestError as exc:
             report.errors.append(exc)
-            if old_id:
-                seen_ids.add(old_id)  # a file that broke keeps its previous chunks
+            _keep_previous(manifest, old_id, seen_ids)  # a file that broke keeps its previous chunks
             continue
         doc_id = doc.meta.id
         if doc_id in seen_ids:
@@ -243,32 +201,53 @@ def build_index(
         chunks = chunk_document(doc, settings.chunk_max_chars)
         if not chunks:
             report.errors.append(IngestError(path, "no clause text found"))
-            if old_id:
-                seen_ids.add(old_id)
+            _keep_previous(manifest, old_id, seen_ids)
             continue
+        was_visible = is_visible(known.get(old_id or doc_id, {}))
         if old_id and old_id != doc_id:
-            store.delete_document(old_id)
-            known.pop(old_id, None)
-        # Mark pending first: a crash between here and the final save is redone next run.
-        known[doc_id] = {"path": rel, "hash": digest, "pending": True, "chunks": 0}
-        store.save_manifest(manifest)
-        store.write_document(doc_id, chunks)
-        known[doc_id] = {"path": rel, "hash": digest, "chunks": len(chunks), "title": doc.meta.title}
-        store.save_manifest(manifest)
+            _roll_back(manifest, old_id)
+        report.chunks_written += _publish(store, manifest, doc_id, rel, digest, doc.meta.title, chunks, old_id)
         seen_ids.add(doc_id)
-        (report.updated if old_id else report.added).append(doc_id)
-        report.chunks_written += len(chunks)
+        (report.updated if was_visible else report.added).append(doc_id)
 
     for doc_id in list(known):
         if doc_id not in seen_ids:
-            store.delete_document(doc_id)
-            known.pop(doc_id)
-            report.removed.append(doc_id)
+            entry = known.pop(doc_id)
+            for gen in (entry.get("gen"), (entry.get("pending") or {}).get("gen")):
+                if isinstance(gen, int) and gen >= 0:
+                    manifest["garbage"].append([doc_id, gen])
+            if is_visible(entry):
+                report.removed.append(doc_id)
     manifest["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     store.save_manifest(manifest)
+    store.collect_garbage(manifest)
     report.total_chunks = store.count()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _keep_previous(manifest: dict[str, Any], old_id: str | None, seen_ids: set[str]) -> None:
+    """A file that cannot be read now: its visible version stays, its pending write is dropped."""
+    if old_id:
+        _roll_back(manifest, old_id)
+        if old_id in manifest["documents"]:
+            seen_ids.add(old_id)
+
+
+def recover_index(settings: Settings | None = None, store: IndexStore | None = None) -> BuildReport | None:
+    """Finish or roll back what a killed writer left (pending documents, superseded generations).
+
+    Called when the index is opened (``open_retriever``: every Assistant, Knowledge and CLI start;
+    ``serve`` runs a full ``build_index``). Returns None when there was nothing to do or when a
+    live writer holds the index (its work is not abandoned; readers do not see it meanwhile)."""
+    settings = settings or get_settings()
+    store = store or IndexStore(settings)
+    if not has_pending_work(store.load_manifest()):
+        return None
+    with writer_lock(settings.index_dir, blocking=False) as got:
+        if not got or not has_pending_work(store.load_manifest()):
+            return None
+        return _build(False, False, settings, store)
 
 
 def corpus_version(settings: Settings | None = None) -> str:
@@ -281,7 +260,7 @@ def corpus_version(settings: Settings | None = None) -> str:
         docs = json.loads(path.read_text(encoding="utf-8")).get("documents", {})
     except (OSError, ValueError):
         return "none"
-    joined = "|".join(f"{k}:{v.get('hash', '')}" for k, v in sorted(docs.items()))
+    joined = "|".join(f"{k}:{v.get('hash', '')}" for k, v in sorted(docs.items()) if "hash" in v)
     return hashlib.sha256(joined.encode()).hexdigest()[:12]
 
 
@@ -304,8 +283,10 @@ def reset_index(settings: Settings | None = None) -> None:
     name = f"{settings.collection}-{settings.embedder}"
     try:
         client = _client(settings)
-        if name in {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}:
-            client.delete_collection(name)
+        existing = {c.name if hasattr(c, "name") else str(c) for c in client.list_collections()}
+        for drop in (name, f"{name}-manifest"):
+            if drop in existing:
+                client.delete_collection(drop)
     except Exception:
         if settings.chroma_host:
             raise
@@ -316,21 +297,14 @@ def reset_index(settings: Settings | None = None) -> None:
         if settings.chroma_host
         else f"manifest-{settings.embedder}.json"
     )
-    for p in settings.index_dir.glob(pattern):
+    for p in [
+        *settings.index_dir.glob(pattern),
+        *settings.index_dir.glob(pattern.replace("manifest-", "sparse-", 1)[:-5] + ".npz"),
+    ]:
         p.unlink()
     from assistant.retrieval import reset_retrievers
 
     reset_retrievers()
-
-
-def _forget_clients() -> None:
-    """Chroma caches one system per path; drop it so a re-created directory is reopened."""
-    try:
-        from chromadb.api.client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
-    except Exception:
-        pass
 
 
 def _rel(path: Path, root: Path) -> str:

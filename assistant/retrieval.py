@@ -11,193 +11,47 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from assistant.models import Chunk, Hit, date_number
+from assistant.query_text import (
+    _AMBIGUOUS,
+    _CJK_RUN,
+    _PUNCT,
+    _STOP,
+    REGION_ALIASES,
+    _jieba,
+    expand_query,
+    normalise_query,
+    region_of,
+    regions_in,
+    tokenize,
+    tokenizer_fingerprint,
+)
 from assistant.settings import Settings, get_settings
+from assistant.sparse import SparseBM25, load_or_build
 
-
-def _region_aliases() -> dict[str, list[str]]:
-    """Only regions with documents are keys (a code retrieval cannot filter on is no use here);
-    see ``lexicon.aliases_by_region`` for what each one collects."""
-    from assistant import lexicon
-
-    return lexicon.aliases_by_region(lexicon.corpus_regions())
-
-
-# Canonical region codes and the ways users write them (from the lexicon). Longest aliases match first.
-REGION_ALIASES: dict[str, list[str]] = _region_aliases()
-# Single-character abbreviations (京, 沪, 黔) are too ambiguous inside running text.
-_AMBIGUOUS = {a for aliases in REGION_ALIASES.values() for a in aliases if len(a) == 1}
-
-
-@lru_cache(maxsize=1)
-def _alias_patterns() -> list[tuple[str, str, re.Pattern[str] | None]]:
-    """(alias, code, whole-word pattern for Latin aliases), longest alias first."""
-    pairs = sorted(
-        ((a.lower(), code) for code, aliases in REGION_ALIASES.items() for a in aliases if a not in _AMBIGUOUS),
-        key=lambda p: -len(p[0]),
-    )
-    return [
-        (a, code, re.compile(rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])") if a.isascii() else None) for a, code in pairs
-    ]
-
-
-_STOP = set("的了吗呢吧啊呀么是在和与及或就都也还要会能可以我们你们他们这那个些有没多少什么怎么哪如何请问一下")
-_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-
-
-def normalise_query(text: str) -> str:
-    """Typos of the domain's words and traditional characters fixed (``lexicon/typos.yaml``, the
-    table understanding reads), so 算力卷 in a query meets 算力券 in a clause."""
-    from assistant.understand.text import fix_typos, simplify
-
-    return fix_typos(simplify(text))
-
-
-@lru_cache(maxsize=1)
-def _glossary() -> list[tuple[str, list[str]]]:
-    import yaml
-
-    data = yaml.safe_load((Path(__file__).parent / "data" / "glossary.yaml").read_text(encoding="utf-8"))
-    pairs = [(k.lower(), [str(t) for t in v]) for section in data.values() for k, v in section.items()]
-    return sorted(pairs, key=lambda p: -len(p[0]))
-
-
-def expand_query(text: str) -> str:
-    """Append the policy-text words for English or colloquial terms in the query.
-
-    Small multilingual embedders match English questions to Chinese clauses poorly and
-    BM25 cannot match them at all; a domain glossary bridges both legs.
-    """
-    lowered = text.lower()
-    extra: list[str] = []
-    for term, words in _glossary():
-        if term.isascii():
-            found = re.search(rf"(?<![a-z]){re.escape(term)}(?![a-z])", lowered)
-        else:
-            found = term in lowered
-        if found:
-            lowered = lowered.replace(term, " ")
-            extra.extend(w for w in words if w not in extra and w not in text)
-    for code in regions_in(text):
-        names = [a for a in REGION_ALIASES.get(code, []) if _CJK_RUN.fullmatch(a)]
-        if names and names[0] not in text:
-            extra.append(names[0])
-    return f"{text} {' '.join(extra)}" if extra else text
-
-
-def region_of(text: str) -> str | None:
-    """The canonical region code named in ``text`` (or a code passed as is)."""
-    found = regions_in(text)
-    return found[0] if found else None
-
-
-def regions_in(text: str) -> list[str]:
-    """Every region named in ``text``, in order of first mention, most specific first."""
-    if not text:
-        return []
-    lowered = text.lower().strip()
-    if lowered in REGION_ALIASES:
-        return [lowered]
-    hits: list[tuple[int, str]] = []
-    masked = lowered
-    for alias, code, word in _alias_patterns():
-        found = word.search(masked) if word is not None else None
-        pos = found.start() if found else (masked.find(alias) if word is None else -1)
-        if pos >= 0:
-            hits.append((pos, code))
-            masked = masked[:pos] + "\x00" * len(alias) + masked[pos + len(alias) :]
-            while word is None and (pos := masked.find(alias)) >= 0:  # later mentions of the same name
-                masked = masked[:pos] + "\x00" * len(alias) + masked[pos + len(alias) :]
-    if not hits and lowered in {a for a in _AMBIGUOUS}:
-        return [code for code, aliases in REGION_ALIASES.items() if lowered in aliases]
-    seen: list[str] = []
-    for _, code in sorted(hits):
-        if code not in seen:
-            seen.append(code)
-    return seen
-
-
-@lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.load_userdict(str(Path(__file__).parent / "data" / "user_dict.txt"))
-    for _code, aliases in REGION_ALIASES.items():
-        for alias in aliases:
-            if _CJK_RUN.fullmatch(alias) and len(alias) > 1:
-                jieba.add_word(alias, freq=2000)
-    return jieba
-
-
-def tokenize(text: str) -> list[str]:
-    """jieba search-mode words plus CJK character bigrams, lower-cased, stopwords dropped.
-
-    Bigrams keep recall when jieba segments a query differently from the clause.
-    """
-    jieba = _jieba()
-    text = normalise_query(text).lower()
-    tokens = [t.strip() for t in jieba.lcut_for_search(text)]
-    tokens = [t for t in tokens if t and not _PUNCT.match(t) and not (len(t) == 1 and t in _STOP)]
-    for run in _CJK_RUN.findall(text):
-        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-    return tokens
-
-
-class SparseBM25:
-    """Okapi BM25 over an inverted index (Lucene's idf, always positive).
-
-    Scoring touches only the postings of the query terms, so a query over 10,000 chunks
-    costs about what it costs over 500.
-    """
-
-    def __init__(self, documents: list[list[str]], k1: float = 1.5, b: float = 0.75) -> None:
-        import numpy as np
-
-        self._np = np
-        self.n = len(documents)
-        lengths = np.array([len(d) for d in documents], dtype=np.float32)
-        avg = float(lengths.mean()) if self.n else 1.0
-        self._norm = k1 * (1 - b + b * lengths / max(avg, 1e-9))
-        self.k1 = k1
-        postings: dict[str, dict[int, int]] = {}
-        for i, tokens in enumerate(documents):
-            for t in tokens:
-                bucket = postings.setdefault(t, {})
-                bucket[i] = bucket.get(i, 0) + 1
-        self._postings = {
-            t: (np.fromiter(d.keys(), dtype=np.int64), np.fromiter(d.values(), dtype=np.float32))
-            for t, d in postings.items()
-        }
-
-    def scores(self, query_tokens: list[str]):
-        np = self._np
-        out = np.zeros(self.n, dtype=np.float32)
-        for t in query_tokens:
-            found = self._postings.get(t)
-            if found is None:
-                continue
-            docs, tf = found
-            idf = math.log(1 + (self.n - len(docs) + 0.5) / (len(docs) + 0.5))
-            out[docs] += idf * tf * (self.k1 + 1) / (tf + self._norm[docs])
-        return out
-
-    def top(self, scores, n: int):
-        np = self._np
-        positive = np.flatnonzero(scores > 0)
-        if len(positive) > n:
-            positive = positive[np.argpartition(-scores[positive], n)[:n]]
-        return positive[np.argsort(-scores[positive], kind="stable")]
+__all__ = [
+    "REGION_ALIASES",
+    "_AMBIGUOUS",
+    "_CJK_RUN",
+    "_PUNCT",
+    "_STOP",
+    "Retriever",
+    "SearchResult",
+    "SparseBM25",
+    "_jieba",
+    "expand_query",
+    "normalise_query",
+    "open_retriever",
+    "region_of",
+    "regions_in",
+    "reset_retrievers",
+    "tokenize",
+    "tokenizer_fingerprint",
+]
 
 
 @dataclass
@@ -219,13 +73,28 @@ def _as_date(value: str | dt.date | None) -> dt.date | None:
 class Retriever:
     """Search over one index. Load once; ``search`` is thread-safe and read-only."""
 
-    def __init__(self, store, settings: Settings | None = None) -> None:
+    def __init__(self, store, settings: Settings | None = None, persist: bool = True) -> None:
+        """Only what the manifest makes visible is loaded (never a half-written document). The
+        BM25 postings come from the file saved with this set of records when there is one
+        (``persist``), and are saved after they are built, so the next start only loads them."""
+        from assistant.index_state import sparse_path
+
         self.settings = settings or get_settings()
         self.store = store
-        self.chunks: list[Chunk] = store.all_chunks()
-        self.by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
-        corpus_tokens = [tokenize(self._keyword_text(c)) for c in self.chunks]
-        self._bm25 = SparseBM25(corpus_tokens) if corpus_tokens else None
+        records, self.hidden = store.visible_records()
+        path = sparse_path(self.settings) if persist else None
+        bm25, order, self.sparse_info = load_or_build(
+            path,
+            [rid for rid, _ in records],
+            lambda i: self._keyword_text(records[i][1]),
+            tokenize,
+            tokenizer_fingerprint(),
+        )
+        self._bm25 = bm25
+        self.chunks: list[Chunk] = [records[i][1] for i in order]
+        # Keyed by the store's record id: the vector leg answers in those, and a record of a
+        # generation not loaded here (pending, superseded) is then simply not found.
+        self.by_id = {records[i][0]: n for n, i in enumerate(order)}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -328,17 +197,19 @@ class Retriever:
             vec = self.store.embedder.embed_query(expanded)
             where = self._where(regions, day, programs, kinds, doc_list)
             with self._lock:
+                # Hidden records (another generation) can take candidate places: ask for more.
                 got = self.store.collection.query(
                     query_embeddings=[vec],
-                    n_results=min(n, max(1, len(self.chunks))),
+                    n_results=min(n + self.hidden, max(1, len(self.chunks) + self.hidden)),
                     where=where,
                     include=["distances"],
                 )
             ids = got["ids"][0] if got["ids"] else []
             distances = got["distances"][0] if got.get("distances") else []
-            rank_lists["vector"] = [self.by_id[c] for c in ids if c in self.by_id]
-            if distances:
-                vector_top = 1.0 - float(distances[0])
+            found = [(self.by_id[c], d) for c, d in zip(ids, distances or [1.0] * len(ids)) if c in self.by_id]
+            rank_lists["vector"] = [i for i, _ in found][:n]
+            if found:
+                vector_top = 1.0 - float(found[0][1])
 
         boosts = set(boost_regions or [])
         fused: dict[int, float] = {}
@@ -436,8 +307,9 @@ _RETRIEVER_LOCK = threading.Lock()
 
 
 def open_retriever(settings: Settings | None = None, build_if_missing: bool = True) -> Retriever:
-    """The process-wide retriever for these settings; builds the index on first use."""
-    from assistant.index import IndexStore, build_index, index_is_missing
+    """The process-wide retriever for these settings; builds the index on first use, and
+    finishes or rolls back what a killed writer left pending (``recover_index``) first."""
+    from assistant.index import IndexStore, build_index, index_is_missing, recover_index
 
     settings = settings or get_settings()
     key = f"{settings.index_dir}|{settings.embedder}|{settings.chroma_host}|{settings.chroma_port}"
@@ -446,6 +318,8 @@ def open_retriever(settings: Settings | None = None, build_if_missing: bool = Tr
             store = IndexStore(settings)
             if build_if_missing and (index_is_missing(settings) or store.count() == 0):
                 build_index(settings=settings, store=store)
+            elif build_if_missing:
+                recover_index(settings, store)
             _RETRIEVERS[key] = Retriever(store, settings)
         return _RETRIEVERS[key]
 

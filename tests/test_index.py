@@ -129,3 +129,89 @@ def test_other_embedders_build_and_search(fixture_corpus, make_settings, embedde
     assert report.total_chunks > 0
     hits = Retriever(IndexStore(settings), settings).search("model voucher ratio", k=3, mode="vector").hits
     assert len(hits) == 3
+
+
+def test_bm25_postings_are_saved_with_the_index_and_loaded_at_start(fixture_corpus, make_settings, monkeypatch):
+    import numpy as np
+
+    from assistant.index_state import sparse_path
+
+    settings = make_settings(fixture_corpus, embedder="hash")
+    build_index(settings=settings)
+    first = Retriever(IndexStore(settings), settings)
+    assert first.sparse_info["source"] == "built" and sparse_path(settings).exists()
+    second = Retriever(IndexStore(settings), settings)
+    assert second.sparse_info == {"source": "loaded", "tokenised": 0}
+    plain = Retriever(IndexStore(settings), settings, persist=False)
+    for query in ("年度上限是多少", "模型券支持比例", "示范市算力券"):
+        ids = [h.chunk.chunk_id for h in second.search(query, k=5, mode="bm25").hits]
+        assert ids == [h.chunk.chunk_id for h in plain.search(query, k=5, mode="bm25").hits]
+        assert (
+            second.search(query, mode="bm25").config["bm25_top"] == plain.search(query, mode="bm25").config["bm25_top"]
+        )
+    assert second._bm25.idf == plain._bm25.idf  # the answer layer's term weights too
+
+    # The chunk set changes: the saved postings no longer match and are updated, tokenising only
+    # the changed document's chunks.
+    path = fixture_corpus / "demo-policy.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("150万元", "180万元"), encoding="utf-8")
+    build_index(settings=settings)
+    changed = sum(1 for c in IndexStore(settings).all_chunks() if c.doc_id == "demo-policy")
+    updated = Retriever(IndexStore(settings), settings)
+    assert updated.sparse_info == {"source": "updated", "tokenised": changed}
+    rebuilt = Retriever(IndexStore(settings), settings, persist=False)
+    for query in ("180万元", "年度上限是多少", "模型券支持比例"):
+        scores = dict(zip((c.chunk_id for c in updated.chunks), updated._bm25.scores(tokenize(query)).tolist()))
+        fresh = dict(zip((c.chunk_id for c in rebuilt.chunks), rebuilt._bm25.scores(tokenize(query)).tolist()))
+        assert scores.keys() == fresh.keys()
+        assert np.allclose([scores[k] for k in fresh], list(fresh.values()), rtol=1e-5)
+
+    # Another tokenizer (a user-dictionary change, say) invalidates the file; so does damage.
+    monkeypatch.setattr("assistant.retrieval.tokenizer_fingerprint", lambda: "another-tokenizer")
+    assert Retriever(IndexStore(settings), settings).sparse_info["source"] == "built"
+    monkeypatch.undo()
+    sparse_path(settings).write_bytes(b"not an npz file")
+    assert Retriever(IndexStore(settings), settings).sparse_info["source"] == "built"
+
+
+def test_an_index_from_before_generations_is_read_and_migrated(fixture_corpus, make_settings):
+    """Manifest version 2 and records without a generation (the on-disk format before this one)."""
+    import json
+
+    from assistant.index import chunk_document
+    from assistant.index_store import embedding_text
+    from assistant.ingest import chunking_fingerprint, content_hash, load_corpus
+
+    settings = make_settings(fixture_corpus, embedder="hash")
+    store = IndexStore(settings)
+    documents = {}
+    for doc in load_corpus(fixture_corpus).documents:
+        chunks = chunk_document(doc, settings.chunk_max_chars)
+        store.collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            embeddings=store.embedder.embed_documents([embedding_text(c) for c in chunks]),
+            documents=[c.text for c in chunks],
+            metadatas=[c.metadata() for c in chunks],
+        )
+        path = fixture_corpus / f"{doc.meta.id}.md"
+        documents[doc.meta.id] = {
+            "path": f"{doc.meta.id}.md",
+            "hash": f"{content_hash(path)}:{chunking_fingerprint()}",
+            "chunks": len(chunks),
+            "title": doc.meta.title,
+        }
+    store.manifest_path.write_text(json.dumps({"version": 2, "documents": documents}), encoding="utf-8")
+    total = store.count()
+    assert len(Retriever(store, settings, persist=False).chunks) == total  # served as it is
+
+    report = build_index(settings=settings)
+    assert report.embedded == [] and sorted(report.unchanged) == ["demo-notice", "demo-policy"]
+    path = fixture_corpus / "demo-policy.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("150万元", "180万元"), encoding="utf-8")
+    report = build_index(settings=settings)
+    assert report.updated == ["demo-policy"]
+    store = IndexStore(settings)
+    assert store.count() == total  # the generation-0 records of the changed document are gone
+    texts = " ".join(c.text for c in store.all_chunks() if c.doc_id == "demo-policy")
+    assert "180万元" in texts and "150万元" not in texts
+    assert json.loads(store.manifest_path.read_text(encoding="utf-8"))["version"] == 3
