@@ -151,6 +151,8 @@ def _ask(
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
         intent, unclear = intent_hint, False
+    asked_about = topics(part)
+
     own: list[str] = []
     for pm in places_mod.find_places(part):
         code = places_mod.covered_region(pm.place, covered)
@@ -163,7 +165,7 @@ def _ask(
         scores={k: round(float(v), 4) for k, v in scores},
         regions=own,
         voucher=voucher_type(part),
-        topics=topics(part),
+        topics=asked_about,
         year=_year(part, today),
         articles=article_labels(part),
     )
@@ -231,7 +233,15 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
     for part in parts or [cur.text]:
         hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
         asks.append(_ask(part, clf, today, cur, covered, hint))
-    return _settle(asks, cur.text)
+    return [_rule_about_time(a) for a in _settle(asks, cur.text)]
+
+
+def _rule_about_time(ask: Ask) -> Ask:
+    """ "能连续补几年", "券能用多久", "一年能申请几次": a rule about time (answered from the
+    clauses), not whether the program is still in force."""
+    if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
+        return ask.model_copy(update={"intent": "fact"})
+    return ask
 
 
 def _fragment(text: str) -> bool:

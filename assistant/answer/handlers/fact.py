@@ -30,6 +30,7 @@ _PREFER = {
     "nature": ["政策工具", "凭证", "性质"],
     "example": ["示例", "例如", "example", "举例"],
     "stacking": ["重复", "叠加", "其他财政"],
+    "duration": ["有效期", "最长", "个月", "连续", "每年", "一次", "年度"],
 }
 
 
@@ -59,7 +60,8 @@ def handle(ctx: AskContext) -> None:
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     prefer = [w for t in topics for w in _PREFER.get(t, [])]
-    found = search(ctx, regions, k=8 if regions else 5, include_national=not regions)
+    extra = "有效期 期限 最长 连续 次数" if "duration" in topics else ""  # "能用多久" shares no word with 有效期
+    found = search(ctx, regions, k=8 if regions else 5, include_national=not regions, extra=extra)
     hits = found.get("hits", [])
     if not hits or (found.get("weak") and not regions):
         d.verdict = "refused"
