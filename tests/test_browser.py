@@ -98,9 +98,59 @@ def test_calculation_question_shows_amount_and_citation(page):
     assert "100万" in answer or "1,000,000" in answer
     cites = page.inner_text("#citations")
     assert "北京市人工智能算力券实施方案" in cites and "第七条" in cites
-    trace = page.inner_text("#chat-trace")
-    assert "北京市人工智能算力券" in trace and "第七条" in trace
+    # The trace folds under the answer card; its clause marks open the cited clause.
+    page.locator("#chatbot .cv-trace summary").last.click()
+    trace = page.locator("#chatbot .cv-trace").last
+    assert "北京市人工智能算力券" in trace.inner_text()
+    cited = [trace.locator("a.cv-ref").nth(i).get_attribute("href") for i in range(trace.locator("a.cv-ref").count())]
+    assert any("第七条" in page.inner_text(href) for href in cited)
+    trace.locator("a.cv-ref").first.click()
+    assert page.locator(".cv-citation.cv-active").count() == 1
     shot(page, "chat-calculation")
+
+
+@pytest.fixture()
+def phone(browser, web):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True, has_touch=True, device_scale_factor=2
+    )
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    pg.on("request", lambda r: REQUESTS.append(r.url))
+    pg.goto(web.url)
+    pg.wait_for_selector("#chat-input textarea")
+    yield pg
+    context.close()
+
+
+SEEN = """(sel) => { const all = document.querySelectorAll(sel); const e = all[all.length - 1]; if (!e) return false;
+    const r = e.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > window.innerHeight || r.right > window.innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return !!hit && (hit === e || e.contains(hit)); }"""
+
+
+def test_phone_shows_the_amount_and_period_ended_first(phone):
+    """On a 390x844 phone the answer card's amount and its 'period ended' badge are on screen,
+    uncovered, right after the answer arrives: no scrolling to find the result."""
+    for tab in ("对话 Chat", "计算器 Calculator", "合规检查 Compliance", "答复草稿 Helpdesk", "资料库 Library"):
+        box = phone.get_by_role("tab", name=tab).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, f"tab {tab} is hidden on a phone"
+    assert not phone.locator(".overflow-menu:visible").count(), "tabs behind '…' on a phone"
+    phone.fill("#chat-input textarea", "北京的公司，算力合同300万，能补多少？")
+    phone.press("#chat-input textarea", "Enter")
+    phone.wait_for_selector('#citations [data-turn="1"]')
+    phone.wait_for_selector("#chatbot .cv-amount")
+    time.sleep(0.5)  # the card is scrolled to its top once rendered
+    assert phone.evaluate("window.scrollY") == 0
+    amount = phone.locator("#chatbot .cv-amount").last
+    assert "60万" in amount.inner_text()
+    assert phone.evaluate(SEEN, "#chatbot .cv-amount"), "the amount is not on screen"
+    badge = phone.locator("#chatbot .cv-badge-ended").last
+    assert badge.inner_text() == "已到期"
+    assert phone.evaluate(SEEN, "#chatbot .cv-badge-ended"), "the period-ended badge is not on screen"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "phone-beijing-300wan.png"))
 
 
 def test_follow_up_uses_the_first_turn(page):

@@ -30,7 +30,9 @@ from assistant.web.context import (  # noqa: E402
 )
 from assistant.web.pages import calculator, chat, compliance, helpdesk, library  # noqa: E402
 
-CSS_FILE = Path(__file__).with_name("static") / "app.css"
+STATIC = Path(__file__).with_name("static")
+CSS_FILE = STATIC / "app.css"
+JS_FILE = STATIC / "app.js"
 
 __all__ = ["MAX_ENQUIRY_CHARS", "MAX_QUESTION_CHARS", "WebContext", "build_app", "launch", "serve"]
 
@@ -47,7 +49,7 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             "Policy answers, exact amounts, compliance checks and draft replies — every figure cited.",
             elem_id="cv-header",
         )
-        with gr.Tabs():
+        with gr.Tabs(overflow_behavior="wrap"):  # a phone shows every tab, none behind "…"
             with gr.Tab("对话 Chat", id="chat", elem_id="tab-chat"):
                 chat.build_chat(ctx)
             with gr.Tab("计算器 Calculator", id="calculator", elem_id="tab-calculator"):
@@ -131,6 +133,7 @@ def launch(demo: gr.Blocks, host: str, port: int, settings: Settings, block: boo
         ssr_mode=False,
         theme=theme(),
         css=CSS_FILE.read_text(encoding="utf-8"),
+        head=f"<script>{JS_FILE.read_text(encoding='utf-8')}</script>",
         show_error=False,
         mcp_server=False,
         pwa=False,

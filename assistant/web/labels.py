@@ -15,6 +15,22 @@ Choice = tuple[str, str]  # (label shown, value sent)
 FactLabel = tuple[str, str, str]  # (fact, zh, en)
 
 
+class CardLabels(BaseModel):
+    """Words of the answer card in one language: verdicts, version statuses, section titles."""
+
+    verdict: dict[str, str]
+    version_status: dict[str, str]
+    period_ended: str
+    no_amount: str
+    total: str
+    trace: str
+    conditions: str
+    notes: str
+    full: str
+    condition_status: dict[str, str]
+    version: str
+
+
 class WebLabels(BaseModel):
     """Everything ``labels.yaml`` holds, validated once at start-up."""
 
@@ -26,6 +42,10 @@ class WebLabels(BaseModel):
     status_choices: list[Choice]
     confidence_choices: list[Choice]
     messages: dict[str, str] = Field(default_factory=dict)
+    card: dict[str, CardLabels]
+
+    def card_for(self, lang: str) -> CardLabels:
+        return self.card.get(lang) or self.card["zh"]
 
 
 @lru_cache(maxsize=1)

@@ -35,10 +35,10 @@ def md_text(value: Any) -> str:
 
 
 def status_label(status: str | None) -> str:
+    """The document status in words (the stored code never reaches the page)."""
     if not status:
         return ""
-    zh = STATUS_ZH.get(status, "")
-    return f"{zh} {status}".strip() if zh else status
+    return STATUS_ZH.get(status, "")
 
 
 def citations_html(
@@ -63,7 +63,8 @@ def citations_html(
         fields = {"doc_id": "", "title": "", "locator": "", "quote": ""}
         heading = Citation.model_validate({**fields, **{k: v for k, v in c.items() if v is not None}}).heading("zh")
         parts.append(
-            f'<div class="cv-citation" data-doc-id="{esc(c.get("doc_id"))}" data-text-kind="{esc(kind)}">'
+            f'<div class="cv-citation" id="cv-cite-{int(turn)}-{i}" data-doc-id="{esc(c.get("doc_id"))}" '
+            f'data-text-kind="{esc(kind)}">'
             f'<div class="cv-cite-head"><span class="cv-cite-n">[{i}]</span> '
             f'<span class="cv-cite-title">{esc(heading)}</span></div>'
             f'<div class="cv-cite-meta"><span class="cv-badge cv-status-{esc(status)}">{esc(status_label(status))}</span>'

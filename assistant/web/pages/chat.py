@@ -1,5 +1,6 @@
-"""The Chat tab: questions to ``Assistant.ask``, the answer streamed into the conversation,
-citations and the calculation trace beside it, feedback into the audit record."""
+"""The Chat tab: questions to ``Assistant.ask``; each answer is shown as an answer card (the
+conclusion first, details folded, see ``cards.py``), its citations in one panel beside it,
+feedback into the audit record."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import logging
 import gradio as gr
 
 from assistant.web import render
+from assistant.web.cards import answer_card
 from assistant.web.context import (
     MAX_HISTORY,
     MAX_QUESTION_CHARS,
     SESSION_TTL_S,
-    TRACE_WIDTHS,
     WebContext,
     clean_text,
     session_of,
@@ -23,25 +24,17 @@ from assistant.web.render import md_text
 log = logging.getLogger(__name__)
 
 
-def _chunks(text: str, size: int = 24) -> list[str]:
-    """Growing prefixes of ``text``, for streaming the answer into the chat."""
-    out, pos = [], 0
-    while pos < len(text):
-        pos = min(len(text), pos + size)
-        out.append(text[:pos])
-    return out
-
-
 def build_chat(ctx: WebContext) -> None:
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
                 label="对话 Conversation",
-                height=460,
+                height="min(520px, 62vh)",
                 elem_id="chatbot",
                 feedback_options=("Like", "Dislike"),
                 buttons=["copy"],
                 sanitize_html=True,
+                autoscroll=False,  # static/app.js shows the top of the new answer card instead
                 placeholder="请提问：补贴比例、上限、资格条件、金额计算、申领流程…<br>"
                 "Ask about ratios, caps, eligibility, amounts, how to apply…",
             )
@@ -85,23 +78,12 @@ def build_chat(ctx: WebContext) -> None:
             gr.Markdown("### 引用条款 Citations")
             cites = gr.HTML(render.citations_html([]), elem_id="citations")
             warn = gr.Markdown(elem_id="chat-warnings")
-    trace = gr.Dataframe(
-        headers=render.TRACE_HEADERS,
-        value=[],
-        label="计算过程 Calculation trace",
-        elem_id="chat-trace",
-        interactive=False,
-        wrap=True,
-        max_height=420,
-        column_widths=TRACE_WIDTHS,
-        visible=False,
-    )
 
     history = gr.State([], time_to_live=SESSION_TTL_S)  # earlier user messages, as Assistant.ask expects
     answer_ids = gr.State({}, time_to_live=SESSION_TTL_S)  # chatbot message index -> audit record id
     last_id = gr.State(None, time_to_live=SESSION_TTL_S)
 
-    outputs = [chatbot, msg, history, answer_ids, last_id, cites, warn, trace, quick]
+    outputs = [chatbot, msg, history, answer_ids, last_id, cites, warn, quick]
     skip = gr.skip
 
     def respond(message, messages, hist, ids, request: gr.Request):
@@ -116,10 +98,10 @@ def build_chat(ctx: WebContext) -> None:
             problem = f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long (max {MAX_QUESTION_CHARS} characters)."
         if problem:
             messages.append({"role": "assistant", "content": "⚠ " + md_text(problem)})
-            yield messages, "", skip(), skip(), skip(), skip(), skip(), skip(), skip()
+            yield messages, "", skip(), skip(), skip(), skip(), skip(), skip()
             return
         messages.append({"role": "assistant", "content": "正在检索与计算… / Searching and calculating…"})
-        yield messages, "", skip(), skip(), skip(), skip(), skip(), skip(), gr.Dataset(visible=False)
+        yield messages, "", skip(), skip(), skip(), skip(), skip(), gr.Dataset(visible=False)
         try:
             data = ctx.assistant().ask(message, history=list(hist or [])).as_json()
         except Exception:
@@ -127,19 +109,15 @@ def build_chat(ctx: WebContext) -> None:
             messages[-1]["content"] = (
                 "抱歉，出现内部错误，请稍后重试。 / Sorry, something went wrong; please try again."
             )
-            yield messages, skip(), skip(), skip(), skip(), skip(), skip(), skip(), skip()
+            yield messages, skip(), skip(), skip(), skip(), skip(), skip(), skip()
             return
         answer_id = ctx.log(message, data, "chat", request, history=list(hist or []))
-        text = md_text(data.get("answer", ""))
-        for part in _chunks(text)[:-1]:
-            messages[-1]["content"] = part
-            yield messages, skip(), skip(), skip(), skip(), skip(), skip(), skip(), skip()
-        messages[-1]["content"] = text
+        turn = sum(1 for m in messages if m.get("role") == "user")
+        messages[-1]["content"] = answer_card(data, turn)
         new_ids = dict(ids or {})
         if answer_id is not None:
             new_ids[len(messages) - 1] = answer_id
         new_hist = (list(hist or []) + [message])[-MAX_HISTORY:]
-        calcs = render.calc_outputs(data.get("tool_calls"))
         warnings = list(data.get("warnings") or [])
         missing = data.get("missing_facts") or []
         lang = data.get("language", "zh")
@@ -153,9 +131,8 @@ def build_chat(ctx: WebContext) -> None:
             new_hist,
             new_ids,
             answer_id,
-            render.citations_html(data.get("citations"), turn=sum(1 for m in messages if m.get("role") == "user")),
+            render.citations_html(data.get("citations"), turn=turn),
             render.warnings_md(warnings),
-            gr.update(value=render.trace_rows(calcs, ctx.titles()), visible=bool(calcs)),
             gr.Dataset(samples=questions or [[""]], visible=bool(questions)),
         )
 
@@ -178,7 +155,6 @@ def build_chat(ctx: WebContext) -> None:
             None,
             render.citations_html([]),
             "",
-            gr.update(value=[], visible=False),
             gr.Dataset(samples=[[""]], visible=False),
             "",
         )
