@@ -171,10 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="records", help="directory (or a .csv file for one table, - for stdout)")
     p.set_defaults(func=cmd_export_records)
 
-    # Rules engine: calc, eligibility, compare, check (handlers in assistant/rules/cli.py).
+    # Rules engine: calc, programs, eligibility, compare (assistant/rules/cli.py); check
+    # (assistant/compliance_cli.py, outside the rules package: no import cycle).
+    from assistant.compliance_cli import register as register_check
     from assistant.rules.cli import register as register_rules
 
     register_rules(sub)
+    register_check(sub)
 
     return parser
 

@@ -1,4 +1,5 @@
-"""CLI subcommands for the rules engine: calc, programs, eligibility, compare, check.
+"""CLI subcommands for the rules engine: calc, programs, eligibility, compare (``check``, built
+on the compliance layer, registers itself from ``assistant/compliance_cli.py``).
 
 ``register(subparsers)`` adds them to ``python -m assistant``; each handler calls the library
 API and prints readable text, or JSON with ``--json``. Bad input exits with status 2 and a
@@ -194,50 +195,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-# ---------------------------------------------------------------- check
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from assistant.compliance import check_compliance, checks_performed
-
-    facts = _read_yaml(args.facts, "--facts")
-    facts.update(_parse_set(args.set))
-    if args.program:
-        facts["program"] = args.program
-    findings = check_compliance(facts)
-    if args.json:
-        _json({"findings": [f.as_json() for f in findings], "checks": checks_performed()})
-        return 0
-    if not findings:
-        print("未发现问题 No issues found by these checks:")
-        for c in checks_performed():
-            print(f"  - {c['description']}")
-        return 0
-    from assistant.answer.knowledge import _front_matter
-    from assistant.settings import get_settings
-
-    # Titles, not internal ids, and our own clause numbering marked as ours.
-    front = _front_matter(get_settings().corpus_dir)
-
-    def named(doc: str, clause: str) -> str:
-        meta = front.get(doc, {})
-        own = "" if meta.get("numbering") == "official" else "（本库编号）"
-        return f"《{meta.get('title') or doc}》{clause}{own}"
-
-    for f in findings:
-        refs = "; ".join(named(r.doc, r.clause) for r in f.references)
-        print(f"[{f.severity}] {f.title_zh} / {f.title_en}")
-        print(f"  依据 Rule: {refs}")
-        print(f"  说明: {f.explanation_zh}")
-        print(f"  Why: {f.explanation_en}")
-        print(f"  建议: {f.recommendation_zh}")
-        print(f"  Do: {f.recommendation_en}")
-        print()
-    return 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add calc, eligibility, compare and check to the ``python -m assistant`` parser."""
+    """Add calc, programs, eligibility and compare to the ``python -m assistant`` parser."""
     p = sub.add_parser("calc", help="compute a voucher amount (exact, with cited steps)")
     p.add_argument("--program", required=True, help="program id, e.g. beijing-municipal")
     p.add_argument(
@@ -277,13 +236,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_guard(cmd_compare))
-
-    p = sub.add_parser("check", help="compliance checks for a voucher use, contract or measure")
-    p.add_argument("--facts", required=True, help="YAML file of facts (voucher_action, supplier_related, ...)")
-    p.add_argument("--program", help="program id the use falls under")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=_guard(cmd_check))
 
 
 def main(argv: list[str] | None = None) -> int:

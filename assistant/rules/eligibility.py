@@ -63,7 +63,8 @@ from pydantic import BaseModel, Field
 from assistant.rules.errors import RulesInputError
 from assistant.rules.loader import get_program, load_programs
 from assistant.rules.model import Condition, Program, Reference, Text, Version
-from assistant.rules.regions import normalize_region, within
+from assistant.rules.ops import holds
+from assistant.rules.regions import normalize_region
 from assistant.rules.values import parse_bool, parse_date, parse_int, parse_money, parse_ratio
 
 TODAY_OVERRIDE: dt.date | None = None  # tests may pin "today"
@@ -458,39 +459,12 @@ def evaluate_condition(cond: Condition, version: Version, facts: dict[str, Any])
     else:
         target = _param_value(version, cond)
         op = cond.op
-        if op == "equals":
-            ok = value == target
-        elif op == "not_equals":
-            ok = value != target
-        elif op == "in":
-            ok = value in target
-        elif op == "not_in":
-            ok = value not in target
-        elif op == "is_true":
-            ok = value is True
-        elif op == "is_false":
-            ok = value is False
-        elif op == "on_or_after":
-            ok = value >= target
-        elif op == "on_or_before":
-            ok = value <= target
-        elif op == "at_most":
-            ok = value <= target
-        elif op == "at_least":
-            ok = value >= target
-        elif op == "within_region":
-            targets = target if isinstance(target, list) else [target]
-            ok = any(within(value, t) for t in targets)
-        elif op == "covers_compute":
-            excluded = set(target or [])
-            items = list(value)
-            ok = any(i not in excluded for i in items)
-            left_out = [i for i in items if i in excluded]
+        ok = holds(op, value, target)
+        if op == "covers_compute":
+            left_out = [i for i in list(value) if i in set(target or [])]
             if ok and left_out:
                 extra_en = f"; leave {', '.join(left_out)} out of the amount, it is not covered"
                 extra_zh = f"；{'、'.join(left_out)}不在支持范围内，应从金额中扣除"
-        else:  # pragma: no cover - the model's Literal guards this
-            raise ValueError(op)
         status = "met" if ok else "failed"
     shown = _show(value) if value is not None else "?"
     if status == "met":

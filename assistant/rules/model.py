@@ -12,6 +12,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.rules.ops import Op
+
 # Roles a parameter can play in the calculation; a tier can swap the parameter behind a role.
 # ``fixed_amount`` is a one-off award of a set sum (Langfang's 50万 for newly settled firms):
 # the amount is that sum whatever the base, still subject to the caps.
@@ -85,20 +87,7 @@ class Condition(BaseModel):
 
     id: str
     fact: str
-    op: Literal[
-        "equals",
-        "not_equals",
-        "in",
-        "not_in",
-        "is_true",
-        "is_false",
-        "on_or_after",
-        "on_or_before",
-        "at_most",
-        "at_least",
-        "within_region",
-        "covers_compute",
-    ]
+    op: Op
     value: Any = None  # a literal; for ops that compare with a parameter use ``param``
     param: str | None = None
     effect: Literal["require", "warn"] = "require"  # warn: failing it is a caveat, not a bar
