@@ -292,3 +292,41 @@ def test_compliance_bad_input() -> None:
     assert info.value.field == "voucher_action"
     with pytest.raises(UnknownProgramError):
         check_compliance({"program": "mars"})
+
+
+# ---------------------------------------------------------------- vouchers beside compute (issue 11)
+
+
+def test_eligibility_and_compare_by_voucher_type() -> None:
+    from assistant.rules import compare
+
+    (e,) = check_eligibility({"supplier_related": True}, program_id="shanghai", voucher="语料券")
+    assert (e.voucher, e.scheme, e.status) == ("corpus", "corpus", "not_eligible")
+    assert e.as_json()["voucher"] == "corpus"
+    rows = compare(
+        {"registered_in": "shanghai", "supplier_related": False}, amount="2000000", on="2026-03-01", voucher="corpus"
+    ).rows
+    assert {r.program for r in rows} == {"shanghai", "shenzhen", "suzhou"}
+    assert all(r.voucher == "corpus" for r in rows)
+    top = rows[0]
+    assert (top.program, top.amount) == ("shanghai", Decimal("600000.00"))  # 30% of 200万, not the compute 30% of rent
+    default = compare({"registered_in": "beijing"}, amount="1000000", on="2025-06-01").rows
+    assert {r.voucher for r in default} == {"compute"} and {r.scheme for r in default} == {"compute"}
+
+
+def test_voucher_words_in_both_languages() -> None:
+    from assistant.rules import normalize_voucher
+
+    for word, kind in [
+        ("模型券", "model"),
+        ("Model voucher", "model"),
+        ("语料券", "corpus"),
+        ("数据券", "data"),
+        ("标注券", "labelling"),
+        ("训力券", "compute"),
+        ("labeling", "labelling"),
+    ]:
+        assert normalize_voucher(word) == kind
+    with pytest.raises(RulesInputError) as info:
+        normalize_voucher("金券")
+    assert info.value.field == "voucher"

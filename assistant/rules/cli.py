@@ -153,7 +153,7 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
 
     profile = _read_yaml(args.profile, "--profile")
     profile.update(_parse_set(args.set))
-    results = check_eligibility(profile, program_id=args.program)
+    results = check_eligibility(profile, program_id=args.program, voucher=args.voucher)
     if args.json:
         _json([e.as_json() for e in results])
         return 0
@@ -180,7 +180,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     profile = _read_yaml(args.profile, "--profile")
     profile.update(_parse_set(args.set))
-    result = compare(profile, amount=args.amount, on=args.date)
+    result = compare(profile, amount=args.amount, on=args.date, voucher=args.voucher)
     if args.json:
         _json(result.as_json())
         return 0
@@ -225,6 +225,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eligibility", help="check a profile against program conditions")
     p.add_argument("--profile", required=True, help="YAML file of facts (registered_in, industry, ...)")
     p.add_argument("--program", help="one program id (default: all)")
+    p.add_argument("--voucher", help="voucher type (model, corpus, ...; default compute)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_guard(cmd_eligibility))
@@ -232,6 +233,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("compare", help="every program's eligibility and amount for a profile, ranked")
     p.add_argument("--profile", required=True, help="YAML file of facts, with amount (yuan)")
     p.add_argument("--amount", help="base amount in yuan (overrides the profile's amount)")
+    p.add_argument("--voucher", help="compare every scheme of this voucher type (default compute)")
     p.add_argument("--date", help="date the rules are taken at, YYYY-MM-DD")
     p.add_argument("--set", action="append", metavar="KEY=VALUE")
     p.add_argument("--json", action="store_true")

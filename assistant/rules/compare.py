@@ -24,6 +24,8 @@ _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
 class ComparisonRow(BaseModel):
     rank: int = 0
     program: str
+    voucher: str = "compute"
+    scheme: str = "compute"
     program_name: str
     program_name_en: str = ""
     status: str
@@ -41,6 +43,8 @@ class ComparisonRow(BaseModel):
         return {
             "rank": self.rank,
             "program": self.program,
+            "voucher": self.voucher,
+            "scheme": self.scheme,
             "program_name": self.program_name,
             "program_name_en": self.program_name_en,
             "status": self.status,
@@ -75,8 +79,11 @@ def compare(
     compute_type: Any = None,
     claimed_this_year: Any = None,
     programs: list[str] | None = None,
+    voucher: Any = None,
 ) -> Comparison:
     """Every program's eligibility and amount for ``profile`` (a dict of facts).
+
+    ``voucher`` compares every scheme of that type (模型券 across regions); default compute.
 
     ``amount`` (or ``profile['amount']``) is the base in yuan; ``on`` defaults to
     ``profile['date']`` or today.
@@ -94,7 +101,7 @@ def compare(
     base = parse_money(base_value, "amount")
     claimed = claimed_this_year if claimed_this_year is not None else profile.get("claimed_this_year", "0")
     day = profile_date(profile)
-    eligibilities = check_eligibility(profile)
+    eligibilities = check_eligibility(profile, voucher=voucher)
     if programs:
         eligibilities = [e for e in eligibilities if e.program in programs]
     facts = {k: v for k, v in profile.items() if k not in {"date", "on", "amount", "claimed_this_year", "program"}}
@@ -102,6 +109,8 @@ def compare(
     for e in eligibilities:
         row = ComparisonRow(
             program=e.program,
+            voucher=e.voucher,
+            scheme=e.scheme,
             program_name=e.program_name,
             program_name_en=e.program_name_en,
             status=e.status,
@@ -113,7 +122,7 @@ def compare(
             row.reason = "; ".join(r.reason_en for r in e.failed)
             row.reason_zh = "；".join(r.reason_zh for r in e.failed)
         else:
-            calc = calculate(e.program, base, on=day, claimed_this_year=claimed, facts=facts)
+            calc = calculate(e.program, base, on=day, claimed_this_year=claimed, facts=facts, scheme=e.scheme)
             row.calculation = calc
             row.amount = calc.amount
             row.capped_by = calc.capped_by

@@ -61,7 +61,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.rules.errors import RulesInputError
-from assistant.rules.loader import get_program, load_programs
+from assistant.rules.loader import load_programs
 from assistant.rules.model import Condition, Program, Reference, Text, Version
 from assistant.rules.ops import holds
 from assistant.rules.regions import normalize_region
@@ -562,6 +562,8 @@ def select_version(program: Program, on: dt.date) -> tuple[Version, list[Version
 
 class Eligibility(BaseModel):
     program: str
+    voucher: str = "compute"  # the scheme's voucher type
+    scheme: str = "compute"  # the scheme id within the program file
     program_name: str
     program_name_en: str = ""
     version: str
@@ -578,6 +580,8 @@ class Eligibility(BaseModel):
     def as_json(self) -> dict[str, Any]:
         return {
             "program": self.program,
+            "voucher": self.voucher,
+            "scheme": self.scheme,
             "program_name": self.program_name,
             "program_name_en": self.program_name_en,
             "version": self.version,
@@ -676,6 +680,8 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
         )
     return Eligibility(
         program=program.id,
+        voucher=program.voucher,
+        scheme=program.scheme,
         program_name=program.name,
         program_name_en=program.name_en,
         version=version.id,
@@ -702,13 +708,27 @@ def _registered_outside(program: Program, version: Any, facts: dict[str, Any]) -
     return str(registered)
 
 
-def check_eligibility(profile: dict[str, Any], program_id: str | None = None) -> list[Eligibility]:
-    """Eligibility of one enterprise profile for one program (``program_id``) or for all."""
+def check_eligibility(
+    profile: dict[str, Any], program_id: str | None = None, voucher: Any = None, scheme: Any = None
+) -> list[Eligibility]:
+    """Eligibility of one enterprise profile for one program (``program_id``) or for all.
+
+    ``voucher`` (model, 语料券, ...) or ``scheme`` picks that scheme of the program; without a
+    program, ``voucher`` checks every scheme of that type (default: every compute voucher).
+    """
+    from assistant.rules.schemes import all_schemes, get_scheme, normalize_voucher
+
     if not isinstance(profile, dict):
         raise RulesInputError("profile", "expected a mapping of facts")
     on = profile_date(profile)
     facts = _facts_from_profile(profile)
-    programs = [get_program(program_id)] if program_id else list(load_programs().values())
+    if program_id:
+        programs = [get_scheme(program_id, voucher, scheme)]
+    elif voucher not in (None, ""):
+        kind = normalize_voucher(voucher)
+        programs = [s for s in all_schemes() if s.voucher == kind]
+    else:
+        programs = list(load_programs().values())
     return [eligibility_for(p, facts, on) for p in programs]
 
 
