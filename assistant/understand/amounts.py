@@ -46,6 +46,12 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         re.match(r"^\s*(了|的)?(算力券|补贴|券|额度)", after) and re.search(r"已经|已|之前|累计", before)
     ):
         return "received", ""
+    if (
+        floor > 0
+        and first_match(before[-6:], roles["guessed_before"])
+        and first_match(after[:6], roles["guessed_after"])
+    ):
+        return "guessed", ""  # "结算了八千万 按30%算能拿两千四百万吗": their result, to check, not a purchase
     if first_match(before[-14:], roles["target"]):
         return "target", ""
     if (
@@ -104,6 +110,8 @@ def read_amounts(
             case.asserted.append(money)
         elif role == "proposed":
             case.proposed.append(money)
+        elif role == "guessed":
+            case.guessed.append(money)
         elif role == "separate":
             pcs.append((clause, Purchase(amount=money, item=item, basis=_basis(clause.text))))  # type: ignore[arg-type]
         elif role == "excluded":

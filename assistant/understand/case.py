@@ -217,6 +217,7 @@ class Case(_Model):
     target: Money | None = None  # "要拿到100万券需要多大合同"
     asserted: list[Money] = Field(default_factory=list)  # figures the user claims the rules say
     proposed: list[Money] = Field(default_factory=list)  # a base the user asks to claim on ("能按340万申请吗")
+    guessed: list[Money] = Field(default_factory=list)  # a result the user expects ("按30%算能拿2400万吗")
     as_of: dt.date | None = None  # the date the user asks about
     injected: list[str] = Field(default_factory=list)  # orders to the assistant, removed from the text
     invalid_dates: list[str] = Field(default_factory=list)  # dates that do not exist (2023-02-30)

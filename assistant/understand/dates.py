@@ -249,12 +249,16 @@ def invalid_dates(text: str, today: dt.date | None = None) -> list[str]:
 
 _N = r"(?P<n>\d+|[一二两三四五六七八九十]+)"
 _NOT_YEAR = r"(?<![今去明前后本每上下\d])"
-# (pattern, unit): "year" n*12, "year_half" n*12+6, "month" n, "half" 6, "en" by the unit word.
+# (pattern, unit): "year" n*12, "year_half" n*12+6, "month" n, "half" 6, "whole_year" 12 ("一年下来",
+# "for the full year": a yearly framing of a monthly figure), "en" by the unit word.
 _TERMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_NOT_YEAR}{_N}\s*年半"), "year_half"),
     (re.compile(rf"{_NOT_YEAR}{_N}\s*年\s*期"), "year"),
     (re.compile(rf"{_NOT_YEAR}{_N}\s*年\s*的?\s*(?:合同|租期|服务期|租约|协议|服务|租赁)"), "year"),
     (re.compile(rf"(?:为期|期限|合同期|服务期|租期|租用期|有效期|周期|签了)\s*(?:是|为)?\s*{_N}\s*年(?![前后多])"), "year"),
+    (re.compile(rf"(?:合同|签的|签了|租了|租期)\s*(?:是|为)?\s*{_N}\s*年(?![前后多内底初中])"), "year"),
+    (re.compile(r"一年下来|一整年|整整一年|(?:for|over) (?:a|one|the) (?:full|whole|entire) year|full[- ]year|(?:for|over) (?:the )?(?:full |whole )?year\b"), "whole_year"),
+    (re.compile(r"\b(?:for|over) (?P<n>\d+|twelve|six|eighteen|twenty-four) (?P<u>month|year)s?\b", re.I), "en"),
     (re.compile(rf"(?<![每\d]){_N}\s*个\s*月(?!\s*(?:内|后|前|以内|之内|以后|\d|[一二两三四五六七八九十百千]+万))"), "month"),
     (re.compile(r"(?<![上下])半年(?!\s*(?:内|后|前|以内|之内|度))"), "half"),
     (re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|twelve|eighteen|twenty-four)[\s-]+(?P<u>year|month)s?\b(?=[\s-]+(?:[a-z]+[\s-]+)?(?:contract|term|lease|deal|agreement|rental|subscription))", re.I), "en"),
@@ -267,6 +271,8 @@ _EN_NUM["twenty-four"] = 24
 def _term_months(m: re.Match[str], unit: str) -> int:
     if unit == "half":
         return 6
+    if unit == "whole_year":
+        return 12
     raw = m["n"]
     n = _EN_NUM.get(raw.lower(), 0) or _small(raw)
     if unit == "en":

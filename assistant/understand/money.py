@@ -47,7 +47,12 @@ _EXPONENT = re.compile(
 # Colloquial forms, tried before the plain form; each names its reading.
 _COLLOQUIAL: list[tuple[str, re.Pattern[str]]] = [
     ("range", re.compile(rf"(?P<a>{_AR})\s*(?:-|~|～|—|到|至)\s*(?P<b>{_AR})\s*{_UNIT}")),
-    ("pair", re.compile(r"(?P<a>[一二两三四五六七八九])(?P<b>[一二两三四五六七八九])(?P<mag>十|百|千)(?P<u>亿|万)")),
+    (
+        "pair",
+        re.compile(
+            r"(?P<head>[一二两三四五六七八九][千百])?(?P<a>[一二两三四五六七八九])(?P<b>[一二两三四五六七八九])(?P<mag>十|百|千)(?P<u>亿|万)"
+        ),
+    ),
     ("vague", re.compile(rf"(?P<size>大|小)?(?P<ten>[一二两三四五六七八九]?十)?几(?P<mag>十|百|千)?{_UNIT}")),
     ("half", re.compile(rf"(?P<n>\d+|[一二两三四五六七八九十]+)个半{_UNIT}")),
     ("under", re.compile(rf"小(?P<n>[一二两三四五六七八九十百千]+|\d+)(?P<mag>十|百|千)?{_UNIT}")),
@@ -57,7 +62,9 @@ _COLLOQUIAL: list[tuple[str, re.Pattern[str]]] = [
 ]
 _APPROX_BEFORE = re.compile(r"(约|大约|大概|大致|差不多|将近|接近|近|估计|预计)\s*$")
 _APPROX_AFTER = re.compile(r"^\s*(左右|上下|以上|多一点|出头)")
-_NOT_AFTER = re.compile(r"^\s*(个(?![亿万wW])|张|台|人|家|份|条|项|次|天|件|名|位|户|篇|颗|枚|P|p|%|卡|G\b|年(?!薪))")
+_NOT_AFTER = re.compile(
+    r"^\s*(个(?![亿万wW])|张|台|人|家|份|条|项|次|天|件|名|位|户|篇|颗|枚|[Pp](?![a-z])|%|卡|G\b|年(?!薪))"
+)
 _PER_BEFORE = [
     ("month", re.compile(r"(每个?月|一个月|月均|月租|按月|每月的)[^，。,;；\d期签]{0,6}$")),
     ("quarter", re.compile(r"(每个?季度|一个季度|按季度?)[^，。,;；\d期签]{0,6}$")),
@@ -149,9 +156,12 @@ def _colloquial(kind: str, m: re.Match[str], text: str) -> tuple[Decimal, Decima
     unit = _unit(g.get("u"))
     if kind == "range":
         return Decimal(g["a"]) * unit, Decimal(g["b"]) * unit, False
-    if kind == "pair":
+    if kind == "pair":  # 二三十万: 20万-30万; 一百二三十万: 120万-130万
         mag = _MAG[g["mag"]] * unit
-        return _DIGITS[g["a"]] * mag, _DIGITS[g["b"]] * mag, True
+        head = _DIGITS[g["head"][0]] * _MAG[g["head"][1]] * unit if g["head"] else Decimal(0)
+        if g["head"] and _MAG[g["head"][1]] <= _MAG[g["mag"]]:
+            return None
+        return head + _DIGITS[g["a"]] * mag, head + _DIGITS[g["b"]] * mag, True
     if kind == "vague":  # 几十万: 20万-90万; 大几十万: 60万-90万; 小几十万: 10万-40万; 十几万: 11万-19万
         if g["ten"]:
             base = _small(g["ten"]) * unit

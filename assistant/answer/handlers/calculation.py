@@ -8,13 +8,13 @@ under an ended program is a reference under the old rule, said in the conclusion
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
 from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
 from assistant.answer.format import money, percent
+from assistant.answer.handlers.bases import as_decimal, published_rate, purchase_bases
 from assistant.answer.handlers.common import (
     _condition_label,
     ask_missing,
@@ -116,61 +116,15 @@ def _other_purchases(ctx: AskContext) -> None:
             d.say(say(lang, "calc.proposed_base", proposed=money(proposed.value, lang), base=money(base, lang)))
 
 
-_PER = {"month": 12, "quarter": 4}
-
-
-def _variants(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decimal, bool]] | None:
-    """(label, base, accumulates) for one purchase: a range gives its two ends (alternatives,
-    not two claims); a monthly or quarterly figure is multiplied by the term when it is known.
-    None when the purchase cannot be computed and a question was asked instead."""
-    lang, d = ctx.lang, ctx.draft
-    money_ = p.settlement if basis in ("settlement", "spend") and p.settlement is not None else p.amount
-    assert money_ is not None
-    if money_.currency != "CNY":
-        ask_missing(ctx, "currency")
-        return None
-    if money_.confirm:
-        value = ctx.session.derive("understood_amount", {"text": money_.text}, money_.value)
-        ctx.draft.ask_for("amount", say(lang, "questions.confirm_amount", text=money_.text, value=money(value, lang)))
-        return None
-    base = base_of(p, basis, ctx.session)
-    if base is None or base <= 0:
-        d.say(say(lang, "calc.nothing_left"))
-        return []
-    if money_.per in _PER:
-        months = p.term_months or (12 if money_.per == "quarter" else None)
-        if months is None or money_.approx:
-            ask_missing(ctx, "monthly_total")
-            return None
-        factor = Decimal(months) if money_.per == "month" else Decimal(months) / 3
-        total = ctx.session.derive(
-            "per_period_times_term",
-            {"each": base, "months": months, "per": money_.per},
-            (base * factor).quantize(Decimal("0.01")),
-        )
-        d.add_caveat(
-            say(lang, "calc.per_period_times_term", each=money(base, lang), months=months, base=money(total, lang))
-        )
-        base = total
-    if money_.high is not None and money_.high > money_.value:
-        high = ctx.session.derive(
-            "range_high", {"low": base, "high_amount": money_.high}, base + (money_.high - money_.value)
-        )
-        return [
-            (say(lang, "calc.range_low", base=money(base, lang)), base, False),
-            (say(lang, "calc.range_high", base=money(high, lang)), high, False),
-        ]
-    return [("", base, True)]
-
-
 def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:
     lang, d = ctx.lang, ctx.draft
     basis = ctx.kb.programs[pid].base_basis
     received: Decimal | None = None
+    computed: list[Decimal] = []
     count = 0
     several = len(purchases) > 1
     for i, p in enumerate(purchases):
-        variants = _variants(ctx, p, basis)
+        variants = purchase_bases(ctx, p, basis)
         if variants is None:
             d.verdict = "clarify"
             continue
@@ -179,10 +133,17 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             if received is None:
                 received = ctx.case.received_in(on.year)
             facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
-            published = _dec(info_rate) if (info_rate := _published_rate(ctx, pid, on)) else None
-            if published is not None and ctx.case.rate is not None and ctx.case.rate > published:
-                facts.pop("rate", None)  # a rate above the text's is not the rule: the text's applies
-                d.add_caveat(say(lang, "calc.user_rate_ignored"))
+            rate_param = published_rate(ctx, pid, on)
+            published = as_decimal(rate_param["value"]) if rate_param else None
+            if (
+                published is not None
+                and ctx.case.rate is not None
+                and (ctx.case.rate >= published or not (rate_param or {}).get("upper_bound"))
+            ):
+                # "按30%算能拿多少": the text's own rate applies; a different one is not the rule
+                facts.pop("rate", None)
+                if ctx.case.rate != published:
+                    d.add_caveat(say(lang, "calc.user_rate_ignored"))
             compute_type = facts.pop("compute_type", None)
             calc = ctx.session.call(
                 "calculate_voucher",
@@ -204,6 +165,11 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             _one_line(ctx, region, pid, p, calc, label, first=(count == 1))
             if calc.get("amount") is not None and accumulates:
                 received += Decimal(calc["amount"])
+                computed.append(Decimal(calc["amount"]))
+    if ctx.case.guessed and computed:
+        # "按30%算能拿两千四百万吗": their figure is checked against ours, never repeated as a result
+        same = ctx.case.guessed[-1].value == sum(computed, Decimal(0))
+        d.say(say(lang, "calc.guess_matches" if same else "calc.guess_differs"))
     return count
 
 
@@ -256,7 +222,7 @@ def _one_line(
         d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
     else:
         cap_note = _cap_note(ctx, calc)
-        marks = rate_mark + cap_mark
+        marks = rate_mark + (cap_mark if cap_mark != rate_mark else "")  # one clause, one marker
         if ctx.case.rate is not None and not info["version"]["parameters"].get("rate", {}).get("value"):
             key = "calc.user_rate"
         elif ended:
@@ -314,7 +280,7 @@ def _one_line(
     if (
         ctx.case.rate is not None
         and info["version"]["parameters"].get("rate", {}).get("value")
-        and ctx.case.rate != _dec(info["version"]["parameters"]["rate"]["value"])
+        and ctx.case.rate != as_decimal(info["version"]["parameters"]["rate"]["value"])
     ):
         d.add_caveat(say(lang, "calc.user_rate_ignored"))
 
@@ -334,18 +300,6 @@ def _cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
     n = step["numbers"]
     received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
     return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)
-
-
-def _published_rate(ctx: AskContext, pid: str, on: dt.date) -> Any:
-    """The program's own rate on ``on`` (None when the text publishes none)."""
-    if ctx.case.rate is None:
-        return None
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
-    return info.get("version", {}).get("parameters", {}).get("rate", {}).get("value") if "error" not in info else None
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value))
 
 
 def _target(ctx: AskContext, region: str, pid: str) -> int:

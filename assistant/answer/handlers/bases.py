@@ -1,0 +1,81 @@
+"""The bases a purchase is computed on, and the user's own rate, before the calculator runs.
+
+A range ("八十多万") gives its two ends as alternatives, a monthly or quarterly figure is
+multiplied by the term when the term is known (an approximate monthly figure too, said back as
+such), a foreign currency or an amount to confirm becomes a question instead of a number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from assistant.answer.evidence import AskContext
+from assistant.answer.facts import base_of
+from assistant.answer.format import money
+from assistant.answer.handlers.common import ask_missing
+from assistant.answer.messages import say
+from assistant.understand.case import Purchase
+
+_PER = {"month": 12, "quarter": 4}
+
+
+def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decimal, bool]] | None:
+    """(label, base, accumulates) for one purchase: a range gives its two ends (alternatives,
+    not two claims); a monthly or quarterly figure is multiplied by the term when it is known.
+    None when the purchase cannot be computed and a question was asked instead."""
+    lang, d = ctx.lang, ctx.draft
+    money_ = p.settlement if basis in ("settlement", "spend") and p.settlement is not None else p.amount
+    assert money_ is not None
+    if money_.currency != "CNY":
+        ask_missing(ctx, "currency")
+        return None
+    if money_.confirm:
+        value = ctx.session.derive("understood_amount", {"text": money_.text}, money_.value)
+        ctx.draft.ask_for("amount", say(lang, "questions.confirm_amount", text=money_.text, value=money(value, lang)))
+        return None
+    base = base_of(p, basis, ctx.session)
+    if base is None or base <= 0:
+        d.say(say(lang, "calc.nothing_left"))
+        return []
+    if money_.per in _PER:
+        months = p.term_months or (12 if money_.per == "quarter" else None)
+        if months is None:  # an approximate monthly figure is computed like any approximate amount
+            ask_missing(ctx, "monthly_total")
+            return None
+        factor = Decimal(months) if money_.per == "month" else Decimal(months) / 3
+        total = ctx.session.derive(
+            "per_period_times_term",
+            {"each": base, "months": months, "per": money_.per},
+            (base * factor).quantize(Decimal("0.01")),
+        )
+        d.add_caveat(
+            say(lang, "calc.per_period_times_term", each=money(base, lang), months=months, base=money(total, lang))
+        )
+        base = total
+    if money_.high is not None and money_.high > money_.value:
+        high = ctx.session.derive(
+            "range_high", {"low": base, "high_amount": money_.high}, base + (money_.high - money_.value)
+        )
+        return [
+            (say(lang, "calc.range_low", base=money(base, lang)), base, False),
+            (say(lang, "calc.range_high", base=money(high, lang)), high, False),
+        ]
+    return [("", base, True)]
+
+
+def published_rate(ctx: AskContext, pid: str, on: dt.date) -> dict[str, Any] | None:
+    """The program's own rate parameter on ``on`` (None when the text publishes none)."""
+    if ctx.case.rate is None:
+        return None
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    rate = info.get("version", {}).get("parameters", {}).get("rate", {}) if "error" not in info else {}
+    return rate if rate.get("value") else None
+
+
+def as_decimal(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+__all__ = ["as_decimal", "published_rate", "purchase_bases"]
