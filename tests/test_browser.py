@@ -189,19 +189,46 @@ def test_user_input_is_shown_as_text_and_feedback_is_recorded(page, web):
 
 
 def test_comparison_shows_ranked_table_and_chart(page):
-    open_tab(page, "计算器 Calculator")
-    page.click("#calc-program input")
-    page.get_by_role("option", name="全部方案比较 Compare all programs").click()
-    fill(page, "calc-amount", "500万")
-    page.click("#calc-run")
-    wait_text(page, "#calc-compare", "北京")
-    assert int(page.get_attribute("#calc-compare [role=grid]", "aria-rowcount")) >= 11  # header + programs
-    table = page.inner_text("#calc-compare")
+    open_tab(page, "方案比较 Compare")
+    fill(page, "cmp-amount", "500万")
+    page.click("#cmp-run")
+    wait_text(page, "#cmp-table", "北京")
+    assert int(page.get_attribute("#cmp-table [role=grid]", "aria-rowcount")) >= 11  # header + programs
+    table = page.inner_text("#cmp-table")
     assert "符合 eligible" in table and "上海" in table
-    page.wait_for_selector("#calc-chart canvas, #calc-chart svg")
-    box = page.locator("#calc-chart").bounding_box()
+    page.wait_for_selector("#cmp-chart canvas, #cmp-chart svg")
+    box = page.locator("#cmp-chart").bounding_box()
     assert box and box["height"] > 150
     shot(page, "calculator-comparison")
+
+
+def _table_rows(page, selector: str) -> list[list[str]]:
+    return page.evaluate(
+        """(s) => [...document.querySelectorAll(s + ' [role=row]')].map(
+            tr => [...tr.querySelectorAll('[role=gridcell]')].map(td => td.innerText.trim()))""",
+        selector,
+    )
+
+
+def test_compare_with_a_shenzhen_start_up_profile_ranks_shenzhen_first(page):
+    open_tab(page, "方案比较 Compare")
+    page.click("#cmp-registered_in input")
+    page.get_by_role("option", name="深圳市").click()
+    page.click("#cmp-industry input")
+    page.get_by_role("option", name="软件和信息技术服务业").click()
+    page.click("#cmp-entity_type input")
+    page.get_by_role("option", name="企业", exact=True).click()
+    page.locator("#cmp-startup label", has_text="是").click()
+    fill(page, "cmp-amount", "100万")
+    page.click("#cmp-run")
+    wait_text(page, "#cmp-table", "深圳")
+    rows = [r for r in _table_rows(page, "#cmp-table") if len(r) >= 5 and r[0].isdigit()]
+    assert rows and "深圳" in rows[0][1], rows[:3]
+    notes = " ".join(r[4] for r in rows)
+    assert re.search(r"[\u4e00-\u9fff]", rows[0][4] or rows[1][4])  # reasons in Chinese
+    for code in ("purpose", "entity_type", "annual_cap", "registered_in", "contract_paid"):
+        assert code not in notes, code
+    shot(page, "compare-shenzhen-startup")
 
 
 def test_single_program_calculation_with_trace(page):
@@ -385,6 +412,77 @@ def test_compliance_contract_upload_prefills_and_checks(page, tmp_path):
     findings = page.inner_text("#comp-findings")
     assert "民法典" in findings or "第一百五十四条" in page.inner_text("#comp-clauses") or "回扣" in findings
     shot(page, "compliance")
+
+
+INTERNAL_CODES = (
+    "storage",
+    "contract_term_months",
+    "in_force",
+    "unset",
+    "annual_cap",
+    "purpose",
+    "entity_type",
+    "registered_in",
+    "not a number",
+    "is above 1e12",
+)
+
+
+def _code_pattern(code: str) -> str:
+    """A code with an underscore or a phrase is wrong anywhere; a code that is also an English
+    word ("storage", "purpose", "unset") is wrong where it stands alone (a list item, a label, a
+    Chinese sentence), not inside an English sentence of the bilingual labels."""
+    if "_" in code or " " in code:
+        return rf"(?<![A-Za-z_]){re.escape(code)}(?![A-Za-z_])"
+    return rf"(?:^|[^\x00-\x7f])[ \t]*{re.escape(code)}[ \t]*(?:$|[^\x00-\x7f])"
+
+
+def test_no_page_shows_internal_codes(page, tmp_path):
+    """Users read words: field names, statuses, caps and errors never appear as developer codes."""
+    seen: list[str] = []
+
+    def collect() -> None:
+        seen.append(page.inner_text("body"))
+
+    ask(page, "北京的公司，算力合同300万，能补多少？", 1)
+    for summary in page.locator("#chatbot details summary").all():
+        summary.click()
+    collect()
+    open_tab(page, "计算器 Calculator")
+    fill(page, "calc-amount", "abc")
+    page.click("#calc-run")
+    wait_text(page, "#calc-summary", "输入有误")
+    collect()
+    fill(page, "calc-amount", "-5")
+    page.click("#calc-run")
+    wait_text(page, "#calc-summary", "输入有误")
+    collect()
+    open_tab(page, "方案比较 Compare")
+    fill(page, "cmp-amount", "500万")
+    page.click("#cmp-run")
+    wait_text(page, "#cmp-table", "北京")
+    collect()
+    fill(page, "cmp-amount", "9" * 20)
+    page.click("#cmp-run")
+    wait_text(page, "#cmp-summary", "输入有误")
+    collect()
+    open_tab(page, "合规检查 Compliance")
+    contract = tmp_path / "合同.txt"
+    contract.write_text("算力服务合同，合同期限24个月，包含算力和存储服务，2025年3月1日签订。", encoding="utf-8")
+    page.set_input_files("#comp-contract input[type=file]", str(contract))
+    wait_text(page, "#comp-parse-status", "识别")
+    fill(page, "comp-contract_term_months", "很多")
+    page.click("#comp-run")
+    page.wait_for_function("() => document.querySelector('#comp-summary').innerText.trim().length > 0")
+    collect()
+    open_tab(page, "资料库 Library")
+    wait_text(page, "#lib-docs", "beijing-municipal-2023")
+    collect()
+    text = "\n".join(seen)
+    found = [c for c in INTERNAL_CODES if re.search(_code_pattern(c), text, re.M)]
+    context = [m.group(0) for c in found for m in re.finditer(rf".{{0,40}}{re.escape(c)}.{{0,40}}", text)]
+    assert not found, f"internal codes on the pages: {found}: {context[:5]}"
+    shot(page, "no-internal-codes")
 
 
 def test_page_renders_chinese_with_no_external_requests(page):

@@ -28,7 +28,7 @@ from assistant.web.context import (  # noqa: E402
     WebContext,
     clean_text,
 )
-from assistant.web.pages import calculator, chat, compliance, helpdesk, library  # noqa: E402
+from assistant.web.pages import calculator, chat, compare, compliance, helpdesk, library  # noqa: E402
 
 STATIC = Path(__file__).with_name("static")
 CSS_FILE = STATIC / "app.css"
@@ -54,6 +54,8 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
                 chat.build_chat(ctx)
             with gr.Tab("计算器 Calculator", id="calculator", elem_id="tab-calculator"):
                 calc_parts = calculator.build_calculator(ctx)
+            with gr.Tab("方案比较 Compare", id="compare", elem_id="tab-compare"):
+                compare.build_compare(ctx)
             with gr.Tab("合规检查 Compliance", id="compliance", elem_id="tab-compliance"):
                 compliance.build_compliance(ctx)
             with gr.Tab("答复草稿 Helpdesk", id="helpdesk", elem_id="tab-helpdesk"):

@@ -70,7 +70,7 @@ class DocRow:
 
 
 DOC_HEADERS = [
-    "文档ID doc_id",
+    "文档ID Doc ID",
     "标题 Title",
     "地区 Region",
     "状态 Status",

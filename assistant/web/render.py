@@ -154,17 +154,19 @@ def calc_summary_md(calc: dict[str, Any]) -> str:
     if calc.get("rate_percent"):
         meta.append(f"比例 rate: {md_text(calc['rate_percent'])}")
     if calc.get("capped_by"):
-        meta.append(f"封顶 capped by: {md_text(calc['capped_by'])}")
+        from assistant.web.labels import cap_label
+
+        meta.append(f"封顶 capped by: {md_text(cap_label(calc['capped_by']))}")
     if calc.get("eligible") is False:
         meta.append("**不符合条件 / not eligible**")
     if meta:
         lines.append(" · ".join(meta))
+    from assistant.web.cards import condition_label
+
     for r in calc.get("reasons") or []:
         if r.get("status") == "failed":
-            lines.append(
-                f"- ✗ {md_text(r.get('reason_zh'))} / {md_text(r.get('reason_en'))} "
-                f"（{md_text(_ref_label(r.get('reference')))}）"
-            )
+            label = condition_label(str(calc.get("program") or ""), str(r.get("condition") or ""))
+            lines.append(f"- ✗ 不符合：{md_text(label or '见依据条款')}（{md_text(_ref_label(r.get('reference')))}）")
     return "\n\n".join(lines)
 
 
@@ -176,58 +178,11 @@ def calc_warnings(calc: dict[str, Any]) -> list[str]:
     return list(zh or en)
 
 
-COMPARE_HEADERS = [
-    "排名 Rank",
-    "方案 Program",
-    "资格 Status",
-    "金额（元） Amount",
-    "万元",
-    "封顶 Capped by",
-    "说明 Notes",
-]
 ELIGIBILITY_ZH = {
     "eligible": "符合 eligible",
     "undetermined": "待确认 undetermined",
     "not_eligible": "不符合 not eligible",
 }
-
-
-def compare_rows(comparison: dict[str, Any]) -> list[list[str]]:
-    rows = []
-    for r in comparison.get("rows") or []:
-        note = r.get("reason_zh") or r.get("reason") or ""
-        rows.append(
-            [
-                str(r.get("rank", "")),
-                r.get("program_name") or r.get("program", ""),
-                ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
-                r.get("amount") or "—",
-                r.get("amount_wan") or "—",
-                r.get("capped_by") or "",
-                note,
-            ]
-        )
-    return rows
-
-
-def compare_chart_rows(comparison: dict[str, Any]) -> list[dict[str, Any]]:
-    """Programs with an amount, for the bar chart (万元)."""
-    out = []
-    for r in comparison.get("rows") or []:
-        if r.get("amount_wan") is None:
-            continue
-        try:
-            value = float(r["amount_wan"])
-        except (TypeError, ValueError):
-            continue
-        out.append(
-            {
-                "program": r.get("program_name") or r.get("program"),
-                "amount_wan": value,
-                "status": ELIGIBILITY_ZH.get(r.get("status", ""), r.get("status", "")),
-            }
-        )
-    return out
 
 
 FINDING_HEADERS = ["严重程度 Severity", "问题 Finding", "依据 Legal basis", "建议 Recommendation"]

@@ -11,7 +11,7 @@ import gradio as gr
 
 from assistant.web import render
 from assistant.web.context import MAX_ENQUIRY_CHARS, WebContext, bool_choice, bool_value
-from assistant.web.labels import labels
+from assistant.web.labels import choice_options, input_error, labels
 from assistant.web.render import md_text
 from assistant.web.security import CONTRACT_SUFFIXES, UploadRejected, check_upload
 
@@ -85,7 +85,9 @@ def build_compliance(ctx: WebContext) -> None:
                 label="价格 vs 市场公允价 Price vs fair market",
                 elem_id="comp-price_vs_fair_market",
             )
-            lines = gr.CheckboxGroup(line_choices, label="合同内容 Line items", elem_id="comp-line_items")
+            lines = gr.CheckboxGroup(
+                choice_options(line_choices), label="合同内容 Line items", elem_id="comp-line_items"
+            )
             registered = gr.Textbox(
                 label="注册地 Registered in",
                 placeholder="例如 北京 / beijing",
@@ -143,10 +145,9 @@ def build_compliance(ctx: WebContext) -> None:
             gr.update(value=str(facts.get("registered_in") or "")),
         ] + [gr.update(value=bool_choice(facts.get(name))) for name, _, _ in bool_specs]
         note = (
-            f"已从{source}识别：{md_text('、'.join(found))}。请核对后再检查。 / Recognised from the {source}: "
-            f"{md_text(', '.join(k for k in fact_labels if k in facts))}. Please confirm, then check."
+            f"已从{source}识别：{md_text('、'.join(found))}。请核对后再检查。"
             if found
-            else f"未从{source}中识别出事实，请手动填写。 / No facts recognised; please fill the form."
+            else f"未从{source}中识别出事实，请手动填写。"
         )
         return [note] + updates
 
@@ -165,10 +166,11 @@ def build_compliance(ctx: WebContext) -> None:
         except UploadRejected as exc:
             return ["⚠ " + md_text(exc)] + [gr.skip()] * len(form)
         except IngestError as exc:
-            return [
-                f"⚠ 无法读取合同文本 / cannot read the contract {md_text(Path(file).name)}: {md_text(exc.reason)}"
-            ] + [gr.skip()] * len(form)
-        return prefill(text, "合同 contract")
+            log.info("contract not readable: %s", exc.reason)
+            return [f"⚠ 无法读取合同文本（{md_text(Path(file).name)}），请上传可复制文字的 PDF 或文本文件。"] + [
+                gr.skip()
+            ] * len(form)
+        return prefill(text, "合同")
 
     contract.upload(on_contract, inputs=contract, outputs=[parse_status] + form, api_visibility="private")
 
@@ -178,7 +180,7 @@ def build_compliance(ctx: WebContext) -> None:
         problem = ctx.check_rate(request)
         if problem:
             return ["⚠ " + md_text(problem)] + [gr.skip()] * len(form)
-        return prefill(text[:MAX_ENQUIRY_CHARS], "描述 description")
+        return prefill(text[:MAX_ENQUIRY_CHARS], "描述")
 
     extract_btn.click(on_describe, inputs=describe, outputs=[parse_status] + form, api_visibility="private")
 
@@ -209,10 +211,12 @@ def build_compliance(ctx: WebContext) -> None:
         try:
             found = [f.as_json() for f in check_compliance(facts)]
         except RulesInputError as exc:
-            return f"⚠ 输入有误 / Invalid input — **{md_text(exc.field)}**: {md_text(exc.message)}", [], ""
+            log.info("compliance input refused: %s", exc)
+            kind = {"contract_signed": "date", "contract_term_months": "int"}.get(exc.field, "other")
+            return input_error(fact_labels.get(exc.field, "表单"), kind), [], ""
         except Exception:
             log.exception("compliance check failed")
-            return "⚠ 检查失败，请检查输入。 / The check failed; check the inputs.", [], ""
+            return "⚠ 检查失败，请检查输入。", [], ""
         counts: dict[str, int] = {}
         for f in found:
             counts[f["severity"]] = counts.get(f["severity"], 0) + 1

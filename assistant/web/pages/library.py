@@ -11,10 +11,17 @@ import gradio as gr
 from assistant.web import library
 from assistant.web.context import WebContext
 from assistant.web.labels import labels
-from assistant.web.render import md_text
+from assistant.web.render import STATUS_ZH, md_text
 from assistant.web.security import UploadRejected
 
 log = logging.getLogger(__name__)
+
+
+def _row(r: library.DocRow) -> list:
+    """A table row with the status in words (the stored code is for the index, not for people)."""
+    cells = r.as_list()
+    cells[3] = STATUS_ZH.get(r.status, r.status)
+    return cells
 
 
 def build_library(ctx: WebContext):
@@ -59,19 +66,21 @@ def build_library(ctx: WebContext):
                 elem_id="lib-upload",
             )
             with gr.Accordion("元数据（可选） Metadata (optional)", open=True):
-                m_id = gr.Textbox(label="文档ID id", elem_id="lib-meta-id", max_length=100)
-                m_title = gr.Textbox(label="标题 title", elem_id="lib-meta-title", max_length=300)
-                m_region = gr.Textbox(label="地区代码 region (e.g. beijing)", elem_id="lib-meta-region", max_length=100)
+                m_id = gr.Textbox(label="文档ID Document ID", elem_id="lib-meta-id", max_length=100)
+                m_title = gr.Textbox(label="标题 Title", elem_id="lib-meta-title", max_length=300)
+                m_region = gr.Textbox(
+                    label="地区代码 Region code（如 beijing）", elem_id="lib-meta-region", max_length=100
+                )
                 m_region_name = gr.Textbox(
-                    label="地区名称 region name (e.g. 北京市)", elem_id="lib-meta-region-name", max_length=100
+                    label="地区名称 Region name（如 北京市）", elem_id="lib-meta-region-name", max_length=100
                 )
                 m_status = gr.Dropdown(
-                    labels().status_choices, value="", label="状态 status", elem_id="lib-meta-status"
+                    labels().status_choices, value="", label="状态 Status", elem_id="lib-meta-status"
                 )
-                m_from = gr.Textbox(label="生效日期 effective_from", placeholder="YYYY-MM-DD", elem_id="lib-meta-from")
-                m_to = gr.Textbox(label="失效日期 effective_to", placeholder="YYYY-MM-DD", elem_id="lib-meta-to")
+                m_from = gr.Textbox(label="生效日期 Effective from", placeholder="YYYY-MM-DD", elem_id="lib-meta-from")
+                m_to = gr.Textbox(label="失效日期 Effective to", placeholder="YYYY-MM-DD", elem_id="lib-meta-to")
                 m_conf = gr.Dropdown(
-                    labels().confidence_choices, value="", label="可信度 confidence", elem_id="lib-meta-confidence"
+                    labels().confidence_choices, value="", label="可信度 Confidence", elem_id="lib-meta-confidence"
                 )
                 m_yaml = gr.Textbox(
                     label="其他元数据（YAML） More metadata (YAML)",
@@ -89,7 +98,7 @@ def build_library(ctx: WebContext):
         except Exception:
             log.exception("listing documents failed")
             return [], gr.update(choices=[])
-        return [r.as_list() for r in rows], gr.update(choices=[(f"{r.doc_id} · {r.title}", r.doc_id) for r in rows])
+        return [_row(r) for r in rows], gr.update(choices=[(f"{r.doc_id} · {r.title}", r.doc_id) for r in rows])
 
     refresh.click(snapshot, outputs=[docs, pick], api_visibility="private")
 
