@@ -152,11 +152,13 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         end: str | None = None,
         gross_amount: str | None = None,
         excluded: dict | None = None,
+        voucher: str | None = None,
     ) -> dict:
         """Compute the voucher amount for one claim under a program (exact, in yuan), with the
         calculation steps and the clause behind each step. ``amount`` is the base in yuan
         (contract or settlement, compute only); ``gross_amount`` and ``excluded`` record what was
-        taken out of the user's figure (storage, network ...)."""
+        taken out of the user's figure (storage, network ...). ``voucher``: model, corpus, ...
+        for a program's other schemes (default its compute voucher)."""
         from assistant.rules import RulesInputError, calculate
 
         try:
@@ -169,13 +171,16 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
                 facts=facts or {},
                 start=start or None,
                 end=end or None,
+                voucher=voucher or None,
             )
         except RulesInputError as exc:
             return {"error": exc.as_json()}
         return calc.as_json()
 
     @tool
-    def check_eligibility(facts: dict, program: str | None = None, date: str | None = None) -> dict:
+    def check_eligibility(
+        facts: dict, program: str | None = None, date: str | None = None, voucher: str | None = None
+    ) -> dict:
         """Check an enterprise's facts against a program's eligibility conditions (or every
         program's). Returns per program the status (eligible, not_eligible, undetermined), the
         reason for each condition with its clause, and the questions for missing facts."""
@@ -186,7 +191,7 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         if date:
             profile["date"] = date
         try:
-            results = _check(profile, program or None)
+            results = _check(profile, program or None, voucher=voucher or None)
         except RulesInputError as exc:
             return {"error": exc.as_json()}
         return {"results": [r.as_json() for r in results]}
@@ -225,10 +230,11 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         return {"programs": [_program_info(p, date) for p in (programs or [])]}
 
     @tool
-    def program_info(program: str, date: str | None = None) -> dict:
+    def program_info(program: str, date: str | None = None, voucher: str | None = None) -> dict:
         """A program's published parameters (rates, caps, dates) in the version in force on the
-        date, with each parameter's clause and status, and its other versions."""
-        return _program_info(program, date)
+        date, with each parameter's clause and status, and its other versions; ``voucher`` picks
+        another of its schemes (model, corpus, ...)."""
+        return _program_info(program, date, voucher)
 
     @tool
     def check_compliance(facts: dict) -> dict:
@@ -255,13 +261,13 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
     }
 
 
-def _program_info(program_id: str, date: str | None) -> dict[str, Any]:
-    from assistant.rules import RulesInputError, get_program
+def _program_info(program_id: str, date: str | None, voucher: str | None = None) -> dict[str, Any]:
+    from assistant.rules import RulesInputError, get_scheme
     from assistant.rules.eligibility import select_version, today
     from assistant.rules.values import parse_date, percent, plain, wan, yuan
 
     try:
-        program = get_program(program_id)
+        program = get_scheme(program_id, voucher or None)
         on = parse_date(date, "date") if date else today()
     except RulesInputError as exc:
         return {"error": exc.as_json()}

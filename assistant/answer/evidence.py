@@ -38,6 +38,7 @@ class AskContext:
     ask: Ask
     draft: AskDraft
     today: dt.date
+    voucher: str | None = None  # the scheme asked about when not the compute voucher (model, corpus ...)
 
     @property
     def lang(self) -> str:

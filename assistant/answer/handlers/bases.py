@@ -69,7 +69,7 @@ def published_rate(ctx: AskContext, pid: str, on: dt.date) -> dict[str, Any] | N
     """The program's own rate parameter on ``on`` (None when the text publishes none)."""
     if ctx.case.rate is None:
         return None
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     rate = info.get("version", {}).get("parameters", {}).get("rate", {}) if "error" not in info else {}
     return rate if rate.get("value") else None
 

@@ -16,11 +16,14 @@ from assistant.answer.facts import applicant_facts, base_of, case_facts, purchas
 from assistant.answer.format import money, percent
 from assistant.answer.handlers.bases import as_decimal, published_rate, purchase_bases
 from assistant.answer.handlers.common import (
+    SCHEME_VOUCHERS,
     _condition_label,
     ask_missing,
     no_program,
     reasons_and_questions,
     rules_summary,
+    scheme_name,
+    uses_scheme,
 )
 from assistant.answer.messages import say
 from assistant.answer.render import circled
@@ -50,6 +53,8 @@ def handle(ctx: AskContext) -> None:
             no_program(ctx, region)
             continue
         pid = programs[0]
+        if not _scheme_for(ctx, region, pid):
+            continue
         d.programs.append(pid)
         purchases = _purchases_for(ctx, region)
         if not purchases and ctx.case.target is not None:
@@ -73,6 +78,18 @@ def handle(ctx: AskContext) -> None:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict
         )
+
+
+def _scheme_for(ctx: AskContext, region: str, pid: str) -> bool:
+    """Whether ``pid`` issues the voucher the ask names ("上海的模型券"): then every calculation
+    below uses that scheme; if not, say so instead of answering with the compute voucher."""
+    kind = ctx.ask.voucher
+    if kind not in SCHEME_VOUCHERS or uses_scheme(ctx, pid):
+        return True
+    name, voucher = ctx.kb.region_name(region, ctx.lang), say(ctx.lang, f"vouchers.{kind}")
+    ctx.draft.say(say(ctx.lang, "calc.no_such_voucher", region=name, voucher=voucher))
+    ctx.draft.verdict = "not_published"
+    return False
 
 
 def _registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
@@ -148,6 +165,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             calc = ctx.session.call(
                 "calculate_voucher",
                 program=pid,
+                voucher=ctx.voucher,
                 amount=format(base, "f"),
                 date=on.isoformat(),
                 compute_type=compute_type,
@@ -177,12 +195,14 @@ def _one_line(
     ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str, first: bool
 ) -> None:
     lang, d = ctx.lang, ctx.draft
-    info = ctx.session.call("program_info", program=pid, date=calc["date"])
-    elig = ctx.session.call("check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"])
+    info = ctx.session.call("program_info", program=pid, date=calc["date"], voucher=ctx.voucher)
+    elig = ctx.session.call(
+        "check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"], voucher=ctx.voucher
+    )
     e0 = (elig.get("results") or [{}])[0]
     refs = list(calc.get("references", [])) + [m["reference"] for m in e0.get("missing", [])] + program_refs(info)
     found = search(ctx, [region], references=refs, k=3, fetch_only=True)
-    name = ctx.kb.program_name(pid, lang)
+    name = scheme_name(ctx, info, pid)
     vlabel = calc.get("version_label") if lang == "en" else (info["version"]["label_zh"] or name)
     base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     amount = calc.get("amount")
@@ -242,6 +262,7 @@ def _one_line(
                 cap_note=cap_note,
                 rate=calc.get("rate_percent") or "",
                 marks=marks,
+                voucher=say(lang, f"vouchers.{ctx.voucher or 'compute'}"),
             )
         )
         prorated = next((s for s in calc["steps"] if s.get("kind") == "prorated_base"), None)
@@ -307,14 +328,19 @@ def _target(ctx: AskContext, region: str, pid: str) -> int:
     lang, d = ctx.lang, ctx.draft
     assert ctx.case.target is not None
     on = rules_date(ctx.case, ctx.ask, ctx.today)
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     rate = info["version"]["parameters"].get("rate", {}).get("value")
     if not rate:
         rules_summary(ctx, region, pid)
         return 0
     base = (ctx.case.target.value / Decimal(str(rate))).quantize(Decimal("0.01"))
     calc = ctx.session.call(
-        "calculate_voucher", program=pid, amount=format(base, "f"), date=on.isoformat(), facts=applicant_facts(ctx.case)
+        "calculate_voucher",
+        program=pid,
+        amount=format(base, "f"),
+        date=on.isoformat(),
+        facts=applicant_facts(ctx.case),
+        voucher=ctx.voucher,
     )
     if "error" in calc:
         return 0

@@ -53,7 +53,7 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     """A program's rate and caps (no amount given), cited, with conflicts and validity."""
     lang, d = ctx.lang, ctx.draft
     on = rules_date(ctx.case, ctx.ask, ctx.today)
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     if "error" in info:
         return
     found = search(ctx, [region], references=program_refs(info), k=4)
@@ -76,7 +76,7 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     if "cap" in topics and not any(p.get("value") for p in caps):
         topics = topics | {"rate"}  # no cap to state: the rate is what limits the amount
     lines, unpublished = rule_lines(ctx, info, found, topics)
-    name = ctx.kb.program_name(pid, lang)
+    name = scheme_name(ctx, info, pid)
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
@@ -144,3 +144,26 @@ def single_source_caveat(ctx: AskContext, pid: str | None) -> None:
 
 
 __all__ = ["ask_missing", "confirm", "no_program", "reasons_and_questions", "rules_summary", "single_source_caveat"]
+
+
+SCHEME_VOUCHERS = ("model", "corpus", "data", "labelling")  # 智能券 is Hangzhou's name for compute
+
+
+def uses_scheme(ctx: AskContext, pid: str) -> bool:
+    """Whether the program issues the voucher the ask names ("上海的模型券") as a scheme of its
+    own; if so, every tool call of this ask uses it (``ctx.voucher``), so its rules come from the
+    calculator's data like the compute voucher's, never the compute voucher's figures instead."""
+    if ctx.ask.voucher not in SCHEME_VOUCHERS:
+        return False
+    info = ctx.session.call("program_info", program=pid, date=ctx.today.isoformat(), voucher=ctx.ask.voucher)
+    if "error" in info:
+        return False
+    ctx.voucher = ctx.ask.voucher
+    return True
+
+
+def scheme_name(ctx: AskContext, info: dict[str, Any], pid: str) -> str:
+    """The name users know: the scheme's own ("上海市模型券") when the ask is about one."""
+    if ctx.voucher and "error" not in info:
+        return str(info.get("name_en" if ctx.lang == "en" else "name") or ctx.kb.program_name(pid, ctx.lang))
+    return ctx.kb.program_name(pid, ctx.lang)

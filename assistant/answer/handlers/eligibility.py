@@ -12,7 +12,14 @@ import re
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
 from assistant.answer.facts import case_facts, rules_date
-from assistant.answer.handlers.common import _condition_label, confirm, no_program, reasons_and_questions
+from assistant.answer.handlers.common import (
+    _condition_label,
+    confirm,
+    no_program,
+    reasons_and_questions,
+    scheme_name,
+    uses_scheme,
+)
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.validity import period_caveat, validity
@@ -42,9 +49,10 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     d.programs.append(pid)
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     facts = case_facts(ctx.case)
-    res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=on.isoformat())
+    uses_scheme(ctx, pid)
+    res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=on.isoformat(), voucher=ctx.voucher)
     e0 = (res.get("results") or [{}])[0]
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat())
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     refs = [r["reference"] for r in e0.get("reasons", [])]
     comp = None
     reg_failed = any(r["status"] == "failed" and r["fact"] == "registered_in" for r in e0.get("reasons", []))
@@ -53,7 +61,7 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         for f in comp.get("findings", []):
             refs += f.get("references", [])
     found = search(ctx, [region], references=refs, k=4)
-    name = ctx.kb.program_name(pid, lang)
+    name = scheme_name(ctx, info, pid)
     status = e0.get("status", "undetermined")
     failed = [r for r in e0.get("reasons", []) if r["status"] == "failed" and r.get("effect") == "require"]
     met = [r for r in e0.get("reasons", []) if r["status"] == "met"]

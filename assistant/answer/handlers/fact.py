@@ -8,7 +8,7 @@ import re
 
 from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, search
 from assistant.answer.format import date_text, shorten, yuanify
-from assistant.answer.handlers.common import rules_summary
+from assistant.answer.handlers.common import rules_summary, uses_scheme
 from assistant.answer.messages import say
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
@@ -39,12 +39,12 @@ def handle(ctx: AskContext) -> None:
     regions = ask.regions
     d.regions = list(regions)
     topics = set(ask.topics)
-    if ask.voucher != "compute":
+    programs = ctx.kb.programs_for(regions)
+    if ask.voucher != "compute" and not (programs and uses_scheme(ctx, programs[0])):
         d.say(say(lang, "common.other_voucher", voucher=say(lang, f"vouchers.{ask.voucher}")))
     if ask.articles and _article(ctx):
         return
-    programs = ctx.kb.programs_for(regions)
-    if programs and ask.voucher == "compute" and topics & _RULE_TOPICS:
+    if programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS:
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
         return
