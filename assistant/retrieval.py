@@ -10,11 +10,14 @@ assistant can say the corpus does not answer instead of citing noise.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from assistant.index_store import chunk_from_record
 from assistant.models import Chunk, Hit, date_number
 from assistant.query_text import (
     _AMBIGUOUS,
@@ -78,18 +81,39 @@ class Retriever:
         BM25 postings come from the file saved with this set of records when there is one
         (``persist``), and are saved after they are built, so the next start only loads them."""
         from assistant.index_state import sparse_path
+        from assistant.sparse import load_snapshot
 
         self.settings = settings or get_settings()
         self.store = store
-        records, self.hidden = store.visible_records()
+        manifest = store.load_manifest() if store.manifest_exists() else None
+        generation = _generation_key(manifest, self.settings) if manifest is not None else ""
         path = sparse_path(self.settings) if persist else None
-        bm25, order, self.sparse_info = load_or_build(
-            path,
-            [rid for rid, _ in records],
-            lambda i: self._keyword_text(records[i][1]),
-            tokenize,
-            tokenizer_fingerprint(),
-        )
+        snapshot = load_snapshot(path, tokenizer_fingerprint(), generation)
+        if snapshot is not None:
+            # This generation was loaded before: its chunks and postings are in the file.
+            bm25, ids, payload = snapshot
+            cache: dict = {}
+            records = [(rid, chunk_from_record(cid, text, meta, cache)) for rid, cid, text, meta in json.loads(payload)]
+            order = list(range(len(records)))
+            self.hidden = max(0, store.count() - len(records))
+            self.sparse_info = {"source": "snapshot", "tokenised": 0}
+        else:
+            records, self.hidden = store.visible_records(manifest)
+            bm25, order, self.sparse_info = load_or_build(
+                path,
+                [rid for rid, _ in records],
+                lambda i: self._keyword_text(records[i][1]),
+                tokenize,
+                tokenizer_fingerprint(),
+                generation,
+                lambda order: json.dumps(
+                    [
+                        [records[i][0], records[i][1].chunk_id, records[i][1].text, records[i][1].metadata()]
+                        for i in order
+                    ],
+                    ensure_ascii=False,
+                ).encode(),
+            )
         self._bm25 = bm25
         self.chunks: list[Chunk] = [records[i][1] for i in order]
         # Keyed by the store's record id: the vector leg answers in those, and a record of a
@@ -300,6 +324,15 @@ _DOMAIN_TERMS = (
     "补",
     "GPU",
 )
+
+
+def _generation_key(manifest: dict, settings: Settings) -> str:
+    """Which chunks are visible: each visible document's generation (records of a committed
+    generation are never rewritten, so this names the chunk set exactly)."""
+    from assistant.index_state import visible_generations
+
+    gens = sorted(visible_generations(manifest).items())
+    return hashlib.sha256(json.dumps([settings.collection, gens]).encode()).hexdigest()[:24]
 
 
 _RETRIEVERS: dict[str, Retriever] = {}

@@ -6,6 +6,11 @@ postings are stored term-major in flat numpy arrays (no pickle, so loading a fil
 code), and the file names the exact set of records it covers plus a fingerprint of the
 tokenizer's inputs. Record ids carry the index generation, so any write to the index changes the
 set: a mismatch rebuilds, re-tokenising only the records the previous file did not cover.
+
+The file also keeps the chunks themselves (text and metadata, as JSON) under the key of the
+index generation they came from (each visible document's generation, from the manifest): while
+that key holds, a start reads neither Chroma's records nor tokenises anything. Records of a
+committed generation are never rewritten, so the key names the chunk set exactly.
 """
 
 from __future__ import annotations
@@ -128,7 +133,9 @@ class SparseBM25:
         )
 
     # ------------------------------------------------------------ persistence
-    def save(self, path: Path, record_ids: Sequence[str], fingerprint: str) -> None:
+    def save(
+        self, path: Path, record_ids: Sequence[str], fingerprint: str, generation: str = "", chunks: bytes = b""
+    ) -> None:
         """Write atomically (a reader never sees half a file; concurrent writers do not clash)."""
         vocab_blob, vocab_offsets = _pack(self.vocab)
         ids_blob, ids_offsets = _pack(record_ids)
@@ -147,15 +154,20 @@ class SparseBM25:
                 tf=self.tf,
                 lengths=self.lengths,
                 params=np.array([self.k1, self.b]),
+                generation=np.frombuffer(generation.encode(), dtype=np.uint8),
+                chunks=np.frombuffer(chunks, dtype=np.uint8),
             )
         os.replace(tmp, path)
 
     @classmethod
-    def load(cls, path: Path) -> tuple[SparseBM25, list[str], str] | None:
-        """(index, record ids in document order, tokenizer fingerprint), or None if unreadable."""
+    def load(cls, path: Path, generation: str | None = None) -> tuple[SparseBM25, list[str], str, bytes] | None:
+        """(index, record ids in document order, tokenizer fingerprint, chunks JSON), or None if
+        unreadable or, when ``generation`` is given, saved for another one."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 if int(data["format"]) != FORMAT:
+                    return None
+                if generation is not None and data["generation"].tobytes().decode() != generation:
                     return None
                 k1, b = (float(x) for x in data["params"])
                 bm25 = cls.from_arrays(
@@ -167,7 +179,9 @@ class SparseBM25:
                     k1,
                     b,
                 )
-                return bm25, _unpack(data["ids"], data["ids_offsets"]), data["fingerprint"].tobytes().decode()
+                ids = _unpack(data["ids"], data["ids_offsets"])
+                chunks = data["chunks"].tobytes() if generation is not None else b""
+                return bm25, ids, data["fingerprint"].tobytes().decode(), chunks
         except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError):
             return None
 
@@ -207,17 +221,20 @@ def load_or_build(
     text_of: Callable[[int], str],
     tokenize: Callable[[str], list[str]],
     fingerprint: str,
+    generation: str = "",
+    chunks_json: Callable[[list[int]], bytes] | None = None,
 ) -> tuple[SparseBM25 | None, list[int], dict[str, Any]]:
     """The BM25 index over ``record_ids`` and the order of its documents (positions in
     ``record_ids``); loads the saved file when it covers exactly these records, updates it when
-    it covers some, builds it otherwise, and saves what it built. ``info`` says which happened."""
+    it covers some, builds it otherwise, and saves what it built (with ``chunks_json`` of the
+    documents in order, under ``generation``). ``info`` says which happened."""
     info: dict[str, Any] = {"source": "built", "tokenised": len(record_ids)}
     if not record_ids:
         return None, [], info
     position = {r: i for i, r in enumerate(record_ids)}
     saved = SparseBM25.load(path) if path is not None and path.exists() else None
     if saved is not None and saved[2] == fingerprint:
-        bm25, saved_ids, _ = saved
+        bm25, saved_ids, _, _ = saved
         if len(saved_ids) == len(record_ids) and all(r in position for r in saved_ids):
             info.update(source="loaded", tokenised=0)
             return bm25, [position[r] for r in saved_ids], info
@@ -236,7 +253,18 @@ def load_or_build(
         bm25 = SparseBM25([tokenize(text_of(i)) for i in order])
     if path is not None:
         try:
-            bm25.save(path, [record_ids[i] for i in order], fingerprint)
+            payload = chunks_json(order) if chunks_json is not None and generation else b""
+            bm25.save(path, [record_ids[i] for i in order], fingerprint, generation if payload else "", payload)
         except OSError as exc:  # a read-only index directory still serves; it just starts slower
             info["save_error"] = str(exc)
     return bm25, order, info
+
+
+def load_snapshot(path: Path | None, fingerprint: str, generation: str) -> tuple[SparseBM25, list[str], bytes] | None:
+    """The saved index with its chunks when it was saved for this generation and tokenizer."""
+    if path is None or not generation or not path.exists():
+        return None
+    saved = SparseBM25.load(path, generation)
+    if saved is None or saved[2] != fingerprint or not saved[3]:
+        return None
+    return saved[0], saved[1], saved[3]

@@ -10,6 +10,10 @@
    server started on loopback, with resident memory.
 The baseline for query latency is BM25 alone in the same process, so the ratio
 hybrid / bm25 shows what the vector leg and fusion cost.
+
+``--startup`` measures only start-up at each synthetic size: the retriever's start without saved
+BM25 postings (tokenise every chunk, then save them), with them (load), and after one document
+of 10 chunks was added (the saved postings are updated: only the new chunks are tokenised).
 """
 
 from __future__ import annotations
@@ -87,28 +91,7 @@ def synthetic_run(base: dict, size: int, mode: str, work: Path, corpus: Path, qu
         corpus_dir=corpus, index_dir=work / f"index-{size}-{mode}", collection=f"synthetic{size}", **overrides
     )
     big_store = IndexStore(big)
-    rng = np.random.default_rng(7)
-    i = 0
-    t = time.perf_counter()
-    while i < size:
-        ids, docs, metas, vecs = [], [], [], []
-        for text, meta, vec in zip(base["documents"], base["metadatas"], base["embeddings"]):
-            if i >= size:
-                break
-            v = np.asarray(vec, dtype=np.float32) + rng.normal(0, 0.02, len(vec)).astype(np.float32)
-            ids.append(f"syn-{i}")
-            docs.append(f"（副本{i}）" + text)
-            metas.append({**meta, "doc_id": f"{meta['doc_id']}-syn{i // len(base['ids'])}"})
-            vecs.append((v / np.linalg.norm(v)).tolist())
-            i += 1
-        for s in range(0, len(ids), 1000):
-            big_store.collection.upsert(
-                ids=ids[s : s + 1000],
-                documents=docs[s : s + 1000],
-                metadatas=metas[s : s + 1000],
-                embeddings=vecs[s : s + 1000],
-            )
-    load_s = time.perf_counter() - t
+    load_s = _fill_synthetic(big_store, base, size)
     t = time.perf_counter()
     retriever = Retriever(big_store, big)
     bm25_s = time.perf_counter() - t
@@ -130,6 +113,135 @@ def synthetic_run(base: dict, size: int, mode: str, work: Path, corpus: Path, qu
         server.wait(timeout=30)
 
 
+def _fill_synthetic(store: IndexStore, base: dict, size: int) -> float:
+    """Replicate the corpus chunks into ``store`` up to ``size`` records; returns seconds."""
+    rng = np.random.default_rng(7)
+    i = 0
+    t = time.perf_counter()
+    while i < size:
+        ids, docs, metas, vecs = [], [], [], []
+        for text, meta, vec in zip(base["documents"], base["metadatas"], base["embeddings"]):
+            if i >= size:
+                break
+            v = np.asarray(vec, dtype=np.float32) + rng.normal(0, 0.02, len(vec)).astype(np.float32)
+            ids.append(f"syn-{i}")
+            docs.append(f"（副本{i}）" + text)
+            doc_id = f"{meta['doc_id']}-syn{i // len(base['ids'])}"
+            metas.append({**meta, "doc_id": doc_id, "gen": 0, "chunk_id": f"syn-{i}"})
+            vecs.append((v / np.linalg.norm(v)).tolist())
+            i += 1
+        for s in range(0, len(ids), 1000):
+            store.collection.upsert(
+                ids=ids[s : s + 1000],
+                documents=docs[s : s + 1000],
+                metadatas=metas[s : s + 1000],
+                embeddings=vecs[s : s + 1000],
+            )
+    return time.perf_counter() - t
+
+
+def startup_run(base: dict, size: int, work: Path, corpus: Path) -> None:
+    """Retriever start-up at ``size`` chunks before and after persisting the BM25 postings."""
+    from assistant.index_state import sparse_path
+
+    big = Settings(corpus_dir=corpus, index_dir=work / f"startup-{size}", collection=f"startup{size}")
+    store = IndexStore(big)
+    load_s = _fill_synthetic(store, base, size)
+    # A manifest as a build writes it (every synthetic document visible at generation 0), so
+    # the start goes the way a real index's does.
+    counts: dict[str, int] = {}
+    for offset in range(0, size, 5000):
+        for meta in store.collection.get(include=["metadatas"], limit=5000, offset=offset)["metadatas"]:
+            counts[meta["doc_id"]] = counts.get(meta["doc_id"], 0) + 1
+    manifest = store.load_manifest()
+    manifest["documents"] = {
+        d: {"path": f"{d}.md", "hash": "synthetic", "gen": 0, "chunks": n} for d, n in counts.items()
+    }
+    store.save_manifest(manifest)
+    t = time.perf_counter()
+    store.visible_records()
+    records_s = time.perf_counter() - t
+    t = time.perf_counter()
+    before = Retriever(store, big)  # no saved postings yet: tokenise everything, then save
+    before_s = time.perf_counter() - t
+    assert before.sparse_info["source"] == "built"
+    size_mb = sparse_path(big).stat().st_size / 1e6
+    t = time.perf_counter()
+    after = Retriever(store, big)
+    after_s = time.perf_counter() - t
+    assert after.sparse_info["source"] == "snapshot"
+    probe = ["北京算力券每年最多补贴多少", "上海算力券补贴比例", "亦庄国产算力"]
+    same = all(
+        [h.chunk.chunk_id for h in before.search(q, k=10, mode="bm25").hits]
+        == [h.chunk.chunk_id for h in after.search(q, k=10, mode="bm25").hits]
+        for q in probe
+    )
+    del before, after
+    extra = {k: v[:10] for k, v in base.items() if k in ("documents", "metadatas", "embeddings")}
+    store.collection.upsert(
+        ids=[f"extra-{i}" for i in range(10)],
+        documents=extra["documents"],
+        metadatas=[
+            {**m, "doc_id": "extra-doc", "gen": 0, "chunk_id": f"extra-{i}"} for i, m in enumerate(extra["metadatas"])
+        ],
+        embeddings=[list(v) for v in extra["embeddings"]],
+    )
+    manifest["documents"]["extra-doc"] = {"path": "extra-doc.md", "hash": "synthetic", "gen": 0, "chunks": 10}
+    store.save_manifest(manifest)
+    t = time.perf_counter()
+    updated = Retriever(store, big)
+    updated_s = time.perf_counter() - t
+    print(
+        f"start-up at {size} chunks (loaded into Chroma in {load_s:.1f} s): "
+        f"without saved postings {before_s:.1f} s, with them {after_s:.1f} s "
+        f"(ratio {before_s / after_s:.1f}x; reading the chunks from Chroma instead of the saved file "
+        f"would take {records_s:.1f} s); "
+        f"after adding one 10-chunk document {updated_s:.1f} s ({updated.sparse_info['tokenised']} chunks tokenised); "
+        f"postings file {size_mb:.0f} MB; same BM25 top 10 as before persisting: {same}"
+    )
+    del updated, store
+
+
+def recovery_run(work: Path, clauses: int = 600, kill_at: int = 192) -> None:
+    """Issue 13's fault: ``index`` killed (SIGKILL) after ``kill_at`` of a ``clauses``-chunk
+    document's chunks were stored; then what a reader sees, and how long the next start takes
+    to finish the document (model already loaded, as in a restarted server's first step)."""
+    import signal
+
+    import cn2an
+
+    from assistant.index import pending_documents, recover_index
+
+    corpus = work / "recovery-corpus"
+    shutil.copytree(PROJECT_ROOT / "tests" / "fixtures" / "corpus", corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=work / "recovery-index")
+    build_index(settings=settings)
+    body = "\n".join(
+        f"第{cn2an.an2cn(n)}条 【条款{n}】 企业购买算力服务第{n}项，补贴比例为{n % 30 + 10}%，年度上限{n * 3}万元。"
+        for n in range(1, clauses + 1)
+    )
+    (corpus / "upload.md").write_text(f"---\nid: upload\ntitle: 大型上传文件\n---\n{body}\n", encoding="utf-8")
+    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "index", "--quiet"], cwd=PROJECT_ROOT, env=env)
+    store = IndexStore(settings)
+    base = store.count()
+    while proc.poll() is None and store.count() < base + kill_at:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    stored = store.count() - base
+    seen = sum(1 for c in Retriever(IndexStore(settings), settings, persist=False).chunks if c.doc_id == "upload")
+    pending = [(p.doc_id, p.state) for p in pending_documents(settings)]
+    t = time.perf_counter()
+    report = recover_index(settings, IndexStore(settings))
+    took = time.perf_counter() - t
+    served = sum(1 for c in Retriever(IndexStore(settings), settings, persist=False).chunks if c.doc_id == "upload")
+    print(
+        f"kill -9 after {stored}/{clauses} chunks stored: served before restart {seen}, pending {pending}; "
+        f"recovery {took:.1f} s, {report.chunks_written if report else 0} chunks embedded; served after {served}"
+    )
+
+
 def main() -> None:
     import argparse
 
@@ -141,8 +253,19 @@ def main() -> None:
         action="store_true",
         help="start from the repo's embedding cache (the build then measures chunking and writes only)",
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="only start-up with and without saved BM25 postings at each size (use with --warm-cache)",
+    )
+    parser.add_argument("--recovery", action="store_true", help="only the kill -9 mid-upload recovery measurement")
     args = parser.parse_args()
     args.sizes = [int(x) for x in args.sizes.split(",") if x]
+    if args.recovery:
+        work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
+        recovery_run(work)
+        shutil.rmtree(work, ignore_errors=True)
+        return
     work = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     corpus = work / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
@@ -159,6 +282,13 @@ def main() -> None:
         f"full build: {len(report.added)} documents, {report.total_chunks} chunks in {build_s:.1f} s "
         f"({report.total_chunks / build_s:.1f} chunks/s, embedding cache {'warm' if args.warm_cache else 'empty'})"
     )
+
+    if args.startup:
+        base = IndexStore(settings).collection.get(include=["documents", "metadatas", "embeddings"])
+        for size in args.sizes:
+            startup_run(base, size, work, corpus)
+        shutil.rmtree(work, ignore_errors=True)
+        return
 
     target = sorted(corpus.glob("*.md"))[0]
     target.write_text(

@@ -141,7 +141,9 @@ def test_bm25_postings_are_saved_with_the_index_and_loaded_at_start(fixture_corp
     first = Retriever(IndexStore(settings), settings)
     assert first.sparse_info["source"] == "built" and sparse_path(settings).exists()
     second = Retriever(IndexStore(settings), settings)
-    assert second.sparse_info == {"source": "loaded", "tokenised": 0}
+    assert second.sparse_info == {"source": "snapshot", "tokenised": 0}  # no Chroma read, no tokenising
+    assert [c.model_dump() for c in second.chunks] == [c.model_dump() for c in first.chunks]
+    assert second.by_id == first.by_id
     plain = Retriever(IndexStore(settings), settings, persist=False)
     for query in ("年度上限是多少", "模型券支持比例", "示范市算力券"):
         ids = [h.chunk.chunk_id for h in second.search(query, k=5, mode="bm25").hits]

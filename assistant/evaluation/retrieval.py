@@ -5,6 +5,12 @@ LangChain's plain recipe — fixed-size RecursiveCharacterTextSplitter chunks in
 store with MiniLM — and since its chunks have no locators, one counts when it comes
 from the gold document and contains the gold clause label: a generous reading, so the
 comparison flatters the baseline rather than us.
+
+The stronger peer is what a competent LangChain user builds: an ``EnsembleRetriever`` fusing
+BM25 over jieba tokens with the same embedder as ours (e5 by default), both over the same
+fixed-size chunks, judged with the same generous reading. The hybrid should beat it by
+TARGET_ENSEMBLE_RATIO on MRR; the figure says what clause-level chunking and our fusion add over
+that recipe, not over a straw man.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from assistant.settings import PROJECT_ROOT, Settings, get_settings
 EVAL_FILE = PROJECT_ROOT / "evals" / "retrieval.yaml"
 TARGET_RECALL5 = 0.95
 TARGET_MRR_RATIO = 1.3
+TARGET_ENSEMBLE_RATIO = 1.1
+BASELINE = "baseline (fixed chunks + MiniLM)"
 
 
 @dataclass
@@ -82,16 +90,11 @@ def _clause_runner(settings: Settings, mode: str) -> Callable[[str], list[tuple[
 
 
 def _baseline_runner(settings: Settings) -> Callable[[str], list[tuple[str, str, str]]]:
-    from langchain_core.documents import Document as LCDocument
     from langchain_core.vectorstores import InMemoryVectorStore
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from assistant.embeddings import CachedEmbeddings, get_embedder
-    from assistant.ingest import load_corpus
 
-    docs = load_corpus(settings.corpus_dir).documents
-    splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-    pieces = splitter.split_documents([LCDocument(page_content=d.text, metadata={"doc_id": d.meta.id}) for d in docs])
+    pieces = _fixed_chunks(settings)
     embedder = CachedEmbeddings(get_embedder("minilm"), settings.index_dir / "embeddings-minilm.sqlite3")
     store = InMemoryVectorStore(embedder)
     store.add_documents(pieces)
@@ -103,8 +106,55 @@ def _baseline_runner(settings: Settings) -> Callable[[str], list[tuple[str, str,
     return run
 
 
+def _fixed_chunks(settings: Settings):
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from assistant.ingest import load_corpus
+
+    docs = load_corpus(settings.corpus_dir).documents
+    splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+    return splitter.split_documents([LCDocument(page_content=d.text, metadata={"doc_id": d.meta.id}) for d in docs])
+
+
+def _ensemble_runner(settings: Settings) -> Callable[[str], list[tuple[str, str, str]]]:
+    """LangChain's EnsembleRetriever: BM25 (jieba tokens) + our embedder, fixed-size chunks, RRF."""
+    import logging
+    import warnings
+
+    import jieba
+    from langchain_core.vectorstores import InMemoryVectorStore
+
+    from assistant.embeddings import CachedEmbeddings, get_embedder
+
+    with warnings.catch_warnings():  # langchain-community announces its sunset on import
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from langchain_classic.retrievers import EnsembleRetriever
+        from langchain_community.retrievers import BM25Retriever
+
+    jieba.setLogLevel(logging.WARNING)
+    pieces = _fixed_chunks(settings)
+    bm25 = BM25Retriever.from_documents(pieces, preprocess_func=lambda t: [w for w in jieba.lcut(t) if w.strip()], k=10)
+    name = settings.embedder
+    embedder = CachedEmbeddings(
+        get_embedder(name, settings.st_model_path), settings.index_dir / f"embeddings-{name}.sqlite3"
+    )
+    store = InMemoryVectorStore(embedder)
+    store.add_documents(pieces)
+    ensemble = EnsembleRetriever(retrievers=[bm25, store.as_retriever(search_kwargs={"k": 10})], weights=[0.5, 0.5])
+
+    def run(question: str) -> list[tuple[str, str, str]]:
+        found = ensemble.invoke(question)[:10]
+        return [(d.metadata["doc_id"], "", d.page_content) for d in found]
+
+    return run
+
+
 def evaluate(
-    cases: list[Case] | None = None, settings: Settings | None = None, embedders: tuple[str, ...] = ("e5", "minilm")
+    cases: list[Case] | None = None,
+    settings: Settings | None = None,
+    embedders: tuple[str, ...] = ("e5", "minilm"),
+    ensemble: bool = True,
 ) -> dict:
     settings = settings or get_settings()
     cases = cases or load_cases()
@@ -114,7 +164,10 @@ def evaluate(
         emb_settings = settings if name == settings.embedder else settings.model_copy(update={"embedder": name})
         configs[f"vector-{name}"] = (_clause_runner(emb_settings, "vector"), False)
     configs[f"hybrid ({settings.embedder})"] = (_clause_runner(settings, "hybrid"), False)
-    configs["baseline (fixed chunks + MiniLM)"] = (_baseline_runner(settings), True)
+    configs[BASELINE] = (_baseline_runner(settings), True)
+    peer = f"ensemble (LangChain BM25 + {settings.embedder}, fixed chunks)"
+    if ensemble:
+        configs[peer] = (_ensemble_runner(settings), True)
 
     report: dict = {"cases": len(cases), "configs": {}, "misses": []}
     for name, (run, generous) in configs.items():
@@ -131,12 +184,16 @@ def evaluate(
         result["ms_per_query"] = 1000 * (time.perf_counter() - started) / max(1, len(cases))
         report["configs"][name] = result
     hybrid = next(v for k, v in report["configs"].items() if k.startswith("hybrid"))
-    baseline = report["configs"]["baseline (fixed chunks + MiniLM)"]
+    baseline = report["configs"][BASELINE]
     report["targets"] = {
         "hybrid recall@5 >= 0.95": hybrid["recall@5"] >= TARGET_RECALL5,
         "hybrid MRR >= 1.3 x baseline MRR": hybrid["mrr"] >= TARGET_MRR_RATIO * baseline["mrr"],
         "mrr_ratio": hybrid["mrr"] / baseline["mrr"] if baseline["mrr"] else float("inf"),
     }
+    if peer in report["configs"]:
+        other = report["configs"][peer]["mrr"]
+        report["targets"]["ensemble_mrr_ratio"] = hybrid["mrr"] / other if other else float("inf")
+        report["targets"]["hybrid MRR >= 1.1 x ensemble MRR"] = hybrid["mrr"] >= TARGET_ENSEMBLE_RATIO * other
     return report
 
 
@@ -159,6 +216,12 @@ def format_report(report: dict) -> str:
         f"hybrid MRR / baseline MRR = {t['mrr_ratio']:.2f} (target >= 1.3: "
         f"{'met' if t['hybrid MRR >= 1.3 x baseline MRR'] else 'NOT met'})",
     ]
+    if "ensemble_mrr_ratio" in t:
+        lines.append(
+            f"hybrid MRR / LangChain ensemble MRR = {t['ensemble_mrr_ratio']:.2f} (target >= {TARGET_ENSEMBLE_RATIO}: "
+            f"{'met' if t['hybrid MRR >= 1.1 x ensemble MRR'] else 'NOT met'}; the ensemble is judged generously, "
+            "as the baseline: its chunk counts when it holds the gold clause's label)"
+        )
     if report["misses"]:
         lines += ["", "hybrid misses (gold not in top 5):"]
         lines += [f"- {m['id']}: {m['question']} -> gold {m['gold']}, rank {m['rank']}" for m in report["misses"]]
@@ -178,4 +241,4 @@ def main(json_output: bool = False) -> int:
         sys.stdout.write("\n")
     else:
         print(format_report(report))
-    return 0 if all(v for k, v in report["targets"].items() if k != "mrr_ratio") else 1
+    return 0 if all(v for k, v in report["targets"].items() if not k.endswith("mrr_ratio")) else 1
