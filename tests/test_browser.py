@@ -297,7 +297,7 @@ def test_admin_uploads_chinese_pdf_and_it_is_cited(page, web, tmp_path):
     page.click("#lib-upload-run")
     page.wait_for_selector("#lib-status :text('✓')", timeout=120_000)
     assert (web.corpus_dir / "uploads" / "石景山区算力券试点办法.pdf").exists()
-    assert "1 added" in page.inner_text("#lib-status")
+    assert "新增 1 篇" in page.inner_text("#lib-status")
     assert "shijingshan-pilot-test" in _doc_ids(web)
     shot(page, "library-uploaded")
 
@@ -331,14 +331,63 @@ def test_document_with_script_shows_as_text(page, web, tmp_path):
     # Delete needs the token too; with it the document goes away.
     fill(page, "admin-token", "")
     page.click("#lib-delete")
+    page.click("#lib-delete-confirm")
     page.wait_for_selector("#lib-status :text('令牌')")
     assert (web.corpus_dir / "uploads" / "script-test.md").exists()
     fill(page, "admin-token", ADMIN_TOKEN)
     page.click("#lib-delete")
+    page.click("#lib-delete-confirm")
     page.wait_for_selector("#lib-status :text('已删除')", timeout=120_000)
     assert not (web.corpus_dir / "uploads" / "script-test.md").exists()
     assert "script-test" not in _doc_ids(web)
     assert page.evaluate("window.__pwned") is None
+
+
+def test_library_keeps_unset_replaces_a_re_added_file_and_confirms_delete(page, web, tmp_path):
+    from assistant.web import library
+
+    doc = tmp_path / "重复上传测试.txt"
+    doc.write_text("第一条 本办法用于测试重复上传。\n第二条 算力券测试条款。\n", encoding="utf-8")
+    open_tab(page, "资料库 Library")
+    wait_text(page, "#lib-docs", "beijing-municipal-2023")
+    page.set_input_files("#lib-upload input[type=file]", str(doc))
+    page.wait_for_selector("#lib-upload :text('重复上传测试')")
+    fill(page, "lib-meta-id", "readd-test")
+    page.click("#lib-upload-run")  # no token: refused
+    page.wait_for_selector("#lib-status :text('令牌')")
+    page.set_input_files("#lib-upload input[type=file]", str(doc))  # the admin adds the file again
+    fill(page, "admin-token", ADMIN_TOKEN)
+    page.click("#lib-upload-run")
+    page.wait_for_selector("#lib-status :text('✓')", timeout=120_000)
+    assert "新增 1 篇" in page.inner_text("#lib-status")
+    assert _doc_ids(web).count("readd-test") == 1
+    row = next(d for d in library.list_documents(web.settings) if d.doc_id == "readd-test")
+    assert row.status == ""  # left unset, not turned into "reported"
+    # The message is at the top, above the document table.
+    assert page.locator("#lib-status").bounding_box()["y"] < page.locator("#lib-docs").bounding_box()["y"]
+    # The same file again replaces it: still one document, one file.
+    page.set_input_files("#lib-upload input[type=file]", str(doc))
+    page.wait_for_selector("#lib-upload :text('重复上传测试')")
+    page.click("#lib-upload-run")
+    page.wait_for_function("() => document.querySelector('#lib-status').innerText.includes('更新') ")
+    assert _doc_ids(web).count("readd-test") == 1
+    assert sorted(p.name for p in (web.corpus_dir / "uploads").glob("重复上传测试*")) == [
+        "重复上传测试.txt",
+        "重复上传测试.txt.meta.yaml",
+    ]
+    # Delete asks first; cancelling keeps the document.
+    page.click("#lib-pick input")
+    page.get_by_role("option", name=re.compile("readd-test")).click()
+    page.click("#lib-delete")
+    wait_text(page, "#lib-confirm-text", "确定删除")
+    page.click("#lib-delete-cancel")
+    wait_text(page, "#lib-status", "已取消")
+    assert "readd-test" in _doc_ids(web)
+    page.click("#lib-delete")
+    page.click("#lib-delete-confirm")
+    page.wait_for_selector("#lib-status :text('已删除')", timeout=120_000)
+    assert "readd-test" not in _doc_ids(web)
+    shot(page, "library-readd-delete")
 
 
 def test_helpdesk_draft_exports_docx(page, tmp_path):

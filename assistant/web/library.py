@@ -179,6 +179,15 @@ def _refuse_lookalike(doc_id: str, title: str, rel: str, manifest: dict[str, Any
             )
 
 
+def _declares_status(path: Path) -> bool:
+    """Whether a Markdown upload gives its own status in its front matter."""
+    if path.suffix.lower() not in (".md", ".markdown"):
+        return False
+    head = path.read_bytes()[:8000].decode("utf-8", "ignore")
+    match = re.match(r"\A---\s*\n(.*?)\n---", head, re.S)
+    return bool(match and re.search(r"(?m)^status\s*:", match.group(1)))
+
+
 def add_document(
     settings: Settings,
     upload_path: str | Path,
@@ -219,6 +228,10 @@ def add_document(
             staged = Path(tmp) / name
             shutil.copyfile(upload_path, staged)
             staged_sidecar = staged.with_name(name + ".meta.yaml")
+            if "status" not in fields and not _declares_status(staged):
+                # Left unset by the admin: stays unset, not the model's default ("reported"),
+                # which would present an unknown file as a press report.
+                fields["status"] = ""
             if fields:
                 staged_sidecar.write_text(yaml.safe_dump(fields, allow_unicode=True, sort_keys=False), encoding="utf-8")
             try:

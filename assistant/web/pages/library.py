@@ -20,8 +20,17 @@ log = logging.getLogger(__name__)
 def _row(r: library.DocRow) -> list:
     """A table row with the status in words (the stored code is for the index, not for people)."""
     cells = r.as_list()
-    cells[3] = STATUS_ZH.get(r.status, r.status)
+    cells[3] = STATUS_ZH.get(r.status, r.status) if r.status else "未填"
     return cells
+
+
+def _report_zh(report) -> str:
+    """What the re-index did, in words an admin reads."""
+    return (
+        f"新增 {len(report.added)} 篇、更新 {len(report.updated)} 篇、移除 {len(report.removed)} 篇"
+        + (f"、失败 {len(report.errors)} 篇" if report.errors else "")
+        + f"；资料库现有 {report.total_chunks} 个分块。"
+    )
 
 
 def build_library(ctx: WebContext):
@@ -30,6 +39,7 @@ def build_library(ctx: WebContext):
         "Documents and chunks in the knowledge base; upload and delete need the admin token."
     )
     token = gr.Textbox(label="管理员令牌 Admin token", type="password", elem_id="admin-token", max_length=500)
+    status = gr.Markdown(elem_id="lib-status")  # what just happened, at the top where the admin looks
     with gr.Row():
         refresh = gr.Button("刷新 Refresh", size="sm", elem_id="lib-refresh")
     docs = gr.Dataframe(
@@ -58,6 +68,11 @@ def build_library(ctx: WebContext):
                 max_height=420,
             )
             delete = gr.Button("删除所选文档 Delete this document", variant="stop", elem_id="lib-delete")
+            with gr.Group(visible=False, elem_id="lib-confirm") as confirm_box:
+                confirm_text = gr.Markdown(elem_id="lib-confirm-text")
+                with gr.Row():
+                    confirm = gr.Button("确认删除 Delete", variant="stop", elem_id="lib-delete-confirm")
+                    cancel = gr.Button("取消 Cancel", elem_id="lib-delete-cancel")
         with gr.Column(scale=2):
             files = gr.File(
                 label="上传 Upload (PDF / Markdown / TXT)",
@@ -90,7 +105,6 @@ def build_library(ctx: WebContext):
                     max_length=5000,
                 )
             upload = gr.Button("上传并索引 Upload and index", variant="primary", elem_id="lib-upload-run")
-    status = gr.Markdown(elem_id="lib-status")
 
     def snapshot():
         try:
@@ -126,22 +140,17 @@ def build_library(ctx: WebContext):
     ):
         problem = ctx.check_rate(request)
         if problem:
-            return "⚠ " + md_text(problem), gr.skip(), gr.skip()
+            return "⚠ " + md_text(problem), gr.skip(), gr.skip(), gr.skip()
         denied = ctx.admin_refusal(tok, request)
         if denied:
             if not ctx.settings.admin_token:
-                return (
-                    (
-                        "✗ 未配置管理员令牌（ASSISTANT_ADMIN_TOKEN），上传已禁用。 / No admin token is configured "
-                        "(ASSISTANT_ADMIN_TOKEN): uploads are disabled."
-                    ),
-                    gr.skip(),
-                    gr.skip(),
-                )
-            return denied, gr.skip(), gr.skip()
-        paths = [p for p in (paths or []) if p]
+                denied = "✗ 未配置管理员令牌（ASSISTANT_ADMIN_TOKEN），上传已禁用。"
+            return denied, gr.skip(), gr.skip(), gr.skip()
+        # The same file added twice (e.g. again after a refusal) is one upload: the last copy wins.
+        by_name = {getattr(p, "orig_name", None) or Path(str(p)).name: p for p in (paths or []) if p}
+        paths = list(by_name.values())
         if not paths:
-            return "请选择要上传的文件。 / Choose a file to upload.", gr.skip(), gr.skip()
+            return "请选择要上传的文件。", gr.skip(), gr.skip(), gr.skip()
         meta = {
             "id": mid,
             "title": mtitle,
@@ -154,7 +163,7 @@ def build_library(ctx: WebContext):
         }
         meta = {k: v.strip() for k, v in meta.items() if isinstance(v, str) and v.strip()}
         if len(paths) > 1 and "id" in meta:
-            return "多个文件时不能指定同一个文档ID。 / One id cannot be given to several files.", gr.skip(), gr.skip()
+            return "多个文件时不能指定同一个文档ID。", gr.skip(), gr.skip(), gr.skip()
         lines = []
         changed = False
         for p in paths:
@@ -166,49 +175,64 @@ def build_library(ctx: WebContext):
                 )
                 changed = True
                 errors = "; ".join(f"{Path(e.path).name}: {e.reason}" for e in report.errors)
-                lines.append(
-                    f"✓ {md_text(name)}：{md_text(report.summary())}" + (f" ⚠ {md_text(errors)}" if errors else "")
-                )
+                lines.append(f"✓ {md_text(name)}：{_report_zh(report)}" + (f" ⚠ {md_text(errors)}" if errors else ""))
             except UploadRejected as exc:
                 lines.append(f"✗ {md_text(original)}：{md_text(exc)}")
             except Exception as exc:
                 log.exception("upload failed")
-                lines.append(f"✗ {md_text(original)}：索引失败 / indexing failed ({md_text(exc.__class__.__name__)})")
+                lines.append(f"✗ {md_text(original)}：索引失败（{md_text(exc.__class__.__name__)}），资料库未改变。")
         if changed:
             ctx.index_changed()
         table, picks = snapshot()
-        return "\n\n".join(lines), table, picks
+        return "\n\n".join(lines), table, picks, (gr.update(value=None) if changed else gr.skip())
 
     upload.click(
         do_upload,
         inputs=[token, files, m_id, m_title, m_region, m_region_name, m_status, m_from, m_to, m_conf, m_yaml],
-        outputs=[status, docs, pick],
+        outputs=[status, docs, pick, files],
         api_visibility="private",
         concurrency_limit=1,
         concurrency_id="index-write",
     )
 
+    def ask_delete(doc_id):
+        """Deleting re-indexes and cannot be undone: say which document, and wait for a yes."""
+        if not doc_id:
+            return "请先选择文档。", gr.skip(), gr.skip()
+        title = next((r.title for r in library.list_documents(ctx.settings) if r.doc_id == doc_id), doc_id)
+        return (
+            "",
+            f"确定删除《{md_text(title)}》（{md_text(doc_id)}）吗？删除后需重新上传才能恢复。",
+            gr.update(visible=True),
+        )
+
+    delete.click(ask_delete, inputs=pick, outputs=[status, confirm_text, confirm_box], api_visibility="private")
+    cancel.click(
+        lambda: ("已取消删除。", gr.update(visible=False)), outputs=[status, confirm_box], api_visibility="private"
+    )
+
     def do_delete(tok, doc_id, request: gr.Request, progress=gr.Progress(track_tqdm=True)):
+        hide = gr.update(visible=False)
         problem = ctx.check_rate(request)
         if problem:
-            return "⚠ " + md_text(problem), gr.skip(), gr.skip(), gr.skip()
+            return "⚠ " + md_text(problem), gr.skip(), gr.skip(), gr.skip(), hide
         denied = ctx.admin_refusal(tok, request)
         if denied:
-            return denied, gr.skip(), gr.skip(), gr.skip()
+            return denied, gr.skip(), gr.skip(), gr.skip(), hide
         if not doc_id:
-            return "请先选择文档。 / Choose a document first.", gr.skip(), gr.skip(), gr.skip()
+            return "请先选择文档。", gr.skip(), gr.skip(), gr.skip(), hide
         try:
             report = library.delete_document(ctx.settings, doc_id, progress=True)
         except UploadRejected as exc:
-            return "✗ " + md_text(exc), gr.skip(), gr.skip(), gr.skip()
+            return "✗ " + md_text(exc), gr.skip(), gr.skip(), gr.skip(), hide
         ctx.index_changed()
         table, picks = snapshot()
-        return f"✓ 已删除 deleted {md_text(doc_id)}：{md_text(report.summary())}", table, picks, []
+        return f"✓ 已删除 {md_text(doc_id)}：{_report_zh(report)}", table, picks, [], hide
 
-    delete.click(
+    confirm.click(
         do_delete,
         inputs=[token, pick],
-        outputs=[status, docs, pick, chunks],
+        outputs=[status, docs, pick, chunks, confirm_box],
         api_visibility="private",
         concurrency_limit=1,
         concurrency_id="index-write",
