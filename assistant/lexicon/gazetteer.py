@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -60,6 +61,63 @@ def names() -> dict[str, frozenset[Reading]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+MAX_TOWN_READINGS = 3
+# Suffixes of towns, streets and zones below a county (燕郊镇, 上地街道, 燕郊经济技术开发区).
+_TOWN_SUFFIX = re.compile(
+    r"(街道办事处|街道|地区办事处|民族乡|镇|乡|苏木|经济技术开发区|经济开发区|高新技术产业开发区|开发区|工业园区)$"
+)
+
+
+def _word_tags() -> dict[str, str]:
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return dict(jieba.posseg.dt.word_tag_tab)
+
+
+@lru_cache(maxsize=1)
+def towns() -> dict[str, frozenset[Reading]]:
+    """Towns, streets and zones below the counties (燕郊, 角美镇), each to its county's reading.
+
+    Users name the town their firm sits in as often as the district. Full names (角美镇) are
+    kept when at most a few counties have a town of that name (the user is asked which); a short name (燕郊) only when no other town in China
+    has it and jieba's dictionary tags it a place name (ns: 燕郊, 角美; 高楼 and 新集 are words, 在中
+    is no word at all and would swallow "我们在中关村"), so a town never turns other words into a place."""
+    jio = jionlp()
+    with _LOCK:
+        detail = jio.china_location_loader(detail=True)
+    full: dict[str, set[Reading]] = {}
+    short: dict[str, set[Reading]] = {}
+    for prov, cities in detail.items():
+        for city, counties in _children(cities):
+            city_name = None if city.startswith("省直辖") else city
+            for county, town_table in _children(counties):
+                for town, _ in _children(town_table):
+                    reading: Reading = (prov, city_name, county)
+                    full.setdefault(town, set()).add(reading)
+                    stem = _TOWN_SUFFIX.sub("", town)
+                    if len(stem) >= 2 and stem != town:
+                        short.setdefault(stem, set()).add(reading)
+    tags = _word_tags()
+    # 城关镇 is in a hundred counties: a question back listing them helps nobody, so such names stay out
+    out = {k: frozenset(v) for k, v in full.items() if len(k) >= 3 and len(v) <= MAX_TOWN_READINGS}
+    for stem, readings in short.items():
+        if len(readings) == 1 and stem not in out and tags.get(stem, "").startswith("ns"):
+            out[stem] = frozenset(readings)
+    return out
+
+
+def _children(table: Any) -> list[tuple[str, Any]]:
+    """The named children of one level of JioNLP's nested table (keys starting _ are its data)."""
+    if not isinstance(table, dict):
+        return []
+    return [(k, v) for k, v in table.items() if not k.startswith("_")]
+
+
 @lru_cache(maxsize=256)
 def parse_address(address: str) -> Reading:
     """An address (上海市浦东新区) read by JioNLP's parse_location: (province, city, county)."""
@@ -95,4 +153,4 @@ def prominent(readings: frozenset[Reading]) -> list[Reading]:
     return kept
 
 
-__all__ = ["GENERIC", "MUNICIPALITIES", "Reading", "jionlp", "label", "names", "parse_address", "prominent"]
+__all__ = ["GENERIC", "MUNICIPALITIES", "Reading", "jionlp", "label", "names", "parse_address", "prominent", "towns"]

@@ -79,6 +79,8 @@ def _admin_of(r: lexicon.Region) -> str:
 @lru_cache(maxsize=1)
 def _index() -> _Index:
     names: dict[str, _Entry] = {}
+    for name, readings in gazetteer.towns().items():  # below the counties; any county name wins
+        names[name] = _Entry(readings=readings)
     for name, readings in gazetteer.names().items():
         names[name] = _Entry(readings=readings)
     english: dict[str, _Entry] = {}
