@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from assistant.answer.draft import AskDraft
@@ -83,17 +83,26 @@ class Assistant:
 
         return today()
 
-    def understand(self, question: str, history: Iterable[str] | None = None) -> Case:
-        return understand(
+    def understand(
+        self, question: str, history: Iterable[str] | None = None, facts: Mapping[str, Any] | None = None
+    ) -> Case:
+        case = understand(
             question, list(history or []), today=self.today(), covered=self.kb.covered, classifier=self.classifier
         )
+        return with_facts(case, facts)
 
     # ------------------------------------------------------------ public API
-    def ask(self, question: str, history: Iterable[str] | None = None) -> Response:
+    def ask(
+        self, question: str, history: Iterable[str] | None = None, facts: Mapping[str, Any] | None = None
+    ) -> Response:
+        """Answer ``question`` after the earlier user messages ``history``. ``facts`` are answers
+        the user gave in a form rather than in words (the web app's quick replies: fact name ->
+        yes/no or a choice code); they are applied to the conversation's case as stated, so a
+        button press is never re-read as text."""
         started = time.perf_counter()
         session = ToolSession(self.kb.tools)
         try:
-            case = self.understand(question, history)
+            case = self.understand(question, history, facts)
             drafts, citer, caveats = answer_case(self.kb, case, session, self.today())
         except Exception:  # never leave the user without an answer; the failure is logged
             log.exception("answering failed for %r", question)
@@ -194,6 +203,26 @@ class Assistant:
             intent="error",
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
         )
+
+
+def with_facts(case: Case, facts: Mapping[str, Any] | None) -> Case:
+    """The case with facts the user set directly: yes/no facts through the same path as a spoken
+    yes or no, choice facts of the applicant when the value is one the case accepts; anything
+    else is left out rather than guessed."""
+    from pydantic import ValidationError
+
+    from assistant.understand.state import apply_answer
+
+    for fact, value in (facts or {}).items():
+        if isinstance(value, bool):
+            case = apply_answer(case, fact, value)
+        elif isinstance(value, str) and fact in type(case.applicant).model_fields:
+            try:
+                applicant = type(case.applicant).model_validate({**case.applicant.model_dump(), fact: value})
+            except ValidationError:
+                continue
+            case = case.model_copy(update={"applicant": applicant})
+    return case
 
 
 _INSTANCE: Assistant | None = None

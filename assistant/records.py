@@ -53,6 +53,15 @@ CREATE TABLE IF NOT EXISTS feedback (
     comment TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id);
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    browser TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS conversations_browser ON conversations(browser, updated);
 """
 
 TABLES = ("answers", "feedback")
@@ -227,6 +236,44 @@ class Records:
             raise ValueError(f"unknown table {table!r}")
         with self._connect() as con:
             return int(con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    # ------------------------------------------------------------------ conversations
+    # A web user's conversations, keyed by a random id their browser keeps, so a reload or a
+    # later visit reopens them. ``state`` is the page's own JSON (messages, earlier questions,
+    # facts given); the audit record of each answer stays in ``answers`` regardless.
+    def save_conversation(self, conv_id: str, browser: str, title: str, state: Mapping[str, Any]) -> None:
+        now = _now()
+        with self._connect() as con:
+            con.execute(
+                "INSERT INTO conversations (id, browser, title, created, updated, state) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET title = excluded.title, updated = excluded.updated,"
+                " state = excluded.state WHERE conversations.browser = excluded.browser",
+                (conv_id, browser, title, now, now, json.dumps(dict(state), ensure_ascii=False, default=str)),
+            )
+
+    def conversations(self, browser: str, limit: int = 50) -> list[dict[str, Any]]:
+        """The browser's conversations, latest first (id, title, updated)."""
+        with self._connect() as con:
+            con.row_factory = sqlite3.Row
+            rows = con.execute(
+                "SELECT id, title, updated FROM conversations WHERE browser = ? ORDER BY updated DESC, rowid DESC"
+                " LIMIT ?",
+                (browser, int(limit)),
+            )
+            return [dict(r) for r in rows]
+
+    def conversation(self, browser: str, conv_id: str) -> dict[str, Any] | None:
+        """One conversation's saved state, only for the browser that owns it."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT state FROM conversations WHERE id = ? AND browser = ?", (conv_id, browser)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def delete_conversation(self, browser: str, conv_id: str) -> bool:
+        with self._connect() as con:
+            cur = con.execute("DELETE FROM conversations WHERE id = ? AND browser = ?", (conv_id, browser))
+            return cur.rowcount > 0
 
     # ------------------------------------------------------------------ export
     def export_csv(self, table: str, out: Path | str | io.TextIOBase) -> int:

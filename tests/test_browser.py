@@ -164,6 +164,59 @@ def test_follow_up_uses_the_first_turn(page):
     shot(page, "chat-follow-up")
 
 
+def _conversation_rows(web, like: str) -> list[tuple[str, str]]:
+    import sqlite3
+
+    with sqlite3.connect(str(web.settings.records_db)) as con:
+        return con.execute("SELECT id, state FROM conversations WHERE title LIKE ?", (f"%{like}%",)).fetchall()
+
+
+def test_reload_keeps_the_conversation_and_deleting_removes_it(page, web):
+    question = "杭州算力券每年最多补多少？（会话保存测试）"
+    ask(page, question, 1)
+    assert len(_conversation_rows(web, "会话保存测试")) == 1
+    page.reload()
+    page.wait_for_selector("#chatbot .cv-card")
+    assert "会话保存测试" in page.locator('#chatbot [data-testid="user"]').last.inner_text()
+    assert "800万" in page.locator("#chatbot .cv-card").last.inner_text()
+    assert "会话保存测试" in page.inner_text("#conv-list")
+    page.wait_for_selector('#citations [data-turn="1"]')
+    # The reopened conversation goes on where it stopped.
+    ask(page, "那上海呢？", 2)
+    assert len(page.locator('#chatbot [data-testid="user"]').all()) == 2
+    page.click("#conv-delete")
+    wait_text(page, "#conv-status", "已删除")
+    assert _conversation_rows(web, "会话保存测试") == []
+    page.reload()
+    page.wait_for_selector("#chat-input textarea")
+    time.sleep(1)
+    assert page.locator("#chatbot .cv-card").count() == 0
+    assert "会话保存测试" not in page.inner_text("#conv-list")
+
+
+def test_quick_reply_fills_the_case_and_changes_the_next_answer(page, web):
+    import json
+
+    ask(page, "北京的公司，算力合同300万，能补多少？", 1)
+    assert page.locator("#chatbot .cv-badge-ended").count() == 1
+    page.locator("#quick-replies").get_by_text("独立法人").first.click()
+    page.wait_for_selector("#quick-yes:visible")
+    page.click("#quick-no")
+    page.wait_for_selector('#citations [data-turn="2"]')
+    card = page.locator("#chatbot .cv-card").last
+    assert card.locator(".cv-badge-not_eligible").count() == 1, card.inner_text()
+    assert "独立法人" in card.inner_text()
+    assert page.locator('#chatbot [data-testid="user"]').last.inner_text().strip() == "否"
+    # The fact was sent as a fact, and the conversation keeps it.
+    [(_, state)] = _conversation_rows(web, "北京的公司，算力合同300万")[-1:]
+    assert json.loads(state)["facts"] == {"independent_legal_person": False}
+    # A choice fact is offered as a choice.
+    page.locator("#quick-replies").get_by_text("行业").first.click()
+    page.wait_for_selector("#quick-choice:visible")
+    assert not page.locator("#quick-yes").is_visible()
+    shot(page, "chat-quick-reply")
+
+
 def test_user_input_is_shown_as_text_and_feedback_is_recorded(page, web):
     from assistant.records import get_records
 

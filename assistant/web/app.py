@@ -51,7 +51,7 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
         )
         with gr.Tabs(overflow_behavior="wrap"):  # a phone shows every tab, none behind "…"
             with gr.Tab("对话 Chat", id="chat", elem_id="tab-chat"):
-                chat.build_chat(ctx)
+                chat_load = chat.build_chat(ctx)
             with gr.Tab("计算器 Calculator", id="calculator", elem_id="tab-calculator"):
                 calc_parts = calculator.build_calculator(ctx)
             with gr.Tab("方案比较 Compare", id="compare", elem_id="tab-compare"):
@@ -103,6 +103,7 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             program, about, comp_list, _ = calc_parts
             load_outputs += [about] + comp_list
         demo.load(on_load, outputs=load_outputs, api_visibility="private")
+        demo.load(**chat_load, api_visibility="private")  # the browser's conversations
     # settings.concurrency_limit / queue_max_size: chosen from evals/load.py, see evals/REPORT.md.
     demo.queue(default_concurrency_limit=ctx.settings.concurrency_limit, max_size=ctx.settings.queue_max_size)
     demo.cv_context = ctx  # for tests and serve()

@@ -105,7 +105,11 @@ def _ask_html(ask: AskAnswer, words: CardLabels, lang: str, turn: int, several: 
     parts = [f'<section class="cv-ask" data-verdict="{esc(ask.verdict)}">']
     if several:
         parts.append(f'<div class="cv-ask-q">{esc(ask.text)}</div>')
-    if ask.amounts:
+    if ask.amounts and ask.verdict == "not_eligible":  # a zero amount is not the answer; the verdict is
+        parts.append(f'<div class="cv-headline">{_badge(ask.verdict, words.verdict.get(ask.verdict, ""))}</div>')
+        names = dict.fromkeys(program_name(a.program, lang) for a in ask.amounts)
+        parts.append(f'<div class="cv-program">{esc(" · ".join(names))}</div>')
+    elif ask.amounts:
         parts.extend(_amount_html(a, words, lang) for a in ask.amounts)
         if ask.total is not None and len(ask.amounts) > 1:
             parts.append(f'<div class="cv-total">{esc(words.total)}：{esc(money(ask.total, lang))}</div>')
