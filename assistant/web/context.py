@@ -154,10 +154,9 @@ class WebContext:
             chunk = a.kb.clauses.find(r.get("doc", ""), r.get("clause", ""))
             doc = a.kb.docs.get(r.get("doc", ""))
             title = doc.title if doc else r.get("doc", "")
-            text = chunk.text if chunk else "（资料库中未找到该条款文本 / clause text not found in the index）"
+            text = chunk.text if chunk else "（资料库中未找到该条款文本）"
             parts.append(
-                f"<details><summary>{render.esc(title)} {render.esc(r.get('clause'))} "
-                f'<span class="cv-docid">({render.esc(r.get("doc"))})</span></summary>'
+                f"<details><summary>{render.esc(title)} {render.esc(r.get('clause'))}</summary>"
                 f"<blockquote>{render.esc(text)}</blockquote></details>"
             )
         parts.append("</div>")

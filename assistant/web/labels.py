@@ -12,7 +12,6 @@ from pydantic import BaseModel, Field
 LABELS_FILE = Path(__file__).with_name("labels.yaml")
 
 Choice = tuple[str, str]  # (label shown, value sent)
-FactLabel = tuple[str, str, str]  # (fact, zh, en)
 
 
 class CardLabels(BaseModel):
@@ -36,9 +35,6 @@ class WebLabels(BaseModel):
 
     examples: list[str]
     bool_choices: list[Choice]
-    compliance_bools_user: list[FactLabel]
-    compliance_bools_issuer: list[FactLabel]
-    voucher_actions: list[Choice]
     status_choices: list[Choice]
     confidence_choices: list[Choice]
     messages: dict[str, str] = Field(default_factory=dict)

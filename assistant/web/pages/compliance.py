@@ -1,5 +1,9 @@
 """The Compliance tab: a planned voucher use or contract (typed in, or read from an uploaded
-contract by the same reader the chat uses) checked by ``compliance.check_compliance``."""
+contract by the same reader the chat uses) checked by ``compliance.check_compliance``.
+
+The form's fields, their types, groups, labels and choices come from the library's public
+``compliance.facts_catalogue()``: a fact added there appears here with its own words.
+"""
 
 from __future__ import annotations
 
@@ -11,48 +15,76 @@ import gradio as gr
 
 from assistant.web import render
 from assistant.web.context import MAX_ENQUIRY_CHARS, WebContext, bool_choice, bool_value
-from assistant.web.labels import choice_options, input_error, labels
+from assistant.web.labels import input_error, labels
 from assistant.web.render import md_text
 from assistant.web.security import CONTRACT_SUFFIXES, UploadRejected, check_upload
 
 log = logging.getLogger(__name__)
+GROUPS = (("general", "基本情况"), ("contract", "合同"), ("user", "用券行为"))
+PLACEHOLDERS = {"date": "YYYY-MM-DD", "int": "例如 12", "region": "例如 北京"}
 
 
-def _bool_grid(specs: list[tuple[str, str, str]]) -> list[Any]:
-    """Yes/no/unknown radios for boolean facts, two to a row."""
-    comps = []
-    for i in range(0, len(specs), 2):
-        with gr.Row(equal_height=True):
-            for name, zh, en in specs[i : i + 2]:
-                comps.append(
-                    gr.Radio(labels().bool_choices, value="", label=f"{zh} {en}", elem_id=f"comp-{name}", min_width=200)
-                )
-    return comps
+def _program_choices() -> list[tuple[str, str]]:
+    from assistant.rules import load_programs
+
+    try:
+        return [("未指定（对照全部方案）", "")] + [
+            (p.name, p.id) for p in sorted(load_programs().values(), key=lambda p: p.id)
+        ]
+    except Exception:
+        return [("未指定（对照全部方案）", "")]
+
+
+def _field(f: Any) -> Any:
+    """One form field for a catalogue fact, by its type."""
+    label, elem_id = f"{f.label_zh} {f.label_en}", f"comp-{f.name}"
+    info = f.help_zh or None
+    if f.type == "bool":
+        return gr.Radio(labels().bool_choices, value="", label=label, elem_id=elem_id, min_width=200)
+    if f.type == "choice" and f.name == "role":
+        choices = [(c.zh, c.value) for c in f.choices]
+        return gr.Radio(choices, value=choices[0][1] if choices else "", label=label, elem_id=elem_id)
+    if f.type == "choice":
+        return gr.Dropdown(
+            [("未填", "")] + [(c.zh, c.value) for c in f.choices], value="", label=label, elem_id=elem_id
+        )
+    if f.type == "list":
+        return gr.CheckboxGroup([(c.zh, c.value) for c in f.choices], label=label, elem_id=elem_id)
+    if f.type == "program":
+        return gr.Dropdown(_program_choices(), value="", label=label, elem_id=elem_id)
+    return gr.Textbox(label=label, info=info, placeholder=PLACEHOLDERS.get(f.type), elem_id=elem_id, max_length=100)
+
+
+def _value(f: Any, raw: Any) -> Any:
+    """The form's value as ``check_compliance`` takes it; None when not given."""
+    if f.type == "bool":
+        return bool_value(raw)
+    if f.type == "list":
+        return list(raw) if raw else None
+    text = raw.strip() if isinstance(raw, str) else raw
+    return text if text not in (None, "") else None
+
+
+def _shown(f: Any, value: Any) -> Any:
+    """A recognised fact as its field shows it."""
+    if f.type == "bool":
+        return bool_choice(value)
+    if f.type == "list":
+        allowed = {c.value for c in f.choices}
+        return [x for x in (value or []) if x in allowed]
+    return "" if value is None else str(value)
 
 
 def build_compliance(ctx: WebContext) -> None:
-    from assistant.rules import FACTS, load_programs
+    from assistant.compliance import facts_catalogue
 
-    try:
-        program_choices = [("未指定 any", "")] + [
-            (f"{p.name}（{p.id}）", p.id) for p in sorted(load_programs().values(), key=lambda p: p.id)
-        ]
-    except Exception:
-        program_choices = [("未指定 any", "")]
-    line_choices = (FACTS["line_items"].choices if "line_items" in FACTS else None) or [
-        "compute",
-        "storage",
-        "network",
-        "security",
-        "software",
-        "other",
-    ]
-
+    catalogue = [f for f in facts_catalogue("zh") if f.name != "date"]
     gr.Markdown(
         "描述计划的算力券用途或合同（填写表单，或上传合同 PDF/文本自动识别后确认），查看合规风险。  \n"
         "Describe the planned voucher use or contract (fill the form, or upload a contract to pre-fill it), "
         "then check it."
     )
+    fields: dict[str, Any] = {}
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
             contract = gr.File(
@@ -65,38 +97,16 @@ def build_compliance(ctx: WebContext) -> None:
             )
             extract_btn = gr.Button("从描述中识别 Extract facts", elem_id="comp-extract", size="sm")
             parse_status = gr.Markdown(elem_id="comp-parse-status")
-            role = gr.Radio(
-                [("使用方 user", "user"), ("发文单位 issuer", "issuer")],
-                value="user",
-                label="角色 Role",
-                elem_id="comp-role",
-            )
-            program = gr.Dropdown(program_choices, value="", label="适用方案 Program", elem_id="comp-program")
-            action = gr.Dropdown(
-                labels().voucher_actions, value="", label="算力券用途 Voucher use", elem_id="comp-voucher_action"
-            )
-            signed = gr.Textbox(
-                label="合同签订日期 Contract date", placeholder="YYYY-MM-DD", elem_id="comp-contract_signed"
-            )
-            term = gr.Textbox(label="合同期限（月） Term (months)", elem_id="comp-contract_term_months")
-            price = gr.Dropdown(
-                [("未填 unknown", ""), ("高于公允价 above", "above"), ("在公允区间 within", "within")],
-                value="",
-                label="价格 vs 市场公允价 Price vs fair market",
-                elem_id="comp-price_vs_fair_market",
-            )
-            lines = gr.CheckboxGroup(
-                choice_options(line_choices), label="合同内容 Line items", elem_id="comp-line_items"
-            )
-            registered = gr.Textbox(
-                label="注册地 Registered in",
-                placeholder="例如 北京 / beijing",
-                elem_id="comp-registered_in",
-                max_length=100,
-            )
-            user_bools = _bool_grid(labels().compliance_bools_user)
+            for group, title in GROUPS:
+                with gr.Group():
+                    gr.Markdown(f"**{title}**")
+                    for f in catalogue:
+                        if f.group == group:
+                            fields[f.name] = _field(f)
             with gr.Accordion("发文单位事项（公平竞争审查） Issuer side (fair-competition review)", open=False):
-                issuer_bools = _bool_grid(labels().compliance_bools_issuer)
+                for f in catalogue:
+                    if f.group == "issuer":
+                        fields[f.name] = _field(f)
             check = gr.Button("检查 Check", variant="primary", elem_id="comp-run")
         with gr.Column(scale=3):
             summary = gr.Markdown(elem_id="comp-summary")
@@ -111,19 +121,8 @@ def build_compliance(ctx: WebContext) -> None:
             )
             clauses = gr.HTML(elem_id="comp-clauses")
 
-    bool_specs = labels().compliance_bools_user + labels().compliance_bools_issuer
-    bool_comps = user_bools + issuer_bools
-    form = [role, program, action, signed, term, price, lines, registered] + bool_comps
-    fact_labels = {
-        "role": "角色",
-        "voucher_action": "算力券用途",
-        "contract_signed": "合同签订日期",
-        "contract_term_months": "合同期限",
-        "price_vs_fair_market": "价格",
-        "line_items": "合同内容",
-        "registered_in": "注册地",
-        **{name: zh for name, zh, _ in bool_specs},
-    }
+    specs = [f for f in catalogue if f.name in fields]
+    form = [fields[f.name] for f in specs]
 
     def prefill(text: str, source: str):
         from assistant.answer.facts import case_facts
@@ -133,17 +132,11 @@ def build_compliance(ctx: WebContext) -> None:
         # The same reader the chat uses: a contract or a description becomes a case file.
         case = read_turn(text, today(), frozenset(ctx.assistant().kb.covered))
         facts = {**case_facts(case), **case.compliance.stated()}
-        found = [fact_labels[k] for k in fact_labels if k in facts]
+        found = [f.label_zh for f in specs if facts.get(f.name) not in (None, "", [])]
         updates = [
-            gr.update(value=facts.get("role", "user")),
-            gr.skip(),
-            gr.update(value=facts.get("voucher_action", "")),
-            gr.update(value=str(facts["contract_signed"]) if facts.get("contract_signed") else ""),
-            gr.update(value=str(facts["contract_term_months"]) if facts.get("contract_term_months") else ""),
-            gr.update(value=facts.get("price_vs_fair_market", "")),
-            gr.update(value=[x for x in facts.get("line_items", []) if x in line_choices]),
-            gr.update(value=str(facts.get("registered_in") or "")),
-        ] + [gr.update(value=bool_choice(facts.get(name))) for name, _, _ in bool_specs]
+            gr.skip() if facts.get(f.name) in (None, "", []) else gr.update(value=_shown(f, facts[f.name]))
+            for f in specs
+        ]
         note = (
             f"已从{source}识别：{md_text('、'.join(found))}。请核对后再检查。"
             if found
@@ -167,7 +160,7 @@ def build_compliance(ctx: WebContext) -> None:
             return ["⚠ " + md_text(exc)] + [gr.skip()] * len(form)
         except IngestError as exc:
             log.info("contract not readable: %s", exc.reason)
-            return [f"⚠ 无法读取合同文本（{md_text(Path(file).name)}），请上传可复制文字的 PDF 或文本文件。"] + [
+            return [f"⚠ 无法读取合同文本（{md_text(path.name)}），请上传可复制文字的 PDF 或文本文件。"] + [
                 gr.skip()
             ] * len(form)
         return prefill(text, "合同")
@@ -176,7 +169,7 @@ def build_compliance(ctx: WebContext) -> None:
 
     def on_describe(text, request: gr.Request):
         if not (text or "").strip():
-            return ["请先输入描述。 / Enter a description first."] + [gr.skip()] * len(form)
+            return ["请先输入描述。"] + [gr.skip()] * len(form)
         problem = ctx.check_rate(request)
         if problem:
             return ["⚠ " + md_text(problem)] + [gr.skip()] * len(form)
@@ -184,36 +177,25 @@ def build_compliance(ctx: WebContext) -> None:
 
     extract_btn.click(on_describe, inputs=describe, outputs=[parse_status] + form, api_visibility="private")
 
-    def run_check(request: gr.Request, role_v, program_v, action_v, signed_v, term_v, price_v, lines_v, reg_v, *bools):
+    def run_check(request: gr.Request, *values):
         from assistant.compliance import check_compliance
         from assistant.rules import RulesInputError
 
         problem = ctx.check_rate(request)
         if problem:
             return "⚠ " + md_text(problem), [], ""
-        facts: dict[str, Any] = {"role": role_v or "user"}
-        for key, value in (
-            ("program", program_v),
-            ("voucher_action", action_v),
-            ("contract_signed", signed_v),
-            ("contract_term_months", term_v),
-            ("price_vs_fair_market", price_v),
-            ("registered_in", reg_v),
-        ):
-            if value not in (None, ""):
-                facts[key] = value.strip() if isinstance(value, str) else value
-        if lines_v:
-            facts["line_items"] = list(lines_v)
-        for (name, _, _), value in zip(bool_specs, bools):
-            b = bool_value(value)
-            if b is not None:
-                facts[name] = b
+        facts: dict[str, Any] = {}
+        for f, raw in zip(specs, values):
+            value = _value(f, raw)
+            if value is not None:
+                facts[f.name] = value
+        facts.setdefault("role", "user")
         try:
             found = [f.as_json() for f in check_compliance(facts)]
         except RulesInputError as exc:
             log.info("compliance input refused: %s", exc)
-            kind = {"contract_signed": "date", "contract_term_months": "int"}.get(exc.field, "other")
-            return input_error(fact_labels.get(exc.field, "表单"), kind), [], ""
+            spec = next((f for f in specs if f.name == exc.field), None)
+            return input_error(spec.label_zh if spec else "表单", spec.type if spec else "other"), [], ""
         except Exception:
             log.exception("compliance check failed")
             return "⚠ 检查失败，请检查输入。", [], ""
