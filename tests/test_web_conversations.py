@@ -57,3 +57,17 @@ def test_a_fact_given_by_quick_reply_changes_the_answer(assistant):
     assert "industry" not in [m["fact"] for m in chosen.missing_facts]
     ignored = assistant.ask("是", history=[question], facts={"industry": "not-an-industry"})
     assert "industry" in [m["fact"] for m in ignored.missing_facts]  # an invalid value is left out
+
+
+def test_answer_card_puts_the_conclusion_first_in_words(assistant):
+    import re
+
+    from assistant.web.cards import answer_card
+
+    card = answer_card(assistant.ask("北京的公司，算力合同300万，能补多少？").as_json(), 1)
+    text = re.sub(r"<[^>]+>", " ", card)
+    assert text.index("600,000元") < text.index("已到期") < text.index("计算过程")
+    assert 'href="#cv-cite-1-1"' in card  # [n] opens the citation of this turn
+    other = answer_card(assistant.ask("北京和上海的公司各签了200万合同，分别能补多少？").as_json(), 1)
+    for code in ("registered_in", "entity_type", "in_force", "annual_cap"):
+        assert code not in re.sub(r"<[^>]+>", " ", other), code

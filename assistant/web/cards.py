@@ -124,6 +124,8 @@ def _trace_html(resp: Response, calcs: list[dict[str, Any]], words: CardLabels, 
     for calc in calcs:
         name = program_name(str(calc.get("program") or ""), lang)
         for step in calc.get("steps") or []:
+            if step.get("kind") == "not_eligible":  # said in words under the conditions, not with fact codes
+                continue
             label = (step.get("label") if lang == "en" else step.get("label_zh")) or step.get("label") or ""
             value = "" if step.get("kind") == "version" else str(step.get("value", ""))  # a version id is a code
             if re.fullmatch(r"\d+(\.\d+)?", value) and step.get("kind") != "rate":

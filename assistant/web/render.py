@@ -130,6 +130,8 @@ def trace_rows(calculations: Iterable[dict[str, Any]], titles: dict[str, str] | 
     for calc in calculations or []:
         name = calc.get("program_name") or calc.get("program") or ""
         for step in calc.get("steps") or []:
+            if step.get("kind") == "not_eligible":  # the failed conditions are listed in words above
+                continue
             label = step.get("label_zh") or step.get("label") or ""
             if step.get("label") and step.get("label_zh") and step["label"] != step["label_zh"]:
                 label = f"{step['label_zh']} / {step['label']}"
