@@ -104,7 +104,12 @@ _RELATIVE_YEAR = {
 _ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
 
 
+# A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
+_SIGNING_YEAR = re.compile(r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)", re.I)
+
+
 def _year(text: str, today: dt.date) -> int | None:
+    text = _SIGNING_YEAR.sub(" ", text)
     years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
     if years:
         return years[-1]
@@ -135,11 +140,20 @@ def _ask(
     part: str, clf: Any, today: dt.date, cur: Case, covered: frozenset[str], intent_hint: str | None = None
 ) -> Ask:
     from assistant.understand import places as places_mod
+    from assistant.understand.money import find_money
     from assistant.understand.phrases import read_group
     from assistant.understand.topics import article_labels, topics, voucher_type
 
     scores = clf.classify(part)
     intent, confidence, unclear = clf.decide(scores)
+    question = _question_part(part)
+    if (
+        unclear and question != part and not find_money(part.replace(question, " "))
+    ):  # statements diluted the question: is the question alone clear?
+        q_scores = clf.classify(question)
+        q_intent, q_confidence, q_unclear = clf.decide(q_scores)
+        if not q_unclear:
+            scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
     stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
     if not stated and intent not in ("off_topic", "greeting"):
         stated = _risks_in_words(part, clf, dict(scores), cur)
@@ -189,6 +203,23 @@ def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case) ->
     return {k: v for k, v in found.items() if k != "role"}
 
 
+_QUESTION = re.compile(
+    r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|能不能|可不可以"
+    r"|^\s*(how|what|which|when|where|who|can|could|is|are|does|do|will|may|should|would)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])")
+
+
+def _question_part(part: str) -> str:
+    """The sentences of an ask that ask something ("Is it still open? We're a WFOE in Chaoyang."
+    -> the first): tried when the whole ask is unclear and the statements name no amount (an
+    amount stated beside "What's the subsidy?" makes it a calculation)."""
+    sentences = [s for s in _SENTENCE.split(part) if s.strip()]
+    asking = [s for s in sentences if _QUESTION.search(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else part
+
+
 def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
     from assistant.understand.phrases import read_group
     from assistant.understand.split import is_followup, split_asks
@@ -232,7 +263,10 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
     asks: list[Ask] = []
     for part in parts or [cur.text]:
         hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
-        asks.append(_ask(part, clf, today, cur, covered, hint))
+        ask = _ask(part, clf, today, cur, covered, hint)
+        if asks and asks[-1].voucher != "compute" and not _names_voucher(part) and _fragment_of(part):
+            ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        asks.append(ask)
     return [_rule_about_time(a) for a in _settle(asks, cur.text)]
 
 
@@ -242,6 +276,17 @@ def _rule_about_time(ask: Ask) -> Ask:
     if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})
     return ask
+
+
+def _names_voucher(text: str) -> bool:
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力券|compute voucher", text, re.I))
+
+
+def _fragment_of(text: str) -> bool:
+    """A short follow-on part with no subject of its own ("最多多少", "要什么材料")."""
+    return len(text.strip()) <= 10 and not _has_subject(text)
 
 
 def _fragment(text: str) -> bool:
@@ -294,6 +339,12 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
+        if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
+            # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
+            a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})
+        elif a.confidence <= 0 and a.intent == "validity" and "eligibility" in runner_up and "period" not in a.topics:
+            # "模型券也能申吗": whether we may apply; no word of time makes it "is it still open"
+            a = a.model_copy(update={"intent": "eligibility", "confidence": a.scores.get("eligibility", 0.0) or 0.01})
         if a.confidence <= 0 and (
             find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
         ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before

@@ -31,7 +31,9 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _CN = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 _AR = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUM = rf"(?:{_AR}|[{_CN}]+(?:点[{_CN}]+)?)"
-_SCALE = r"个亿|个万|个w|个W|千万|百万|万亿|亿|万|千|百|kw|KW|Kw|w|W|k|K|million|mn|m|M|billion|bn|thousand"
+_SCALE = (
+    r"个亿|个万|个w|个W|千万|百万|千[wW]|百[wW]|万亿|亿|万|千|百|kw|KW|Kw|w|W|k|K|million|mn|m|M|billion|bn|thousand"
+)
 _PRE = r"US\$|HK\$|\$|¥|€|£|RMB|CNY|USD|HKD|EUR|GBP|rmb|cny|usd"
 _CUR = r"元人民币|元|块钱|块|人民币|美元|美金|港元|港币|欧元|英镑|日元|rmb|RMB|yuan|CNY|USD|US dollars?|dollars?"
 _AMOUNT = re.compile(
@@ -84,7 +86,7 @@ _FOREIGN = [
 _MULT = {
     "千万": Decimal(10**7), "百万": Decimal(10**6), "万亿": Decimal(10**12), "亿": Decimal(10**8),
     "万": Decimal(10**4), "w": Decimal(10**4), "千": Decimal(1000), "百": Decimal(100),
-    "kw": Decimal(10**7), "k": Decimal(1000), "thousand": Decimal(1000), "m": Decimal(10**6),
+    "kw": Decimal(10**7), "千w": Decimal(10**7), "百w": Decimal(10**6), "k": Decimal(1000), "thousand": Decimal(1000), "m": Decimal(10**6),
     "mn": Decimal(10**6), "million": Decimal(10**6), "billion": Decimal(10**9), "bn": Decimal(10**9),
 }  # fmt: skip
 _MAG = {"十": 10, "百": 100, "千": 1000}
@@ -208,7 +210,7 @@ def _plain(m: re.Match[str], text: str) -> tuple[Decimal, bool] | None:
     head = text[max(0, m.start() - 3) : m.start()]
     if re.search(r"[\d.]\s*(e|E|\^|\*\*)?\s*$", head) and not pre:
         return None  # 1e30元, 10^13元: part of a number we do not read
-    if low in ("w", "kw", "k", "m", "mn", "million", "billion", "bn", "thousand"):
+    if low in ("w", "kw", "百w", "千w", "k", "m", "mn", "million", "billion", "bn", "thousand"):
         base = _number(num) if is_cn else Decimal(num.replace(",", ""))
         return None if base is None else (base * _MULT[low], low == "kw")
     value = _number(num + scale.replace("个", ""))

@@ -140,6 +140,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
     computed: list[Decimal] = []
     count = 0
     several = len(purchases) > 1
+    year_total = sum((p.amount.value for p in purchases if p.amount is not None), Decimal(0))
     for i, p in enumerate(purchases):
         variants = purchase_bases(ctx, p, basis)
         if variants is None:
@@ -150,6 +151,8 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             if received is None:
                 received = ctx.case.received_in(on.year)
             facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
+            if several:  # 30万 and 35万 this year: a tier set by the year's total sees 65万, not each
+                facts.setdefault("annual_contract_total", format(year_total, "f"))
             rate_param = published_rate(ctx, pid, on)
             published = as_decimal(rate_param["value"]) if rate_param else None
             if (
