@@ -35,6 +35,8 @@ def applicant_facts(case: Case) -> dict[str, Any]:
     facts: dict[str, Any] = {k: getattr(a, k) for k in _APPLICANT_FACTS if getattr(a, k) is not None}
     if a.registered is not None and a.registered.region:
         facts["registered_in"] = a.registered.region
+    if case.compute_at is not None and case.compute_at.region:
+        facts["compute_location"] = case.compute_at.region
     total = case.received_total()
     if total is not None:
         facts["claimed_total"] = str(total)

@@ -216,6 +216,7 @@ class Case(_Model):
     rate: Decimal | None = None  # a ratio the user supplies ("按30%算")
     target: Money | None = None  # "要拿到100万券需要多大合同"
     asserted: list[Money] = Field(default_factory=list)  # figures the user claims the rules say
+    compute_at: Place | None = None  # where the compute is bought or used ("在贵州买算力", "合肥的算力中心")
     proposed: list[Money] = Field(default_factory=list)  # a base the user asks to claim on ("能按340万申请吗")
     guessed: list[Money] = Field(default_factory=list)  # a result the user expects ("按30%算能拿2400万吗")
     as_of: dt.date | None = None  # the date the user asks about

@@ -61,11 +61,17 @@ def asks_in(text: str) -> bool:
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | asked: whether a place says where the firm is or what is asked about."""
+    """registration | compute | asked: whether a place says where the firm is, where its compute
+    is, or what is asked about."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
     after = text[end : clause.end][:8]
+    compute = tables()["compute_cues"]
+    if first_match(after, compute["after"]) or any(
+        re.search(p, before_en if p.isascii() else before, re.I) for p in compute["verb_before"]
+    ):
+        return "compute"
     if first_match(before, [p + "$" for p in cues["asked"]]) or re.match(
         r"^的?(算力券|政策|补贴|规定|券|吗|呢)", after
     ):
@@ -93,7 +99,9 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
             place = _program_reading(clean, pm.end, place, covered)
-        if role == "registration" and case.applicant.registered is None:
+        if role == "compute":
+            case.compute_at = place  # where the compute is: a fact, not a region asked about
+        elif role == "registration" and case.applicant.registered is None:
             case.applicant.registered = place
         elif _PAST_ASK.search(clause_at(cls, pm.start).text):
             pass  # "我们之前问过北京的": context for this question, not what it asks about
@@ -109,6 +117,10 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
             case.regions.append(code)
         elif code is None and not place.ambiguous and place.text not in case.unknown_places:
             case.unknown_places.append(place.text)
+    at = case.compute_at
+    code = places_mod.covered_region(at, covered) if at is not None else None
+    if code and not case.regions and not asked:  # "我们在庆阳集群用算力": its program is the one asked about
+        case.regions.append(code)
     reg = case.applicant.registered
     if reg is not None:
         code = places_mod.covered_region(reg, covered)

@@ -117,7 +117,7 @@ def merge(prev: Case, cur: Case, last_turn: Case | None = None) -> Case:
     received += [r for r in cur.received if r not in received]
     if prev.received:
         carried.append("received")
-    asked_here = [p for p in cur.places if p is not cur.applicant.registered]
+    asked_here = [p for p in cur.places if p is not cur.applicant.registered and p is not cur.compute_at]
     settled = registered is not prev.applicant.registered
     if cur.regions and (asked_here or not prev.regions or settled):
         regions = list(cur.regions)
@@ -139,6 +139,7 @@ def merge(prev: Case, cur: Case, last_turn: Case | None = None) -> Case:
             "compliance": prev.compliance.model_copy(update=cur.compliance.stated()),
             "rate": cur.rate if cur.rate is not None else prev.rate,
             "target": cur.target if cur.target is not None else prev.target,
+            "compute_at": cur.compute_at or prev.compute_at,
             "as_of": cur.as_of or prev.as_of,
             "clarifications": clarifications,
             "notes": cur.notes,
