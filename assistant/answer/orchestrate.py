@@ -69,7 +69,9 @@ def route(ctx: AskContext) -> None:
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
     if not ask.regions and needs_region:
-        if ambiguous is not None:
+        if ambiguous is None and not case.places and _NATIONAL.search(ask.text):
+            simple.national(ctx)
+        elif ambiguous is not None:
             simple.clarify(ctx, "place", place=_ambiguous_text(case), options=sep(ctx.lang).join(ambiguous.options))
         elif case.unknown_places:
             simple.unknown_region(ctx, case.unknown_places)
@@ -93,6 +95,10 @@ def route(ctx: AskContext) -> None:
 
 _CAN_WE = re.compile(r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|eligib|qualif|can we|may we", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
+# "国家层面", "全国统一", "national": a question about the country, not a region to ask for
+_NATIONAL = re.compile(
+    r"国家(层面|级|统一|算力券|出台)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b", re.I
+)
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 
 

@@ -294,7 +294,9 @@ def _fragment(text: str) -> bool:
     from assistant.understand.split import is_followup
 
     return is_followup(text) or not re.search(
-        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|how|what|which|when|can|is|does", text, re.I
+        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+        text,
+        re.I,
     )
 
 
@@ -322,7 +324,10 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
     from assistant.understand.money import find_money
 
-    domain = [a for a in asks if a.intent not in ("off_topic", "greeting")]
+    # asks on the subject by their own words ("要多久" after a taxi fare is not)
+    domain = [
+        a for a in asks if a.intent not in ("off_topic", "greeting") and (_domain(a.text) or not _fragment_of(a.text))
+    ]
     out: list[Ask] = []
     for a in asks:
         if (
@@ -358,6 +363,13 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
         out.append(a)
+    if not _domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
+        # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
+        first, rest = out[0], out[1:]
+        tail = [a for a in rest if _fragment_of(a.text)]
+        out = [first.model_copy(update={"text": " ".join([first.text, *(a.text for a in tail)])})] + [
+            a for a in rest if not _fragment_of(a.text)
+        ]
     merged: list[Ask] = []
     carry = ""
     for i, a in enumerate(out):

@@ -35,6 +35,16 @@ def unknown_region(ctx: AskContext, places: list[str]) -> None:
     ctx.draft.add_caveat(say(lang, "common.ask_local", places=names))
 
 
+def national(ctx: AskContext) -> None:
+    """ "国家层面有没有统一的比例": vouchers are set region by region; say so instead of asking
+    which region (the question is about the country), and list the regions whose texts we hold."""
+    lang = ctx.lang
+    covered = sep(lang).join(ctx.kb.region_name(c, lang) for c in sorted(ctx.kb.covered) if c != "national")
+    ctx.draft.verdict = "not_published"
+    ctx.draft.say(say(lang, "common.national"))
+    ctx.draft.info.append(say(lang, "common.covered", regions=covered))
+
+
 def clarify(ctx: AskContext, fact: str, **values: str) -> None:
     """A question back instead of an answer: what is known is kept in the case for the next turn."""
     ctx.draft.verdict = "clarify"
