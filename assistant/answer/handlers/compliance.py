@@ -12,6 +12,7 @@ from typing import Any
 from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, cite_ref, search
 from assistant.answer.facts import case_facts
 from assistant.answer.format import shorten, yuanify
+from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say
 
 
@@ -38,7 +39,8 @@ def handle(ctx: AskContext) -> None:
         f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in named)
     infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
-    found = search(ctx, regions, references=refs, k=4, include_national=True)
+    extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
+    found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
     if findings:
         d.verdict = "risk"
         for i, f in enumerate(findings[:5]):
@@ -73,7 +75,7 @@ def handle(ctx: AskContext) -> None:
             d.findings.append(_finding(lang, f) + "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2]))
     else:
         hits = found.get("hits", [])
-        hit, sentence, _ = best_evidence(ctx, hits, [])
+        hit, sentence, _ = best_evidence(ctx, hits, [w for t in ctx.ask.topics for w in PREFER.get(t, [])])
         if hit is None or (found.get("weak") and not regions):
             d.verdict = "refused"
             d.say(say(lang, "common.not_found"))

@@ -21,7 +21,7 @@ _LAW_DOCS = {
     "统一大市场": "unified-market-guideline-2025",
     "反垄断法": "fair-competition-review-regulation",
 }
-_PREFER = {
+PREFER = {
     "budget": ["每年", "亿元", "总额", "资金", "budget"],
     "scope": ["存储", "不包括", "不在", "范围", "包括"],
     "supplier": ["供应商", "非关联", "服务商"],
@@ -29,9 +29,13 @@ _PREFER = {
     "transfer": ["不得转让", "转让", "转卖"],
     "nature": ["政策工具", "凭证", "性质"],
     "example": ["示例", "例如", "example", "举例"],
-    "stacking": ["重复", "叠加", "其他财政"],
+    "stacking": ["就高", "不叠加", "不同时享受", "不重复", "重复", "叠加", "其他财政"],
     "duration": ["有效期", "最长", "个月", "连续", "每年", "一次", "年度"],
 }
+
+
+# Words a clause answering the topic uses and the question usually does not.
+SEARCH_EXTRA = {"duration": "有效期 期限 最长 连续 次数", "stacking": "就高 不叠加 同时享受 重复"}
 
 
 def handle(ctx: AskContext) -> None:
@@ -59,8 +63,8 @@ def handle(ctx: AskContext) -> None:
     outside = "applicant" in topics or re.search(r"外省|省外|外地|异地|outside", ask.text, re.I)
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
-    prefer = [w for t in topics for w in _PREFER.get(t, [])]
-    extra = "有效期 期限 最长 连续 次数" if "duration" in topics else ""  # "能用多久" shares no word with 有效期
+    prefer = [w for t in topics for w in PREFER.get(t, [])]
+    extra = " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(topics)).strip()  # "能用多久" shares no word with 有效期
     found = search(ctx, regions, k=8 if regions else 5, include_national=not regions, extra=extra)
     hits = found.get("hits", [])
     if not hits or (found.get("weak") and not regions):
