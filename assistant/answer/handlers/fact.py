@@ -162,6 +162,13 @@ def _document(ctx: AskContext, region: str) -> None:
         parts.append(say(lang, "fact.doc_issued", date=date_text(doc.issued, lang)))
     if not doc.doc_number:
         parts.append(say(lang, "fact.doc_number_unknown"))
+    if "period" in ctx.ask.topics and doc.effective_from:  # "政策依据、发文单位和执行期限"
+        start = date_text(doc.effective_from, lang)
+        parts.append(
+            say(lang, "fact.doc_period", start=start, end=date_text(doc.effective_to, lang))
+            if doc.effective_to
+            else say(lang, "fact.doc_period_open", start=start)
+        )
     d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
     if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
         hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
