@@ -344,7 +344,7 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
         "## Users' evaluation",
         "",
         "Command: `python -m assistant eval users [--split dev|heldout|heldout2|all] [--json]` over "
-        "`evals/users.yaml` (development half), `evals/users-heldout.yaml` (held-out half) and "
+        "`evals/users.yaml` and `evals/users-dev-2.yaml` (development half), `evals/users-heldout.yaml` (held-out half) and "
         "`evals/users-heldout-2.yaml` (second held-out half), questions written the way users write "
         "(format and scoring: `evals/README-users.md`); deterministic composer, no LLM.",
         "",

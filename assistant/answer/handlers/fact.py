@@ -38,6 +38,12 @@ PREFER = {
 SEARCH_EXTRA = {"duration": "有效期 期限 最长 连续 次数", "stacking": "就高 不叠加 同时享受 重复"}
 
 
+def _timed_step(text: str) -> set[str]:
+    """"多久结算一次" asks how often a step happens: its own words find the clause, and the words
+    of a validity period ("能用多久" shares none with 有效期) would find the wrong one."""
+    return {"duration"} if re.search(r"结算|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I) else set()
+
+
 def handle(ctx: AskContext) -> None:
     d, lang, ask = ctx.draft, ctx.lang, ctx.ask
     regions = ask.regions
@@ -64,7 +70,7 @@ def handle(ctx: AskContext) -> None:
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     prefer = [w for t in topics for w in PREFER.get(t, [])]
-    extra = " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(topics)).strip()  # "能用多久" shares no word with 有效期
+    extra = " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(topics - _timed_step(ask.text))).strip()
     found = search(ctx, regions, k=8 if regions else 5, include_national=not regions, extra=extra)
     hits = found.get("hits", [])
     if not hits or (found.get("weak") and not regions):
