@@ -45,3 +45,16 @@ def test_rules_of_another_voucher_come_from_its_scheme(assistant) -> None:
     r = _ask(assistant, "深圳的语料券补贴比例是多少")
     assert "30%" in r.asks[0].conclusion
     assert "只覆盖算力券" not in r.answer
+
+
+def test_comparing_regions_on_another_voucher_compares_that_voucher(assistant) -> None:
+    r = _ask(assistant, "上海和深圳的语料券比例哪个高")
+    conclusion = r.asks[0].conclusion
+    assert "语料券" in conclusion and "训力券" not in conclusion  # not the compute vouchers' 30% vs 50%
+    assert "最高的是" not in conclusion  # both 30%: neither is "the highest"
+
+
+def test_a_region_without_the_voucher_is_left_out_of_the_comparison_and_said_so(assistant) -> None:
+    r = _ask(assistant, "北京和上海的模型券比例对比一下")
+    assert "50%" in r.asks[0].conclusion
+    assert "未见模型券" in r.answer

@@ -9,7 +9,8 @@ from typing import Any
 from assistant.answer.evidence import AskContext, cite_ref, search
 from assistant.answer.facts import applicant_facts, base_of, rules_date
 from assistant.answer.format import money, percent
-from assistant.answer.messages import say
+from assistant.answer.handlers.common import SCHEME_VOUCHERS
+from assistant.answer.messages import say, sep
 from assistant.answer.rules_text import conflict_caveat, program_refs, rule_lines
 from assistant.models import AskAmount
 
@@ -109,12 +110,19 @@ def _main_cap(info: dict[str, Any]) -> Any:
 
 def _rates(ctx: AskContext, programs: list[str], date: str) -> None:
     d, lang = ctx.draft, ctx.lang
-    infos = [ctx.session.call("program_info", program=p, date=date) for p in programs]
+    kind = ctx.ask.voucher if ctx.ask.voucher in SCHEME_VOUCHERS else None  # "各地的语料券比例"
+    infos = [ctx.session.call("program_info", program=p, date=date, voucher=kind) for p in programs]
+    if kind is not None:
+        without = [ctx.kb.program_name(p, lang) for p, i in zip(programs, infos) if "error" in i]
+        if without:
+            voucher = say(lang, f"vouchers.{kind}")
+            d.add_caveat(say(lang, "compare.no_such_voucher", names=sep(lang).join(without), voucher=voucher))
     infos = [i for i in infos if "error" not in i]
     refs = [r for info in infos for r in program_refs(info)]
     found = search(ctx, [], references=refs, fetch_only=True)
     topics = {t for t in ctx.ask.topics if t in ("rate", "cap", "domestic")}
     best: tuple[str, Decimal] | None = None
+    rates: list[Decimal] = []
     listed: list[str] = []
     for info in infos:
         lines, _ = rule_lines(ctx, info, found, topics)
@@ -133,10 +141,13 @@ def _rates(ctx: AskContext, programs: list[str], date: str) -> None:
         )
         if rate is not None and (best is None or Decimal(rate) > best[1]):
             best = (name, Decimal(rate))
+        if rate is not None:
+            rates.append(Decimal(rate))
         conflict_caveat(ctx, info, found)
     d.say(say(lang, "compare.rates", items=("; " if lang == "en" else "；").join(listed)))
     if best and len(infos) > 1 and ("rate" in ctx.ask.topics or not ctx.ask.topics):
-        d.say(say(lang, "compare.best_rate", name=best[0], rate=percent(best[1])))
+        tied = rates.count(best[1]) > 1  # two at 30%: neither is "the highest"
+        d.say(say(lang, "compare.same_rate" if tied else "compare.best_rate", name=best[0], rate=percent(best[1])))
 
 
 __all__ = ["handle"]
