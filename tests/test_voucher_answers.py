@@ -58,3 +58,12 @@ def test_a_region_without_the_voucher_is_left_out_of_the_comparison_and_said_so(
     r = _ask(assistant, "北京和上海的模型券比例对比一下")
     assert "50%" in r.asks[0].conclusion
     assert "未见模型券" in r.answer
+
+
+def test_compute_rent_and_model_services_get_one_line_each_and_the_stacking_question(assistant) -> None:
+    r = _ask(assistant, "浦东的公司 今年租算力两百万 另外采购大模型服务三百万 两种券各能补多少")
+    ask = r.asks[0]
+    assert sorted(a.amount for a in ask.amounts) == ["1500000.00", "600000.00"]  # 30% of 200万, 50% of 300万
+    assert "算力券" in ask.conclusion and "模型券" in ask.conclusion
+    assert "同时享受" in ask.conclusion  # what the texts say about holding both, or that they say nothing
+    assert "2,100,000" not in r.answer  # vouchers of two kinds are not added up as one amount

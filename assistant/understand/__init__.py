@@ -275,6 +275,8 @@ def _rule_about_time(ask: Ask) -> Ask:
     clauses), not whether the program is still in force."""
     if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
+        return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
     return ask
 
 
@@ -337,6 +339,8 @@ def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
         ):
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and _domain(whole)
+        if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
+            a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
         if a.intent == "off_topic" and ((domain and len(asks) > 1) or rules_ask):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),

@@ -14,6 +14,7 @@ from assistant.understand import places as places_mod
 from assistant.understand.case import Case, LineItem, Money, Note, Place, Purchase, Receipt
 from assistant.understand.clauses import Clause, clause_at
 from assistant.understand.phrases import first_match, matches, tables
+from assistant.understand.topics import bought_voucher
 
 _CONTRACT = re.compile(r"合同|签|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent", re.I)
 _EACH = re.compile(r"(两|二|三|四|五|2|3|4|5)\s*(份|个|笔|张)[^，。,;；]{0,6}各\s*$")
@@ -94,7 +95,7 @@ def read_amounts(
     for mm in mentions:
         clause = clause_at(cls, mm.start)
         role, item = _amount_role(clean, clause, mm.start, mm.end, floor)
-        floor = mm.end
+        floor_before, floor = floor, mm.end
         money = mm.money
         if money.approx or money.confirm:
             case.notes.append(_approx_note(money))
@@ -134,8 +135,9 @@ def read_amounts(
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
+            kind = bought_voucher(clean[max(clause.start, floor_before) : mm.start][-12:])
             for _ in range(_COUNT[each.group(1)] if each else 1):
-                pcs.append((clause, Purchase(amount=money, basis=basis, region=region)))
+                pcs.append((clause, Purchase(amount=money, basis=basis, region=region, voucher=kind)))
     if pending:
         if pcs:
             pcs[0][1].excluded.extend(pending)

@@ -94,6 +94,7 @@ class Purchase(_Model):
 
     amount: Money | None = None
     item: PurchaseItem = "compute"
+    voucher: VoucherType = "compute"  # what it buys says which voucher pays for it (模型服务 -> model)
     basis: Literal["contract", "settlement", "paid", "invoice"] | None = None  # what the amount is
     settlement: Money | None = None  # the amount actually settled under this contract (合同500万，实际结算420万)
     excluded: list[LineItem] = Field(default_factory=list)  # non-compute parts inside the amount

@@ -90,6 +90,24 @@ def voucher_types(text: str) -> list[VoucherType]:
     return [kind for _, kind in sorted(found)]
 
 
+@lru_cache(maxsize=1)
+def _bought_table() -> tuple[tuple[VoucherType, re.Pattern[str]], ...]:
+    data = yaml.safe_load(VOUCHERS_PATH.read_text(encoding="utf-8")) or {}
+    return tuple(
+        (cast(VoucherType, kind), _compile([str(w) for w in words], []))
+        for kind, words in (data.get("bought") or {}).items()
+    )
+
+
+def bought_voucher(words_before: str) -> VoucherType:
+    """The voucher that pays for what the words before an amount say was bought ("买了大模型服务"
+    -> model); compute when they name compute or nothing else."""
+    if re.search(r"算力|GPU|显卡|compute", words_before, re.I):
+        return "compute"
+    found = [(m.start(), kind) for kind, rx in _bought_table() if (m := rx.search(words_before))]
+    return max(found)[1] if found else "compute"
+
+
 def voucher_type(text: str) -> VoucherType:
     """The voucher the ask is about: the first one it names; compute vouchers when it names none
     (the programs are compute-voucher programs; other types are named when meant)."""
@@ -145,4 +163,12 @@ def article_labels(text: str) -> list[str]:
     return out
 
 
-__all__ = ["article_label", "article_labels", "topic_names", "topics", "voucher_type", "voucher_types"]
+__all__ = [
+    "bought_voucher",
+    "article_label",
+    "article_labels",
+    "topic_names",
+    "topics",
+    "voucher_type",
+    "voucher_types",
+]

@@ -25,6 +25,7 @@ from assistant.answer.handlers.common import (
     scheme_name,
     uses_scheme,
 )
+from assistant.answer.handlers.schemes import purchase_groups, stacking_line, use_scheme
 from assistant.answer.messages import say
 from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
@@ -47,26 +48,39 @@ def handle(ctx: AskContext) -> None:
     regions = ctx.ask.regions
     d.regions = list(regions)
     computed = 0
+    several_vouchers = False
     for region in regions:
         programs = ctx.kb.programs_for([region])
         if not programs:
             no_program(ctx, region)
             continue
         pid = programs[0]
-        if not _scheme_for(ctx, region, pid):
+        purchases = _purchases_for(ctx, region)
+        if not purchases:
+            if not _scheme_for(ctx, region, pid):
+                continue
+            d.programs.append(pid)
+            if ctx.case.target is not None:
+                computed += _target(ctx, region, pid)
+            else:
+                rules_summary(ctx, region, pid)
+                ask_missing(ctx, "amount")
             continue
         d.programs.append(pid)
-        purchases = _purchases_for(ctx, region)
-        if not purchases and ctx.case.target is not None:
-            computed += _target(ctx, region, pid)
-        elif not purchases:
-            rules_summary(ctx, region, pid)
-            ask_missing(ctx, "amount")
-        else:
-            computed += _lines(ctx, region, pid, purchases)
-            _registered_elsewhere(ctx, region, pid)
+        groups = purchase_groups(ctx, purchases)  # 算力租金 and 模型服务: one voucher each
+        for kind, group in groups:
+            if use_scheme(ctx, region, pid, kind):
+                computed += _lines(ctx, region, pid, group)
+            else:
+                d.verdict = "not_published"
+        ctx.voucher = None
+        several_vouchers = several_vouchers or len(groups) > 1
+        if len(groups) > 1:
+            stacking_line(ctx, region, [k for k, _ in groups])
+        _registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
-    if len(lines) > 1 and len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1:
+    one_program = len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1
+    if len(lines) > 1 and one_program and not several_vouchers:  # vouchers of two kinds are not one sum
         parts = [Decimal(a.amount) for a in lines if a.amount]
         total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")

@@ -1,0 +1,74 @@
+"""Several vouchers in one calculation: a firm that rents compute and buys model services asks
+what each voucher pays. Purchases are grouped by the voucher that pays for them (what was bought,
+or the voucher the ask names), each group is computed under its own scheme, and what the texts
+say about holding several at once follows, quoted from the clause or marked as not stated."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.evidence import AskContext, according_key, best_evidence, search
+from assistant.answer.format import shorten, yuanify
+from assistant.answer.handlers.common import SCHEME_VOUCHERS
+from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
+from assistant.answer.messages import say, sep
+from assistant.understand.case import Purchase
+
+_SAME_COST = re.compile(r"同一(主体|项目|费用|合同|笔)|多项|same (firm|project|cost|contract)", re.I)
+_STACKING_WORDS = re.compile(r"叠加|同时享受|就高|重复|兼得|不得同时|stack|combin|same cost", re.I)
+
+
+def purchase_groups(ctx: AskContext, purchases: list[Purchase]) -> list[tuple[str, list[Purchase]]]:
+    """(voucher, purchases) in order of first mention. A purchase whose words name what it buys
+    (模型服务, 语料) goes to that voucher; the others to the voucher the ask names when it names one
+    ("上海的模型券 合同600万"), else to the compute voucher."""
+    explicit = any(p.voucher in SCHEME_VOUCHERS for p in purchases)
+    asked = ctx.ask.voucher if ctx.ask.voucher in SCHEME_VOUCHERS and not explicit else "compute"
+    groups: dict[str, list[Purchase]] = {}
+    for p in purchases:
+        kind = p.voucher if p.voucher in SCHEME_VOUCHERS else asked
+        groups.setdefault(kind, []).append(p)
+    return list(groups.items())
+
+
+def use_scheme(ctx: AskContext, region: str, pid: str, kind: str) -> bool:
+    """Point every tool call of what follows at ``kind``'s scheme; False (and said) when the
+    program issues no such voucher, so the compute voucher's rate is never used in its place."""
+    ctx.voucher = None
+    if kind not in SCHEME_VOUCHERS:
+        return True
+    info = ctx.session.call("program_info", program=pid, date=ctx.today.isoformat(), voucher=kind)
+    if "error" in info:
+        name, voucher = ctx.kb.region_name(region, ctx.lang), say(ctx.lang, f"vouchers.{kind}")
+        ctx.draft.say(say(ctx.lang, "calc.no_such_voucher", region=name, voucher=voucher))
+        return False
+    ctx.voucher = kind
+    return True
+
+
+def stacking_line(ctx: AskContext, region: str, kinds: list[str]) -> None:
+    """Whether the vouchers computed above may be held together: the clause that says so, or
+    "not stated" — never an assumption either way."""
+    lang = ctx.lang
+    vouchers = sep(lang).join(say(lang, f"vouchers.{k}") for k in kinds)
+    found = search(ctx, [region], k=6, extra=SEARCH_EXTRA["stacking"])
+    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), PREFER["stacking"])
+    names = [say("zh", f"vouchers.{k}") for k in kinds] + [say("en", f"vouchers.{k}") for k in kinds]
+    about_these = any(n in sentence for n in names) or _SAME_COST.search(sentence)
+    if hit is None or not _STACKING_WORDS.search(sentence) or not about_these:  # 智能券's rule is not ours
+        ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
+        return
+    ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers))
+    ctx.draft.say(
+        say(
+            lang,
+            according_key(hit),
+            title=hit["title"],
+            locator=hit["locator"],
+            text=yuanify(shorten(sentence, 160)),
+            mark=ctx.cite(hit, prefer=PREFER["stacking"]),
+        )
+    )
+
+
+__all__ = ["purchase_groups", "stacking_line", "use_scheme"]
