@@ -39,9 +39,11 @@ SEARCH_EXTRA = {"duration": "有效期 期限 最长 连续 次数", "stacking":
 
 
 def _timed_step(text: str) -> set[str]:
-    """"多久结算一次" asks how often a step happens: its own words find the clause, and the words
+    """ "多久结算一次" asks how often a step happens: its own words find the clause, and the words
     of a validity period ("能用多久" shares none with 有效期) would find the wrong one."""
-    return {"duration"} if re.search(r"结算|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I) else set()
+    return (
+        {"duration"} if re.search(r"结算|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I) else set()
+    )
 
 
 def handle(ctx: AskContext) -> None:
