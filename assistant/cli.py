@@ -93,6 +93,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     report = build_index()
     if report.errors:
         print(f"index: {report.summary()}", file=sys.stderr)
+    if args.workers:
+        # REST only: Gradio's queue ties a UI session to one process, the REST API is stateless.
+        from assistant.api import run_workers
+        from assistant.settings import get_settings
+
+        settings = get_settings()
+        run_workers(args.host or settings.host, args.port or settings.port, args.workers)
+        return 0
     serve(host=args.host, port=args.port)
     return 0
 
@@ -161,9 +169,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("serve", help="serve the web app (Gradio) on loopback by default")
+    p = sub.add_parser("serve", help="serve the web app (Gradio + REST API) on loopback by default")
     p.add_argument("--host", default=None, help="interface to listen on (default from settings: 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default from settings: 7860)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve only the REST API (/api/v1) in N uvicorn worker processes; without it one process "
+        "serves the UI and the REST API",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("export-records", help="write the audit record and feedback to CSV")

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     admin_token: str | None = Field(default=None, repr=False)
+    # REST API (/api/v1): when set, every call but /health must send it as X-API-Key or
+    # "Authorization: Bearer ..."; unset, the API is open like the UI. Wrong keys count towards
+    # the admin lockout below, so a key cannot be guessed at request speed.
+    api_key: str | None = Field(default=None, repr=False)
     max_upload_bytes: int = 20 * 1024 * 1024
     # Limits are keyed on the client's address, never on what the client sends (a Gradio session
     # hash is the client's choice). Behind a reverse proxy, list the proxy's address here: only

@@ -2,8 +2,9 @@
 
 Chat -> ``Assistant.ask``; Calculator -> ``rules.calculate`` / ``rules.compare``;
 Compliance -> ``compliance.check_compliance``; Helpdesk -> ``Assistant.draft``; Library -> the
-index. Every answer is written to the audit record. The API endpoint ``/ask`` returns exactly
-``Response.as_json()``, the object that ``python -m assistant ask --json`` prints.
+index. Every answer is written to the audit record. The Gradio endpoint ``/ask`` returns
+``Response.as_json()``; the REST API (``assistant.api``, mounted at ``/api/v1``) returns what
+``python -m assistant ask --json`` prints.
 
 Styles live in ``static/app.css`` and wording in ``labels.yaml``; nothing is fetched from a CDN.
 """
@@ -125,7 +126,14 @@ def theme() -> gr.themes.Base:
 
 
 def launch(demo: gr.Blocks, host: str, port: int, settings: Settings, block: bool = True, quiet: bool = False):
+    # The REST API (/api/v1) is served by the same process, over the UI's loaded assistant, rate
+    # limiter and token guard: one index in memory, one rate-limit budget per client.
+    from assistant.api import mount
+
+    ctx = getattr(demo, "cv_context", None)
+    shared = dict(assistant=ctx.assistant, limiter=ctx.limiter, token_guard=ctx.token_guard) if ctx else {}
     return demo.launch(
+        app_kwargs={"routes": [mount(settings, **shared)]},
         server_name=host,
         server_port=port,
         prevent_thread_lock=not block,

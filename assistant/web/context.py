@@ -17,24 +17,18 @@ import gradio as gr
 from assistant.records import get_records
 from assistant.settings import Settings, get_settings
 from assistant.web import render
+from assistant.web.security import MAX_ENQUIRY_CHARS as MAX_ENQUIRY_CHARS  # limits live with the guards
+from assistant.web.security import MAX_HISTORY as MAX_HISTORY
+from assistant.web.security import MAX_QUESTION_CHARS as MAX_QUESTION_CHARS
 from assistant.web.security import RateLimiter, TokenGuard, client_key, token_ok
+from assistant.web.security import clean_text as clean_text
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 4000
 # A session's state (history, drafts) is dropped after this long without use, so abandoned
 # sessions do not hold memory until the server restarts.
 SESSION_TTL_S = 2 * 3600
-MAX_ENQUIRY_CHARS = 20000
-MAX_HISTORY = 20
 TRACE_WIDTHS = ["18%", "42%", "22%", "18%"]
-
-
-def clean_text(value: Any) -> str:
-    """User text as the assistant and the audit record take it: a str (an API caller may send a
-    number or null) without lone surrogates (valid JSON, but SQLite's UTF-8 refuses them)."""
-    text = value if isinstance(value, str) else "" if value is None else str(value)
-    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def session_of(request: gr.Request | None) -> str:

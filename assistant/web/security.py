@@ -1,4 +1,5 @@
-"""Guards for the web app: admin token (with lockout), upload checks, safe file names, per-client rate limit."""
+"""Guards for the web app and the REST API: text limits, admin token (with lockout), upload checks, safe file
+names, per-client rate limit. No gradio import here: the REST workers use these without loading the UI."""
 
 from __future__ import annotations
 
@@ -15,6 +16,21 @@ UPLOAD_SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
 CONTRACT_SUFFIXES = (".pdf", ".txt", ".md")
 CSV_SUFFIXES = (".csv",)
 META_SUFFIXES = (".yaml", ".yml")
+
+
+# Text limits shared by every way in (web tabs, the Gradio /ask endpoint, the REST API), so a
+# client cannot send more work through one door than through another. 20 earlier messages of
+# 100 KB each took ~8 s of CPU before the per-message limit.
+MAX_QUESTION_CHARS = 4000
+MAX_ENQUIRY_CHARS = 20000
+MAX_HISTORY = 20
+
+
+def clean_text(value: Any) -> str:
+    """User text as the assistant and the audit record take it: a str (an API caller may send a
+    number or null) without lone surrogates (valid JSON, but SQLite's UTF-8 refuses them)."""
+    text = value if isinstance(value, str) else "" if value is None else str(value)
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 class UploadRejected(ValueError):
