@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     records_db: Path = PROJECT_ROOT / "index" / "records.sqlite3"
+    # A database URL for the records instead of the SQLite file, e.g. postgresql://user@host/db
+    # so workers on several machines share one store; hidden from repr as it may hold a password.
+    records_url: str | None = Field(default=None, repr=False)
     collection: str = "corpus"
 
     # Which embedder backs the vector leg; chosen by `eval retrieval` (see README).

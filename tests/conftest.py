@@ -113,3 +113,151 @@ def real_index_settings(tmp_path_factory):
     settings = Settings(corpus_dir=ROOT / "corpus", index_dir=index_dir, records_db=index_dir / "records.sqlite3")
     build_index(settings=settings)
     return settings
+
+
+# ---------------------------------------------------------------- records on PostgreSQL
+# The records tests run on a SQLite file and on a real PostgreSQL server: a throwaway cluster
+# that initdb makes in a temporary directory and pg_ctl starts on loopback for this session.
+# PostgreSQL refuses to run as root, so as root the cluster belongs to an unprivileged user.
+
+
+def _postgres_bin() -> Path | None:
+    """The directory holding initdb and pg_ctl: on PATH, or Debian's /usr/lib/postgresql/N/bin."""
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return Path(initdb).resolve().parent
+    versions = sorted(
+        (d for d in Path("/usr/lib/postgresql").glob("*/bin") if d.parent.name.isdigit()),
+        key=lambda d: int(d.parent.name),
+        reverse=True,
+    )
+    return next((d for d in versions if (d / "initdb").exists() and (d / "pg_ctl").exists()), None)
+
+
+def _postgres_user() -> str | None:
+    """Who runs the cluster: this user unless root; as root Debian's postgres, nobody, or a new one."""
+    import pwd
+    import subprocess
+
+    if os.geteuid() != 0:
+        return None
+    for name in ("postgres", "nobody"):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            pass
+    subprocess.run(["useradd", "--system", "--no-create-home", "cv-postgres"], check=True)
+    return "cv-postgres"
+
+
+class PostgresCluster:
+    """A running throwaway cluster; ``new_database()`` gives each test an empty database."""
+
+    def __init__(self, bin_dir: Path, user: str | None, root: Path) -> None:
+        self.bin_dir, self.user, self.root = bin_dir, user, root
+        self.data, self.log = root / "data", root / "server.log"
+        self.port = 0
+        self._databases: list[str] = []
+
+    def _run(self, *args: str) -> None:
+        import subprocess
+
+        prefix = ["runuser", "-u", self.user, "--"] if self.user else []
+        subprocess.run([*prefix, *args], cwd=self.root, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        import subprocess
+
+        self._run(
+            str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "cv", "--no-locale", "-E", "UTF8"
+        )
+        for _attempt in range(3):  # the free port found may be taken before the server binds it
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                self.port = s.getsockname()[1]
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root}"
+                " -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            )
+            try:
+                self._run(
+                    str(self.bin_dir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(self.log),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                )
+                return
+            except subprocess.CalledProcessError:
+                continue
+        raise RuntimeError(f"PostgreSQL did not start: {self.log.read_text(errors='replace')[-2000:]}")
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://cv@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user="cv", dbname="postgres", autocommit=True) as con:
+            con.execute(sql)
+
+    def new_database(self) -> str:
+        import uuid
+
+        name = f"records_{uuid.uuid4().hex[:12]}"
+        self._admin(f"CREATE DATABASE {name}")
+        self._databases.append(name)
+        return self.url(name)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a test's database, ending the connections its pools still hold."""
+        name = url.rsplit("/", 1)[1]
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A PostgreSQL server on 127.0.0.1 for this test session, gone afterwards. Skipped only where
+    the server binaries are missing (apt-get install postgresql); on CI that is a failure."""
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (.ci/run installs it, so CI must not skip)")
+        pytest.skip(reason)
+    user = _postgres_user()
+    root = Path(tempfile.mkdtemp(prefix="cv-postgres-"))
+    if user:
+        shutil.chown(root, user=user)
+    cluster = PostgresCluster(bin_dir, user, root)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def records_target(request, tmp_path: Path):
+    """Where a records test keeps its store: a new SQLite file, or a new database on the session's
+    PostgreSQL cluster (a URL). The same test runs against both."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "records.sqlite3")
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database()
+    yield url
+    cluster.drop_database(url)

@@ -1,7 +1,8 @@
 """The audit/feedback store under concurrent writers: several processes, each with several threads,
-write answers and feedback to one SQLite file while another process's thread keeps exporting
-CSV. Afterwards every record is there exactly once, each piece of feedback points at the answer
-it was written for, the file passes SQLite's integrity check, and the CSV export has them all."""
+write answers and feedback to one store while another process's thread keeps exporting CSV.
+Afterwards every record is there exactly once, each piece of feedback points at the answer it
+was written for, the database is consistent, and the CSV export has them all. Both tests run on
+a SQLite file (WAL) and on a database of the PostgreSQL cluster the tests start (conftest)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
 
 from assistant.records import Records
 
@@ -72,12 +76,11 @@ def _writer_process(path: str, proc: int, out: str) -> None:
     Path(out).write_text(json.dumps({"written": written, "errors": errors}), encoding="utf-8")
 
 
-def test_processes_and_threads_write_concurrently_and_nothing_is_lost(tmp_path: Path):
-    path = tmp_path / "records.sqlite3"
-    store = Records(path)  # creates the schema and switches to WAL before the writers start
+def test_processes_and_threads_write_concurrently_and_nothing_is_lost(records_target: str, tmp_path: Path):
+    store = Records(records_target)  # creates the schema (and switches SQLite to WAL) before the writers start
 
-    # A reader exporting CSV over and over while the writers work: WAL lets it read a snapshot
-    # without blocking them, and it must never see an error.
+    # A reader exporting CSV over and over while the writers work: WAL (SQLite) and MVCC
+    # (PostgreSQL) let it read a snapshot without blocking them, and it must never see an error.
     stop = threading.Event()
     reader_errors: list[str] = []
     exports = [0]
@@ -96,7 +99,7 @@ def test_processes_and_threads_write_concurrently_and_nothing_is_lost(tmp_path: 
     reading.start()
     ctx = multiprocessing.get_context("spawn")
     outs = [tmp_path / f"written-{p}.json" for p in range(PROCESSES)]
-    procs = [ctx.Process(target=_writer_process, args=(str(path), p, str(outs[p]))) for p in range(PROCESSES)]
+    procs = [ctx.Process(target=_writer_process, args=(records_target, p, str(outs[p]))) for p in range(PROCESSES)]
     try:
         for p in procs:
             p.start()
@@ -132,12 +135,18 @@ def test_processes_and_threads_write_concurrently_and_nothing_is_lost(tmp_path: 
         assert json.loads(a["history"]) == [f"上文 {tok}"] and a["session"] == f"s-{tok}"
         assert f["answer_id"] == rid and f["comment"] == f"反馈 {tok}"
     assert Counter(a["question"] for a in answers.values()).most_common(1)[0][1] == 1
-    con = sqlite3.connect(path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
-    finally:
-        con.close()
+    with store.engine.connect() as con:  # no feedback row points at a missing answer
+        orphans = con.execute(
+            text("SELECT COUNT(*) FROM feedback f LEFT JOIN answers a ON a.id = f.answer_id WHERE a.id IS NULL")
+        ).scalar_one()
+        assert orphans == 0
+    if store.path is not None:
+        con = sqlite3.connect(store.path)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert con.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+        finally:
+            con.close()
 
     # The CSV export (the file a reviewer opens) has them all, once each.
     out_answers, out_feedback = tmp_path / "answers.csv", tmp_path / "feedback.csv"
@@ -151,12 +160,23 @@ def test_processes_and_threads_write_concurrently_and_nothing_is_lost(tmp_path: 
     )
 
 
-def test_a_long_reader_does_not_block_writers(tmp_path: Path):
-    """WAL: a reader inside an open read transaction neither blocks a writer nor sees a torn state."""
-    path = tmp_path / "records.sqlite3"
-    store = Records(path)
+def _snapshot_reader(store: Records) -> Any:
+    """A plain driver connection outside the store, for a transaction that reads one snapshot:
+    SQLite's deferred transaction (WAL), PostgreSQL's REPEATABLE READ."""
+    if store.path is not None:
+        return sqlite3.connect(store.path, isolation_level=None)
+    import psycopg
+
+    con = psycopg.connect(store.engine.url.set(drivername="postgresql").render_as_string(False), autocommit=True)
+    con.execute("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    return con
+
+
+def test_a_long_reader_does_not_block_writers(records_target: str):
+    """A reader inside an open read transaction neither blocks a writer nor sees a torn state."""
+    store = Records(records_target)
     store.log_answer("first", RESPONSE)
-    reader = sqlite3.connect(path, isolation_level=None)
+    reader = _snapshot_reader(store)
     try:
         reader.execute("BEGIN")
         assert reader.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1
