@@ -90,9 +90,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     # Resume whatever a crash left pending (a document half-written, a file added while the
     # server was down) before serving: only changed documents are re-embedded, so this is quick.
-    report = build_index()
-    if report.errors:
-        print(f"index: {report.summary()}", file=sys.stderr)
+    # --no-index: a shared index (Chroma server) is written by one admin process, not by every
+    # machine's workers as they start.
+    if not args.no_index:
+        report = build_index()
+        if report.errors:
+            print(f"index: {report.summary()}", file=sys.stderr)
     if args.workers:
         # REST only: Gradio's queue ties a UI session to one process, the REST API is stateless.
         from assistant.api import run_workers
@@ -179,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="serve only the REST API (/api/v1) in N uvicorn worker processes; without it one process "
         "serves the UI and the REST API",
+    )
+    p.add_argument(
+        "--no-index",
+        dest="no_index",
+        action="store_true",
+        help="serve the index as it is; do not update it from corpus/ first (workers of a shared index)",
     )
     p.set_defaults(func=cmd_serve)
 

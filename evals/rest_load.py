@@ -86,7 +86,13 @@ def _rss_mb(pid: int) -> float:
 class RestServer:
     """``python -m assistant serve --workers N`` on 127.0.0.1 in a child process."""
 
-    def __init__(self, workers: int, env: dict[str, str] | None = None, startup_timeout: float = 600.0) -> None:
+    def __init__(
+        self,
+        workers: int,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 600.0,
+        extra_args: tuple[str, ...] = (),
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workdir = Path(tempfile.mkdtemp(prefix="cv-rest-"))
@@ -104,7 +110,11 @@ class RestServer:
         self._log = self.log_path.open("wb")
         cmd = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         self.proc = subprocess.Popen(
-            [*cmd, "--workers", str(workers)], cwd=ROOT, env=full_env, stdout=self._log, stderr=subprocess.STDOUT
+            [*cmd, "--workers", str(workers), *extra_args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + startup_timeout
         while not self._ready(workers):
@@ -230,21 +240,33 @@ def main(argv: list[str] | None = None) -> int:
         try:
             if args.warmup:
                 run(server.url, args.sessions, args.warmup)
-            cpu0 = server.cpu_seconds()
+            cpu0, own0 = server.cpu_seconds(), time.process_time()
+            per0 = {p: _cpu_s(p) for p in server.worker_pids()}
             figures = run(server.url, args.sessions, args.seconds)
-            figures["server_cpu_cores"] = round((server.cpu_seconds() - cpu0) / figures["elapsed_s"], 2)
+            # How evenly the kernel spread the keep-alive connections over the workers' shared socket.
+            figures["worker_cpu_cores"] = [round((_cpu_s(p) - c) / figures["elapsed_s"], 2) for p, c in per0.items()]
+            server_cpu = server.cpu_seconds() - cpu0
+            figures["server_cpu_cores"] = round(server_cpu / figures["elapsed_s"], 2)
+            # The load generator shares the machine: its CPU is CPU the workers did not get.
+            figures["client_cpu_cores"] = round((time.process_time() - own0) / figures["elapsed_s"], 2)
+            figures["answers_per_server_cpu_s"] = round(figures["answers"] / server_cpu, 1) if server_cpu else None
+            figures["loadavg_1m"] = os.getloadavg()[0]
             figures.update(workers=n, ready_s=round(ready, 1), rss_mb=server.rss_mb())
         finally:
             server.stop(keep_files=False)
         rows.append(figures)
         print(json.dumps(figures, ensure_ascii=False), flush=True)
-    print("\n| workers | answers/s | p50 s | p95 s | errors | server CPU (cores) | RSS MB per process |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "\n| workers | answers/s | p50 s | p95 s | errors | server CPU (cores) | answers per server CPU-s "
+        "| client CPU (cores) | load avg | RSS MB per process |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for f in rows:
         rss = ", ".join(str(v) for v in f["rss_mb"].values())
         print(
             f"| {f['workers']} | {f['answers_per_s']} | {f['p50_s']} | {f['p95_s']} | {f['errors']} | "
-            f"{f['server_cpu_cores']} | {rss} |"
+            f"{f['server_cpu_cores']} | {f['answers_per_server_cpu_s']} | {f['client_cpu_cores']} | "
+            f"{f['loadavg_1m']:.1f} | {rss} |"
         )
     if len(rows) > 1 and rows[0]["answers_per_s"]:
         print(

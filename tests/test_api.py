@@ -199,3 +199,15 @@ def test_gate_refuses_at_once_beyond_running_plus_waiting():
         t.join(30)
     with gate.enter():  # free again
         pass
+
+
+def test_serve_workers_starts_the_rest_workers_and_no_index_skips_the_update(monkeypatch):
+    import assistant.api
+    import assistant.index
+    from assistant.cli import main
+
+    calls: list[Any] = []
+    monkeypatch.setattr(assistant.index, "build_index", lambda **kw: calls.append("index"))
+    monkeypatch.setattr(assistant.api, "run_workers", lambda host, port, n: calls.append((host, port, n)))
+    assert main(["serve", "--workers", "3", "--no-index", "--host", "127.0.0.1", "--port", "9999"]) == 0
+    assert calls == [("127.0.0.1", 9999, 3)]

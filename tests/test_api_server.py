@@ -1,17 +1,21 @@
 """The REST API on real servers: ``serve --workers 2`` in a subprocess (the acceptance ``curl``
-against ``ask --json``, concurrent requests each recorded once) and the single UI process, which
-serves the same routes beside Gradio. Behaviour only; the throughput figures come from
+against ``ask --json``, concurrent requests each recorded once), over the embedded defaults and
+over a Chroma server + PostgreSQL, and the single UI process, which serves the same routes
+beside Gradio. Behaviour only; the throughput figures come from
 evals/rest_load.py (evals/REPORT.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -43,18 +47,94 @@ def rest_load():
     return _rest_load()
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _chroma_server(path: Path):
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        pytest.fail("the chroma CLI is not installed with chromadb")
+    port = _free_port()
+    cmd = [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module", params=["embedded", "chroma-server+postgresql"])
+def topology(request, real_index_settings, tmp_path_factory):
+    """Where the workers read the index and write the records: the embedded defaults (Chroma in
+    index/, a SQLite file), or docs/deploy.md's topology, a Chroma server written once by an admin
+    process and PostgreSQL, with the workers started --no-index."""
+    env = _env(real_index_settings)
+    if request.param == "embedded":
+        yield env, ()
+        return
+    from assistant.index import build_index
+    from assistant.settings import Settings
+
+    cluster = request.getfixturevalue("postgres_cluster")
+    url = cluster.new_database()
+    work = tmp_path_factory.mktemp("chroma-topology")
+    index_dir = work / "index"
+    index_dir.mkdir()
+    cache = Path(real_index_settings.index_dir) / f"embeddings-{real_index_settings.embedder}.sqlite3"
+    if cache.exists():
+        web_support._copy_sqlite(cache, index_dir / cache.name)
+    try:
+        with _chroma_server(work / "chroma-srv") as port:
+            admin = Settings(
+                corpus_dir=real_index_settings.corpus_dir,
+                index_dir=index_dir,
+                chroma_host="127.0.0.1",
+                chroma_port=port,
+                records_db=work / "admin-records.sqlite3",
+            )
+            build_index(settings=admin)  # the one writer of the shared index
+            env.update(
+                {
+                    "ASSISTANT_INDEX_DIR": str(index_dir),
+                    "ASSISTANT_CHROMA_HOST": "127.0.0.1",
+                    "ASSISTANT_CHROMA_PORT": str(port),
+                    "ASSISTANT_RECORDS_URL": url,
+                }
+            )
+            yield env, ("--no-index",)
+    finally:
+        cluster.drop_database(url)
+
+
 @pytest.fixture(scope="module")
-def workers(rest_load, real_index_settings):
-    server = rest_load.RestServer(2, env=_env(real_index_settings))
+def workers(rest_load, topology):
+    env, args = topology
+    server = rest_load.RestServer(2, env=env, extra_args=args)
+    server.env = env
     yield server
     server.stop(keep_files=False)
 
 
-def _records(path: Path):
+def _records(server):
     from assistant.records import get_records
     from assistant.settings import Settings
 
-    return get_records(Settings(records_db=path))
+    url = server.env.get("ASSISTANT_RECORDS_URL")
+    return get_records(Settings(records_url=url) if url else Settings(records_db=server.records_db))
 
 
 def _without_ids(data: dict) -> dict:
@@ -63,10 +143,12 @@ def _without_ids(data: dict) -> dict:
 
 def test_serve_workers_runs_two_worker_processes(workers):
     assert len(workers.worker_pids()) == 2
+    if workers.env.get("ASSISTANT_CHROMA_HOST"):  # the index is the server's: no local store was made
+        assert not (Path(workers.env["ASSISTANT_INDEX_DIR"]) / "chroma").exists()
 
 
 @pytest.mark.skipif(not shutil.which("curl"), reason="needs curl")
-def test_curl_ask_returns_what_ask_json_prints(workers, real_index_settings, tmp_path):
+def test_curl_ask_returns_what_ask_json_prints(workers, tmp_path):
     out = subprocess.run(
         ["curl", "-s", "-X", "POST", f"{workers.url}/api/v1/ask", "-H", "content-type: application/json"]
         + ["-d", json.dumps({"question": QUESTION}, ensure_ascii=False)],
@@ -76,7 +158,8 @@ def test_curl_ask_returns_what_ask_json_prints(workers, real_index_settings, tmp
     )
     assert out.returncode == 0, out.stderr
     api = json.loads(out.stdout)
-    env = {**os.environ, **_env(real_index_settings), "ASSISTANT_RECORDS_DB": str(tmp_path / "cli.sqlite3")}
+    # The CLI over the same index; its own audit record, so the workers' records hold only theirs.
+    env = {**os.environ, **workers.env, "ASSISTANT_RECORDS_URL": "", "ASSISTANT_RECORDS_DB": str(tmp_path / "c.db")}
     cli = subprocess.run(
         [sys.executable, "-m", "assistant", "ask", "--json", QUESTION],
         capture_output=True,
@@ -101,7 +184,7 @@ def test_concurrent_requests_on_two_workers_are_each_recorded_once(workers, rest
         for turn in conv.turns:
             requests.append((turn.question, list(history), turn.expect))
             history.append(turn.question)
-    records = _records(workers.records_db)
+    records = _records(workers)
     before = {row["id"] for row in records.rows("answers")}
     results: list[tuple[str, list[str], tuple[str, ...], int, dict]] = []
     lock = threading.Lock()
@@ -158,3 +241,42 @@ def test_the_ui_process_serves_the_rest_api_beside_gradio(web, rest_load):
         assert r.status == 200 and b"/api/v1/openapi.json" in r.read()
     with urllib.request.urlopen(f"{base}/", timeout=30) as r:  # the UI is still there
         assert r.status == 200
+
+
+def test_a_ui_session_is_tied_to_its_process_so_the_ui_needs_sticky_sessions(web):
+    """What README's deployment note claims: Gradio joins an event over one request and streams its
+    result over another, and only the process that took the join knows the session; a second UI
+    process answers "session not found". (The REST API has no such tie: see the workers tests.)"""
+    import httpx
+
+    other = web_support.start_server(web.settings)
+    try:
+        a, b = web.url.rstrip("/"), other.url.rstrip("/")
+        config = httpx.get(f"{a}/config", timeout=30).json()
+        fn = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "ask")
+        join = {"data": [QUESTION, []], "fn_index": fn, "session_hash": "sticky-test-1"}
+        r = httpx.post(f"{a}/gradio_api/queue/join", json={**join, "event_data": None, "trigger_id": None}, timeout=30)
+        assert r.status_code == 200, r.text
+
+        def events(base: str) -> list[dict]:
+            out = []
+            try:
+                with httpx.stream(
+                    "GET", f"{base}/gradio_api/queue/data", params={"session_hash": "sticky-test-1"}, timeout=60
+                ) as s:
+                    for line in s.iter_lines():
+                        if line.startswith("data:"):
+                            out.append(json.loads(line[5:]))
+                            if out[-1].get("msg") in ("process_completed", "unexpected_error", "close_stream"):
+                                break
+            except httpx.RemoteProtocolError:  # the other process ends the stream abruptly
+                pass
+            return out
+
+        elsewhere = events(b)
+        assert elsewhere and elsewhere[0].get("session_not_found") is True, elsewhere
+        here = events(a)
+        done = [e for e in here if e.get("msg") == "process_completed"]
+        assert done and "200万" in done[0]["output"]["data"][0]["answer"], here[-1:]
+    finally:
+        other.demo.close()
