@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from assistant.understand.case import Ask, Case, Purchase
+from assistant.understand.case import Ask, Case, Money, Purchase
 
 _APPLICANT_FACTS = (
     "entity_type",
@@ -97,13 +97,21 @@ def rules_date(case: Case, ask: Ask, today: dt.date, purchase: Purchase | None =
     return today
 
 
+def figure_for(purchase: Purchase, basis: str) -> Money | None:
+    """The figure of a purchase the program pays on: actual spend is what was paid (else settled),
+    settlement what was settled; otherwise, and when the user gave only one figure, that figure."""
+    if basis == "spend":
+        return purchase.paid_amount or purchase.settlement or purchase.amount
+    if basis == "settlement":
+        return purchase.settlement or purchase.amount
+    return purchase.amount
+
+
 def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) -> Decimal | None:
     """The compute part of a purchase in yuan, on the program's basis: the settled amount for a
     program that pays on settlement or spend (when the user gave it), else the contract amount;
     line items such as storage taken out."""
-    money = purchase.amount
-    if basis in ("settlement", "spend") and purchase.settlement is not None:
-        money = purchase.settlement
+    money = figure_for(purchase, basis)
     if money is None:
         return None
     if not purchase.excluded:
@@ -113,4 +121,4 @@ def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) ->
     return session.derive("less_excluded", {"gross": money.value, **items}, result) if session is not None else result
 
 
-__all__ = ["applicant_facts", "base_of", "case_facts", "purchase_facts", "rules_date"]
+__all__ = ["applicant_facts", "base_of", "figure_for", "case_facts", "purchase_facts", "rules_date"]

@@ -64,7 +64,11 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
-    if ask.intent == "process" and set(ask.topics) & {"issuer", "doc_number"} and "materials" not in ask.topics:
+    if (
+        ask.intent in ("process", "validity")
+        and set(ask.topics) & {"issuer", "doc_number"}
+        and "materials" not in ask.topics
+    ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     if ask.intent == "calculation" and _rule_question(ctx):

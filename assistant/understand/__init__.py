@@ -105,7 +105,11 @@ _ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "thi
 
 
 # A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
-_SIGNING_YEAR = re.compile(r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)", re.I)
+_SIGNING_YEAR = re.compile(
+    r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)"
+    r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)",  # "按2025年的新政策": a version, not a year
+    re.I,
+)
 
 
 def _year(text: str, today: dt.date) -> int | None:

@@ -75,13 +75,17 @@ def _received_year(clause_text: str, today: dt.date) -> int | None:
 def _basis(clause_text: str) -> Any:
     if re.search(r"发票|开票|invoice", clause_text, re.I):
         return "invoice"
-    if re.search(r"(已经|已)(付款|支付|付了)|付款\s*$|paid", clause_text, re.I):
+    if re.search(r"(已经|已|实际)(付款|支付|付了)|付了|付款\s*$|paid", clause_text, re.I):
         return "paid"
     if first_match(clause_text, tables()["purchase"]["settled"][True]):
         return "settlement"
     if _CONTRACT.search(clause_text):
         return "contract"
     return None
+
+
+# Other figures of the contract just described, by what the words around them say they are.
+_FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
 
 def read_amounts(
@@ -121,16 +125,17 @@ def read_amounts(
         else:
             basis = _basis(clause.text)
             last = pcs[-1][1] if pcs else None
+            slot = _FIGURE_SLOT.get(basis or "")
             if (
                 last is not None
-                and basis == "settlement"
-                and last.basis == "contract"
-                and last.settlement is None
+                and slot is not None
+                and last.basis != basis
+                and getattr(last, slot) is None
                 and not matches(
                     clean[clean.find(last.amount.text if last.amount else "") : mm.start], "additional_purchase"
                 )
             ):
-                last.settlement = money  # 合同500万，实际结算420万: one contract, two figures
+                setattr(last, slot, money)  # 合同500万，结算420万，已付380万: one contract, three figures
                 continue
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None

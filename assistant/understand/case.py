@@ -97,6 +97,8 @@ class Purchase(_Model):
     voucher: VoucherType = "compute"  # what it buys says which voucher pays for it (模型服务 -> model)
     basis: Literal["contract", "settlement", "paid", "invoice"] | None = None  # what the amount is
     settlement: Money | None = None  # the amount actually settled under this contract (合同500万，实际结算420万)
+    paid_amount: Money | None = None  # the amount paid so far under it (已付380万)
+    invoiced: Money | None = None  # the amount invoiced under it (开票500万)
     excluded: list[LineItem] = Field(default_factory=list)  # non-compute parts inside the amount
     domestic: bool | None = None  # 国产算力
     supplier_related: bool | None = None  # the supplier is a related party
@@ -151,6 +153,9 @@ class ComplianceFacts(_Model):
     sham_contract: bool | None = None
     contract_amount_inflated: bool | None = None
     kickback: bool | None = None
+    contract_backdated: bool | None = None  # the contract dated earlier than it was signed (倒签)
+    delivery_proof: bool | None = None  # invoice and proof of compute delivery kept (False: none)
+    compute_resold: bool | None = None  # the subsidised compute sublet or resold to others (转租)
     double_subsidy_same_contract: bool | None = None
     contract_split: bool | None = None
     supply_side_also_claims: bool | None = None

@@ -125,7 +125,11 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
     for m in _MONTH.finditer(text):
         month = _small(m["m"])
         if 1 <= month <= 12:
-            _month_point(m, _recent(month, today), month, add)
+            # "2025年我们领了150万，11月又签了一份": a bare month is in the year just named, if any
+            named = [
+                int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d)", text[max(0, m.start() - 40) : m.start()])
+            ]
+            _month_point(m, named[-1] if named else _recent(month, today), month, add)
     for m in _REL_MONTH.finditer(text):
         first = today.replace(day=1)
         if m["w"][0] == "上":

@@ -30,6 +30,8 @@ _PURCHASE_FIELDS = (
     "already_claimed",
     "paid",
     "settlement",
+    "paid_amount",
+    "invoiced",
     "purpose",
     "self_built",
 )

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext
-from assistant.answer.facts import base_of
+from assistant.answer.facts import base_of, figure_for
 from assistant.answer.format import money
 from assistant.answer.handlers.common import ask_missing
 from assistant.answer.messages import say
@@ -26,7 +26,7 @@ def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, 
     not two claims); a monthly or quarterly figure is multiplied by the term when it is known.
     None when the purchase cannot be computed and a question was asked instead."""
     lang, d = ctx.lang, ctx.draft
-    money_ = p.settlement if basis in ("settlement", "spend") and p.settlement is not None else p.amount
+    money_ = figure_for(p, basis)
     assert money_ is not None
     if money_.currency != "CNY":
         ask_missing(ctx, "currency")

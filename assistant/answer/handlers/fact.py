@@ -56,17 +56,21 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "common.other_voucher", voucher=say(lang, f"vouchers.{ask.voucher}")))
     if ask.articles and _article(ctx):
         return
-    if programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS:
+    # "文号、发布日期、比例和上限": a helpdesk enquiry lists document facts and rules in one
+    # breath; each part is answered, the document first, then the rules
+    about_doc = bool(regions and topics & {"issuer", "doc_number"})
+    about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
+    if about_doc:
+        _document(ctx, regions[0])
+    if about_rules:
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
+    if about_doc or about_rules:
         return
     if regions and not programs and topics & {"rate", "cap"}:
         from assistant.answer.handlers.common import no_program
 
         no_program(ctx, regions[0])
-        return
-    if regions and topics & {"issuer", "doc_number"}:
-        _document(ctx, regions[0])
         return
     outside = "applicant" in topics or re.search(r"外省|省外|外地|异地|outside", ask.text, re.I)
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
