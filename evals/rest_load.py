@@ -8,6 +8,8 @@ previous answer arrives. The server is started per ``--workers`` value on 127.0.
 port, the rate limit lifted, and its audit records in a temporary file.
 
     .venv/bin/python evals/rest_load.py --workers 1,2 --sessions 8 --seconds 30
+    .venv/bin/python evals/rest_load.py --no-index --env ASSISTANT_CHROMA_HOST=127.0.0.1 \\
+        --env ASSISTANT_CHROMA_PORT=8000 --env ASSISTANT_RECORDS_URL=postgresql://cv@127.0.0.1:5432/records
 """
 
 from __future__ import annotations
@@ -203,7 +205,10 @@ def run(url: str, sessions: int, seconds: float, seed: int = 7) -> dict[str, Any
                     problem = None if r.status_code == 200 else f"HTTP {r.status_code}"
                     problem = problem or load.check_response(r.json(), turn)
                     with lock:
-                        (errors.append(problem) if problem else latencies.append(took))
+                        if problem:
+                            errors.append(f"{turn.question[:40]!r} after {len(history)} turns: {problem}")
+                        else:
+                            latencies.append(took)
                     history.append(turn.question)
 
     start = time.monotonic()
@@ -231,11 +236,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sessions", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--warmup", type=float, default=5.0, help="seconds of load before measuring")
+    ap.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="server setting, e.g. ASSISTANT_CHROMA_HOST=127.0.0.1 or ASSISTANT_RECORDS_URL=postgresql://...",
+    )
+    ap.add_argument("--no-index", action="store_true", help="start the workers with --no-index (a shared index)")
     args = ap.parse_args(argv)
+    env = dict(kv.split("=", 1) for kv in args.env)
     rows = []
     for n in [int(x) for x in args.workers.split(",")]:
         t = time.perf_counter()
-        server = RestServer(n)
+        server = RestServer(n, env=env, extra_args=("--no-index",) if args.no_index else ())
         ready = time.perf_counter() - t
         try:
             if args.warmup:

@@ -210,6 +210,7 @@ def test_concurrent_requests_on_two_workers_are_each_recorded_once(workers, rest
     for question, _history, expect, status, data in results:
         assert status == 200, (question, data)
         assert load.check_response(data) is None, (question, data)
+        assert data["intent"] != "error", (question, data["answer"])  # e.g. a lazy parser raced on a fresh worker
         assert all(e in data["answer"] for e in expect), (question, expect, data["answer"][:200])
     ids = [data["record_id"] for *_, data in results]
     assert None not in ids and len(set(ids)) == len(ids)

@@ -167,7 +167,9 @@ def serve(
             raise KeyboardInterrupt
 
         signal.signal(signal.SIGTERM, _stop)
+    from assistant.api import warm_up
+
     ctx = WebContext(settings)
-    ctx.assistant()  # warm up: the first question should not wait for the index
+    warm_up(ctx.assistant())  # the first question should not wait for the index nor race a lazy parser
     demo = build_app(ctx=ctx)
     return demo, launch(demo, host or settings.host, port or settings.port, settings, block=block, quiet=quiet)
