@@ -71,6 +71,8 @@ def route(ctx: AskContext) -> None:
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "按什么周期结算": a rule
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)

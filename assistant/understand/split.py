@@ -49,7 +49,13 @@ _BREAK = re.compile(
     re.I,
 )
 # "两个问题：1）…… 2）……", "1. …… 2. ……": each numbered item is an ask of its own.
-_ITEM = re.compile(r"(?:^|(?<=[\s:：;；,，。？?]))[（(]?[1-9][)）.、](?!\d)")
+# Formal enquiries number their points (（一）（二）, ①②, 一是……二是……) the same way.
+_ITEM = re.compile(
+    r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(]?[1-9][)）.、](?!\d)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"|[一二三四五六七八九]是(?![的否不]))"
+)
+# "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
+_EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
@@ -155,8 +161,33 @@ def split_asks(text: str) -> list[str]:
             groups[-1] = (groups[-1][0], len(text))
         else:
             groups.append((pending, len(text)))
+    # "请提供以下信息：①……②……": the request that introduces numbered points belongs to the first
+    for i in range(len(groups) - 1, 0, -1):
+        if re.search(r"[：:]\s*$", text[groups[i - 1][0] : groups[i - 1][1]]):
+            groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
+    itemised = len(_ITEM.findall(text)) >= 2
+    asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
     return [a for a in asks if a] or [text]
+
+
+def _points(ask: str) -> list[str]:
+    """The points of one ask that lists several vouchers ("X、Y各自的比例"): one ask per voucher
+    with the shared question; the ask itself otherwise."""
+    from assistant.understand.topics import voucher_types
+
+    named = list(dict.fromkeys(voucher_types(ask)))
+    if len(named) >= 2 and _EACH.search(ask):
+        from assistant.understand.topics import voucher_mentions
+
+        spans = voucher_mentions(ask)
+        head, tail = ask[: spans[0][0]], ask[spans[-1][1] :]
+        tail = re.sub(r"^[）)A-Za-z类（(]*", "", tail)  # "数据标注券（A类）各自的……": the class stays with its name
+        return [head + ask[s:e] + tail for s, e in spans]
+    # A request listing points without numbers ("请答复文号、比例和上限") stays one ask: a bare
+    # point ("政策依据") read alone loses what it is about, and the fact handler answers every
+    # topic of the ask in turn.
+    return [ask]
 
 
 # ---------------------------------------------------------------- follow-ups

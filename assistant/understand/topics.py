@@ -108,6 +108,12 @@ def bought_voucher(words_before: str) -> VoucherType:
     return max(found)[1] if found else "compute"
 
 
+def voucher_mentions(text: str) -> list[tuple[int, int]]:
+    """Where each voucher name stands in the text, in order (one span per mention)."""
+    spans = [(m.start(), m.end()) for _, rx in _voucher_table() for m in rx.finditer(text or "")]
+    return sorted(spans)
+
+
 def voucher_type(text: str) -> VoucherType:
     """The voucher the ask is about: the first one it names; compute vouchers when it names none
     (the programs are compute-voucher programs; other types are named when meant)."""
@@ -164,6 +170,7 @@ def article_labels(text: str) -> list[str]:
 
 
 __all__ = [
+    "voucher_mentions",
     "bought_voucher",
     "article_label",
     "article_labels",

@@ -76,6 +76,8 @@ def handle(ctx: AskContext) -> None:
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     prefer = [w for t in topics for w in PREFER.get(t, [])]
+    if _timed_step(ask.text):  # "按什么周期结算": the clause naming the step's rhythm
+        prefer = ["季度", "按月", "每月", "周期", "结算", "兑付", *prefer]
     extra = " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(topics - _timed_step(ask.text))).strip()
     found = search(ctx, regions, k=8 if regions else 5, include_national=not regions, extra=extra)
     hits = found.get("hits", [])
