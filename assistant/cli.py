@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["retrieval", "qa", "users"])
     p.add_argument(
         "--split",
-        choices=["dev", "heldout", "heldout2", "all"],
+        choices=["dev", "dev3", "heldout", "heldout2", "heldout3", "all"],
         default="dev",
         help="users only: the development half (default), a held-out half (aggregates only) or dev+heldout",
     )

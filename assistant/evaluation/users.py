@@ -36,11 +36,18 @@ HELDOUT_FILE = PROJECT_ROOT / "evals" / "users-heldout.yaml"
 # Written after the first held-out run fell short, by someone who had not read the code, so the
 # fixes made since can be measured on questions nobody tuned to (issue 9's acceptance).
 HELDOUT2_FILE = PROJECT_ROOT / "evals" / "users-heldout-2.yaml"
+# After the second held-out run fell short: development cases for the weakest personas
+# (compliance, helpdesk, finance; reported, not yet in the make-test gate) and a third held-out set.
+DEV3_FILE = PROJECT_ROOT / "evals" / "users-dev-3.yaml"
+HELDOUT3_FILE = PROJECT_ROOT / "evals" / "users-heldout-3.yaml"
+HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE)
 SPLITS = {
     "dev": (DEV_FILE, DEV2_FILE),
     "heldout": (HELDOUT_FILE,),
     "heldout2": (HELDOUT2_FILE,),
-    "all": (DEV_FILE, DEV2_FILE, HELDOUT_FILE, HELDOUT2_FILE),
+    "dev3": (DEV3_FILE,),
+    "heldout3": (HELDOUT3_FILE,),
+    "all": (DEV_FILE, DEV2_FILE, DEV3_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE),
 }
 TARGET_PASS = 0.9
 TARGET_CONTROL = 0.1
@@ -176,7 +183,7 @@ def evaluate(
                 responses.append(assistant.ask(c.question, c.history))
                 latencies.append(time.perf_counter() - started)
                 cases.append(c)
-                hidden.append(Path(f.path or "").resolve() in (HELDOUT_FILE.resolve(), HELDOUT2_FILE.resolve()))
+                hidden.append(Path(f.path or "").resolve() in {h.resolve() for h in HIDDEN_FILES})
     scores = [score_case(c, r, recheck=True) for c, r in zip(cases, responses)]
     controls = control_responses(assistant, [c.question for c in cases], responses)
     control_rates = {}
@@ -291,7 +298,7 @@ HOW_TO_READ = (
 def _blocks(text: str) -> dict[str, str]:
     return {
         m.group(1): m.group(2).strip()
-        for m in re.finditer(r"<!-- users-([a-z-]+):start -->\n?(.*?)<!-- users-\1:end -->", text, re.S)
+        for m in re.finditer(r"<!-- users-([a-z0-9-]+):start -->\n?(.*?)<!-- users-\1:end -->", text, re.S)
     }
 
 
@@ -309,12 +316,14 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
     )
     blocks = _blocks(current)
     split = report["split"]
-    show_failures = split == "dev"
+    show_failures = split in ("dev", "dev3")
     if baseline:
         title = {
             "dev": "development half",
             "heldout": "held-out half",
             "heldout2": "second held-out half",
+            "dev3": "development cases for compliance, helpdesk and finance staff",
+            "heldout3": "third held-out half",
             "all": "both halves",
         }[split]
         body = [
@@ -339,7 +348,11 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
                 format_report(report, failures=show_failures),
             ]
         )
-    order = [f"{kind}-{s}" for kind in ("baseline", "latest") for s in ("dev", "heldout", "heldout2", "all")]
+    order = [
+        f"{kind}-{s}"
+        for kind in ("baseline", "latest")
+        for s in ("dev", "dev3", "heldout", "heldout2", "heldout3", "all")
+    ]
     parts = [
         "## Users' evaluation",
         "",
