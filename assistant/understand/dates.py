@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import threading
 import time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -77,13 +78,19 @@ def _recent(month: int, today: dt.date, day: int = 1) -> int:
     return today.year if (month, day) <= (today.month, today.day if day > 1 else 31) else today.year - 1
 
 
+_JIO_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1024)
 def _jio_span(words: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """JioNLP's reading of a relative date (今年3月, 去年7月, 明年, 上半年) as (first, last) day."""
     base = time.mktime((today.year, today.month, today.day, 12, 0, 0, 0, 0, -1))
     try:
-        res = jionlp().parse_time(words, time_base=base)
-    except (ValueError, KeyError, IndexError, TypeError):
+        # JioNLP builds its time parser on first use and keeps per-call settings on it: two
+        # requests at once failed with "'TimeParser' object has no attribute ..." (found under load)
+        with _JIO_LOCK:
+            res = jionlp().parse_time(words, time_base=base)
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
     if res.get("type") not in ("time_span", "time_point") or not isinstance(res.get("time"), list):
         return None
