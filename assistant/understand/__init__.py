@@ -150,6 +150,12 @@ def _ask(
 
     scores = clf.classify(part)
     intent, confidence, unclear = clf.decide(scores)
+    point = _after_intro(part)
+    if point != part:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
+        p_scores = clf.classify(point)
+        p_intent, p_confidence, p_unclear = clf.decide(p_scores)
+        if not p_unclear:
+            scores, intent, confidence, unclear = p_scores, p_intent, p_confidence, False
     question = _question_part(part)
     if (
         unclear and question != part and not find_money(part.replace(question, " "))
@@ -213,6 +219,14 @@ _QUESTION = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])")
+
+
+def _after_intro(part: str) -> str:
+    """The point after the introduction of a formal enquiry ("XX局工单：企业咨询……，请答复：（一）文号"
+    -> "（一）文号"), when there is an introduction and a point of some length after it."""
+    pieces = re.split(r"[：:]", part)
+    tail = pieces[-1].strip()
+    return tail if len(pieces) > 1 and len(tail) >= 4 and len(part) - len(tail) >= 8 else part
 
 
 def _question_part(part: str) -> str:
