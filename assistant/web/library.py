@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from assistant.index_state import PendingDocument
 from assistant.settings import Settings
 from assistant.web.security import UPLOAD_SUFFIXES, UploadRejected, check_upload, sanitize_filename
 
@@ -52,8 +53,14 @@ class DocRow:
     effective_from: str
     effective_to: str
     confidence: str
-    chunks: int
+    chunks: int  # chunks retrieval serves now: 0 for a first version still being written
     path: str
+    # A version not yet (fully) written: the admin must see it as pending, never as complete.
+    pending: PendingDocument | None = None
+
+    @property
+    def index_state(self) -> str:
+        return self.pending.state if self.pending else "complete"
 
     def as_list(self) -> list[Any]:
         return [
@@ -65,6 +72,7 @@ class DocRow:
             self.effective_to,
             self.confidence,
             self.chunks,
+            self.index_state,
             self.path,
         ]
 
@@ -78,6 +86,7 @@ DOC_HEADERS = [
     "失效 To",
     "可信度 Confidence",
     "分块数 Chunks",
+    "索引 Indexing",
     "文件 File",
 ]
 CHUNK_HEADERS = ["条款 Locator", "页 Page", "正文 Text"]
@@ -95,8 +104,13 @@ def _manifest(settings: Settings) -> dict[str, Any]:
 
 
 def list_documents(settings: Settings) -> list[DocRow]:
+    """Documents retrieval serves, and those being written (or left half-written by a killed
+    writer): a pending first version is listed with no chunks, an update marks its document."""
+    from assistant.index import pending_documents
+
     retriever = _retriever(settings)
-    manifest = retriever.store.load_manifest().get("documents", {})
+    full = retriever.store.load_manifest()
+    manifest = full.get("documents", {})
     rows: dict[str, DocRow] = {}
     for chunk in retriever.chunks:
         row = rows.get(chunk.doc_id)
@@ -114,7 +128,12 @@ def list_documents(settings: Settings) -> list[DocRow]:
                 path=str(manifest.get(chunk.doc_id, {}).get("path", "")),
             )
         row.chunks += 1
-    return sorted(rows.values(), key=lambda r: (r.region, r.doc_id))
+    for pend in pending_documents(settings, manifest=full):
+        row = rows.get(pend.doc_id)
+        if row is None:  # nothing of it is served yet
+            row = rows[pend.doc_id] = DocRow(pend.doc_id, pend.title, "", "", "", "", "", 0, pend.path)
+        row.pending = pend
+    return sorted(rows.values(), key=lambda r: (r.pending is None, r.region, r.doc_id))
 
 
 def document_chunks(settings: Settings, doc_id: str) -> list[list[Any]]:

@@ -10,7 +10,7 @@ import gradio as gr
 
 from assistant.web import library
 from assistant.web.context import WebContext
-from assistant.web.labels import labels
+from assistant.web.labels import labels, msg
 from assistant.web.render import STATUS_ZH, md_text
 from assistant.web.security import UploadRejected
 
@@ -21,7 +21,28 @@ def _row(r: library.DocRow) -> list:
     """A table row with the status in words (the stored code is for the index, not for people)."""
     cells = r.as_list()
     cells[3] = STATUS_ZH.get(r.status, r.status) if r.status else "未填"
+    cells[8] = _index_words(r)
     return cells
+
+
+def _index_words(r: library.DocRow) -> str:
+    """Whether retrieval serves all of the document: a half-written one must never look complete,
+    and the admin learns what happens to it (served as before, finished or rolled back at start)."""
+    if r.pending is None:
+        return msg("lib_index_complete")
+    which = ("update" if r.pending.previous_version_visible else "new") + "_" + r.pending.state
+    return msg(f"lib_pending_{which}", n=r.pending.chunks_expected)
+
+
+def _pick_label(r: library.DocRow) -> str:
+    return f"{r.doc_id} · {r.title}" + (msg("lib_pending_pick") if r.pending is not None else "")
+
+
+def _table(rows: list[library.DocRow]):
+    """The document rows, with the number still being written in the table's label."""
+    pending = sum(1 for r in rows if r.pending is not None)
+    label = "文档 Documents" + (msg("lib_pending_count", n=pending) if pending else "")
+    return gr.update(value=[_row(r) for r in rows], label=label)
 
 
 def _report_zh(report) -> str:
@@ -51,7 +72,7 @@ def build_library(ctx: WebContext):
         wrap=True,
         max_height=420,
         show_search="search",
-        column_widths=["16%", "28%", "9%", "8%", "9%", "9%", "6%", "5%", "10%"],
+        column_widths=["14%", "24%", "8%", "7%", "8%", "8%", "6%", "5%", "12%", "8%"],
     )
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
@@ -112,7 +133,7 @@ def build_library(ctx: WebContext):
         except Exception:
             log.exception("listing documents failed")
             return [], gr.update(choices=[])
-        return [_row(r) for r in rows], gr.update(choices=[(f"{r.doc_id} · {r.title}", r.doc_id) for r in rows])
+        return _table(rows), gr.update(choices=[(_pick_label(r), r.doc_id) for r in rows])
 
     refresh.click(snapshot, outputs=[docs, pick], api_visibility="private")
 
