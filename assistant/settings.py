@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = Field(default_factory=list)
     admin_max_failures: int = 5  # wrong admin tokens from one client before it is locked out
     admin_lockout_s: float = 900.0
+    # The helpdesk's batch CSV: one call drafts every row, so it is bounded by rows and by total
+    # characters (each row also by the /draft enquiry limit), or one upload is minutes of CPU
+    # that the per-minute rate limit counts as a single request. Drafting cost grows faster than
+    # the text (evals/REPORT.md, Reliability): 40,000 characters is two of the longest enquiries
+    # /draft takes; 100 rows of everyday enquiries (~100-500 characters) draft in about 10-30 s.
+    batch_max_rows: int = Field(default=100, ge=1)
+    batch_max_chars: int = Field(default=40_000, ge=1)
     # Gradio queue: at most concurrency_limit requests of one event run at a time; the rest wait
     # in a queue of at most queue_max_size, beyond which callers get "queue full" at once.
     # Chosen from evals/load.py on 2 cores (evals/REPORT.md): throughput stops growing at 4-8

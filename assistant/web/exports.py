@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from assistant.records import csv_safe
+from assistant.web.security import MAX_ENQUIRY_CHARS
 
 ENQUIRY_COLUMNS = ("enquiry", "question", "问题", "咨询", "咨询内容", "来信内容", "内容", "text")
 ID_COLUMNS = ("id", "编号", "序号", "no")
-MAX_BATCH_ROWS = 500
 
 
 class BatchInputError(ValueError):
@@ -80,8 +80,18 @@ def draft_docx(path: Path, text: str, citations: Iterable[dict[str, Any]], enqui
     return path
 
 
-def read_enquiries(path: Path) -> list[dict[str, str]]:
-    """Rows of a helpdesk CSV: an enquiry column (enquiry/question/问题/…) and an optional id."""
+def read_enquiries(
+    path: Path, max_rows: int | None = None, max_chars: int | None = None, max_row_chars: int = MAX_ENQUIRY_CHARS
+) -> list[dict[str, str]]:
+    """Rows of a helpdesk CSV: an enquiry column (enquiry/question/问题/…) and an optional id.
+
+    The whole file is checked against the limits (rows and characters from the settings, each
+    row the /draft enquiry limit) before anything is drafted: a batch over a limit is refused
+    with the limit named, never cut short or truncated without a word."""
+    from assistant.settings import get_settings
+
+    max_rows = max_rows or get_settings().batch_max_rows
+    max_chars = max_chars or get_settings().batch_max_chars
     data = Path(path).read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -91,8 +101,13 @@ def read_enquiries(path: Path) -> list[dict[str, str]]:
             continue
     else:
         raise BatchInputError("CSV 编码无法识别（请使用 UTF-8） / the CSV is neither UTF-8 nor GB18030")
-    reader = csv.reader(io.StringIO(text))
-    rows = [r for r in reader if any(cell.strip() for cell in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    except csv.Error:  # e.g. a cell over the csv module's field limit (128 KB)
+        raise BatchInputError(
+            f"CSV 格式有误或单元格过长（每条咨询最多 {max_row_chars} 字） / the CSV is malformed or a cell is too long "
+            f"(max {max_row_chars} characters per enquiry)"
+        ) from None
     if not rows:
         raise BatchInputError("CSV 为空 / the CSV is empty")
     header = [h.strip().lower() for h in rows[0]]
@@ -101,8 +116,6 @@ def read_enquiries(path: Path) -> list[dict[str, str]]:
     body = rows[1:]
     if q_col is None:  # no header: one enquiry per row, in the first column
         q_col, id_col, body = 0, None, rows
-    if len(body) > MAX_BATCH_ROWS:
-        raise BatchInputError(f"一次最多处理 {MAX_BATCH_ROWS} 条咨询 / at most {MAX_BATCH_ROWS} enquiries per batch")
     out = []
     for n, r in enumerate(body, 1):
         enquiry = r[q_col].strip() if q_col < len(r) else ""
@@ -110,8 +123,25 @@ def read_enquiries(path: Path) -> list[dict[str, str]]:
             continue
         rid = r[id_col].strip() if id_col is not None and id_col < len(r) else str(n)
         out.append({"id": rid or str(n), "enquiry": enquiry})
+        if len(enquiry) > max_row_chars:
+            raise BatchInputError(
+                f"第 {n} 条咨询（编号 {rid or n}）有 {len(enquiry)} 字，超过每条 {max_row_chars} 字的上限，"
+                f"整批未处理 / enquiry {n} has {len(enquiry)} characters, over the limit of {max_row_chars} "
+                "per enquiry; nothing was drafted"
+            )
     if not out:
         raise BatchInputError("CSV 中没有咨询内容 / no enquiries found in the CSV")
+    if len(out) > max_rows:
+        raise BatchInputError(
+            f"CSV 有 {len(out)} 条咨询，一次最多处理 {max_rows} 条，整批未处理，请拆分后上传 / "
+            f"{len(out)} enquiries, at most {max_rows} per batch; nothing was drafted, split the file"
+        )
+    total = sum(len(r["enquiry"]) for r in out)
+    if total > max_chars:
+        raise BatchInputError(
+            f"CSV 中咨询共 {total} 字，一次最多处理 {max_chars} 字，整批未处理，请拆分后上传 / "
+            f"{total} characters of enquiries, at most {max_chars} per batch; nothing was drafted, split the file"
+        )
     return out
 
 

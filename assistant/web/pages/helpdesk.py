@@ -38,7 +38,8 @@ def build_helpdesk(ctx: WebContext) -> None:
             cites = gr.HTML(render.citations_html([]), elem_id="hd-citations")
     with gr.Accordion("批量处理 Batch (CSV)", open=False, elem_id="hd-batch"):
         gr.Markdown(
-            "上传 CSV（列名 enquiry 或 问题，可选 id），下载每条咨询的答复草稿。  \n"
+            f"上传 CSV（列名 enquiry 或 问题，可选 id），下载每条咨询的答复草稿。一次最多 {ctx.settings.batch_max_rows} 条、"
+            f"共 {ctx.settings.batch_max_chars} 字，每条最多 {MAX_ENQUIRY_CHARS} 字。  \n"
             "Upload a CSV with an `enquiry` (or 问题) column and an optional `id`; download a CSV of drafts."
         )
         batch_in = gr.File(label="咨询 CSV Enquiries", file_types=list(CSV_SUFFIXES), elem_id="hd-batch-in")
@@ -103,14 +104,14 @@ def build_helpdesk(ctx: WebContext) -> None:
             return "⚠ " + md_text(problem), None
         try:
             check_upload(file, CSV_SUFFIXES, ctx.settings.max_upload_bytes)
-            rows = exports.read_enquiries(Path(file))
+            rows = exports.read_enquiries(Path(file), ctx.settings.batch_max_rows, ctx.settings.batch_max_chars)
         except (UploadRejected, exports.BatchInputError) as exc:
             return "⚠ " + md_text(exc), None
         assistant = ctx.assistant()
         out = []
         for row in progress.tqdm(rows, desc="生成草稿 drafting"):
             try:
-                data = assistant.draft(row["enquiry"][:MAX_ENQUIRY_CHARS]).as_json()
+                data = assistant.draft(row["enquiry"]).as_json()  # read_enquiries refused longer rows
             except Exception:
                 log.exception("batch draft failed")
                 data = {"answer": "（生成失败 / drafting failed）", "citations": [], "refused": True}
@@ -127,6 +128,8 @@ def build_helpdesk(ctx: WebContext) -> None:
             )
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = exports.write_drafts_csv(ctx.new_export_dir() / f"drafts-{stamp}.csv", out)
-        return f"完成 {len(out)} 条。 / Drafted {len(out)} enquiries.", str(path)
+        failed = sum(1 for r in out if r["draft"] == "（生成失败 / drafting failed）")
+        note = f"其中 {failed} 条生成失败（见 draft 列）。 / {failed} failed." if failed else ""
+        return f"完成 {len(out)} 条。{note} / Drafted {len(out)} enquiries.", str(path)
 
     batch_run.click(run_batch, inputs=batch_in, outputs=[batch_status, batch_out], api_visibility="private")
