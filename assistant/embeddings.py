@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+MAX_QUERY_CHARS = 1000
+
 
 class E5Embeddings(Embeddings):
     name = "e5"
@@ -39,8 +41,10 @@ class E5Embeddings(Embeddings):
         return np.asarray(vectors, dtype=np.float32).tolist()
 
     def embed_query(self, text: str) -> list[float]:
+        # e5 reads 512 tokens at most and the cost grows with the square of the length: a long
+        # pasted question is searched by its beginning (the sparse index reads all of it)
         with self._lock:
-            vector = self._model.query(text)
+            vector = self._model.query(text[:MAX_QUERY_CHARS])
         return np.asarray(vector, dtype=np.float32).reshape(-1).tolist()
 
 

@@ -84,6 +84,9 @@ def _basis(clause_text: str) -> Any:
     return None
 
 
+# Amounts read from one message: far more than anyone describes at once (a pasted table is split
+# by the user into questions), and a bound on the work one message can cause.
+MAX_AMOUNTS = 30
 # Other figures of the contract just described, by what the words around them say they are.
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
@@ -96,6 +99,15 @@ def read_amounts(
     floor = 0
     mentions, unusable = money_mod.scan_money(clean)
     case.notes.extend(_unusable_note(words) for words in unusable)
+    if len(mentions) > MAX_AMOUNTS:  # no one describes 50 contracts in one message; a flood costs CPU
+        mentions = mentions[:MAX_AMOUNTS]
+        case.notes.append(
+            Note(
+                code="too_many_amounts",
+                zh=f"一条消息中金额过多，只读取了前{MAX_AMOUNTS}个；其余请分开提问。",
+                en=f"Too many amounts in one message: only the first {MAX_AMOUNTS} were read; ask about the rest separately.",
+            )
+        )
     for mm in mentions:
         clause = clause_at(cls, mm.start)
         role, item = _amount_role(clean, clause, mm.start, mm.end, floor)

@@ -57,6 +57,10 @@ LINEAR_STEPS = 300
 KNN_K = 7
 KNN_TEMPERATURE = 0.02
 
+# e5 reads at most 512 tokens and its cost grows with the square of the length: a 16,000-character
+# ask took 12 s to embed. What an ask wants is in its first few hundred characters.
+MAX_EMBED_CHARS = 600
+
 Method = Literal["linear", "knn"]
 Vectors = NDArray[np.float32]
 
@@ -229,7 +233,7 @@ class IntentClassifier:
 
     def _embed(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
-            vectors = self._embedder.embed_documents(list(texts))
+            vectors = self._embedder.embed_documents([t[:MAX_EMBED_CHARS] for t in texts])
         return _normalise_rows(np.asarray(vectors, dtype=np.float32))
 
     def _label_scores(self, x: Vectors) -> NDArray[np.float32]:

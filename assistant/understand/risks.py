@@ -23,7 +23,7 @@ import yaml
 from langchain_core.embeddings import Embeddings
 
 from assistant.understand.case import ComplianceFacts
-from assistant.understand.intent import Vectors, _normalise_rows, _softmax, fit_softmax
+from assistant.understand.intent import MAX_EMBED_CHARS, Vectors, _normalise_rows, _softmax, fit_softmax
 
 EXAMPLES_PATH = Path(__file__).resolve().parent.parent / "lexicon" / "risk_examples.yaml"
 NONE = "_none"
@@ -119,7 +119,7 @@ class RiskReader:
         if not texts:
             return []
         with self._lock:
-            raw = self._embedder.embed_documents(list(texts))
+            raw = self._embedder.embed_documents([t[:MAX_EMBED_CHARS] for t in texts])
         x = _normalise_rows(np.asarray(raw, dtype=np.float32))
         probs = _softmax(np.hstack([x, np.ones((len(x), 1), dtype=np.float32)]) @ self._weights)
         return [{label: float(p) for label, p in zip(self.labels, row)} for row in probs]
