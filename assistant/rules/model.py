@@ -165,7 +165,32 @@ class Statement(BaseModel):
     confidence: Literal["C2", "S1", "SA", "U", "lead"] = "S1"
 
 
-class Scheme(BaseModel):
+class _VoucherRules(BaseModel):
+    """What a program and each of its schemes state alike: names, the base and its labels, the
+    form inputs, the conditions and the versions (each with its own rates and caps)."""
+
+    name: str
+    name_en: str = ""
+    corpus_doc: str
+    # What the base is: the contract amount, the amount actually settled, or the spend (what was
+    # paid, else settled, when the user gives several figures).
+    base_basis: Literal["contract", "settlement", "spend"] = "contract"
+    base_label_zh: str = "合同金额"
+    base_label_en: str = "contract amount"
+    summary_zh: str = ""
+    summary_en: str = ""
+    inputs: list[InputField] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)  # apply to every version
+    # full: the public copies show the whole list of application conditions; partial: only some
+    conditions_published: Literal["full", "partial"] = "partial"
+    # True where the text itself opens the program to applicants registered elsewhere
+    # (Guizhou: 省内外主体均可申领); otherwise an outside applicant is never "eligible"
+    # on the strength of conditions the text simply does not publish.
+    open_to_outside_applicants: bool = False
+    versions: list[Version]
+
+
+class Scheme(_VoucherRules):
     """Another voucher the program's documents issue beside its compute voucher (a 模型券, a
     语料券, support for providers, a one-off award), in the same shape as the program itself.
 
@@ -176,47 +201,15 @@ class Scheme(BaseModel):
 
     id: str
     voucher: VoucherType
-    name: str
-    name_en: str = ""
-    corpus_doc: str
-    base_basis: Literal["contract", "settlement", "spend"] = "contract"
-    base_label_zh: str = "合同金额"
-    base_label_en: str = "contract amount"
-    summary_zh: str = ""
-    summary_en: str = ""
     rounding: Rounding | None = None
-    inputs: list[InputField] = Field(default_factory=list)
-    conditions: list[Condition] = Field(default_factory=list)
-    conditions_published: Literal["full", "partial"] = "partial"
-    open_to_outside_applicants: bool = False
-    versions: list[Version]
 
 
-class Program(BaseModel):
+class Program(_VoucherRules):
     id: str
-    name: str
-    name_en: str = ""
     region: str
     region_name: str = ""
-    corpus_doc: str
-    # What the base is: the contract amount, the amount actually settled, or the spend (either;
-    # the settled amount when the user gives both).
-    base_basis: Literal["contract", "settlement", "spend"] = "contract"
-    base_label_zh: str = "合同金额"
-    base_label_en: str = "contract amount"
-    summary_zh: str = ""
-    summary_en: str = ""
     rounding: Rounding = Field(default_factory=Rounding)
-    inputs: list[InputField] = Field(default_factory=list)
-    conditions: list[Condition] = Field(default_factory=list)  # apply to every version
-    # full: the public copies show the whole list of application conditions; partial: only some
-    conditions_published: Literal["full", "partial"] = "partial"
-    # True where the text itself opens the program to applicants registered elsewhere
-    # (Guizhou: 省内外主体均可申领); otherwise an outside applicant is never "eligible"
-    # on the strength of conditions the text simply does not publish.
-    open_to_outside_applicants: bool = False
     statements: list[Statement] = Field(default_factory=list)  # latest first
-    versions: list[Version]
     # The scheme this object computes: the program file's top level is its default scheme
     # (compute unless the file says otherwise); ``schemes`` lists the file's other vouchers.
     voucher: VoucherType = "compute"
