@@ -13,42 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from assistant.web.security import MAX_ENQUIRY_CHARS, MAX_QUESTION_CHARS, clean_text
+from assistant.web.security import MAX_ENQUIRY_CHARS, clean_text, enquiry_text, history_texts, question_text
 
 MAX_FACTS = 100  # far more than any form has; a bound so a request cannot carry unbounded work
 MAX_FACT_CHARS = 200
-
-
-def _question(value: str) -> str:
-    text = clean_text(value).strip()
-    if not text:
-        raise ValueError("问题为空。 / The question is empty.")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise ValueError(
-            f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long (max {MAX_QUESTION_CHARS} characters)."
-        )
-    return text
-
-
-def _history(value: list[str]) -> list[str]:
-    out = [clean_text(h) for h in value]
-    if any(len(h) > MAX_QUESTION_CHARS for h in out):
-        raise ValueError(
-            f"历史消息过长（每条最多 {MAX_QUESTION_CHARS} 字） / An earlier message in the history is too long "
-            f"(max {MAX_QUESTION_CHARS} characters each)."
-        )
-    return out
-
-
-def _enquiry(value: str) -> str:
-    text = clean_text(value).strip()
-    if not text:
-        raise ValueError("咨询内容为空。 / The enquiry is empty.")
-    if len(text) > MAX_ENQUIRY_CHARS:
-        raise ValueError(
-            f"咨询内容过长（最多 {MAX_ENQUIRY_CHARS} 字） / The enquiry is too long (max {MAX_ENQUIRY_CHARS} characters)."
-        )
-    return text
 
 
 def _facts(value: dict[str, Any]) -> dict[str, Any]:
@@ -61,11 +29,11 @@ def _facts(value: dict[str, Any]) -> dict[str, Any]:
 
 
 Question = Annotated[
-    str, AfterValidator(_question), Field(description="the user's message", json_schema_extra={"maxLength": 4000})
+    str, AfterValidator(question_text), Field(description="the user's message", json_schema_extra={"maxLength": 4000})
 ]
 History = Annotated[
     list[str],
-    AfterValidator(_history),
+    AfterValidator(history_texts),
     Field(description="earlier user messages of the conversation, oldest first (the last 20 are used)"),
 ]
 Session = Annotated[
@@ -93,7 +61,7 @@ class AskRequest(BaseModel):
 class DraftRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    enquiry: Annotated[str, AfterValidator(_enquiry), Field(json_schema_extra={"maxLength": MAX_ENQUIRY_CHARS})]
+    enquiry: Annotated[str, AfterValidator(enquiry_text), Field(json_schema_extra={"maxLength": MAX_ENQUIRY_CHARS})]
     session: Session = None
 
 

@@ -27,9 +27,9 @@ from assistant.web.context import (  # noqa: E402
     MAX_HISTORY,
     MAX_QUESTION_CHARS,
     WebContext,
-    clean_text,
 )
 from assistant.web.pages import calculator, chat, compare, compliance, helpdesk, library  # noqa: E402
+from assistant.web.security import history_texts, question_text  # noqa: E402
 
 STATIC = Path(__file__).with_name("static")
 CSS_FILE = STATIC / "app.css"
@@ -69,22 +69,13 @@ def build_app(settings: Settings | None = None, ctx: WebContext | None = None) -
             problem = ctx.check_rate(request)
             if problem:
                 raise gr.Error(problem)
-            question = clean_text(question).strip()
-            if not question:
-                raise gr.Error("问题为空。 / The question is empty.")
-            if len(question) > MAX_QUESTION_CHARS:
-                raise gr.Error(
-                    f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long "
-                    f"(max {MAX_QUESTION_CHARS} characters)."
-                )
             if isinstance(history, str):
                 history = [history]
-            hist = [clean_text(h) for h in (history or [])][-MAX_HISTORY:]
-            if any(len(h) > MAX_QUESTION_CHARS for h in hist):  # 20 x 100 KB of history took ~8 s of CPU
-                raise gr.Error(
-                    f"历史消息过长（每条最多 {MAX_QUESTION_CHARS} 字） / An earlier message in the history is "
-                    f"too long (max {MAX_QUESTION_CHARS} characters each)."
-                )
+            try:
+                question = question_text(question)
+                hist = history_texts(list(history or [])[-MAX_HISTORY:])
+            except ValueError as exc:  # the same limits and words as the REST API
+                raise gr.Error(str(exc)) from None
             data = ctx.assistant().ask(question, history=hist).as_json()
             ctx.log(question, data, "api", request, history=hist)
             return data

@@ -12,7 +12,7 @@ import gradio as gr
 from assistant.web import exports, render
 from assistant.web.context import MAX_ENQUIRY_CHARS, SESSION_TTL_S, WebContext
 from assistant.web.render import md_text
-from assistant.web.security import CSV_SUFFIXES, UploadRejected, check_upload
+from assistant.web.security import CSV_SUFFIXES, UploadRejected, check_upload, enquiry_text
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,11 @@ def build_helpdesk(ctx: WebContext) -> None:
         if not text:
             return "", render.citations_html([]), [], "", gr.skip()
         problem = ctx.check_rate(request)
-        if problem is None and len(text) > MAX_ENQUIRY_CHARS:  # the API bypasses the textbox's max_length
-            problem = f"咨询内容过长（最多 {MAX_ENQUIRY_CHARS} 字） / The enquiry is too long (max {MAX_ENQUIRY_CHARS} characters)."
+        if problem is None:  # the API bypasses the textbox's max_length
+            try:
+                text = enquiry_text(text)
+            except ValueError as exc:
+                problem = str(exc)
         if problem:
             return "⚠ " + problem, gr.skip(), gr.skip(), gr.skip(), gr.skip()
         try:
