@@ -85,6 +85,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from assistant.settings import get_settings
+
+    # Before any embedding engine is loaded (OpenMP reads it once); inherited by the workers.
+    # An operator's own OMP_NUM_THREADS wins.
+    os.environ.setdefault("OMP_NUM_THREADS", str(get_settings().serve_embed_threads))
     from assistant.index import build_index
     from assistant.web import serve
 
@@ -99,7 +104,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers:
         # REST only: Gradio's queue ties a UI session to one process, the REST API is stateless.
         from assistant.api import run_workers
-        from assistant.settings import get_settings
 
         settings = get_settings()
         run_workers(args.host or settings.host, args.port or settings.port, args.workers)

@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     # 200 queued requests are ~10 s of work at that rate.
     concurrency_limit: int = Field(default=8, ge=1)
     queue_max_size: int = Field(default=200, ge=1)
+    # Threads of the embedding engine (OpenMP) in a serving process. A server answers several
+    # questions at once on its own threads (and processes), so a query's OpenMP threads only
+    # compete with them for the cores: on 2 cores one thread gave 30.4 answers/s per worker
+    # against 28.9 with two, and 2 workers 1.49x one instead of 1.38x (evals/REPORT.md, REST API
+    # and workers). Builds (`python -m assistant index`) keep every core: 200 passages take 21 s
+    # on two threads, 40 s on one.
+    serve_embed_threads: int = Field(default=1, ge=1)
 
     log_level: str = "INFO"
 

@@ -282,11 +282,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{f['server_cpu_cores']} | {f['answers_per_server_cpu_s']} | {f['client_cpu_cores']} | "
             f"{f['loadavg_1m']:.1f} | {rss} |"
         )
-    if len(rows) > 1 and rows[0]["answers_per_s"]:
-        print(
-            f"\n{rows[-1]['workers']} vs {rows[0]['workers']} workers: {rows[-1]['answers_per_s'] / rows[0]['answers_per_s']:.2f}x"
-        )
+    _print_ratios(rows)
     return 1 if any(f["errors"] for f in rows) else 0
+
+
+def _print_ratios(rows: list[dict[str, Any]]) -> None:
+    """Each worker count against the smallest, by the mean of its runs, and pair by pair when the
+    counts were interleaved (``--workers 1,2,1,2``): on a shared machine the spread between pairs
+    says how much a single ratio can be trusted."""
+    by_count: dict[int, list[float]] = {}
+    for f in rows:
+        by_count.setdefault(f["workers"], []).append(f["answers_per_s"])
+    if len(by_count) < 2:
+        return
+    base = min(by_count)
+    base_mean = sum(by_count[base]) / len(by_count[base])
+    for n in sorted(by_count)[1:]:
+        mean = sum(by_count[n]) / len(by_count[n])
+        pairs = [
+            later["answers_per_s"] / earlier["answers_per_s"]
+            for earlier, later in zip(rows, rows[1:])
+            if earlier["workers"] == base and later["workers"] == n and earlier["answers_per_s"]
+        ]
+        each = f" (pairs: {', '.join(f'{r:.2f}' for r in pairs)})" if len(pairs) > 1 else ""
+        print(f"\n{n} vs {base} workers: {mean / base_mean:.2f}x by the mean answers/s of each{each}")
 
 
 if __name__ == "__main__":

@@ -143,6 +143,12 @@ def _without_ids(data: dict) -> dict:
 
 def test_serve_workers_runs_two_worker_processes(workers):
     assert len(workers.worker_pids()) == 2
+    # Each worker embeds on one OpenMP thread (settings.serve_embed_threads): two threads per
+    # query only competed with the other requests and worker (evals/REPORT.md, REST API).
+    if "OMP_NUM_THREADS" not in os.environ:
+        for pid in workers.worker_pids():
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"OMP_NUM_THREADS=1" in environ
     if workers.env.get("ASSISTANT_CHROMA_HOST"):  # the index is the server's: no local store was made
         assert not (Path(workers.env["ASSISTANT_INDEX_DIR"]) / "chroma").exists()
 
