@@ -132,23 +132,21 @@ class ApiContext:
         limiter: RateLimiter | None = None,
         token_guard: TokenGuard | None = None,
     ) -> None:
+        from assistant.live import LiveAssistant
+
         self.settings = settings or get_settings()
         self._provider = assistant
-        self._assistant: Any = None
-        self._lock = threading.Lock()
+        self._live = LiveAssistant(self.settings)
         self.limiter = limiter or RateLimiter(self.settings.rate_limit_per_minute)
         self.token_guard = token_guard or TokenGuard(self.settings.admin_max_failures, self.settings.admin_lockout_s)
         self.gate = Gate(self.settings.concurrency_limit, self.settings.queue_max_size)
 
     def assistant(self) -> Any:
+        """The UI's assistant in the UI process; else this worker's own, kept on the index's
+        current generation (``assistant.live``)."""
         if self._provider is not None:
             return self._provider()
-        with self._lock:
-            if self._assistant is None:
-                from assistant.assistant import Assistant
-
-                self._assistant = Assistant.load(self.settings)
-            return self._assistant
+        return self._live.get()
 
     def record(self, question: str, resp: Any, channel: str, history: list[str], session: str) -> int | None:
         """The audit record of one answer (through the Records public API only); a failing store

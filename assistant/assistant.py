@@ -46,14 +46,15 @@ class Assistant:
         self._set_idf(getattr(retriever, "_bm25", None))
 
     @classmethod
-    def load(cls, settings: Settings | None = None, llm: Any = "auto") -> Assistant:
-        """Open the index (building it if missing), the programs, the intent classifier and, if
+    def load(cls, settings: Settings | None = None, llm: Any = "auto", fresh_index: bool = False) -> Assistant:
+        """Open the index (building it if missing; ``fresh_index``: its current generation, not
+        the one this process already holds), the programs, the intent classifier and, if
         configured, the LLM."""
         from assistant.retrieval import open_retriever
         from assistant.understand.intent import IntentClassifier
 
         settings = settings or get_settings()
-        retriever = open_retriever(settings)
+        retriever = open_retriever(settings, fresh=fresh_index)
         if llm == "auto":
             llm = None
             if settings.llm != "none":

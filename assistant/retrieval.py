@@ -87,6 +87,7 @@ class Retriever:
         self.store = store
         manifest = store.load_manifest() if store.manifest_exists() else None
         generation = _generation_key(manifest, self.settings) if manifest is not None else ""
+        self.generation = generation  # which chunk set this retriever holds (assistant.live compares it)
         path = sparse_path(self.settings) if persist else None
         snapshot = load_snapshot(path, tokenizer_fingerprint(), generation)
         if snapshot is not None:
@@ -335,21 +336,42 @@ def _generation_key(manifest: dict, settings: Settings) -> str:
     return hashlib.sha256(json.dumps([settings.collection, gens]).encode()).hexdigest()[:24]
 
 
+def current_generation(store, settings: Settings) -> str:
+    """The chunk set the index shows now (compare with ``Retriever.generation``)."""
+    return _generation_key(store.load_manifest(), settings) if store.manifest_exists() else ""
+
+
 _RETRIEVERS: dict[str, Retriever] = {}
 _RETRIEVER_LOCK = threading.Lock()
 
 
-def open_retriever(settings: Settings | None = None, build_if_missing: bool = True) -> Retriever:
-    """The process-wide retriever for these settings; builds the index on first use, and
-    finishes or rolls back what a killed writer left pending (``recover_index``) first."""
+class SharedIndexEmptyError(RuntimeError):
+    """A Chroma server holds no index: its one writer (the admin process) has not built it."""
+
+
+def open_retriever(settings: Settings | None = None, build_if_missing: bool = True, fresh: bool = False) -> Retriever:
+    """The process-wide retriever for these settings (``fresh``: load the index's current
+    generation again, replacing the one held).
+
+    A local index is built on first use, and what a killed writer left pending is finished or
+    rolled back (``recover_index``) first. An index on a Chroma server is only read here: it has
+    one writer (``python -m assistant index`` on the admin machine), and a reader on another
+    machine cannot see that writer's lock, so recovering would roll back a document the writer
+    is still storing; pending documents are invisible to readers anyway."""
     from assistant.index import IndexStore, build_index, index_is_missing, recover_index
 
     settings = settings or get_settings()
     key = f"{settings.index_dir}|{settings.embedder}|{settings.chroma_host}|{settings.chroma_port}"
     with _RETRIEVER_LOCK:
-        if key not in _RETRIEVERS:
+        if fresh or key not in _RETRIEVERS:
             store = IndexStore(settings)
-            if build_if_missing and (index_is_missing(settings) or store.count() == 0):
+            if settings.chroma_host:
+                if build_if_missing and store.count() == 0:
+                    raise SharedIndexEmptyError(
+                        f"the index on the Chroma server {settings.chroma_host}:{settings.chroma_port} is empty: "
+                        "build it once from the admin machine with `python -m assistant index`"
+                    )
+            elif build_if_missing and (index_is_missing(settings) or store.count() == 0):
                 build_index(settings=settings, store=store)
             elif build_if_missing:
                 recover_index(settings, store)

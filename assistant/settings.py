@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     # and workers). Builds (`python -m assistant index`) keep every core: 200 passages take 21 s
     # on two threads, 40 s on one.
     serve_embed_threads: int = Field(default=1, ge=1)
+    # How often a server looks whether the index got a new generation (written by the admin
+    # process, possibly on another machine): a stat of the manifest file, or one read of the
+    # manifest record on a Chroma server. 0: never (load once, as before).
+    index_check_s: float = Field(default=5.0, ge=0)
 
     log_level: str = "INFO"
 

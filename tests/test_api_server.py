@@ -6,16 +6,12 @@ evals/rest_load.py (evals/REPORT.md)."""
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from pathlib import Path
 
@@ -24,14 +20,6 @@ import web_support
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "北京算力券每年最多补贴多少？"
-
-
-def _rest_load():
-    spec = importlib.util.spec_from_file_location("cv_rest_load", ROOT / "evals" / "rest_load.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _env(settings) -> dict[str, str]:
@@ -44,37 +32,7 @@ def _env(settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def rest_load():
-    return _rest_load()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _chroma_server(path: Path):
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if chroma is None:
-        pytest.fail("the chroma CLI is not installed with chromadb")
-    port = _free_port()
-    cmd = [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    return web_support.load_eval_module("rest_load")
 
 
 @pytest.fixture(scope="module", params=["embedded", "chroma-server+postgresql"])
@@ -98,7 +56,7 @@ def topology(request, real_index_settings, tmp_path_factory):
     if cache.exists():
         web_support._copy_sqlite(cache, index_dir / cache.name)
     try:
-        with _chroma_server(work / "chroma-srv") as port:
+        with web_support.chroma_server(work / "chroma-srv") as port:
             admin = Settings(
                 corpus_dir=real_index_settings.corpus_dir,
                 index_dir=index_dir,

@@ -6,13 +6,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import web_support
 
 from assistant.index import IndexCorruptError, IndexStore, build_index
 from assistant.ingest import chunk_document, load_corpus
@@ -102,33 +102,10 @@ def test_damaged_index_gives_a_clear_message_and_rebuild_recovers(fixture_corpus
     assert _stored_chunks(IndexStore(settings)) == _expected_chunks(fixture_corpus)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def chroma_server(tmp_path):
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if chroma is None:
-        pytest.fail("the chroma CLI is not installed with chromadb")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "srv")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with web_support.chroma_server(tmp_path / "srv") as port:
+        yield port
 
 
 def test_index_in_a_chroma_server_is_shared_by_two_processes(fixture_corpus, tmp_path, chroma_server):

@@ -9,9 +9,7 @@ figures (20 sessions x 60 s, several concurrency settings) are in evals/REPORT.m
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,17 +22,9 @@ SESSIONS = 6
 SECONDS = 15.0
 
 
-def _load_module():
-    spec = importlib.util.spec_from_file_location("cv_load", ROOT / "evals" / "load.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def load():
-    return _load_module()
+    return web_support.load_eval_module("load")
 
 
 @pytest.fixture(scope="module")

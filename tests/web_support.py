@@ -7,10 +7,15 @@ everything the server does.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,44 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def chroma_server(path: Path) -> Iterator[int]:
+    """A real Chroma server (the ``chroma`` CLI installed with chromadb) on a free loopback port,
+    storing under ``path``; yields the port once it accepts connections."""
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    if chroma is None:
+        raise RuntimeError("the chroma CLI is not installed with chromadb")
+    port = free_port()
+    cmd = [chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError(f"the Chroma server did not start on port {port}") from None
+                time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def load_eval_module(name: str) -> Any:
+    """A script of evals/ (not a package) as a module, e.g. ``rest_load`` for its ``RestServer``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"cv_{name}", ROOT / "evals" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _copy_sqlite(src: Path, dst: Path) -> None:

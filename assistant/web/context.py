@@ -7,13 +7,13 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from assistant.live import LiveAssistant
 from assistant.records import get_records
 from assistant.settings import Settings, get_settings
 from assistant.web import render
@@ -54,8 +54,7 @@ class WebContext:
         self.settings = settings or get_settings()
         self.limiter = RateLimiter(self.settings.rate_limit_per_minute)
         self.token_guard = TokenGuard(self.settings.admin_max_failures, self.settings.admin_lockout_s)
-        self._assistant = None
-        self._lock = threading.Lock()
+        self._live = LiveAssistant(self.settings)
         self.export_dir = Path(tempfile.mkdtemp(prefix="cv-exports-"))
 
     @property
@@ -63,22 +62,14 @@ class WebContext:
         return get_records(self.settings)
 
     def assistant(self):
-        with self._lock:
-            if self._assistant is None:
-                from assistant.assistant import Assistant
-
-                self._assistant = Assistant.load(self.settings)
-            return self._assistant
+        """The loaded assistant, kept on the index's current generation: a build by another
+        process (the admin's ``index``) is picked up within ``settings.index_check_s``."""
+        return self._live.get()
 
     def index_changed(self) -> None:
-        """The index was rewritten: load a fresh assistant over it (the old one keeps serving until then)."""
-        from assistant.assistant import Assistant
-        from assistant.retrieval import reset_retrievers
-
-        reset_retrievers()
-        fresh = Assistant.load(self.settings)
-        with self._lock:
-            self._assistant = fresh
+        """This process rewrote the index (Library tab): load a fresh assistant over it now (the
+        old one keeps serving until then)."""
+        self._live.reload()
 
     def new_export_dir(self) -> Path:
         """A fresh directory for one generated file; directories older than a day are removed."""
