@@ -146,7 +146,7 @@ def _ask(
     from assistant.understand import places as places_mod
     from assistant.understand.money import find_money
     from assistant.understand.phrases import read_group
-    from assistant.understand.topics import article_labels, topics, voucher_type
+    from assistant.understand.topics import article_labels, voucher_type
 
     scores = clf.classify(part)
     intent, confidence, unclear = clf.decide(scores)
@@ -175,7 +175,7 @@ def _ask(
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
         intent, unclear = intent_hint, False
-    asked_about = topics(part)
+    asked_about = _topics_asked(part, point)
 
     own: list[str] = []
     for pm in places_mod.find_places(part):
@@ -227,6 +227,26 @@ def _after_intro(part: str) -> str:
     pieces = re.split(r"[：:]", part)
     tail = pieces[-1].strip()
     return tail if len(pieces) > 1 and len(tail) >= 4 and len(part) - len(tail) >= 8 else part
+
+
+# Who writes a formal enquiry ("重庆市大数据局工单：", "杭州市经信局窗口：", "北京市12345转办："):
+# the sender, not what is asked ("数据局" there is not a question about the issuer).
+_SENDER = re.compile(
+    r"^\s*[^：:，,。？?]{0,20}(局|委|委员会|办|办公室|中心|厅|政府|管委会|窗口|热线|工单|转办|来函|政务服务)"
+    r"[^：:，,。？?]{0,6}[：:]"
+)
+
+
+def _topics_asked(part: str, point: str) -> list[str]:
+    """What an ask is about, read from the point it asks when it follows an introduction, and
+    never from its sender's name."""
+    from assistant.understand.topics import topics
+
+    if point != part:
+        found = topics(_SENDER.sub("", point))
+        if found:
+            return found
+    return topics(_SENDER.sub("", part))
 
 
 def _question_part(part: str) -> str:

@@ -23,7 +23,7 @@ _ZH_CUE = re.compile(
     r"多久|多大|多长|多高|多少|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|算算|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
-    r"(请|烦请|麻烦)(你)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出)"
+    r"(请|烦请|麻烦)(你)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
 )
 _EN_CUE = re.compile(
     r"\?|(?:^|[,;:]\s*)\W*(how|what|which|when|where|who|whom|whose|why|can|could|may|might|is|are|was|were|do|does|did|"
@@ -40,7 +40,7 @@ _OPENING = re.compile(
 # ends; conjunctions are cut out of the text; after 吗/呢 (and after 多少 when a new clause
 # starts) is a segment end in run-on phone messages.
 _BREAK = re.compile(
-    r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)])\.\s+(?=[A-Z])|[,，、]+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
+    r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)])\.\s+(?=[A-Z])|[,，]+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
     r"(?P<conj>另外|还有(?![没吗呢效什])|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|"
     r"\s*,?\s*\b(?:and also|and|also|plus|as well as)\s+(?=(?:how|what|which|when|where|who|why|can|could|is|are|do|does|"
     r"will|would|should|whether)\b))|"
@@ -52,10 +52,13 @@ _BREAK = re.compile(
 # Formal enquiries number their points (（一）（二）, ①②, 一是……二是……) the same way.
 _ITEM = re.compile(
     r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(]?[1-9][)）.、](?!\d)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
-    r"|[一二三四五六七八九]是(?![的否不]))"
+    r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff]))"
 )
 # "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
 _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
+# Someone else's question reported by the helpdesk ("企业询问", "有企业反映", "来电咨询").
+_REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有人|用户)[^，。,;；]{0,8}(询问|咨询|问|反映|来电|提出)")
+_LAST_POINT_END = re.compile(r"[。？?!！\n]")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
@@ -83,8 +86,25 @@ def asks_something(text: str) -> bool:
     return bool(body) and bool(_ZH_CUE.search(body) or _EN_CUE.search(body))
 
 
+def _numbered_points(text: str) -> list[re.Match[str]]:
+    """The numbers of a numbered list whose points are asks. A list of statements followed by
+    the question about them ("一是供应商是关联方；二是合同倒签……这三点分别有什么风险？") is
+    one ask: its points are the facts the question is about, not questions of their own."""
+    items = list(_ITEM.finditer(text))
+    if len(items) < 2:
+        return []
+    bodies = [text[a.end() : b.start()] for a, b in zip(items, items[1:])]
+    last = text[items[-1].end() :]
+    end = _LAST_POINT_END.search(last)
+    bodies.append(last[: end.end()] if end else last)
+    after = last[end.end() :] if end else ""
+    if not any(asks_something(b) for b in bodies) and asks_something(after):
+        return []
+    return items
+
+
 def _segments(text: str) -> list[_Segment]:
-    items = list(_ITEM.finditer(text)) if len(_ITEM.findall(text)) >= 2 else []
+    items = _numbered_points(text)
     item_starts = {m.start() for m in items}
     cuts = sorted(
         [(m.start(), m.end(), True) for m in items] + [(m.start(), m.end(), False) for m in _BREAK.finditer(text)]
@@ -165,8 +185,29 @@ def split_asks(text: str) -> list[str]:
     for i in range(len(groups) - 1, 0, -1):
         if re.search(r"[：:]\s*$", text[groups[i - 1][0] : groups[i - 1][1]]):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
+    # A numbered point is one ask, whatever its commas ("2.使用方式，企业是否需要先垫付全款").
+    points = _numbered_points(text)
+    if points:
+        starts = [m.start() for m in points]
+
+        def point_of(pos: int) -> int:
+            return max((i for i, st in enumerate(starts) if st <= pos), default=-1)
+
+        merged_groups: list[tuple[int, int]] = []
+        for g in groups:
+            if merged_groups and point_of(g[0]) >= 0 and point_of(g[0]) == point_of(merged_groups[-1][1] - 1):
+                merged_groups[-1] = (merged_groups[-1][0], g[1])
+            else:
+                merged_groups.append(g)
+        groups = merged_groups
+    # "企业询问X还能不能申请。请核实并答复：1. …… 2. ……": the enquiry reported before the
+    # numbered points is what they are about, not a question of its own
+    while (
+        len(groups) > 1 and points and groups[0][1] <= points[0].start() and _REPORTED.search(text[slice(*groups[0])])
+    ):
+        groups[0:2] = [(groups[0][0], groups[1][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
-    itemised = len(_ITEM.findall(text)) >= 2
+    itemised = bool(_numbered_points(text))
     asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
     return [a for a in asks if a] or [text]
 
@@ -184,10 +225,45 @@ def _points(ask: str) -> list[str]:
         head, tail = ask[: spans[0][0]], ask[spans[-1][1] :]
         tail = re.sub(r"^[）)A-Za-z类（(]*", "", tail)  # "数据标注券（A类）各自的……": the class stays with its name
         return [head + ask[s:e] + tail for s, e in spans]
-    # A request listing points without numbers ("请答复文号、比例和上限") stays one ask: a bare
-    # point ("政策依据") read alone loses what it is about, and the fact handler answers every
-    # topic of the ask in turn.
-    return [ask]
+    return _listed_points(ask) or [ask]
+
+
+# A formal request and the list that follows it: "请答复发布日期、支持对象和补贴比例",
+# "答复企业以下四点：年度总额、最高抵减比例、……".
+_REQUEST = re.compile(
+    r"(?:请|烦请|麻烦)[^，。；;]{0,12}?(?:答复|回复|说明|提供|告知|确认|核实|明确|出具)|以下[几两三四五六七八九十\d]+(?:点|项|个问题)"
+)
+_LIST_END = re.compile(r"[。？?!！；;\n]")
+_LAST_AND = re.compile(r"(?:以及|和|及|与)(?=[^和及与]{2,}$)")
+MIN_LISTED_POINTS = 3
+
+
+def _listed_points(ask: str) -> list[str]:
+    """A request listing three or more points without numbers, each point naming something to
+    answer (a topic: date, rate, cap, issuer ...): one ask per point, each keeping the words
+    before the list (who asks about which program) and, when the first point opens with a
+    qualifier ("深圳市训力券的政策依据、发文单位和执行期限"), that qualifier. "A和B" stays one
+    ask, and so does a list of places or vouchers (those are compared, not itemised)."""
+    from assistant.understand.topics import topics
+
+    requests = list(_REQUEST.finditer(ask))
+    if not requests:
+        return []
+    start = requests[-1].end()
+    colon = re.search(r"[:：]", ask[start : start + 14])
+    if colon:
+        start += colon.end()
+    end_match = _LIST_END.search(ask, start)
+    end = end_match.start() if end_match else len(ask)
+    points = [p.strip(" ，,") for p in re.split(r"[、，,]", ask[start:end]) if p.strip(" ，,")]
+    if points:
+        last = _LAST_AND.split(points[-1], maxsplit=1)
+        points[-1:] = [p for p in last if p]
+    if len(points) < MIN_LISTED_POINTS or sum(bool(topics(p)) for p in points) < len(points) - 1:
+        return []
+    qualifier = points[0][: points[0].rfind("的") + 1] if "的" in points[0][:-1] else ""
+    head, tail = ask[:start], ask[end:]
+    return [head + (p if i == 0 or p.startswith(qualifier) else qualifier + p) + tail for i, p in enumerate(points)]
 
 
 # ---------------------------------------------------------------- follow-ups
