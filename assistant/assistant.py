@@ -88,7 +88,12 @@ class Assistant:
         self, question: str, history: Iterable[str] | None = None, facts: Mapping[str, Any] | None = None
     ) -> Case:
         case = understand(
-            question, list(history or []), today=self.today(), covered=self.kb.covered, classifier=self.classifier
+            question,
+            list(history or []),
+            today=self.today(),
+            covered=self.kb.covered,
+            classifier=self.classifier,
+            documents=self.kb.doc_refs,
         )
         return with_facts(case, facts)
 

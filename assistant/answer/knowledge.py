@@ -107,6 +107,12 @@ class Knowledge:
                 effective_from=m.effective_from,
                 effective_to=m.effective_to,
             )
+        from assistant.understand.documents import DocRef
+
+        # What the understanding needs to recognise a document named by number or title.
+        self.doc_refs: tuple[DocRef, ...] = tuple(
+            DocRef(doc_id=d.doc_id, region=d.region, title=d.title, doc_number=d.doc_number) for d in self.docs.values()
+        )
         self.region_docs: dict[str, list[str]] = {}
         for d in self.docs.values():
             self.region_docs.setdefault(d.region, []).append(d.doc_id)

@@ -17,6 +17,7 @@ from assistant.answer.handlers import HANDLERS, simple
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
 from assistant.tools import ToolSession
+from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
 
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
@@ -68,6 +69,7 @@ def route(ctx: AskContext) -> None:
         ask.intent in ("process", "validity")
         and set(ask.topics) & {"issuer", "doc_number"}
         and "materials" not in ask.topics
+        and not (ask.intent == "validity" and asks_in_force(ask.text))
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})

@@ -28,6 +28,7 @@ from assistant.understand.case import (
     Purchase,
     Receipt,
 )
+from assistant.understand.documents import DocRef
 
 _DEFAULT_CLASSIFIER: Any = None
 _YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
@@ -58,10 +59,13 @@ def understand(
     covered: Iterable[str] | None = None,
     classifier: Any = None,
     reply: tuple[str, bool] | None = None,
+    documents: Iterable[DocRef] = (),
 ) -> Case:
     """The conversation's case file after ``message`` (``history``: earlier user messages, oldest
     first). ``reply`` is (fact, value) when the message answers a yes/no question the assistant
-    asked about that fact."""
+    asked about that fact. ``documents``: the indexed documents, so that one named by its number
+    or title tells where the question is about."""
+    from assistant.understand.documents import named_documents
     from assistant.understand.facts import read_turn
     from assistant.understand.state import apply_answer, merge
 
@@ -73,6 +77,8 @@ def understand(
     previous_asks: list[Ask] = []
     for turn in [*[h for h in history if isinstance(h, str) and h.strip()], message]:
         cur = read_turn(turn, today, cov)
+        if documents and not cur.regions:  # "企业问京技管发〔2024〕29号是否仍然有效", "经开区" ambiguous alone
+            cur.regions = [d.region for d in named_documents(cur.text, documents) if d.region in cov][:1]
         cur.asks = _asks(cur, clf, today, previous_asks, cov)
         case = cur if case is None else merge(case, cur, last_turn)
         last_turn = cur
@@ -308,9 +314,25 @@ def _asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: fro
     return [_rule_about_time(a) for a in _settle(asks, cur.text)]
 
 
+# "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
+_IN_FORCE_ASKED = re.compile(
+    r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内)|(失效|废止|到期)了?(吗|没有|没)|"
+    r"still (valid|in force|in effect)|in force (now|today)",
+    re.I,
+)
+
+
+def asks_in_force(text: str) -> bool:
+    """Whether ``text`` asks if something is (still) in force."""
+    return bool(_IN_FORCE_ASKED.search(text))
+
+
 def _rule_about_time(ask: Ask) -> Ask:
     """ "能连续补几年", "券能用多久", "一年能申请几次": a rule about time (answered from the
-    clauses), not whether the program is still in force."""
+    clauses), not whether the program is still in force. "京技管发〔2024〕29号今天是否仍然有效":
+    whether it is in force, although a document number reads like a question about the document."""
+    if ask.intent == "fact" and "doc_number" in ask.topics and _IN_FORCE_ASKED.search(ask.text):
+        return ask.model_copy(update={"intent": "validity"})
     if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})
     if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
@@ -473,6 +495,7 @@ def _clarify(case: Case) -> None:
 
 __all__ = [
     "INTENTS",
+    "asks_in_force",
     "Applicant",
     "Ask",
     "Case",
