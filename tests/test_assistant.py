@@ -267,3 +267,24 @@ def test_a_firm_registered_elsewhere_is_told_what_is_not_known(assistant):
     assert "贵单位注册在深圳南山，不在杭州市" in r.answer and "向发文单位确认" in r.answer
     local = assistant.ask("杭州余杭的公司，合同300万能补多少")
     assert "不在杭州市" not in local.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "服务商说把带宽和存储的钱一起算进算力费里开票，报南宁的算力券能多拿点，这样行吗？",
+        "Our vendor wants to bundle the storage and network fees into the compute line so the Beijing voucher base is bigger. Is that OK?",
+    ],
+)
+def test_non_compute_services_billed_as_compute_are_a_risk(assistant, question):
+    """No amounts at all: the arrangement is the bundling itself, and the answer names the items."""
+    r = assistant.ask(question)
+    assert r.asks[0].verdict == "risk"
+    assert ("存储" in r.asks[0].conclusion) or ("storage" in r.asks[0].conclusion)
+
+
+def test_a_document_number_answers_where_an_ambiguous_zone_is(assistant):
+    r = assistant.ask("经开区窗口：企业问京技管发〔2024〕29号现在是否仍然有效？")
+    assert r.asks[0].verdict == "in_force"
+    assert any(c.doc_id.startswith("beijing-etown") for c in r.citations)
+    assert "广州" not in r.answer, "the document says which 经开区: nothing to ask back"

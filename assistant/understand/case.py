@@ -159,6 +159,7 @@ class ComplianceFacts(_Model):
     double_subsidy_same_contract: bool | None = None
     contract_split: bool | None = None
     supply_side_also_claims: bool | None = None
+    non_compute_bundled: bool | None = None  # storage, network, security billed as compute
     price_vs_fair_market: Literal["above", "within"] | None = None
     local_registration_required: bool | None = None
     selective_subsidy: bool | None = None

@@ -123,3 +123,9 @@ __all__ = [
     "strip_injection",
     "tables",
 ]
+
+
+def non_compute_items_named(text: str) -> list[str]:
+    """The non-compute services a text names (storage, network, security, software), in the
+    order of the item table: what a contract bundles into its compute fee."""
+    return [item for item, pats in tables()["amount_roles"]["excluded"].items() if first_match(text, pats)]

@@ -22,6 +22,11 @@ def handle(ctx: AskContext) -> None:
     d.regions = list(regions)
     programs = ctx.kb.programs_for(regions)
     facts: dict[str, Any] = {**case_facts(ctx.case), **ctx.case.compliance.stated()}
+    if facts.pop("non_compute_bundled", None) and "line_items" not in facts:
+        # "把存储、网络费用都并进算力服务费": the items named are in the contract's compute fee
+        from assistant.understand.phrases import non_compute_items_named
+
+        facts["line_items"] = ["compute", *non_compute_items_named(ctx.case.text)]
     if programs:
         facts["program"] = programs[0]
         d.programs.append(programs[0])
