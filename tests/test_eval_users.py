@@ -96,6 +96,21 @@ def test_wrong_amount_fails(cases):
     assert fail.name == "amount" and "not among the computed amounts" in fail.reason
 
 
+def test_a_sum_the_answer_gives_counts_as_computed(cases):
+    """Two contracts of 1,000,000 each: the case expects the 400,000 for both, which the answer
+    states as the total of its two lines."""
+    lead = "合同①1,000,000元可得200,000元（20万元）；合同②1,000,000元可得200,000元（20万元）。以上合计400,000元（40万元）。"
+    ask = _amount_ask(lead, amount="200000.00").model_copy(
+        update={
+            "amounts": [AskAmount(program="beijing-municipal", base="1000000.00", amount="200000.00")] * 2,
+            "total": "400000.00",
+        }
+    )
+    assert "amount" not in _failed(score_case(cases["s001"], _response(ask)))
+    without_total = ask.model_copy(update={"total": None})
+    assert "amount" in _failed(score_case(cases["s001"], _response(without_total)))
+
+
 def test_right_amount_only_in_sources_fails(cases):
     lead = "按北京市算力券，合同2,000,000元按20%计算，可获得算力券。"
     answer = lead + "\n\n**依据**：\n[1] 第七条：……可得400,000元（40万元）"

@@ -375,7 +375,10 @@ def composed(conclusion: str, sources: list[str]) -> bool:
 def _ask_checks(i: int, exp: ExpectedAsk, got: AskAnswer, sources: list[str] | None = None) -> list[Check]:
     ok = got.verdict in exp.verdict
     checks = [Check("verdict", ok, "" if ok else f"verdict {got.verdict!r}, expected {' or '.join(exp.verdict)}", i)]
+    # the lines and their sum when the answer gives one ("以上合计225万"): both come from the calculator
     computed = [Decimal(a.amount) for a in got.amounts if a.amount is not None]
+    if got.total is not None:
+        computed.append(Decimal(got.total))
     for amount in exp.amounts:
         if amount not in computed:
             shown = ", ".join(yuan(c) for c in computed) or "none"
