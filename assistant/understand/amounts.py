@@ -39,8 +39,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
                 and not first_match(before[-8:], roles["excluded_cue"])
             )
             return ("separate" if separate else "excluded"), item
-    if re.search(r"按\s*$", before) and re.match(r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after):
-        return "proposed", ""  # "能按340万申请吗": a base the user asks about, not a purchase
+    if re.search(r"按(照)?[^，。,;；\d]{0,6}$", before) and re.match(
+        r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after
+    ):
+        return "proposed", ""  # "能按340万申请吗", "先按已付的180万申请": a base asked about, not a purchase
     if first_match(window, roles["received_total"]):
         return "received_total", ""
     if first_match(before[-14:], roles["received"]) or (
@@ -55,6 +57,8 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "guessed", ""  # "结算了八千万 按30%算能拿两千四百万吗": their result, to check, not a purchase
     if first_match(before[-14:], roles["target"]):
         return "target", ""
+    if re.match(r"^\s*(元)?的?(一次性)?(算力|模型|语料|数据)?券(?![商])", after) and not _CONTRACT.search(before[-8:]):
+        return "asserted", ""  # "一次性50万的券和60%的比例能都拿吗": a voucher the rules give, not a purchase
     if (
         first_match(before[-16:], roles["asserted"])
         or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
-from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
+from assistant.answer.facts import applicant_facts, base_of, case_facts, figure_for, purchase_facts, rules_date
 from assistant.answer.format import money, percent
 from assistant.answer.handlers.bases import as_decimal, published_rate, purchase_bases
 from assistant.answer.handlers.common import (
@@ -137,8 +137,14 @@ def _other_purchases(ctx: AskContext) -> None:
         d.add_caveat(
             say(lang, "calc.not_compute", item=say(lang, f"items.{p.item}"), amount=money(p.amount.value, lang))
         )
-    compute = [p.amount.value for p in ctx.case.compute_purchases if p.amount is not None]
-    if not ctx.case.proposed or not compute:
+    if not ctx.case.proposed:
+        return
+    # the base on the program's own basis: a program paying on what was paid takes the paid figure
+    programs = ctx.kb.programs_for(ctx.ask.regions)
+    basis = ctx.kb.programs[programs[0]].base_basis if programs else "contract"
+    figures = [figure_for(p, basis) for p in ctx.case.compute_purchases]
+    compute = [f.value for f in figures if f is not None]
+    if not compute:
         return
     base = ctx.session.derive("compute_total", {"amounts": compute}, sum(compute, Decimal(0)))
     ctx.session.record("user_figures", {}, {"proposed_base": [p.value for p in ctx.case.proposed]})
