@@ -58,6 +58,11 @@ _ITEM = re.compile(
 _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 # Someone else's question reported by the helpdesk ("企业询问", "有企业反映", "来电咨询").
 _REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有人|用户)[^，。,;；]{0,8}(询问|咨询|问|反映|来电|提出)")
+_BASIS_ONLY = re.compile(
+    r"^(请)?(说明|给出|告知)?(一下)?(法律|政策)?(依据|理由|原因|出处|根据|法条)(是什么|是啥|有哪些|在哪里?|何在|呢)?\s*[？?。]?\s*$"
+    r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
+    re.I,
+)
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
@@ -206,6 +211,10 @@ def split_asks(text: str) -> list[str]:
         len(groups) > 1 and points and groups[0][1] <= points[0].start() and _REPORTED.search(text[slice(*groups[0])])
     ):
         groups[0:2] = [(groups[0][0], groups[1][1])]
+    # "……有没有问题，依据是什么？": asking for the basis of the question just asked is part of it
+    for i in range(len(groups) - 1, 0, -1):
+        if _BASIS_ONLY.match(_clean(text[slice(*groups[i])])):
+            groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
     asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
