@@ -169,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["retrieval", "qa", "users"])
     p.add_argument(
         "--split",
-        choices=["dev", "dev3", "heldout", "heldout2", "heldout3", "all"],
+        choices=["dev", "dev3", "heldout", "heldout2", "heldout3", "heldout4", "all"],
         default="dev",
         help="users only: the development half (default), a held-out half (aggregates only) or dev+heldout",
     )

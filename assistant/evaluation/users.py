@@ -40,14 +40,18 @@ HELDOUT2_FILE = PROJECT_ROOT / "evals" / "users-heldout-2.yaml"
 # (compliance, helpdesk, finance; reported, not yet in the make-test gate) and a third held-out set.
 DEV3_FILE = PROJECT_ROOT / "evals" / "users-dev-3.yaml"
 HELDOUT3_FILE = PROJECT_ROOT / "evals" / "users-heldout-3.yaml"
-HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE)
+# After the third held-out run fell short and the fixes on dev-3 that followed: written by a
+# helper who read neither the code nor the other case files, run once.
+HELDOUT4_FILE = PROJECT_ROOT / "evals" / "users-heldout-4.yaml"
+HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE)
 SPLITS = {
     "dev": (DEV_FILE, DEV2_FILE),
     "heldout": (HELDOUT_FILE,),
     "heldout2": (HELDOUT2_FILE,),
     "dev3": (DEV3_FILE,),
     "heldout3": (HELDOUT3_FILE,),
-    "all": (DEV_FILE, DEV2_FILE, DEV3_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE),
+    "heldout4": (HELDOUT4_FILE,),
+    "all": (DEV_FILE, DEV2_FILE, DEV3_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE),
 }
 TARGET_PASS = 0.9
 TARGET_CONTROL = 0.1
@@ -324,6 +328,7 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
             "heldout2": "second held-out half",
             "dev3": "development cases for compliance, helpdesk and finance staff",
             "heldout3": "third held-out half",
+            "heldout4": "fourth held-out half",
             "all": "both halves",
         }[split]
         body = [
@@ -351,7 +356,7 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
     order = [
         f"{kind}-{s}"
         for kind in ("baseline", "latest")
-        for s in ("dev", "dev3", "heldout", "heldout2", "heldout3", "all")
+        for s in ("dev", "dev3", "heldout", "heldout2", "heldout3", "heldout4", "all")
     ]
     parts = [
         "## Users' evaluation",
