@@ -72,6 +72,15 @@ def test_set_facts() -> None:
     assert data["amount"] == "600000.00"
 
 
+def test_a_misspelt_fact_is_an_error_not_ignored() -> None:
+    """ "related_party=true" is not a fact the rules know (supplier_related is): silently dropping
+    it gave a full amount for an affiliated supplier."""
+    proc = run("calc", "--program", "beijing-municipal", "--amount", "1000000", "--set", "related_party=true")
+    assert proc.returncode == 2
+    assert "unknown fact 'related_party'" in proc.stderr and "supplier_related" in proc.stderr
+    assert proc.stdout == ""
+
+
 def test_text_output_cites_clauses() -> None:
     proc = run("calc", "--program", "beijing-municipal", "--amount", "15000000", "--date", "2025-06-01")
     assert proc.returncode == 0, proc.stderr

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,11 @@ def _ref(ref: Any) -> str:
     return f"{ref.doc} {ref.clause}"
 
 
-def _parse_set(pairs: list[str] | None) -> dict[str, Any]:
+def _parse_set(pairs: list[str] | None, known: Iterable[str] | None = None) -> dict[str, Any]:
+    """``--set key=value`` pairs; with ``known``, a key outside it is an error naming the known
+    ones (a misspelt fact silently ignored gave a figure that looked right and was not)."""
     facts: dict[str, Any] = {}
+    names = set(known) if known is not None else None
     for pair in pairs or []:
         if "=" not in pair:
             raise RulesInputError("--set", f"expected key=value, got {pair!r}")
@@ -42,8 +45,16 @@ def _parse_set(pairs: list[str] | None) -> dict[str, Any]:
         key = key.strip()
         if not key:
             raise RulesInputError("--set", f"empty key in {pair!r}")
+        if names is not None and key not in names:
+            raise RulesInputError("--set", f"unknown fact {key!r}; known facts: {', '.join(sorted(names))}")
         facts[key] = value.strip()
     return facts
+
+
+def _rule_facts() -> list[str]:
+    from assistant.rules.eligibility import FACTS
+
+    return list(FACTS)
 
 
 def _read_yaml(path: str, field: str) -> dict[str, Any]:
@@ -88,7 +99,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
         on=args.date,
         compute_type=compute_type,
         claimed_this_year=args.claimed or "0",
-        facts=_parse_set(args.set),
+        facts=_parse_set(args.set, _rule_facts()),
         start=args.start,
         end=args.end,
         voucher=args.voucher,
@@ -152,7 +163,7 @@ def cmd_eligibility(args: argparse.Namespace) -> int:
     from assistant.rules import check_eligibility
 
     profile = _read_yaml(args.profile, "--profile")
-    profile.update(_parse_set(args.set))
+    profile.update(_parse_set(args.set, _rule_facts()))
     results = check_eligibility(profile, program_id=args.program, voucher=args.voucher)
     if args.json:
         _json([e.as_json() for e in results])
@@ -179,7 +190,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from assistant.rules import compare
 
     profile = _read_yaml(args.profile, "--profile")
-    profile.update(_parse_set(args.set))
+    profile.update(_parse_set(args.set, _rule_facts()))
     result = compare(profile, amount=args.amount, on=args.date, voucher=args.voucher)
     if args.json:
         _json(result.as_json())
