@@ -79,3 +79,29 @@ def as_decimal(value: Any) -> Decimal:
 
 
 __all__ = ["as_decimal", "published_rate", "purchase_bases"]
+
+
+def other_purchases(ctx: AskContext) -> None:
+    """Contracts for something other than compute ("存储那份60万") are named as outside the base,
+    and a base the user proposes ("能按340万申请吗") is answered against the compute purchases."""
+    lang, d = ctx.lang, ctx.draft
+    others = [p for p in ctx.case.purchases if p.item != "compute" and p.amount is not None]
+    for p in others:
+        assert p.amount is not None
+        d.add_caveat(
+            say(lang, "calc.not_compute", item=say(lang, f"items.{p.item}"), amount=money(p.amount.value, lang))
+        )
+    if not ctx.case.proposed:
+        return
+    # the base on the program's own basis: a program paying on what was paid takes the paid figure
+    programs = ctx.kb.programs_for(ctx.ask.regions)
+    basis = ctx.kb.programs[programs[0]].base_basis if programs else "contract"
+    figures = [figure_for(p, basis) for p in ctx.case.compute_purchases]
+    compute = [f.value for f in figures if f is not None]
+    if not compute:
+        return
+    base = ctx.session.derive("compute_total", {"amounts": compute}, sum(compute, Decimal(0)))
+    ctx.session.record("user_figures", {}, {"proposed_base": [p.value for p in ctx.case.proposed]})
+    for proposed in ctx.case.proposed:
+        if proposed.value != base:
+            d.say(say(lang, "calc.proposed_base", proposed=money(proposed.value, lang), base=money(base, lang)))

@@ -12,9 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
-from assistant.answer.facts import applicant_facts, base_of, case_facts, figure_for, purchase_facts, rules_date
+from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
 from assistant.answer.format import money, percent
-from assistant.answer.handlers.bases import as_decimal, published_rate, purchase_bases
+from assistant.answer.handlers.bases import as_decimal, other_purchases, published_rate, purchase_bases
 from assistant.answer.handlers.common import (
     SCHEME_VOUCHERS,
     _condition_label,
@@ -85,7 +85,7 @@ def handle(ctx: AskContext) -> None:
         total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")
         d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
-    _other_purchases(ctx)
+    other_purchases(ctx)
     if not d.conclusion and d.questions:
         d.say(d.questions[0].text)
     if computed:
@@ -125,32 +125,6 @@ def _registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
             name=ctx.kb.program_name(pid, ctx.lang),
         )
     )
-
-
-def _other_purchases(ctx: AskContext) -> None:
-    """Contracts for something other than compute ("存储那份60万") are named as outside the base,
-    and a base the user proposes ("能按340万申请吗") is answered against the compute purchases."""
-    lang, d = ctx.lang, ctx.draft
-    others = [p for p in ctx.case.purchases if p.item != "compute" and p.amount is not None]
-    for p in others:
-        assert p.amount is not None
-        d.add_caveat(
-            say(lang, "calc.not_compute", item=say(lang, f"items.{p.item}"), amount=money(p.amount.value, lang))
-        )
-    if not ctx.case.proposed:
-        return
-    # the base on the program's own basis: a program paying on what was paid takes the paid figure
-    programs = ctx.kb.programs_for(ctx.ask.regions)
-    basis = ctx.kb.programs[programs[0]].base_basis if programs else "contract"
-    figures = [figure_for(p, basis) for p in ctx.case.compute_purchases]
-    compute = [f.value for f in figures if f is not None]
-    if not compute:
-        return
-    base = ctx.session.derive("compute_total", {"amounts": compute}, sum(compute, Decimal(0)))
-    ctx.session.record("user_figures", {}, {"proposed_base": [p.value for p in ctx.case.proposed]})
-    for proposed in ctx.case.proposed:
-        if proposed.value != base:
-            d.say(say(lang, "calc.proposed_base", proposed=money(proposed.value, lang), base=money(base, lang)))
 
 
 def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:

@@ -1,0 +1,374 @@
+"""The asks of one turn: each question of a message, with its intent, topics, regions and year.
+
+Why its own module: reading a message's questions (splitting, classifying each point, reading
+arrangements stated in words, settling fragments onto the question they belong to) is one
+responsibility; ``understand`` (the package) merges turns into the case file and decides what to
+ask back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from assistant.understand.case import Ask, Case
+
+_YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
+
+
+_RELATIVE_YEAR = {
+    "今年": 0,
+    "本年": 0,
+    "this year": 0,
+    "明年": 1,
+    "next year": 1,
+    "去年": -1,
+    "last year": -1,
+    "后年": 2,
+}
+_ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
+
+
+# A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
+_SIGNING_YEAR = re.compile(
+    r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)"
+    r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)",  # "按2025年的新政策": a version, not a year
+    re.I,
+)
+
+
+def _year(text: str, today: dt.date) -> int | None:
+    text = _SIGNING_YEAR.sub(" ", text)
+    years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
+    if years:
+        return years[-1]
+    low = text.lower()
+    for word, delta in _RELATIVE_YEAR.items():
+        if word in low:
+            return today.year + delta
+    return None
+
+
+def bind_purchases(ask: Ask, case: Case) -> Ask:
+    """The purchases an ask names: by its amount ("一年期那份200万") or its order ("第一份")."""
+    from assistant.understand.money import find_money
+
+    values = {m.money.value for m in find_money(ask.text)}
+    chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value in values]
+    if not chosen:
+        low = ask.text.lower()
+        chosen = [
+            i
+            for word, i in _ORDINAL.items()
+            if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
+        ]
+    return ask.model_copy(update={"purchases": sorted(set(chosen))}) if chosen != ask.purchases else ask
+
+
+def _ask(
+    part: str, clf: Any, today: dt.date, cur: Case, covered: frozenset[str], intent_hint: str | None = None
+) -> Ask:
+    from assistant.understand import places as places_mod
+    from assistant.understand.money import find_money
+    from assistant.understand.phrases import read_group
+    from assistant.understand.topics import article_labels, voucher_type
+
+    scores = clf.classify(part)
+    intent, confidence, unclear = clf.decide(scores)
+    point = _after_intro(part)
+    if point != part:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
+        p_scores = clf.classify(point)
+        p_intent, p_confidence, p_unclear = clf.decide(p_scores)
+        if not p_unclear:
+            scores, intent, confidence, unclear = p_scores, p_intent, p_confidence, False
+    question = _question_part(part)
+    if (
+        unclear and question != part and not find_money(part.replace(question, " "))
+    ):  # statements diluted the question: is the question alone clear?
+        q_scores = clf.classify(question)
+        q_intent, q_confidence, q_unclear = clf.decide(q_scores)
+        if not q_unclear:
+            scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
+    stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
+    if not stated and intent not in ("off_topic", "greeting"):
+        stated = _risks_in_words(part, clf, dict(scores), cur)
+    if (
+        stated
+        and intent not in ("off_topic", "greeting")
+        and not (stated == {"voucher_action": "own_use"} and intent != "compliance")
+    ):
+        intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
+    if intent_hint is not None:
+        intent, unclear = intent_hint, False
+    asked_about = _topics_asked(part, point)
+
+    own: list[str] = []
+    for pm in places_mod.find_places(part):
+        code = places_mod.covered_region(pm.place, covered)
+        if code and code in cur.regions and code not in own:
+            own.append(code)
+    return Ask(
+        text=part,
+        intent=intent,
+        confidence=0.0 if unclear else float(confidence),
+        scores={k: round(float(v), 4) for k, v in scores},
+        regions=own,
+        voucher=voucher_type(part),
+        topics=asked_about,
+        year=_year(part, today),
+        articles=article_labels(part),
+    )
+
+
+# An ask is read for arrangements stated in words (understand/risks.py) only when the intent
+# classifier gives compliance at least this share: ordinary amount questions are not read for
+# accusations, and a kickback worded as "能拿多少" still has a compliance share well above it.
+RISK_READING_MIN_SCORE = 0.12
+
+
+def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case) -> dict[str, Any]:
+    """Compliance facts the patterns missed, read by meaning; recorded in the turn's case."""
+    reader = getattr(clf, "risk_reader", None)
+    if reader is None or scores.get("compliance", 0.0) < RISK_READING_MIN_SCORE:
+        return {}
+    found = reader().read(part)
+    for fact, value in found.items():
+        if getattr(cur.compliance, fact) is None:
+            setattr(cur.compliance, fact, value)
+    return {k: v for k, v in found.items() if k != "role"}
+
+
+_QUESTION = re.compile(
+    r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|能不能|可不可以"
+    r"|^\s*(how|what|which|when|where|who|can|could|is|are|does|do|will|may|should|would)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])")
+
+
+def _after_intro(part: str) -> str:
+    """The point after the introduction of a formal enquiry ("XX局工单：企业咨询……，请答复：（一）文号"
+    -> "（一）文号"), when there is an introduction and a point of some length after it."""
+    pieces = re.split(r"[：:]", part)
+    tail = pieces[-1].strip()
+    return tail if len(pieces) > 1 and len(tail) >= 4 and len(part) - len(tail) >= 8 else part
+
+
+# Who writes a formal enquiry ("重庆市大数据局工单：", "杭州市经信局窗口：", "北京市12345转办："):
+# the sender, not what is asked ("数据局" there is not a question about the issuer).
+_SENDER = re.compile(
+    r"^\s*[^：:，,。？?]{0,20}(局|委|委员会|办|办公室|中心|厅|政府|管委会|窗口|热线|工单|转办|来函|政务服务)"
+    r"[^：:，,。？?]{0,6}[：:]"
+)
+
+
+def _topics_asked(part: str, point: str) -> list[str]:
+    """What an ask is about, read from the point it asks when it follows an introduction, and
+    never from its sender's name."""
+    from assistant.understand.topics import topics
+
+    if point != part:
+        found = topics(_SENDER.sub("", point))
+        if found:
+            return found
+    return topics(_SENDER.sub("", part))
+
+
+def _question_part(part: str) -> str:
+    """The sentences of an ask that ask something ("Is it still open? We're a WFOE in Chaoyang."
+    -> the first): tried when the whole ask is unclear and the statements name no amount (an
+    amount stated beside "What's the subsidy?" makes it a calculation)."""
+    sentences = [s for s in _SENTENCE.split(part) if s.strip()]
+    asking = [s for s in sentences if _QUESTION.search(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else part
+
+
+def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
+    from assistant.understand.phrases import read_group
+    from assistant.understand.split import is_followup, split_asks
+
+    text = cur.text
+    for order in cur.injected:  # orders to the assistant are not questions
+        text = text.replace(order, " ").strip()
+    parts = split_asks(text) if text.strip() else []
+    if previous and is_followup(text):
+        stated = {k for k in read_group(text, "compliance") if k != "role"}
+        if stated:
+            return [_ask(text, clf, today, cur, covered, "compliance")]
+        # Only facts, or "那上海呢": the earlier questions again, about what this turn named.
+        if len(parts) > 1 and len(cur.regions) > 1:
+            return [
+                a.model_copy(update={"regions": [r], "text": part})
+                for part, r in zip(parts, cur.regions)
+                for a in previous[:1]
+            ]
+        new_amount = any(p.amount is not None for p in cur.purchases)
+        return [
+            a.model_copy(
+                update={
+                    "regions": list(cur.regions) or a.regions,
+                    "intent": "calculation"
+                    if new_amount and a.intent in ("fact", "eligibility", "validity", "process")
+                    else a.intent,
+                }
+            )
+            for a in previous
+        ]
+    if cur.injected and not _domain(text) and not _has_subject(text):
+        # Only orders to the assistant: what they are about, answered from the rules.
+        from assistant.understand.topics import topics
+
+        return [
+            _ask(cur.text, clf, today, cur, covered, "fact").model_copy(
+                update={"topics": topics(cur.text) or ["rate", "cap"]}
+            )
+        ]
+    asks: list[Ask] = []
+    for part in parts or [cur.text]:
+        hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
+        ask = _ask(part, clf, today, cur, covered, hint)
+        if asks and asks[-1].voucher != "compute" and not _names_voucher(part) and _fragment_of(part):
+            ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        asks.append(ask)
+    return [_rule_about_time(a) for a in _settle(asks, cur.text)]
+
+
+# "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
+_IN_FORCE_ASKED = re.compile(
+    r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内)|(失效|废止|到期)了?(吗|没有|没)|"
+    r"still (valid|in force|in effect)|in force (now|today)",
+    re.I,
+)
+
+
+def asks_in_force(text: str) -> bool:
+    """Whether ``text`` asks if something is (still) in force."""
+    return bool(_IN_FORCE_ASKED.search(text))
+
+
+def _rule_about_time(ask: Ask) -> Ask:
+    """ "能连续补几年", "券能用多久", "一年能申请几次": a rule about time (answered from the
+    clauses), not whether the program is still in force. "京技管发〔2024〕29号今天是否仍然有效":
+    whether it is in force, although a document number reads like a question about the document."""
+    if ask.intent == "fact" and "doc_number" in ask.topics and _IN_FORCE_ASKED.search(ask.text):
+        return ask.model_copy(update={"intent": "validity"})
+    if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
+        return ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
+        return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
+    return ask
+
+
+def _names_voucher(text: str) -> bool:
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力券|compute voucher", text, re.I))
+
+
+def _fragment_of(text: str) -> bool:
+    """A short follow-on part with no subject of its own ("最多多少", "要什么材料")."""
+    return len(text.strip()) <= 10 and not _has_subject(text)
+
+
+def _fragment(text: str) -> bool:
+    """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
+    from assistant.understand.split import is_followup
+
+    return is_followup(text) or not re.search(
+        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+        text,
+        re.I,
+    )
+
+
+def _has_subject(text: str) -> bool:
+    """Whether what is left of a message names an amount or a place of its own."""
+    from assistant.understand.money import find_money
+    from assistant.understand.places import find_places
+
+    return bool(find_money(text) or find_places(text))
+
+
+def _domain(text: str) -> bool:
+    """Whether a text names compute vouchers or compute subsidies at all."""
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
+
+
+_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
+
+
+def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
+    """Asks judged together: a part that reads as off-topic inside a message about vouchers is
+    about vouchers (its best other intent); a part the classifier is unsure of that names an
+    amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
+    from assistant.understand.money import find_money
+
+    # asks on the subject by their own words ("要多久" after a taxi fare is not)
+    domain = [
+        a for a in asks if a.intent not in ("off_topic", "greeting") and (_domain(a.text) or not _fragment_of(a.text))
+    ]
+    out: list[Ask] = []
+    for a in asks:
+        if (
+            a.confidence <= 0
+            and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
+            and not _domain(whole)
+        ):
+            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
+        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and _domain(whole)
+        if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
+            a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
+        if a.intent == "off_topic" and ((domain and len(asks) > 1) or rules_ask):
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
+        if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
+            # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
+            a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})
+        elif a.confidence <= 0 and a.intent == "validity" and "eligibility" in runner_up and "period" not in a.topics:
+            # "模型券也能申吗": whether we may apply; no word of time makes it "is it still open"
+            a = a.model_copy(update={"intent": "eligibility", "confidence": a.scores.get("eligibility", 0.0) or 0.01})
+        if a.confidence <= 0 and (
+            find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
+        ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
+            a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
+        if (
+            a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
+        ):  # "有没有封顶": its own question
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        out.append(a)
+    if not _domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
+        # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
+        first, rest = out[0], out[1:]
+        tail = [a for a in rest if _fragment_of(a.text)]
+        out = [first.model_copy(update={"text": " ".join([first.text, *(a.text for a in tail)])})] + [
+            a for a in rest if not _fragment_of(a.text)
+        ]
+    merged: list[Ask] = []
+    carry = ""
+    for i, a in enumerate(out):
+        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)
+        if unsure and i + 1 < len(out):
+            carry += a.text + " "
+            continue
+        if unsure and merged:
+            last = merged[-1]
+            merged[-1] = last.model_copy(
+                update={"text": last.text + " " + a.text, "topics": list(dict.fromkeys(last.topics + a.topics))}
+            )
+            continue
+        if carry:
+            a = a.model_copy(update={"text": carry + a.text, "regions": a.regions})
+            carry = ""
+        merged.append(a)
+    return merged
