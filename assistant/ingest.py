@@ -165,6 +165,9 @@ class PdfLimits:
     max_pages: int = 2000
     max_chars: int = 3_000_000
     timeout_s: float = 60.0
+    # Memory the extracting child may add to what it inherited (the hostile-file run's worst
+    # was 334 MB in all): past it, allocation fails and the file is refused, not the machine.
+    max_extra_mb: int = 768
 
 
 # The anonymous compliance upload (a contract) gets tighter bounds than an admin's document.
@@ -197,11 +200,31 @@ def _extract_pages(path: Path, data: bytes, limits: PdfLimits) -> list[str]:
     return pages
 
 
+def _cap_memory(extra_mb: int) -> None:
+    """Cap the child's address space at what it inherited plus ``extra_mb`` (Linux; elsewhere
+    only the time limit applies). Counted from the inherited size because a fork starts with
+    the parent's whole mapping (the model, the index)."""
+    import resource
+
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return
+    vm_kb = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmSize:")), 0)
+    if vm_kb:
+        limit = (vm_kb + extra_mb * 1024) * 1024
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
 def _extract_worker(conn: Any, path: Path, data: bytes, limits: PdfLimits) -> None:
     try:
+        _cap_memory(limits.max_extra_mb)
         conn.send(("ok", _extract_pages(path, data, limits)))
     except IngestError as exc:
         conn.send(("error", exc.reason))
+    except MemoryError:
+        conn.send(("error", f"PDF text extraction needed more than the {limits.max_extra_mb} MB memory limit"))
     except BaseException as exc:  # pypdf raises many internal types on hostile input
         conn.send(("error", f"not a readable PDF ({exc.__class__.__name__})"))
     finally:

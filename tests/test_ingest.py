@@ -277,3 +277,16 @@ def test_uploads_under_names_the_indexer_skips_are_refused(tmp_path):
         with pytest.raises(UploadRejected, match="never be indexed"):
             add_document(settings, f, name)
     assert not (tmp_path / "corpus").exists() or not any((tmp_path / "corpus").rglob("*.md"))
+
+
+def test_extraction_past_the_memory_limit_is_refused_with_the_file_named(tmp_path):
+    """A small file that extracts to more text than the memory budget allows: the child's
+    allocation fails and the file is refused, while this process carries on."""
+    from assistant.ingest import IngestError, PdfLimits, load_file
+
+    pdf = _amplification_pdf(tmp_path / "hungry.pdf", pages=800)
+    with pytest.raises(IngestError) as err:
+        load_file(pdf, pdf_limits=PdfLimits(max_pages=5000, max_chars=10**9, timeout_s=120, max_extra_mb=16))
+    assert "hungry.pdf" in str(err.value) and "16 MB memory limit" in str(err.value)
+    small = make_chinese_pdf(tmp_path / "small.pdf", [["某市算力券管理办法", "第一条 为降低算力成本制定本办法。"]])
+    assert "第一条" in load_file(small, pdf_limits=PdfLimits(max_extra_mb=16)).text
