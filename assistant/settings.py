@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # "Authorization: Bearer ..."; unset, the API is open like the UI. Wrong keys count towards
     # the admin lockout below, so a key cannot be guessed at request speed.
     api_key: str | None = Field(default=None, repr=False)
+    # Encrypts the browser's conversation id in its local storage (gr.BrowserState). Unset: a
+    # random one is made once and kept beside the records (mode 0600). Several UI processes
+    # behind a load balancer must share one: set it.
+    browser_secret: str | None = Field(default=None, repr=False)
     max_upload_bytes: int = 20 * 1024 * 1024
     # Limits are keyed on the client's address, never on what the client sends (a Gradio session
     # hash is the client's choice). Behind a reverse proxy, list the proxy's address here: only

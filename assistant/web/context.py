@@ -4,6 +4,7 @@ through it, so no page loads its own copy of the index."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import shutil
 import tempfile
@@ -56,6 +57,8 @@ class WebContext:
         self.token_guard = TokenGuard(self.settings.admin_max_failures, self.settings.admin_lockout_s)
         self._live = LiveAssistant(self.settings)
         self.export_dir = Path(tempfile.mkdtemp(prefix="cv-exports-"))
+        # generated .docx/.csv files live only as long as the server that made them
+        atexit.register(shutil.rmtree, self.export_dir, True)
 
     @property
     def records(self):

@@ -4,7 +4,9 @@ names, per-client rate limit. No gradio import here: the REST workers use these 
 from __future__ import annotations
 
 import hmac
+import os
 import re
+import secrets
 import threading
 import time
 import unicodedata
@@ -210,3 +212,25 @@ class RateLimiter:
             f"Too many requests: at most {self.per_minute} per minute per client; "
             f"please try again in {secs} s."
         )
+
+
+def browser_secret(settings: Any) -> str:
+    """The configured secret, else one made at random once and kept beside the records file, so
+    it is neither guessable from a path nor different after a restart."""
+    if settings.browser_secret:
+        return str(settings.browser_secret)
+    path = Path(settings.records_db).with_name("browser-secret")
+    if path.exists():
+        kept = path.read_text(encoding="utf-8").strip()
+        if kept:
+            return kept
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it meanwhile: use theirs
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value)
+    return value

@@ -9,7 +9,6 @@ answers that make sense (yes/no, a choice, a value) and sends a yes/no or a choi
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -23,6 +22,7 @@ from assistant.web.conversation import Conversation
 from assistant.web.feedback import wire_feedback
 from assistant.web.labels import labels
 from assistant.web.render import md_text
+from assistant.web.security import browser_secret
 
 log = logging.getLogger(__name__)
 BUSY = "正在检索与计算…"
@@ -30,8 +30,7 @@ BUSY = "正在检索与计算…"
 
 def build_chat(ctx: WebContext) -> dict[str, Any]:
     """Lay out the tab and wire it; returns the page-load hook app.py registers."""
-    secret = hashlib.sha256(str(ctx.settings.records_db).encode()).hexdigest()
-    browser = gr.BrowserState("", storage_key="cv-browser-id", secret=secret)
+    browser = gr.BrowserState("", storage_key="cv-browser-id", secret=browser_secret(ctx.settings))
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
