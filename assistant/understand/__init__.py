@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.understand.asks import asks_in_force, bind_purchases, read_asks
+from assistant.understand.asks import asks_in_force, read_asks
+from assistant.understand.binding import bind_purchases
 from assistant.understand.case import (
     INTENTS,
     Applicant,
@@ -83,9 +84,7 @@ def understand(
         last_turn = cur
         if case.regions:
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]
-        case.asks = [
-            bind_purchases(a, case) if a.text in cur.text else a.model_copy(update={"purchases": []}) for a in case.asks
-        ]
+        case.asks = bind_purchases(case.asks, case, cur.text)
         if case.asks and all(a.intent not in ("greeting", "off_topic") for a in case.asks):
             previous_asks = case.asks
     assert case is not None

@@ -67,6 +67,18 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
     return "purchase", ""
 
 
+_TOTAL_CUE = re.compile(
+    r"(合计|共计|总计|一共|总共|加起来|合起来|加总|总额|in total|total(ling)?|altogether|combined)\s*(是|为|有|约)?\s*$",
+    re.I,
+)
+
+
+def _stated_total(before: str, money: Any, pcs: list[tuple[Clause, Purchase]]) -> bool:
+    """Whether an amount is the user's own sum of the purchases already read."""
+    amounts = [p.amount.value for _, p in pcs if p.amount is not None]
+    return len(amounts) >= 2 and bool(_TOTAL_CUE.search(before[-10:])) and money.value == sum(amounts)
+
+
 def _received_year(clause_text: str, today: dt.date) -> int | None:
     if re.search(r"去年|last year", clause_text, re.I):
         return today.year - 1
@@ -139,6 +151,8 @@ def read_amounts(
             line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
             (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))
         else:
+            if _stated_total(clean[max(clause.start, floor_before) : mm.start], money, pcs):
+                continue  # "20万和25万，合计45万": the sum of the contracts just named, not a third
             basis = _basis(clause.text)
             last = pcs[-1][1] if pcs else None
             slot = _FIGURE_SLOT.get(basis or "")

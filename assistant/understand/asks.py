@@ -27,7 +27,6 @@ _RELATIVE_YEAR = {
     "last year": -1,
     "后年": 2,
 }
-_ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
 
 
 # A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
@@ -48,22 +47,6 @@ def _year(text: str, today: dt.date) -> int | None:
         if word in low:
             return today.year + delta
     return None
-
-
-def bind_purchases(ask: Ask, case: Case) -> Ask:
-    """The purchases an ask names: by its amount ("一年期那份200万") or its order ("第一份")."""
-    from assistant.understand.money import find_money
-
-    values = {m.money.value for m in find_money(ask.text)}
-    chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value in values]
-    if not chosen:
-        low = ask.text.lower()
-        chosen = [
-            i
-            for word, i in _ORDINAL.items()
-            if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
-        ]
-    return ask.model_copy(update={"purchases": sorted(set(chosen))}) if chosen != ask.purchases else ask
 
 
 def _ask(

@@ -1,0 +1,57 @@
+"""Which purchases each ask of a turn is about.
+
+Why: one message often names several contracts and asks about them in turn ("20万和25万能拿多少？
+再签一份20万的，三份一起报呢？"); each ask is answered on the purchases it names, not on every
+purchase of the conversation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understand.case import Ask, Case
+
+_ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
+
+# "三份一起报", "都算上", "all of them": the ask is about every purchase of the conversation
+_ALL_PURCHASES = re.compile(
+    r"(两|三|四|五|几)(份|个|笔)(合同)?(一起|都|合在一起|加起来|合计|总共)|全部合同|都算上|all (of )?(them|the contracts)",
+    re.I,
+)
+
+
+def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
+    """The purchases each ask of this turn names: by its amounts ("一年期那份200万"), each mention
+    taking the first purchase of that value no earlier ask took (so "20万和25万……再签一份20万的"
+    binds the second 20万 to the second ask), by "all of them", or by its order ("第一份")."""
+    from assistant.understand.money import find_money
+
+    used: set[int] = set()
+    out: list[Ask] = []
+    for ask in asks:
+        if ask.text not in turn_text:
+            out.append(ask.model_copy(update={"purchases": []}))
+            continue
+        chosen: list[int] = []
+        if _ALL_PURCHASES.search(ask.text):
+            chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None]
+        else:
+            for m in find_money(ask.text):
+                same = [
+                    i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value == m.money.value
+                ]
+                free = [i for i in same if i not in used and i not in chosen] or [i for i in same if i not in chosen]
+                if free:
+                    chosen.append(free[0])
+        if not chosen:
+            low = ask.text.lower()
+            chosen = [
+                i
+                for word, i in _ORDINAL.items()
+                if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
+            ]
+        used.update(chosen)
+        out.append(
+            ask.model_copy(update={"purchases": sorted(set(chosen))}) if sorted(set(chosen)) != ask.purchases else ask
+        )
+    return out
