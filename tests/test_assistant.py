@@ -288,3 +288,12 @@ def test_a_document_number_answers_where_an_ambiguous_zone_is(assistant):
     assert r.asks[0].verdict == "in_force"
     assert any(c.doc_id.startswith("beijing-etown") for c in r.citations)
     assert "广州" not in r.answer, "the document says which 经开区: nothing to ask back"
+
+
+def test_a_kind_of_applicant_asked_about_gets_the_rule_not_a_checklist(assistant):
+    """A helpdesk asks whether a kind of applicant may apply: the text's rule for that kind; a
+    firm asking about itself is still checked against its facts."""
+    r = assistant.ask("请答复：廊坊算力券，还没有注册成公司的创客能不能申请？")
+    assert r.asks[0].verdict == "answered" and "创客" in r.asks[0].conclusion
+    own = assistant.ask("我们是廊坊的企业，能不能申请算力券？")
+    assert own.asks[0].intent == "eligibility"

@@ -65,6 +65,11 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
+    if ask.intent == "eligibility" and _ABOUT_OTHERS.search(ask.text) and not _ABOUT_US.search(case.text):
+        # a helpdesk asking whether a kind of applicant may apply ("省外企业能不能申领", "还没注册
+        # 公司的创客能不能申请"): the rule for that kind, not a check of facts nobody gave
+        topics = list(dict.fromkeys([*ask.topics, "applicant"]))
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact", "topics": topics})
     if (
         ask.intent in ("process", "validity")
         and set(ask.topics) & {"issuer", "doc_number"}
@@ -105,6 +110,12 @@ def route(ctx: AskContext) -> None:
 
 
 _CAN_WE = re.compile(r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|eligib|qualif|can we|may we", re.I)
+# Who an eligibility question is about: a kind of applicant named in the third person, or us.
+_ABOUT_OTHERS = re.compile(
+    r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
+    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)"
+)
+_ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
 # "国家层面", "全国统一", "national": a question about the country, not a region to ask for
 _NATIONAL = re.compile(
