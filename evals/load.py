@@ -393,8 +393,52 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
-class Server:
-    """``python -m assistant serve`` on 127.0.0.1 in a child process."""
+class ServedProcess:
+    """``python -m assistant serve`` on 127.0.0.1 in a child process: its port, work directory
+    (audit records, log) and stop. The Gradio load run (``Server``) and the REST run
+    (``evals/rest_load.py``) differ only in the arguments and in how they wait for it."""
+
+    def _launch(self, prefix: str, args: tuple[str, ...], env: dict[str, str] | None) -> None:
+        self.port = free_port()
+        self.workdir = Path(tempfile.mkdtemp(prefix=prefix))
+        self.records_db = self.workdir / "records.sqlite3"
+        self.log_path = self.workdir / "server.log"
+        full_env = {
+            **os.environ,
+            "GRADIO_ANALYTICS_ENABLED": "False",
+            "HF_HUB_OFFLINE": "1",
+            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
+            "ASSISTANT_RECORDS_DB": str(self.records_db),
+            "ASSISTANT_LOG_LEVEL": "WARNING",
+            **(env or {}),
+        }
+        self._log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(self.port), *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def stop(self, keep_files: bool = False) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        if not keep_files:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+class Server(ServedProcess):
+    """The web app (Gradio queue and REST routes in one process)."""
 
     def __init__(
         self,
@@ -403,32 +447,14 @@ class Server:
         env: dict[str, str] | None = None,
         startup_timeout: float = 600.0,
     ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.workdir = Path(tempfile.mkdtemp(prefix="cv-load-"))
-        self.log_path = self.workdir / "server.log"
-        full_env = {
-            **os.environ,
-            "GRADIO_ANALYTICS_ENABLED": "False",
-            "HF_HUB_OFFLINE": "1",
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
-            "ASSISTANT_RECORDS_DB": str(self.workdir / "records.sqlite3"),
-            "ASSISTANT_LOG_LEVEL": "WARNING",
-            **(env or {}),
-        }
+        limits = {}
         if concurrency is not None:
-            full_env["ASSISTANT_CONCURRENCY_LIMIT"] = str(concurrency)
+            limits["ASSISTANT_CONCURRENCY_LIMIT"] = str(concurrency)
         if queue is not None:
-            full_env["ASSISTANT_QUEUE_MAX_SIZE"] = str(queue)
+            limits["ASSISTANT_QUEUE_MAX_SIZE"] = str(queue)
         self.concurrency, self.queue = concurrency, queue
-        self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
+        self._launch("cv-load-", (), {**(env or {}), **limits})
+        self.url = f"http://127.0.0.1:{self.port}/"
         deadline = time.monotonic() + startup_timeout
         while True:
             if self.proc.poll() is not None:
@@ -452,18 +478,6 @@ class Server:
 
     def peak_rss_mb(self) -> float | None:
         return _rss_mb(self.proc.pid)
-
-    def stop(self, keep_files: bool = False) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        if not keep_files:
-            shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ command line

@@ -19,11 +19,7 @@ import importlib.util
 import json
 import os
 import random
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -44,10 +40,7 @@ def _load_module() -> Any:
     return module
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+_LOAD = _load_module()  # its conversations, percentile and the served-process base
 
 
 def _tree(pid: int) -> list[int]:
@@ -85,8 +78,8 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-class RestServer:
-    """``python -m assistant serve --workers N`` on 127.0.0.1 in a child process."""
+class RestServer(_LOAD.ServedProcess):
+    """``python -m assistant serve --workers N`` (the REST API only)."""
 
     def __init__(
         self,
@@ -95,29 +88,8 @@ class RestServer:
         startup_timeout: float = 600.0,
         extra_args: tuple[str, ...] = (),
     ) -> None:
-        self.port = free_port()
+        self._launch("cv-rest-", ("--workers", str(workers), *extra_args), env)
         self.url = f"http://127.0.0.1:{self.port}"
-        self.workdir = Path(tempfile.mkdtemp(prefix="cv-rest-"))
-        self.records_db = self.workdir / "records.sqlite3"
-        self.log_path = self.workdir / "server.log"
-        full_env = {
-            **os.environ,
-            "GRADIO_ANALYTICS_ENABLED": "False",
-            "HF_HUB_OFFLINE": "1",
-            "ASSISTANT_RATE_LIMIT_PER_MINUTE": "1000000",
-            "ASSISTANT_RECORDS_DB": str(self.records_db),
-            "ASSISTANT_LOG_LEVEL": "WARNING",
-            **(env or {}),
-        }
-        self._log = self.log_path.open("wb")
-        cmd = [sys.executable, "-m", "assistant", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.proc = subprocess.Popen(
-            [*cmd, "--workers", str(workers), *extra_args],
-            cwd=ROOT,
-            env=full_env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
         deadline = time.monotonic() + startup_timeout
         while not self._ready(workers):
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -154,21 +126,6 @@ class RestServer:
     def rss_mb(self) -> dict[int, float]:
         return {p: round(_rss_mb(p)) for p in self.pids()}
 
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def stop(self, keep_files: bool = False) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
-        if not keep_files:
-            shutil.rmtree(self.workdir, ignore_errors=True)
-
 
 def post_json(url: str, body: dict[str, Any], timeout: float = 120.0) -> tuple[int, dict[str, Any]]:
     req = urllib.request.Request(
@@ -185,7 +142,7 @@ def run(url: str, sessions: int, seconds: float, seed: int = 7) -> dict[str, Any
     """``sessions`` closed-loop sessions for ``seconds``; answers/s and latency percentiles."""
     import httpx
 
-    load = _load_module()
+    load = _LOAD
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

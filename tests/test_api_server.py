@@ -140,7 +140,7 @@ def test_curl_ask_returns_what_ask_json_prints(workers, tmp_path):
 
 
 def test_concurrent_requests_on_two_workers_are_each_recorded_once(workers, rest_load):
-    load = rest_load._load_module()
+    load = rest_load._LOAD
     # Every turn of every conversation, sent with its own conversation's history (stateless).
     requests = []
     for conv in load.CONVERSATIONS:
