@@ -35,17 +35,19 @@ def clean_text(value: Any) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def question_text(value: Any) -> str:
-    """A question as every way in takes it: cleaned, not empty, within the limit (ValueError
-    with the bilingual message otherwise)."""
+def _bounded_text(value: Any, limit: int, zh: str, en: str) -> str:
+    """Cleaned, not empty, within ``limit`` characters (ValueError with the bilingual message)."""
     text = clean_text(value).strip()
     if not text:
-        raise ValueError("问题为空。 / The question is empty.")
-    if len(text) > MAX_QUESTION_CHARS:
-        raise ValueError(
-            f"问题过长（最多 {MAX_QUESTION_CHARS} 字） / The question is too long (max {MAX_QUESTION_CHARS} characters)."
-        )
+        raise ValueError(f"{zh}为空。 / The {en} is empty.")
+    if len(text) > limit:
+        raise ValueError(f"{zh}过长（最多 {limit} 字） / The {en} is too long (max {limit} characters).")
     return text
+
+
+def question_text(value: Any) -> str:
+    """A question as every way in takes it: cleaned, not empty, within the limit."""
+    return _bounded_text(value, MAX_QUESTION_CHARS, "问题", "question")
 
 
 def history_texts(value: list[Any]) -> list[str]:
@@ -61,14 +63,7 @@ def history_texts(value: list[Any]) -> list[str]:
 
 def enquiry_text(value: Any) -> str:
     """A helpdesk enquiry: cleaned, not empty, within the enquiry limit."""
-    text = clean_text(value).strip()
-    if not text:
-        raise ValueError("咨询内容为空。 / The enquiry is empty.")
-    if len(text) > MAX_ENQUIRY_CHARS:
-        raise ValueError(
-            f"咨询内容过长（最多 {MAX_ENQUIRY_CHARS} 字） / The enquiry is too long (max {MAX_ENQUIRY_CHARS} characters)."
-        )
-    return text
+    return _bounded_text(value, MAX_ENQUIRY_CHARS, "咨询内容", "enquiry")
 
 
 class UploadRejected(ValueError):
