@@ -45,9 +45,10 @@ class LiveAssistant:
     def get(self) -> Any:
         with self._lock:
             if self._current is None:
+                stamp = _manifest_stamp(self.settings)  # before loading: a change meanwhile is seen
                 self._current = self._loader(self.settings, False)
                 self._checked_at = self._clock()
-                self._file_stamp = _manifest_stamp(self.settings)
+                self._file_stamp = stamp
                 return self._current
             current = self._current
             due = self.settings.index_check_s > 0 and self._clock() - self._checked_at >= self.settings.index_check_s
@@ -62,10 +63,11 @@ class LiveAssistant:
     def reload(self) -> Any:
         """Load a fresh assistant now and answer with it from here on (after this process itself
         rewrote the index: the Library tab)."""
+        stamp = _manifest_stamp(self.settings)  # before loading: a change meanwhile is seen
         fresh = self._loader(self.settings, True)
         with self._lock:
             self._current = fresh
-            self._file_stamp = _manifest_stamp(self.settings)
+            self._file_stamp = stamp
             self.reloads += 1
         return fresh
 
@@ -73,17 +75,19 @@ class LiveAssistant:
     def _generation_changed(self, current: Any) -> bool:
         from assistant.retrieval import current_generation
 
-        if not self.settings.chroma_host:
-            stamp = _manifest_stamp(self.settings)
-            if stamp == self._file_stamp:  # the file was not replaced: nothing to read
-                return False
-            self._file_stamp = stamp
+        stamp = None if self.settings.chroma_host else _manifest_stamp(self.settings)
+        if stamp is not None and stamp == self._file_stamp:  # the file was not replaced: nothing to read
+            return False
         try:
             now = current_generation(current.retriever.store, self.settings)
         except Exception as e:  # an unreachable Chroma server: keep serving what is loaded
             log.warning("index generation check failed: %s", e)
             return False
-        return now != getattr(current.retriever, "generation", now)
+        changed = now != getattr(current.retriever, "generation", now)
+        if not changed and stamp is not None:
+            self._file_stamp = stamp  # rewritten, same chunks visible (a pending document): settled
+        # when changed, the stamp is left for reload() to move, so a failed load is tried again
+        return changed
 
     def _start_reload(self) -> None:
         with self._lock:

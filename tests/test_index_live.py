@@ -150,3 +150,37 @@ def test_workers_on_a_chroma_server_pick_up_the_admins_new_generation(real_index
             assert server.proc.poll() is None and server.proc.pid == pid, "the same process answered: no restart"
         finally:
             server.stop(keep_files=False)
+
+
+def test_a_failed_reload_is_tried_again_at_the_next_check(tmp_path, monkeypatch):
+    """The manifest changed but loading the new generation failed: the old assistant keeps
+    answering, and the next check tries again instead of taking the change as seen."""
+    import types
+
+    import assistant.retrieval as retrieval
+    from assistant.index_state import manifest_path
+    from assistant.live import LiveAssistant
+    from assistant.settings import Settings
+
+    settings = Settings(index_dir=tmp_path, index_check_s=0.01)
+    manifest_path(settings).write_text("{}", encoding="utf-8")
+    visible = {"gen": "g1"}
+    monkeypatch.setattr(retrieval, "current_generation", lambda store, s: visible["gen"])
+    attempts: list[bool] = []
+
+    def loader(_settings, fresh):
+        attempts.append(fresh)
+        if fresh and len(attempts) == 2:
+            raise RuntimeError("the Chroma server went away mid-load")
+        return types.SimpleNamespace(retriever=types.SimpleNamespace(generation=visible["gen"], store=None))
+
+    live = LiveAssistant(settings, loader=loader)
+    assert live.get().retriever.generation == "g1"
+    visible["gen"] = "g2"
+    manifest_path(settings).write_text('{"generation": 2}', encoding="utf-8")  # a writer replaced it
+    deadline = time.monotonic() + 10
+    while live.reloads == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+        live.get()
+    assert attempts == [False, True, True], "the failed load was retried"
+    assert live.get().retriever.generation == "g2"

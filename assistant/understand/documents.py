@@ -40,12 +40,10 @@ def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
     """The indexed documents ``text`` names, in the order named (a document once)."""
     docs = list(documents)
     found: list[tuple[int, DocRef]] = []
+    numbers = [(d, _plain_number(d.doc_number)) for d in docs if d.doc_number]
     for m in _DOC_NUMBER.finditer(text):
-        number = _plain_number(m.group(0))
-        for d in docs:
-            if d.doc_number and _plain_number(d.doc_number) and number.endswith(_plain_number(d.doc_number)[-8:]):
-                if _plain_number(d.doc_number) in number or number in _plain_number(d.doc_number):
-                    found.append((m.start(), d))
+        number = _plain_number(m.group(0))  # may carry words before the issuer's code, or fewer
+        found += [(m.start(), d) for d, own in numbers if own and (own in number or number in own)]
     for m in _TITLE.finditer(text):
         asked = _plain_title(m.group(1))
         if len(asked) < MIN_TITLE_CHARS:
