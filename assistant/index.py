@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.chunking import chunk_document, chunking_fingerprint
 from assistant.index_state import (
     MANIFEST_VERSION,
     PendingDocument,
@@ -31,7 +32,7 @@ from assistant.index_store import (
     chunk_from_record,
     embedding_text,
 )
-from assistant.ingest import IngestError, chunk_document, chunking_fingerprint, content_hash, corpus_files, load_file
+from assistant.ingest import IngestError, content_hash, corpus_files, load_file
 from assistant.models import Chunk
 from assistant.settings import Settings, get_settings
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.ingest import CONTRACT_PDF_LIMITS, IngestError, PdfLimits, chunk_document, load_file  # noqa: E402
+from assistant.chunking import chunk_document  # noqa: E402
+from assistant.ingest import CONTRACT_PDF_LIMITS, IngestError, PdfLimits, load_file  # noqa: E402
 from assistant.settings import get_settings  # noqa: E402
 
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import web_support
 
+from assistant.chunking import chunk_document
 from assistant.index import IndexCorruptError, IndexStore, build_index
-from assistant.ingest import chunk_document, load_corpus
+from assistant.ingest import load_corpus
 from assistant.retrieval import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.ingest import IngestError, chunk_document, load_file
+from assistant.chunking import chunk_document
+from assistant.ingest import IngestError, load_file
 
 FUZZ = settings(
     max_examples=500,

@@ -180,9 +180,10 @@ def test_an_index_from_before_generations_is_read_and_migrated(fixture_corpus, m
     """Manifest version 2 and records without a generation (the on-disk format before this one)."""
     import json
 
+    from assistant.chunking import chunking_fingerprint
     from assistant.index import chunk_document
     from assistant.index_store import embedding_text
-    from assistant.ingest import chunking_fingerprint, content_hash, load_corpus
+    from assistant.ingest import content_hash, load_corpus
 
     settings = make_settings(fixture_corpus, embedder="hash")
     store = IndexStore(settings)

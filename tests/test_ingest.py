@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ingest import IngestError, chunk_document, join_wrapped_cjk, load_corpus, load_file
+from assistant.chunking import chunk_document
+from assistant.ingest import IngestError, join_wrapped_cjk, load_corpus, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 

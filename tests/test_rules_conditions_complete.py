@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.ingest import chunk_document, load_file
+from assistant.chunking import chunk_document
+from assistant.ingest import load_file
 from assistant.rules import load_programs
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -57,7 +57,8 @@ def test_every_corpus_text_declares_its_kind_and_numbering():
 
 
 def test_our_notes_are_chunks_of_kind_note():
-    from assistant.ingest import chunk_document, load_file
+    from assistant.chunking import chunk_document
+    from assistant.ingest import load_file
 
     chunks = chunk_document(load_file(ROOT / "corpus" / "beijing-municipal-2023.md"))
     by_loc = {c.locator: c for c in chunks}

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.ingest import IngestError, chunk_document, load_file, split_front_matter
+from assistant.chunking import chunk_document
+from assistant.ingest import IngestError, load_file, split_front_matter
 from assistant.models import Document, DocumentMeta
 
 
