@@ -73,7 +73,7 @@ _TOTAL_CUE = re.compile(
 )
 
 
-def _stated_total(before: str, money: Any, pcs: list[tuple[Clause, Purchase]]) -> bool:
+def _stated_total(before: str, money: Money, pcs: list[tuple[Clause, Purchase]]) -> bool:
     """Whether an amount is the user's own sum of the purchases already read."""
     amounts = [p.amount.value for _, p in pcs if p.amount is not None]
     return len(amounts) >= 2 and bool(_TOTAL_CUE.search(before[-10:])) and money.value == sum(amounts)

@@ -51,7 +51,6 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
                 if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
             ]
         used.update(chosen)
-        out.append(
-            ask.model_copy(update={"purchases": sorted(set(chosen))}) if sorted(set(chosen)) != ask.purchases else ask
-        )
+        bound = sorted(set(chosen))
+        out.append(ask.model_copy(update={"purchases": bound}) if bound != ask.purchases else ask)
     return out
