@@ -134,6 +134,8 @@ def cmd_export_records(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from assistant.evaluation.users import SPLITS as USER_SPLITS
+
     parser = argparse.ArgumentParser(
         prog="python -m assistant",
         description="算力券 (compute voucher) assistant: cited answers and exact amounts.",
@@ -169,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=["retrieval", "qa", "users"])
     p.add_argument(
         "--split",
-        choices=["dev", "dev3", "heldout", "heldout2", "heldout3", "heldout4", "all"],
+        choices=list(USER_SPLITS),
         default="dev",
         help="users only: the development half (default), a held-out half (aggregates only) or dev+heldout",
     )

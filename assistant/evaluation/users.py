@@ -43,7 +43,12 @@ HELDOUT3_FILE = PROJECT_ROOT / "evals" / "users-heldout-3.yaml"
 # After the third held-out run fell short and the fixes on dev-3 that followed: written by a
 # helper who read neither the code nor the other case files, run once.
 HELDOUT4_FILE = PROJECT_ROOT / "evals" / "users-heldout-4.yaml"
-HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE)
+# After the fourth held-out run fell short: development cases in a fresh writer's words (dev-4)
+# and a fifth held-out set, both written by helpers who read neither the code nor the other sets,
+# with the ask conventions of evals/README-users.md.
+DEV4_FILE = PROJECT_ROOT / "evals" / "users-dev-4.yaml"
+HELDOUT5_FILE = PROJECT_ROOT / "evals" / "users-heldout-5.yaml"
+HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE)
 SPLITS = {
     "dev": (DEV_FILE, DEV2_FILE),
     "heldout": (HELDOUT_FILE,),
@@ -51,7 +56,19 @@ SPLITS = {
     "dev3": (DEV3_FILE,),
     "heldout3": (HELDOUT3_FILE,),
     "heldout4": (HELDOUT4_FILE,),
-    "all": (DEV_FILE, DEV2_FILE, DEV3_FILE, HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE),
+    "dev4": (DEV4_FILE,),
+    "heldout5": (HELDOUT5_FILE,),
+    "all": (
+        DEV_FILE,
+        DEV2_FILE,
+        DEV3_FILE,
+        DEV4_FILE,
+        HELDOUT_FILE,
+        HELDOUT2_FILE,
+        HELDOUT3_FILE,
+        HELDOUT4_FILE,
+        HELDOUT5_FILE,
+    ),
 }
 TARGET_PASS = 0.9
 TARGET_CONTROL = 0.1
