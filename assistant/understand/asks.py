@@ -9,6 +9,7 @@ ask back.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any
 
@@ -50,17 +51,33 @@ def _year(text: str, today: dt.date) -> int | None:
 
 
 def _ask(
-    part: str, clf: Any, today: dt.date, cur: Case, covered: frozenset[str], intent_hint: str | None = None
+    part: str,
+    clf: Any,
+    today: dt.date,
+    cur: Case,
+    covered: frozenset[str],
+    intent_hint: str | None = None,
+    lead: str = "",
 ) -> Ask:
     from assistant.understand import places as places_mod
     from assistant.understand.money import find_money
     from assistant.understand.phrases import read_group
     from assistant.understand.topics import article_labels, voucher_type
 
-    scores = clf.classify(part)
-    intent, confidence, unclear = clf.decide(scores)
-    point = _after_intro(part)
-    if point != part:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
+    own_point = part[len(lead) :].strip() if lead and part.startswith(lead) else ""
+    if len(own_point) >= 2:
+        # "郑州市政务服务中心：企业咨询郑州算力券，请回复补贴比例": the lead every point of the list
+        # shares says who asks and about what; the point ("补贴比例") says what is asked.
+        scores = clf.classify(own_point)
+        intent, confidence, unclear = clf.decide(scores)
+        if unclear:
+            scores = clf.classify(part)
+            intent, confidence, unclear = clf.decide(scores)
+    else:
+        scores = clf.classify(part)
+        intent, confidence, unclear = clf.decide(scores)
+    point = own_point or _after_intro(part)
+    if point != part and not own_point:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
         p_scores = clf.classify(point)
         p_intent, p_confidence, p_unclear = clf.decide(p_scores)
         if not p_unclear:
@@ -75,7 +92,7 @@ def _ask(
             scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
     stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
     if not stated and intent not in ("off_topic", "greeting"):
-        stated = _risks_in_words(part, clf, dict(scores), cur)
+        stated = _risks_in_words(own_point or part, clf, dict(scores), cur)
     if (
         stated
         and intent not in ("off_topic", "greeting")
@@ -102,6 +119,28 @@ def _ask(
         year=_year(part, today),
         articles=article_labels(part),
     )
+
+
+# Where the lead shared by the points of a list ends: after its punctuation or its request verb.
+_LEAD_END = re.compile(r".*([：:，,；;。]|请(逐项|逐条|分别)?(回复|答复|说明|确认|提供|明确|告知|核实))", re.S)
+
+
+def shared_leads(parts: list[str]) -> list[str]:
+    """For each part, the lead it shares with another part of the list (the splitter puts a
+    formal enquiry's introduction before each of its points), cut back to where the lead ends;
+    "" when it shares none."""
+    out = []
+    for i, part in enumerate(parts):
+        best = ""
+        for j, other in enumerate(parts):
+            if i == j:
+                continue
+            n = len(os.path.commonprefix([part, other]))
+            m = _LEAD_END.match(part[:n])
+            if m and len(m.group(0)) >= 6 and len(m.group(0)) > len(best):
+                best = m.group(0)
+        out.append(best)
+    return out
 
 
 # An ask is read for arrangements stated in words (understand/risks.py) only when the intent
@@ -169,7 +208,7 @@ def _question_part(part: str) -> str:
 
 def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
     from assistant.understand.phrases import read_group
-    from assistant.understand.split import is_followup, split_asks
+    from assistant.understand.split import is_elliptical, is_followup, split_asks
 
     text = cur.text
     for order in cur.injected:  # orders to the assistant are not questions
@@ -208,9 +247,10 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             )
         ]
     asks: list[Ask] = []
-    for part in parts or [cur.text]:
-        hint = asks[-1].intent if asks and is_followup(part) else None  # "北京能补多少？上海呢？"
-        ask = _ask(part, clf, today, cur, covered, hint)
+    leads = shared_leads(parts)
+    for k, part in enumerate(parts or [cur.text]):
+        hint = asks[-1].intent if asks and is_elliptical(part) else None  # "北京能补多少？上海呢？"
+        ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "")
         if asks and asks[-1].voucher != "compute" and not _names_voucher(part) and _fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
         asks.append(ask)

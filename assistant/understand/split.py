@@ -316,6 +316,15 @@ def is_followup(text: str) -> bool:
     return _followup_ask(t)
 
 
+def is_elliptical(text: str) -> bool:
+    """A question that borrows its predicate from the one before ("上海呢？", "那如果是国产的",
+    "what about Shanghai?"), as opposed to a short point of a list ("结算周期", "发票开具要求"),
+    which is a question of its own."""
+    t = (text or "").strip()
+    body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
+    return bool(_ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not asks_something(body)
+
+
 def _followup_ask(t: str) -> bool:
     body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
     own_question = asks_something(body)
@@ -328,4 +337,4 @@ def _followup_ask(t: str) -> bool:
     return len(t) <= SHORT_ANSWER_CHARS or bool(_FACT_MARK.search(t))
 
 
-__all__ = ["asks_something", "is_followup", "split_asks"]
+__all__ = ["asks_something", "is_elliptical", "is_followup", "split_asks"]
