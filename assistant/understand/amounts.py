@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from assistant.understand import money as money_mod
@@ -107,12 +108,20 @@ MAX_AMOUNTS = 30
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
 
+Breakdown = tuple[Purchase, list[Purchase]]  # a contract and the parts named after it
+
+
 def read_amounts(
     clean: str, cls: list[Clause], case: Case, asked: list[tuple[int, Place]], today: dt.date, covered: frozenset[str]
-) -> list[tuple[Clause, Purchase]]:
+) -> tuple[list[tuple[Clause, Purchase]], list[Breakdown]]:
+    """The purchases of a message (with their clauses) and the contracts it breaks into parts
+    (settled by ``resolve_parts`` once each purchase has its own facts and dates)."""
     pcs: list[tuple[Clause, Purchase]] = []
     pending: list[LineItem] = []
     floor = 0
+    last_end = 0  # where the last purchase's amount ends
+    breakdown: Breakdown | None = None
+    parts: list[Breakdown] = []
     mentions, unusable = money_mod.scan_money(clean)
     case.notes.extend(_unusable_note(words) for words in unusable)
     if len(mentions) > MAX_AMOUNTS:  # no one describes 50 contracts in one message; a flood costs CPU
@@ -171,14 +180,57 @@ def read_amounts(
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
             kind = bought_voucher(clean[max(clause.start, floor_before) : mm.start][-12:])
+            since_last = clean[last_end:mm.start]
+            if breakdown is not None and matches(since_last, "additional_purchase"):
+                breakdown = None
+            if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
+                breakdown = (last, [])  # "600万的合同，其中国产400万、英伟达200万": the parts follow
             for _ in range(_COUNT[each.group(1)] if each else 1):
                 pcs.append((clause, Purchase(amount=money, basis=basis, region=region, voucher=kind)))
+                if breakdown is not None:
+                    breakdown[1].append(pcs[-1][1])
+                    if not parts or parts[-1] is not breakdown:
+                        parts.append(breakdown)
+            last_end = mm.end
     if pending:
         if pcs:
             pcs[0][1].excluded.extend(pending)
         else:
             case.purchases.append(Purchase(excluded=pending))
     case.purchases = [p for _, p in pcs] + case.purchases
+    return pcs, parts
+
+
+# The amounts after these words break the contract just named into parts (domestic and not, two
+# sites), rather than adding contracts.
+_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|拆成|拆分为|of which|including", re.I)
+
+
+# What a part takes from the contract it is part of, when its own words do not say.
+_INHERITED = ("basis", "region", "signed", "start", "end", "term_months", "supplier_related", "paid", "purpose")
+
+
+def resolve_parts(case: Case, pcs: list[tuple[Clause, Purchase]], parts: list[Breakdown]) -> list[tuple[Clause, Purchase]]:
+    """A contract broken into parts ("600万的合同，其中国产400万、英伟达200万") is computed part by
+    part when the parts add up to it (each part keeps its own facts and takes the contract's
+    date and term); parts that add up to less or more are not a full breakdown: the contract is
+    kept whole and the parts are not counted again as contracts of their own."""
+    drop: set[int] = set()
+    for parent, named in parts:
+        if parent.amount is None:
+            continue
+        total = sum((p.amount.value for p in named if p.amount is not None), Decimal(0))
+        if total == parent.amount.value:
+            for p in named:
+                for name in _INHERITED:
+                    if getattr(p, name) is None:
+                        setattr(p, name, getattr(parent, name))
+            drop.add(id(parent))
+        elif total < parent.amount.value:
+            drop.update(id(p) for p in named)
+    if drop:
+        pcs = [(c, p) for c, p in pcs if id(p) not in drop]
+        case.purchases = [p for p in case.purchases if id(p) not in drop]
     return pcs
 
 
@@ -206,4 +258,4 @@ def _unusable_note(words: str) -> Note:
     )
 
 
-__all__ = ["read_amounts"]
+__all__ = ["read_amounts", "resolve_parts"]

@@ -15,7 +15,7 @@ from typing import Literal
 
 from assistant.understand import dates as dates_mod
 from assistant.understand import places as places_mod
-from assistant.understand.amounts import read_amounts
+from assistant.understand.amounts import read_amounts, resolve_parts
 from assistant.understand.case import (
     Applicant,
     Case,
@@ -166,9 +166,10 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     asked = _read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about
         asked = _read_places("".join(dropped), clauses("".join(dropped)), case, covered)
-    pcs = read_amounts(clean, cls, case, asked, today, covered)
+    pcs, breakdowns = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
     _dates(clean, cls, today, pcs, case)
+    pcs = resolve_parts(case, pcs, breakdowns)
     for pc in dates_mod.find_percents(clean):
         if _RATE_CUE.search(clause_at(cls, pc.start).text):
             case.rate = pc.value
@@ -207,7 +208,7 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
         if name in whole:
             general.setdefault(name, whole[name])
     for clause, p in pcs:
-        own = read_group(clause.text, "purchase")
+        own = read_group(_own_words(clause, p, pcs), "purchase")
         own.pop("settled", None)
         for name, value in {**general, **own}.items():
             setattr(p, name, value)
@@ -225,6 +226,22 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
                 target.basis = basis
             if not case.purchases:
                 case.purchases.append(target)
+
+
+def _own_words(clause: Clause, purchase: Purchase, pcs: list[tuple[Clause, Purchase]]) -> str:
+    """The words of a clause that describe this purchase: the whole clause, or, when it names
+    several ("其中国产400万、英伟达200万"), the stretch from the amount before to its own."""
+    mine = [p for c, p in pcs if c is clause]
+    if len(mine) < 2:
+        return clause.text
+    pos = 0
+    for p in mine:
+        found = clause.text.find(p.amount.text, pos) if p.amount is not None else -1
+        end = found + len(p.amount.text) if found >= 0 and p.amount is not None else len(clause.text)
+        if p is purchase:
+            return clause.text[pos:end]
+        pos = end
+    return clause.text
 
 
 def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause, Purchase]], case: Case) -> None:

@@ -58,6 +58,12 @@ _ITEM = re.compile(
 _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 # Someone else's question reported by the helpdesk ("企业询问", "有企业反映", "来电咨询").
 _REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有人|用户)[^，。,;；]{0,8}(询问|咨询|问|反映|来电|提出)")
+# "……分别是什么，请答复。", "请核实后回复，谢谢": the closing request of an enquiry asks nothing new.
+_CLOSER_ONLY = re.compile(
+    r"^(请|烦请|麻烦|望)?(予以|尽快|及时|核实后|核实并)?(答复|回复|告知|反馈|说明|处理)(为盼|为谢|是盼)?[，,]?(谢谢|感谢)?\W*$"
+    r"|^(please )?(reply|advise|respond)( asap| soon)?\W*$",
+    re.I,
+)
 _BASIS_ONLY = re.compile(
     r"^(请)?(说明|给出|告知)?(一下)?(法律|政策)?(依据|理由|原因|出处|根据|法条)(是什么|是啥|有哪些|在哪里?|何在|呢)?\s*[？?。]?\s*$"
     r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
@@ -213,7 +219,8 @@ def split_asks(text: str) -> list[str]:
         groups[0:2] = [(groups[0][0], groups[1][1])]
     # "……有没有问题，依据是什么？": asking for the basis of the question just asked is part of it
     for i in range(len(groups) - 1, 0, -1):
-        if _BASIS_ONLY.match(_clean(text[slice(*groups[i])])):
+        piece = _clean(text[slice(*groups[i])])
+        if _BASIS_ONLY.match(piece) or _CLOSER_ONLY.match(piece):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
