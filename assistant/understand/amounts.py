@@ -58,6 +58,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "guessed", ""  # "结算了八千万 按30%算能拿两千四百万吗": their result, to check, not a purchase
     if first_match(before[-14:], roles["target"]):
         return "target", ""
+    if re.match(r"^\s*(元)?的?(年度|每年|累计)?(上限|封顶|额度上限|最高额)", after) and not _CONTRACT.search(
+        before[-8:]
+    ):
+        return "asserted", ""  # "那个200万的上限是每年还是累计": a figure of the rules, not a purchase
     if re.match(r"^\s*(元)?的?(一次性)?(算力|模型|语料|数据)?券(?![商])", after) and not _CONTRACT.search(before[-8:]):
         return "asserted", ""  # "一次性50万的券和60%的比例能都拿吗": a voucher the rules give, not a purchase
     if (
@@ -180,7 +184,7 @@ def read_amounts(
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
             kind = bought_voucher(clean[max(clause.start, floor_before) : mm.start][-12:])
-            since_last = clean[last_end:mm.start]
+            since_last = clean[last_end : mm.start]
             if breakdown is not None and matches(since_last, "additional_purchase"):
                 breakdown = None
             if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
@@ -210,7 +214,9 @@ _PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|拆
 _INHERITED = ("basis", "region", "signed", "start", "end", "term_months", "supplier_related", "paid", "purpose")
 
 
-def resolve_parts(case: Case, pcs: list[tuple[Clause, Purchase]], parts: list[Breakdown]) -> list[tuple[Clause, Purchase]]:
+def resolve_parts(
+    case: Case, pcs: list[tuple[Clause, Purchase]], parts: list[Breakdown]
+) -> list[tuple[Clause, Purchase]]:
     """A contract broken into parts ("600万的合同，其中国产400万、英伟达200万") is computed part by
     part when the parts add up to it (each part keeps its own facts and takes the contract's
     date and term); parts that add up to less or more are not a full breakdown: the contract is

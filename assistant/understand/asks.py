@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from assistant.understand.case import Ask, Case
+from assistant.understand.settle import domain, fragment_of, has_subject, names_voucher, settle
 
 _YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
 
@@ -237,7 +238,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             )
             for a in previous
         ]
-    if cur.injected and not _domain(text) and not _has_subject(text):
+    if cur.injected and not domain(text) and not has_subject(text):
         # Only orders to the assistant: what they are about, answered from the rules.
         from assistant.understand.topics import topics
 
@@ -251,10 +252,10 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     for k, part in enumerate(parts or [cur.text]):
         hint = asks[-1].intent if asks and is_elliptical(part) else None  # "北京能补多少？上海呢？"
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "")
-        if asks and asks[-1].voucher != "compute" and not _names_voucher(part) and _fragment_of(part):
+        if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
         asks.append(ask)
-    return [_rule_about_time(a) for a in _settle(asks, cur.text)]
+    return [_rule_about_time(a) for a in settle(asks, cur.text)]
 
 
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
@@ -281,117 +282,3 @@ def _rule_about_time(ask: Ask) -> Ask:
     if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
     return ask
-
-
-def _names_voucher(text: str) -> bool:
-    from assistant.understand.topics import voucher_types
-
-    return bool(voucher_types(text)) or bool(re.search(r"算力券|compute voucher", text, re.I))
-
-
-def _fragment_of(text: str) -> bool:
-    """A short follow-on part with no subject of its own ("最多多少", "要什么材料")."""
-    return len(text.strip()) <= 10 and not _has_subject(text)
-
-
-def _fragment(text: str) -> bool:
-    """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
-    from assistant.understand.split import is_followup
-
-    return is_followup(text) or not re.search(
-        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
-        text,
-        re.I,
-    )
-
-
-def _has_subject(text: str) -> bool:
-    """Whether what is left of a message names an amount or a place of its own."""
-    from assistant.understand.money import find_money
-    from assistant.understand.places import find_places
-
-    return bool(find_money(text) or find_places(text))
-
-
-def _domain(text: str) -> bool:
-    """Whether a text names compute vouchers or compute subsidies at all."""
-    from assistant.understand.topics import voucher_types
-
-    return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
-
-
-_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
-
-
-def _settle(asks: list[Ask], whole: str = "") -> list[Ask]:
-    """Asks judged together: a part that reads as off-topic inside a message about vouchers is
-    about vouchers (its best other intent); a part the classifier is unsure of that names an
-    amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
-    from assistant.understand.money import find_money
-
-    # asks on the subject by their own words ("要多久" after a taxi fare is not)
-    domain = [
-        a for a in asks if a.intent not in ("off_topic", "greeting") and (_domain(a.text) or not _fragment_of(a.text))
-    ]
-    out: list[Ask] = []
-    for a in asks:
-        if (
-            a.confidence <= 0
-            and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
-            and not _domain(whole)
-        ):
-            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
-        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and _domain(whole)
-        if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
-            a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
-        if a.intent == "off_topic" and ((domain and len(asks) > 1) or rules_ask):
-            best = max(
-                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
-                key=lambda kv: kv[1],
-            )
-            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
-        if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
-            # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
-            a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})
-        elif a.confidence <= 0 and a.intent == "validity" and "eligibility" in runner_up and "period" not in a.topics:
-            # "模型券也能申吗": whether we may apply; no word of time makes it "is it still open"
-            a = a.model_copy(update={"intent": "eligibility", "confidence": a.scores.get("eligibility", 0.0) or 0.01})
-        if a.confidence <= 0 and (
-            find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
-        ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
-            a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
-        if (
-            a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
-        ):  # "有没有封顶": its own question
-            best = max(
-                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
-                key=lambda kv: kv[1],
-            )
-            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        out.append(a)
-    if not _domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
-        # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
-        first, rest = out[0], out[1:]
-        tail = [a for a in rest if _fragment_of(a.text)]
-        out = [first.model_copy(update={"text": " ".join([first.text, *(a.text for a in tail)])})] + [
-            a for a in rest if not _fragment_of(a.text)
-        ]
-    merged: list[Ask] = []
-    carry = ""
-    for i, a in enumerate(out):
-        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)
-        if unsure and i + 1 < len(out):
-            carry += a.text + " "
-            continue
-        if unsure and merged:
-            last = merged[-1]
-            merged[-1] = last.model_copy(
-                update={"text": last.text + " " + a.text, "topics": list(dict.fromkeys(last.topics + a.topics))}
-            )
-            continue
-        if carry:
-            a = a.model_copy(update={"text": carry + a.text, "regions": a.regions})
-            carry = ""
-        merged.append(a)
-    return merged

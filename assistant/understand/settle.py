@@ -1,0 +1,127 @@
+"""Asks judged together, after each was classified alone: a part that reads as off-topic inside a
+message about vouchers is about vouchers, an unsure part that names an amount asks how much, an
+unsure fragment ("那北京的算力券呢") belongs to the ask beside it.
+
+Why its own module: classifying one part (asks.py) and reconciling the parts of one message are
+two jobs; the second grew with every kind of message the first could not read alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understand.case import Ask
+
+
+def names_voucher(text: str) -> bool:
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力券|compute voucher", text, re.I))
+
+
+def fragment_of(text: str) -> bool:
+    """A short follow-on part with no subject of its own ("最多多少", "要什么材料")."""
+    return len(text.strip()) <= 10 and not has_subject(text)
+
+
+def _fragment(text: str) -> bool:
+    """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
+    from assistant.understand.split import is_followup
+
+    return is_followup(text) or not re.search(
+        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+        text,
+        re.I,
+    )
+
+
+def has_subject(text: str) -> bool:
+    """Whether what is left of a message names an amount or a place of its own."""
+    from assistant.understand.money import find_money
+    from assistant.understand.places import find_places
+
+    return bool(find_money(text) or find_places(text))
+
+
+def domain(text: str) -> bool:
+    """Whether a text names compute vouchers or compute subsidies at all."""
+    from assistant.understand.topics import voucher_types
+
+    return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
+
+
+_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
+
+
+def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
+    """Asks judged together: a part that reads as off-topic inside a message about vouchers is
+    about vouchers (its best other intent); a part the classifier is unsure of that names an
+    amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
+    from assistant.understand.money import find_money
+
+    # asks on the subject by their own words ("要多久" after a taxi fare is not)
+    on_subject = [
+        a for a in asks if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text))
+    ]
+    out: list[Ask] = []
+    for a in asks:
+        if (
+            a.confidence <= 0
+            and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
+            and not domain(whole)
+        ):
+            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
+        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and domain(whole)
+        if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
+            a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
+        if a.intent == "off_topic" and ((on_subject and len(asks) > 1) or rules_ask):
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
+        if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
+            # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
+            a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})
+        elif a.confidence <= 0 and a.intent == "validity" and "eligibility" in runner_up and "period" not in a.topics:
+            # "模型券也能申吗": whether we may apply; no word of time makes it "is it still open"
+            a = a.model_copy(update={"intent": "eligibility", "confidence": a.scores.get("eligibility", 0.0) or 0.01})
+        if a.confidence <= 0 and (
+            find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
+        ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
+            a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
+        if (
+            a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
+        ):  # "有没有封顶": its own question
+            best = max(
+                ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
+                key=lambda kv: kv[1],
+            )
+            a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        out.append(a)
+    if not domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
+        # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
+        first, rest = out[0], out[1:]
+        tail = [a for a in rest if fragment_of(a.text)]
+        out = [first.model_copy(update={"text": " ".join([first.text, *(a.text for a in tail)])})] + [
+            a for a in rest if not fragment_of(a.text)
+        ]
+    merged: list[Ask] = []
+    carry = ""
+    for i, a in enumerate(out):
+        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)
+        if unsure and i + 1 < len(out):
+            carry += a.text + " "
+            continue
+        if unsure and merged:
+            last = merged[-1]
+            merged[-1] = last.model_copy(
+                update={"text": last.text + " " + a.text, "topics": list(dict.fromkeys(last.topics + a.topics))}
+            )
+            continue
+        if carry:
+            a = a.model_copy(update={"text": carry + a.text, "regions": a.regions})
+            carry = ""
+        merged.append(a)
+    return merged
