@@ -10,7 +10,7 @@ a check reads, with their labels in both languages, are public: ``facts_catalogu
 form builds its fields from it). The checks are deterministic rules, not advice; the assistant
 presents them with their citations and suggests asking the issuer or a lawyer.
 
-Eligibility facts (``assistant.rules.eligibility.FACTS``) may be given too; they are parsed the
+Eligibility facts (``assistant.rules.facts.FACTS``) may be given too; they are parsed the
 same way as for eligibility.
 """
 
@@ -25,8 +25,9 @@ import yaml
 from pydantic import BaseModel, Field
 
 from assistant.compliance_logic import LOGIC, Ctx, Hit, program_clauses
-from assistant.rules.eligibility import FACTS, normalize_fact, today
+from assistant.rules.eligibility import today
 from assistant.rules.errors import RulesInputError
+from assistant.rules.facts import FACTS, normalize_fact
 from assistant.rules.loader import get_program, load_programs
 from assistant.rules.model import Reference
 from assistant.rules.ops import Op, holds

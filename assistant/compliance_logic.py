@@ -16,8 +16,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.rules.eligibility import evaluate_conditions, select_version
+from assistant.rules.conditions import evaluate_conditions
 from assistant.rules.model import Program, Reference
+from assistant.rules.versions import select_version
 
 NON_COMPUTE = ("storage", "network", "security")
 _ITEM_ZH = {"storage": "存储", "network": "网络", "security": "安全"}

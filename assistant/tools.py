@@ -263,8 +263,9 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
 
 def _program_info(program_id: str, date: str | None, voucher: str | None = None) -> dict[str, Any]:
     from assistant.rules import RulesInputError, get_scheme
-    from assistant.rules.eligibility import select_version, today
+    from assistant.rules.eligibility import today
     from assistant.rules.values import parse_date, percent, plain, wan, yuan
+    from assistant.rules.versions import select_version
 
     try:
         program = get_scheme(program_id, voucher or None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import assistant.rules.eligibility as eligibility_module
+import assistant.rules.facts as facts_module
 from assistant.compliance import check_compliance
 from assistant.rules import (
     FACTS,
@@ -166,7 +166,7 @@ def test_region_names_accepted() -> None:
 
 
 def test_fact_list_documented() -> None:
-    doc = eligibility_module.__doc__
+    doc = facts_module.__doc__
     for name in FACTS:
         assert f"\n{name} " in doc or f"\n{name}\n" in doc, name
     for name in (

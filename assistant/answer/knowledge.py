@@ -157,7 +157,7 @@ class Knowledge:
 
     def current_doc(self, program: str, on: dt.date) -> DocInfo | None:
         """The document of the program's version in force on ``on`` (else its latest)."""
-        from assistant.rules.eligibility import select_version
+        from assistant.rules.versions import select_version
 
         p = self.programs.get(program)
         if p is None:

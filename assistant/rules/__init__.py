@@ -15,10 +15,12 @@ award): ``list_schemes()`` lists them all, ``get_scheme(id, voucher)`` picks one
 
 from assistant.rules.calculator import Calculation, Step, calculate, calculate_claims
 from assistant.rules.compare import Comparison, ComparisonRow, compare
-from assistant.rules.eligibility import FACTS, Eligibility, Notice, check_eligibility
+from assistant.rules.eligibility import Eligibility, check_eligibility
 from assistant.rules.errors import ProgramDefinitionError, RulesInputError, UnknownProgramError
+from assistant.rules.facts import FACTS
 from assistant.rules.loader import get_program, load_programs
 from assistant.rules.model import VOUCHER_LABELS, VOUCHER_TYPES, Program, Reference
+from assistant.rules.notices import Notice
 from assistant.rules.schemes import SchemeSummary, all_schemes, get_scheme, list_schemes, normalize_voucher
 
 __all__ = [

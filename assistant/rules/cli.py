@@ -52,7 +52,7 @@ def _parse_set(pairs: list[str] | None, known: Iterable[str] | None = None) -> d
 
 
 def _rule_facts() -> list[str]:
-    from assistant.rules.eligibility import FACTS
+    from assistant.rules.facts import FACTS
 
     return list(FACTS)
 

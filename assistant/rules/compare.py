@@ -22,6 +22,9 @@ _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
 
 
 class ComparisonRow(BaseModel):
+    """One program in a comparison: its status, amount (if any) and why, with the full
+    eligibility and calculation behind them."""
+
     rank: int = 0
     program: str
     voucher: str = "compute"
@@ -60,6 +63,8 @@ class ComparisonRow(BaseModel):
 
 
 class Comparison(BaseModel):
+    """Every program compared for one profile on one date and base, ranked."""
+
     date: dt.date
     base: Decimal
     rows: list[ComparisonRow]
@@ -69,6 +74,7 @@ class Comparison(BaseModel):
 
 
 def _outside(eligibility: Any) -> bool:
+    """The applicant is registered outside a program whose text is silent on outside applicants."""
     return eligibility is not None and any(w.code == "outside_applicant_unaddressed" for w in eligibility.warnings)
 
 
@@ -105,40 +111,50 @@ def compare(
     if programs:
         eligibilities = [e for e in eligibilities if e.program in programs]
     facts = {k: v for k, v in profile.items() if k not in {"date", "on", "amount", "claimed_this_year", "program"}}
-    rows: list[ComparisonRow] = []
-    for e in eligibilities:
-        row = ComparisonRow(
-            program=e.program,
-            voucher=e.voucher,
-            scheme=e.scheme,
-            program_name=e.program_name,
-            program_name_en=e.program_name_en,
-            status=e.status,
-            version=e.version,
-            eligibility=e,
-            missing=[m.fact for m in e.missing],
-        )
-        if e.status == "not_eligible":
-            row.reason = "; ".join(r.reason_en for r in e.failed)
-            row.reason_zh = "；".join(r.reason_zh for r in e.failed)
-        else:
-            calc = calculate(e.program, base, on=day, claimed_this_year=claimed, facts=facts, scheme=e.scheme)
-            row.calculation = calc
-            row.amount = calc.amount
-            row.capped_by = calc.capped_by
-            row.warnings = calc.warning_texts()
-            if calc.amount is None:
-                row.reason = "No amount: the ratio is not published."
-                row.reason_zh = "无法计算：比例未公开。"
-            elif e.status == "undetermined":
-                needs_en = ["still needed: " + ", ".join(row.missing)] if row.missing else []
-                needs_zh = ["尚需：" + "、".join(row.missing)] if row.missing else []
-                if _outside(e):
-                    needs_en.append("the text does not say whether firms registered elsewhere may apply")
-                    needs_zh.append("公开文本未说明外地注册企业能否申请")
-                row.reason = "Amount if eligible; " + "; ".join(needs_en)
-                row.reason_zh = "如符合条件可得；" + "；".join(needs_zh)
-        rows.append(row)
+    rows = [_row(e, base, day, claimed, facts) for e in eligibilities]
+    _rank(rows)
+    return Comparison(date=day, base=base, rows=rows)
+
+
+def _row(e: Eligibility, base: Decimal, day: dt.date, claimed: Any, facts: dict[str, Any]) -> ComparisonRow:
+    """One program's row: why not, for a program the facts exclude; otherwise its amount, and
+    for an undetermined one what is still needed before the amount holds."""
+    row = ComparisonRow(
+        program=e.program,
+        voucher=e.voucher,
+        scheme=e.scheme,
+        program_name=e.program_name,
+        program_name_en=e.program_name_en,
+        status=e.status,
+        version=e.version,
+        eligibility=e,
+        missing=[m.fact for m in e.missing],
+    )
+    if e.status == "not_eligible":
+        row.reason = "; ".join(r.reason_en for r in e.failed)
+        row.reason_zh = "；".join(r.reason_zh for r in e.failed)
+        return row
+    calc = calculate(e.program, base, on=day, claimed_this_year=claimed, facts=facts, scheme=e.scheme)
+    row.calculation = calc
+    row.amount = calc.amount
+    row.capped_by = calc.capped_by
+    row.warnings = calc.warning_texts()
+    if calc.amount is None:
+        row.reason = "No amount: the ratio is not published."
+        row.reason_zh = "无法计算：比例未公开。"
+    elif e.status == "undetermined":
+        needs_en = ["still needed: " + ", ".join(row.missing)] if row.missing else []
+        needs_zh = ["尚需：" + "、".join(row.missing)] if row.missing else []
+        if _outside(e):
+            needs_en.append("the text does not say whether firms registered elsewhere may apply")
+            needs_zh.append("公开文本未说明外地注册企业能否申请")
+        row.reason = "Amount if eligible; " + "; ".join(needs_en)
+        row.reason_zh = "如符合条件可得；" + "；".join(needs_zh)
+    return row
+
+
+def _rank(rows: list[ComparisonRow]) -> None:
+    """Sort ``rows`` in place and number them (see the module docstring for the order)."""
     # Programs of the applicant's own region come before those whose text is silent on
     # outside applicants, whatever the amounts: a bigger figure elsewhere is not an offer.
     rows.sort(
@@ -152,4 +168,3 @@ def compare(
     )
     for i, r in enumerate(rows, 1):
         r.rank = i
-    return Comparison(date=day, base=base, rows=rows)
