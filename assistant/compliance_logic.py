@@ -19,8 +19,8 @@ from pydantic import BaseModel, Field
 from assistant.rules.eligibility import evaluate_conditions, select_version
 from assistant.rules.model import Program, Reference
 
-NON_COMPUTE = ("storage", "network", "security")
-_ITEM_ZH = {"storage": "存储", "network": "网络", "security": "安全"}
+NON_COMPUTE = ("storage", "network", "security", "other")
+_ITEM_ZH = {"storage": "存储", "network": "网络", "security": "安全", "other": "其他非算力服务"}
 
 
 class Ctx(BaseModel):

@@ -13,7 +13,8 @@ import os
 import re
 from typing import Any
 
-from assistant.understand.case import Ask, Case
+from assistant.understand.case import Ask, Case, ComplianceFacts, Purchase
+from assistant.understand.risks import ISSUER_FACTS
 from assistant.understand.settle import domain, fragment_of, has_subject, names_voucher, settle
 
 _YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
@@ -94,10 +95,11 @@ def _ask(
     stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
     if not stated and intent not in ("off_topic", "greeting"):
         stated = _risks_in_words(own_point or part, clf, dict(scores), cur)
+    arrangements = {k: v for k, v in stated.items() if k != "role"}
     if (
-        stated
+        arrangements
         and intent not in ("off_topic", "greeting")
-        and not (stated == {"voucher_action": "own_use"} and intent != "compliance")
+        and not (arrangements == {"voucher_action": "own_use"} and intent != "compliance")
     ):
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
@@ -109,7 +111,12 @@ def _ask(
         code = places_mod.covered_region(pm.place, covered)
         if code and code in cur.regions and code not in own:
             own.append(code)
+    own_words = {**read_group(part, "compliance"), **stated}
+    if own_words.get("role") is None and set(own_words) & ISSUER_FACTS:
+        own_words["role"] = "issuer"  # only a body drafting a measure states these
     return Ask(
+        own_facts=ComplianceFacts(**own_words) if intent == "compliance" else None,
+        own_purchase=_purchase_in(part) if intent == "compliance" else None,
         text=part,
         intent=intent,
         confidence=0.0 if unclear else float(confidence),
@@ -120,6 +127,13 @@ def _ask(
         year=_year(part, today),
         articles=article_labels(part),
     )
+
+
+def _purchase_in(part: str) -> Purchase:
+    """The purchase facts an ask's own words state (a related supplier, domestic chips)."""
+    from assistant.understand.phrases import read_group
+
+    return Purchase(**{k: v for k, v in read_group(part, "purchase").items() if k in Purchase.model_fields})
 
 
 # Where the lead shared by the points of a list ends: after its punctuation or its request verb.
@@ -159,7 +173,7 @@ def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case) ->
     for fact, value in found.items():
         if getattr(cur.compliance, fact) is None:
             setattr(cur.compliance, fact, value)
-    return {k: v for k, v in found.items() if k != "role"}
+    return found if set(found) - {"role"} else {}
 
 
 _QUESTION = re.compile(

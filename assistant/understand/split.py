@@ -114,6 +114,28 @@ def _numbered_points(text: str) -> list[re.Match[str]]:
     return items
 
 
+# "这两条分别有没有问题", "逐条说明", "each of these": the question is asked of every point
+_OF_EACH_POINT = re.compile(r"分别|各自|逐条|逐项|逐一|每一(条|项|点)|\beach\b", re.I)
+
+
+def _statements_asked_each(text: str) -> list[str]:
+    """Numbered statements followed by one question asked of each ("草案里有两条：一是……；二是……。
+    这两条分别有没有问题？"): one ask per statement, each with the introduction and the question;
+    [] for any other message."""
+    items = list(_ITEM.finditer(text))
+    if len(items) < 2 or _numbered_points(text):
+        return []
+    last = text[items[-1].end() :]
+    end = _LAST_POINT_END.search(last)
+    question = last[end.end() :].strip() if end else ""
+    if not question or not _OF_EACH_POINT.search(question):
+        return []
+    intro = text[: items[0].start()]
+    bodies = [text[a.end() : b.start()] for a, b in zip(items, items[1:])]
+    bodies.append(last[: end.end()] if end else last)
+    return [_clean(intro + b.strip(" \t\n,，、;；。.!！") + "。" + question) for b in bodies]
+
+
 def _segments(text: str) -> list[_Segment]:
     items = _numbered_points(text)
     item_starts = {m.start() for m in items}
@@ -178,6 +200,9 @@ def split_asks(text: str) -> list[str]:
     text = (text or "").strip()
     if not text:
         return []
+    each = _statements_asked_each(text)
+    if each:
+        return each
     segments = _segments(text)
     groups: list[tuple[int, int]] = []  # (start, end) of each ask
     pending: int | None = None  # start of facts waiting for their question
