@@ -61,9 +61,9 @@ def handle(ctx: AskContext) -> None:
     res = ctx.session.call("check_compliance", facts=facts) if stated else {"findings": []}
     findings = [f for f in res.get("findings", []) if f.get("severity") != "info"] if isinstance(res, dict) else []
     # An article the user names ("民法典545条怎么理解") leads the basis of a finding that rests on it.
-    named = {label for ask in ctx.case.asks for label in ask.articles}
+    articles = {label for ask in ctx.case.asks for label in ask.articles}
     for f in findings:
-        f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in named)
+        f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in articles)
     infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
