@@ -30,9 +30,18 @@ def _arrangements(ctx: AskContext) -> ComplianceFacts:
     return ctx.case.compliance
 
 
+# Applicant facts that describe one arrangement rather than who the firm is: checked only on the
+# point whose words state them.
+_ARRANGEMENT_FACTS = ("other_municipal_subsidy",)
+
+
 def _purchase_and_applicant(ctx: AskContext) -> dict[str, Any]:
     if _point_by_point(ctx) and ctx.ask.own_purchase is not None:
-        return {**applicant_facts(ctx.case), **purchase_facts(ctx.ask.own_purchase)}
+        from assistant.understand.phrases import read_group
+
+        who = {k: v for k, v in applicant_facts(ctx.case).items() if k not in _ARRANGEMENT_FACTS}
+        own = {k: v for k, v in read_group(ctx.ask.text, "applicant").items() if k in _ARRANGEMENT_FACTS}
+        return {**who, **own, **purchase_facts(ctx.ask.own_purchase)}
     return case_facts(ctx.case)
 
 
@@ -56,7 +65,14 @@ def handle(ctx: AskContext) -> None:
     if signed:
         facts["date"] = signed
     stated = bool(arrangements.stated()) or any(
-        k in facts for k in ("supplier_related", "line_items", "contract_already_claimed", "other_municipal_subsidy")
+        k in facts
+        for k in (
+            "supplier_related",
+            "line_items",
+            "contract_already_claimed",
+            "other_municipal_subsidy",
+            "contract_term_months",
+        )
     )
     res = ctx.session.call("check_compliance", facts=facts) if stated else {"findings": []}
     findings = [f for f in res.get("findings", []) if f.get("severity") != "info"] if isinstance(res, dict) else []
