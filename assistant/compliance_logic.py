@@ -20,8 +20,8 @@ from assistant.rules.conditions import evaluate_conditions
 from assistant.rules.model import Program, Reference
 from assistant.rules.versions import select_version
 
-NON_COMPUTE = ("storage", "network", "security")
-_ITEM_ZH = {"storage": "存储", "network": "网络", "security": "安全"}
+NON_COMPUTE = ("storage", "network", "security", "other")
+_ITEM_ZH = {"storage": "存储", "network": "网络", "security": "安全", "other": "其他非算力服务"}
 
 
 class Ctx(BaseModel):

@@ -82,3 +82,18 @@ def test_a_choice_fact_names_its_value_in_the_title() -> None:
 def test_the_rules_package_never_imports_the_compliance_layer() -> None:
     for path in (ROOT / "assistant" / "rules").glob("*.py"):
         assert not re.search(r"assistant\.compliance|from assistant import compliance", path.read_text()), path
+
+
+def test_finding_texts_never_show_a_fact_code() -> None:
+    """What a finding says is read by people: "本合同期限为18个月", never "contract_term_months = 18"."""
+    code = re.compile(r"\b[a-z]+(_[a-z]+)+\b")
+    for r in findings_table():
+        for text in (r.title_zh, r.explanation_zh, r.advice_zh, r.title_en, r.explanation_en, r.advice_en):
+            shown = re.sub(r"\{[a-z_]+\}", "", text)  # placeholders are filled in, not shown
+            assert not code.search(shown), (r.id, text)
+
+
+def test_a_contract_longer_than_allowed_says_its_term_in_words() -> None:
+    found = check_compliance({"program": "beijing-municipal", "contract_term_months": 18, "date": "2025-06-01"})
+    term = [f for f in found if f.id.startswith("contract_term")]
+    assert term and "18个月" in term[0].explanation_zh and "contract_term_months" not in term[0].explanation_zh

@@ -13,7 +13,8 @@ import os
 import re
 from typing import Any
 
-from assistant.understand.case import Ask, Case
+from assistant.understand.case import Ask, Case, ComplianceFacts, Purchase
+from assistant.understand.risks import ISSUER_FACTS
 from assistant.understand.settle import domain, fragment_of, has_subject, names_voucher, settle
 
 _YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
@@ -93,11 +94,12 @@ def _ask(
             scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
     stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
     if not stated and intent not in ("off_topic", "greeting"):
-        stated = _risks_in_words(own_point or part, clf, dict(scores), cur)
+        stated = _risks_in_words(own_point or part, clf, dict(scores), cur, unclear)
+    arrangements = {k: v for k, v in stated.items() if k != "role"}
     if (
-        stated
+        arrangements
         and intent not in ("off_topic", "greeting")
-        and not (stated == {"voucher_action": "own_use"} and intent != "compliance")
+        and not (arrangements == {"voucher_action": "own_use"} and intent != "compliance")
     ):
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
@@ -109,7 +111,12 @@ def _ask(
         code = places_mod.covered_region(pm.place, covered)
         if code and code in cur.regions and code not in own:
             own.append(code)
+    own_words = {**read_group(part, "compliance"), **stated}
+    if own_words.get("role") is None and set(own_words) & ISSUER_FACTS:
+        own_words["role"] = "issuer"  # only a body drafting a measure states these
     return Ask(
+        own_facts=ComplianceFacts(**own_words) if intent == "compliance" else None,
+        own_purchase=_purchase_in(part) if intent == "compliance" else None,
         text=part,
         intent=intent,
         confidence=0.0 if unclear else float(confidence),
@@ -120,6 +127,33 @@ def _ask(
         year=_year(part, today),
         articles=article_labels(part),
     )
+
+
+def _purchase_in(part: str) -> Purchase:
+    """The purchase facts an ask's own words state (a related supplier, domestic chips)."""
+    from assistant.understand.dates import find_terms
+    from assistant.understand.phrases import read_group
+
+    terms = find_terms(part)
+    facts = {k: v for k, v in read_group(part, "purchase").items() if k in Purchase.model_fields}
+    return Purchase(**facts, term_months=terms[0].months if terms else None)
+
+
+def _intent_of_each(text: str, clf: Any) -> str | None:
+    """The intent of the question asked of each numbered statement ("请逐条说明问题在哪"): every
+    statement is asked that question, whatever its own words look like alone ("合同期限签了18个月"
+    read alone looks like a question about a period)."""
+    from assistant.understand.split import question_of_each, split_items_start
+
+    question = question_of_each(text)
+    if not question:
+        return None
+    intro = text[: text.find(split_items_start(text))] if split_items_start(text) else ""
+    for asked in (intro + question, question):  # "分别有没有问题" says more after "合规部想确认三件事："
+        intent, _, unclear = clf.decide(clf.classify(asked))
+        if not unclear and intent not in ("off_topic", "greeting"):
+            return str(intent)
+    return None
 
 
 # Where the lead shared by the points of a list ends: after its punctuation or its request verb.
@@ -148,18 +182,21 @@ def shared_leads(parts: list[str]) -> list[str]:
 # classifier gives compliance at least this share: ordinary amount questions are not read for
 # accusations, and a kickback worded as "能拿多少" still has a compliance share well above it.
 RISK_READING_MIN_SCORE = 0.12
+RISK_READING_MIN_SCORE_UNCLEAR = 0.08
 
 
-def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case) -> dict[str, Any]:
-    """Compliance facts the patterns missed, read by meaning; recorded in the turn's case."""
+def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case, unclear: bool = False) -> dict[str, Any]:
+    """Compliance facts the patterns missed, read by meaning; recorded in the turn's case. An ask
+    no intent clearly wins is read with a lower bar: nothing else explains it better."""
     reader = getattr(clf, "risk_reader", None)
-    if reader is None or scores.get("compliance", 0.0) < RISK_READING_MIN_SCORE:
+    bar = RISK_READING_MIN_SCORE_UNCLEAR if unclear else RISK_READING_MIN_SCORE
+    if reader is None or scores.get("compliance", 0.0) < bar:
         return {}
     found = reader().read(part)
     for fact, value in found.items():
         if getattr(cur.compliance, fact) is None:
             setattr(cur.compliance, fact, value)
-    return {k: v for k, v in found.items() if k != "role"}
+    return found if set(found) - {"role"} else {}
 
 
 _QUESTION = re.compile(
@@ -249,8 +286,9 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         ]
     asks: list[Ask] = []
     leads = shared_leads(parts)
+    of_each = _intent_of_each(text, clf)
     for k, part in enumerate(parts or [cur.text]):
-        hint = asks[-1].intent if asks and is_elliptical(part) else None  # "北京能补多少？上海呢？"
+        hint = asks[-1].intent if asks and is_elliptical(part) else of_each  # "北京能补多少？上海呢？"
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "")
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"

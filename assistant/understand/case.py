@@ -187,6 +187,10 @@ class Ask(_Model):
     year: int | None = None  # a year the ask is about ("2026年还能申请吗")
     articles: list[str] = Field(default_factory=list)  # article labels the ask names: 第146条
     purchases: list[int] = Field(default_factory=list)  # the purchases this ask is about (indexes); empty = all
+    # The arrangements and purchase facts stated in this ask's own words: a message asking about
+    # each of several points ("这三点分别有什么风险") is answered point by point, not with them all.
+    own_facts: ComplianceFacts | None = None
+    own_purchase: Purchase | None = None
 
 
 class Clarification(_Model):

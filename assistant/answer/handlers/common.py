@@ -40,10 +40,12 @@ def reasons_and_questions(
 
 
 def _condition_label(ctx: AskContext, pid: str, cond_id: str) -> str:
+    """The words of a condition, looked up in the program and in its schemes (a corpus or model
+    voucher's own conditions); a user never sees the condition's code."""
     p = ctx.kb.programs.get(pid)
     if p:
-        for v in p.versions:
-            for c in p.conditions_for(v):
+        for rules in [p, *p.schemes]:
+            for c in [*rules.conditions, *(c for v in rules.versions for c in v.conditions)]:
                 if c.id == cond_id:
                     return c.label_en if ctx.lang == "en" else c.label_zh
     return cond_id

@@ -10,10 +10,39 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, cite_ref, search
-from assistant.answer.facts import case_facts
+from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say
+from assistant.understand.case import ComplianceFacts
+
+
+def _point_by_point(ctx: AskContext) -> bool:
+    """Whether the message asks about each of several arrangements on its own ("这三点分别有什么
+    风险"): then each ask is checked on the facts its own words state."""
+    own = [a for a in ctx.case.asks if a.intent == "compliance" and a.own_facts is not None]
+    return len(own) > 1 and ctx.ask.own_facts is not None
+
+
+def _arrangements(ctx: AskContext) -> ComplianceFacts:
+    if _point_by_point(ctx) and ctx.ask.own_facts is not None:
+        return ctx.ask.own_facts
+    return ctx.case.compliance
+
+
+# Applicant facts that describe one arrangement rather than who the firm is: checked only on the
+# point whose words state them.
+_ARRANGEMENT_FACTS = ("other_municipal_subsidy",)
+
+
+def _purchase_and_applicant(ctx: AskContext) -> dict[str, Any]:
+    if _point_by_point(ctx) and ctx.ask.own_purchase is not None:
+        from assistant.understand.phrases import read_group
+
+        who = {k: v for k, v in applicant_facts(ctx.case).items() if k not in _ARRANGEMENT_FACTS}
+        own = {k: v for k, v in read_group(ctx.ask.text, "applicant").items() if k in _ARRANGEMENT_FACTS}
+        return {**who, **own, **purchase_facts(ctx.ask.own_purchase)}
+    return case_facts(ctx.case)
 
 
 def handle(ctx: AskContext) -> None:
@@ -21,27 +50,36 @@ def handle(ctx: AskContext) -> None:
     regions = ctx.ask.regions
     d.regions = list(regions)
     programs = ctx.kb.programs_for(regions)
-    facts: dict[str, Any] = {**case_facts(ctx.case), **ctx.case.compliance.stated()}
+    arrangements = _arrangements(ctx)
+    facts: dict[str, Any] = {**_purchase_and_applicant(ctx), **arrangements.stated()}
     if facts.pop("non_compute_bundled", None) and "line_items" not in facts:
         # "把存储、网络费用都并进算力服务费": the items named are in the contract's compute fee
         from assistant.understand.phrases import non_compute_items_named
 
-        facts["line_items"] = ["compute", *non_compute_items_named(ctx.case.text)]
+        named = non_compute_items_named(ctx.ask.text if _point_by_point(ctx) else ctx.case.text)
+        facts["line_items"] = ["compute", *(named or ["other"])]  # 托管费, 机柜: no item of the table
     if programs:
         facts["program"] = programs[0]
         d.programs.append(programs[0])
     signed = facts.get("contract_signed")
     if signed:
         facts["date"] = signed
-    stated = bool(ctx.case.compliance.stated()) or any(
-        k in facts for k in ("supplier_related", "line_items", "contract_already_claimed", "other_municipal_subsidy")
+    stated = bool(arrangements.stated()) or any(
+        k in facts
+        for k in (
+            "supplier_related",
+            "line_items",
+            "contract_already_claimed",
+            "other_municipal_subsidy",
+            "contract_term_months",
+        )
     )
     res = ctx.session.call("check_compliance", facts=facts) if stated else {"findings": []}
     findings = [f for f in res.get("findings", []) if f.get("severity") != "info"] if isinstance(res, dict) else []
     # An article the user names ("民法典545条怎么理解") leads the basis of a finding that rests on it.
-    named = {label for ask in ctx.case.asks for label in ask.articles}
+    articles = {label for ask in ctx.case.asks for label in ask.articles}
     for f in findings:
-        f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in named)
+        f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in articles)
     infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
