@@ -297,3 +297,20 @@ def test_a_kind_of_applicant_asked_about_gets_the_rule_not_a_checklist(assistant
     assert r.asks[0].verdict == "answered" and "创客" in r.asks[0].conclusion
     own = assistant.ask("我们是廊坊的企业，能不能申请算力券？")
     assert own.asks[0].intent == "eligibility"
+
+
+def test_a_national_legal_text_named_in_an_enquiry_needs_no_region(assistant):
+    """《公平竞争审查条例》的施行日期: the text says it; asking "which region?" back answers nothing."""
+    r = assistant.ask("请提供《公平竞争审查条例》的国务院令号、公布日期和施行日期。")
+    assert len(r.asks) == 3 and all(a.verdict != "clarify" for a in r.asks)
+    assert "783" in r.asks[0].conclusion and "2024年8月1日" in r.asks[2].conclusion
+
+
+def test_each_numbered_arrangement_is_checked_on_its_own_words(assistant):
+    """这两条分别有没有问题: one answer per arrangement, each naming its own finding only."""
+    r = assistant.ask(
+        "我们打算这样操作：1. 让供应商把服务器托管费也开进算力发票里；2. 用母公司的券给子公司结算。这两条分别有没有问题？"
+    )
+    assert [a.verdict for a in r.asks] == ["risk", "risk"]
+    assert "非算力" in r.asks[0].conclusion and "转让" not in r.asks[0].conclusion
+    assert "转让" in r.asks[1].conclusion and "非算力" not in r.asks[1].conclusion

@@ -84,6 +84,11 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
+    if not ask.regions and needs_region and ask.intent in ("fact", "validity") and _names_national_text(ctx):
+        # "《公平竞争审查条例》的公布日期", "《全国统一大市场建设指引》文号是多少": a question about a
+        # national legal text, answered from it (no region to ask for)
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+        needs_region = False
     if not ask.regions and needs_region:
         if ambiguous is None and not case.places and _NATIONAL.search(ask.text):
             simple.national(ctx)
@@ -137,6 +142,13 @@ def _rule_question(ctx: AskContext) -> bool:
         and not find_money(ask.text)
         and any(a.intent == "calculation" for a in earlier)
     )
+
+
+def _names_national_text(ctx: AskContext) -> bool:
+    """Whether the message names a national text of the library (a law, a regulation, a guideline)."""
+    from assistant.understand.documents import named_documents
+
+    return any(d.region == "national" for d in named_documents(ctx.case.text, ctx.kb.doc_refs))
 
 
 def _ambiguous_text(case: Case) -> str:

@@ -66,7 +66,7 @@ def _ask(
     from assistant.understand.phrases import read_group
     from assistant.understand.topics import article_labels, voucher_type
 
-    own_point = part[len(lead) :].strip() if lead and part.startswith(lead) else ""
+    own_point = _CLOSING_REQUEST.sub("", part[len(lead) :]).strip() if lead and part.startswith(lead) else ""
     if len(own_point) >= 2:
         # "郑州市政务服务中心：企业咨询郑州算力券，请回复补贴比例": the lead every point of the list
         # shares says who asks and about what; the point ("补贴比例") says what is asked.
@@ -105,6 +105,8 @@ def _ask(
     if intent_hint is not None:
         intent, unclear = intent_hint, False
     asked_about = _topics_asked(part, point)
+    if own_point and intent == "compliance" and not arrangements and set(asked_about) & _RULE_OR_DOCUMENT:
+        intent = "fact"  # a point of a list ("……的文号") that states no arrangement asks for a fact
 
     own: list[str] = []
     for pm in places_mod.find_places(part):
@@ -157,7 +159,10 @@ def _intent_of_each(text: str, clf: Any) -> str | None:
 
 
 # Where the lead shared by the points of a list ends: after its punctuation or its request verb.
-_LEAD_END = re.compile(r".*([：:，,；;。]|请(逐项|逐条|分别)?(回复|答复|说明|确认|提供|明确|告知|核实))", re.S)
+_LEAD_END = re.compile(r".*([：:，,；;。的]|请(逐项|逐条|分别)?(回复|答复|说明|确认|提供|明确|告知|核实))", re.S)
+_RULE_OR_DOCUMENT = frozenset({"doc_number", "issuer", "rate", "cap", "budget", "minimum"})
+# A request closing every point of a list ("……的补贴比例，请一并答复。") is not what the point asks.
+_CLOSING_REQUEST = re.compile(r"[，,]?\s*(请|烦请|麻烦)[^，。,]{0,6}(答复|回复|告知|说明|提供)[。.!！]?\s*$")
 
 
 def shared_leads(parts: list[str]) -> list[str]:
@@ -319,4 +324,20 @@ def _rule_about_time(ask: Ask) -> Ask:
         return ask.model_copy(update={"intent": "fact"})
     if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
+    if ask.intent == "validity" and not _IN_FORCE_ASKED.search(ask.text):
+        if _DEADLINE.search(ask.text) and not _WHEN.search(ask.text):
+            return ask.model_copy(update={"intent": "process"})  # a point "申报截止时间": the guide's step
+        if _VOUCHER_LIFE.search(ask.text) or (
+            "period" not in ask.topics and set(ask.topics) & {"minimum", "cap", "rate", "budget", "scope"}
+        ):
+            return ask.model_copy(update={"intent": "fact"})  # "券的有效期", "单次最低申领额": rules
     return ask
+
+
+# "申报截止时间", "受理截止日期": the application deadline, a step of the process
+_DEADLINE = re.compile(r"(申报|申请|受理|报名|提交)[^，。？?]{0,4}截止(时间|日期|日)|截止(时间|日期)")
+_WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|赶得上)")
+# "券的有效期", "有效期多久": how long a voucher can be used, a rule (not whether the program runs)
+_VOUCHER_LIFE = re.compile(
+    r"券的?有效期(?![^，。？?]{0,3}(到|至|截止|什么时候|何时|哪))|有效期(是|为|有)?(多久|多长|几个月|几年)|券(能|可以)用多久"
+)

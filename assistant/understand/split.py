@@ -311,6 +311,11 @@ def _listed_points(ask: str) -> list[str]:
         start += colon.end()
     end_match = _LIST_END.search(ask, start)
     end = end_match.start() if end_match else len(ask)
+    if not ask[start:end].strip(" ，,。.!！") and requests[-1].start() > 0:
+        # "文号、渠道要求和补贴比例，请一并答复。": the list comes before the request
+        end = len(ask[: requests[-1].start()].rstrip(" ，,"))
+        before = [m.end() for m in _LIST_END.finditer(ask, 0, end)]
+        start = before[-1] if before else 0
     points = [p.strip(" ，,") for p in re.split(r"[、，,]", ask[start:end]) if p.strip(" ，,")]
     if points:
         last = _LAST_AND.split(points[-1], maxsplit=1)
