@@ -314,3 +314,10 @@ def test_each_numbered_arrangement_is_checked_on_its_own_words(assistant):
     assert [a.verdict for a in r.asks] == ["risk", "risk"]
     assert "非算力" in r.asks[0].conclusion and "转让" not in r.asks[0].conclusion
     assert "转让" in r.asks[1].conclusion and "非算力" not in r.asks[1].conclusion
+
+
+def test_can_we_still_apply_after_the_period_gets_the_period_not_a_checklist(assistant):
+    r = assistant.ask("我们在西城注册的软件公司，去年底签了300万的一年期算力合同，现在还能申请北京的算力券吗？")
+    assert r.asks[0].verdict == "ended" and "2025年12月31日" in r.asks[0].conclusion
+    barred = assistant.ask("我们公司和供应商是同一个大股东 北京算力券还能申请吗")
+    assert barred.asks[0].verdict != "ended", "a stated bar is checked, not hidden behind the period"

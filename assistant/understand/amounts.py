@@ -184,6 +184,8 @@ def read_amounts(
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
             kind = bought_voucher(clean[max(clause.start, floor_before) : mm.start][-12:])
+            if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):
+                kind = bought_voucher(clean[mm.end : clause.end][:8])  # "买了300万的语料"
             since_last = clean[last_end : mm.start]
             if breakdown is not None and matches(since_last, "additional_purchase"):
                 breakdown = None

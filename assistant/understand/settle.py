@@ -53,6 +53,20 @@ def domain(text: str) -> bool:
 _HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
 
 
+# Words of the subject besides the voucher names: support, subsidy, applying, policy.
+_SUPPORT = re.compile(
+    r"补|券|卷|劵|资助|奖励|扶持|支持|申请|申报|申领|兑付|政策|办法|措施|文件|条例|合同|合规|风险|关联|返点|发票"
+    r"|能拿|能领|能报|比例|上限|封顶|最多|最高|算力|用卡|租|签|结算"
+    r"|subsid|grant|voucher|coupon|apply|policy|contract|complian|eligib|max|cap\b|rate|percent|reimburs"
+    r"|how much (can|could|would|do|will) (we|i)|get back|rent|lease|signed|settle|WFOE|JV\b|GPU",
+    re.I,
+)
+
+
+def _about_support(text: str) -> bool:
+    return domain(text) or bool(_SUPPORT.search(text))
+
+
 def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
@@ -65,6 +79,11 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     ]
     out: list[Ask] = []
     for a in asks:
+        second = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
+        if a.intent not in ("off_topic", "greeting") and "off_topic" in second and not _about_support(whole):
+            # "公司在上海，团建去迪士尼两百人要花多少钱": a place and money, but nothing about
+            # vouchers, subsidies or applying; the classifier's second thought is the right one
+            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         if (
             a.confidence <= 0
             and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
