@@ -80,6 +80,9 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "按什么周期结算": a rule
+    if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
+        # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
     if (
         ask.intent == "eligibility"
         and _STILL_APPLY.search(ask.text)
@@ -153,6 +156,7 @@ def _rule_question(ctx: AskContext) -> bool:
     )
 
 
+_FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
 _STILL_APPLY = re.compile(
     r"还(能|可以|可|来得及|赶得上)(不能)?[^，。？?]{0,4}(申请|申报|申领|申|报)|still (apply|be able to apply|claim)",
     re.I,
@@ -162,7 +166,7 @@ _STILL_APPLY = re.compile(
 def _states_a_bar(case: Case) -> bool:
     """Whether the message states something that may bar the firm whatever the period (a related
     supplier, an arrangement): then the conditions are checked, the period said beside them."""
-    return bool(case.compliance.stated()) or any(p.supplier_related for p in case.purchases)
+    return bool(case.compliance.stated()) or any(p.supplier_related or p.self_built for p in case.purchases)
 
 
 def _program_ended(ctx: AskContext) -> bool:

@@ -13,7 +13,7 @@ import os
 import re
 from typing import Any
 
-from assistant.understand.case import Ask, Case, ComplianceFacts, Purchase
+from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.risks import ISSUER_FACTS
 from assistant.understand.settle import domain, fragment_of, has_subject, names_voucher, settle
 
@@ -158,6 +158,11 @@ def _intent_of_each(text: str, clf: Any) -> str | None:
     return None
 
 
+# Questions answered from one message: more than any enquiry lists (a formal one has up to ten
+# points), and a bound on the work one message can cause.
+MAX_ASKS = 12
+
+
 # Where the lead shared by the points of a list ends: after its punctuation or its request verb.
 _LEAD_END = re.compile(r".*([：:，,；;。的]|请(逐项|逐条|分别)?(回复|答复|说明|确认|提供|明确|告知|核实))", re.S)
 _RULE_OR_DOCUMENT = frozenset({"doc_number", "issuer", "rate", "cap", "budget", "minimum"})
@@ -172,9 +177,10 @@ def shared_leads(parts: list[str]) -> list[str]:
     out = []
     for i, part in enumerate(parts):
         best = ""
-        for j, other in enumerate(parts):
-            if i == j:
+        for j in (i - 1, i + 1):  # the points of one list stand side by side (and a flood stays linear)
+            if not 0 <= j < len(parts):
                 continue
+            other = parts[j]
             n = len(os.path.commonprefix([part, other]))
             m = _LEAD_END.match(part[:n])
             if m and len(m.group(0)) >= 6 and len(m.group(0)) > len(best):
@@ -257,6 +263,15 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     for order in cur.injected:  # orders to the assistant are not questions
         text = text.replace(order, " ").strip()
     parts = split_asks(text) if text.strip() else []
+    if len(parts) > MAX_ASKS:  # a pasted flood of questions: each ask costs an embedding and an answer
+        cur.notes.append(
+            Note(
+                code="too_many_asks",
+                zh=f"一条消息中的问题过多，只回答了前{MAX_ASKS}个；其余请分开提问。",
+                en=f"Too many questions in one message: only the first {MAX_ASKS} were answered; ask the rest separately.",
+            )
+        )
+        parts = parts[:MAX_ASKS]
     if previous and is_followup(text):
         stated = {k for k in read_group(text, "compliance") if k != "role"}
         if stated:

@@ -58,3 +58,15 @@ def test_the_classifier_embeds_at_most_what_the_model_reads() -> None:
     clf = IntentClassifier(rec, examples, vectors, method="knn")  # type: ignore[arg-type]
     clf.classify("北" * 20000)
     assert max(rec.lengths) <= MAX_EMBED_CHARS
+
+
+def test_a_flood_of_questions_is_answered_up_to_the_limit_and_said() -> None:
+    """A pasted wall of 3,000 questions once kept the CLI busy for three minutes (one embedding and
+    one answer per question): the first MAX_ASKS are answered and the user is told."""
+    from assistant.understand.asks import MAX_ASKS
+
+    clf = _CountingClassifier()
+    case = understand("北京算力券每年最多补贴多少？" * 300, today=dt.date(2026, 11, 28), classifier=clf)
+    assert len(case.asks) == MAX_ASKS
+    assert any(n.code == "too_many_asks" for n in case.notes)
+    assert len(clf.seen) < 4 * MAX_ASKS, "classification work stays bounded by the asks kept"

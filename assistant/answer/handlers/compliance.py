@@ -64,7 +64,7 @@ def handle(ctx: AskContext) -> None:
     signed = facts.get("contract_signed")
     if signed:
         facts["date"] = signed
-    stated = bool(arrangements.stated()) or any(
+    stated = bool(set(arrangements.stated()) - {"role"}) or any(
         k in facts
         for k in (
             "supplier_related",
