@@ -96,7 +96,7 @@ def _received_year(clause_text: str, today: dt.date) -> int | None:
 def _basis(clause_text: str) -> Any:
     if re.search(r"发票|开票|invoice", clause_text, re.I):
         return "invoice"
-    if re.search(r"(已经|已|实际)(付款|支付|付了)|付了|付款\s*$|paid", clause_text, re.I):
+    if re.search(r"(已经|已|实际)(付款|支付|付了|付)|付了|付款\s*$|paid", clause_text, re.I):
         return "paid"
     if first_match(clause_text, tables()["purchase"]["settled"][True]):
         return "settlement"
@@ -166,7 +166,8 @@ def read_amounts(
         else:
             if _stated_total(clean[max(clause.start, floor_before) : mm.start], money, pcs):
                 continue  # "20万和25万，合计45万": the sum of the contracts just named, not a third
-            basis = _basis(clause.text)
+            # "已结算180万、已开票150万、实际付款100万": each figure's own words say what it is
+            basis = _basis(clean[max(clause.start, floor_before) : mm.start]) or _basis(clause.text)
             last = pcs[-1][1] if pcs else None
             slot = _FIGURE_SLOT.get(basis or "")
             if (

@@ -289,7 +289,8 @@ def _points(ask: str) -> list[str]:
 _REQUEST = re.compile(
     r"(?:请|烦请|麻烦)[^，。；;]{0,12}?(?:答复|回复|说明|提供|告知|确认|核实|明确|出具)|以下[几两三四五六七八九十\d]+(?:点|项|个问题)"
 )
-_LIST_END = re.compile(r"[。？?!！；;\n]")
+# A list ends at a sentence end, or where a purpose is given ("……，便于我们统一答复口径").
+_LIST_END = re.compile(r"[。？?!！；;\n]|[，,]\s*(?=便于|以便|方便|用于|供|为了|谢谢|感谢)")
 _LAST_AND = re.compile(r"(?:以及|和|及|与)(?=[^和及与]{2,}$)")
 MIN_LISTED_POINTS = 3
 
