@@ -91,10 +91,13 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
     for pm in found:
         place = pm.place
         if any(
-            o is not pm and place.region and place.region in o.place.chain[1:] and 0 <= pm.start - o.end <= 3
+            o is not pm
+            and place.region
+            and place.region in o.place.chain[1:]
+            and (0 <= pm.start - o.end <= 3 or (0 <= o.start - pm.end <= 3 and not place.district and not place.zone))
             for o in found
         ):
-            continue  # "Yizhuang, Beijing": the city is said only to place the zone
+            continue  # "Yizhuang, Beijing", "Beijing Yizhuang": the city is said only to place the zone
         case.places.append(place)
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
