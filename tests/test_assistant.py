@@ -321,3 +321,15 @@ def test_can_we_still_apply_after_the_period_gets_the_period_not_a_checklist(ass
     assert r.asks[0].verdict == "ended" and "2025年12月31日" in r.asks[0].conclusion
     barred = assistant.ask("我们公司和供应商是同一个大股东 北京算力券还能申请吗")
     assert barred.asks[0].verdict != "ended", "a stated bar is checked, not hidden behind the period"
+
+
+def test_whether_we_can_still_apply_is_decided_by_the_facts_before_the_period(assistant):
+    """QA's firms that state facts deciding eligibility get that decision (the period beside it);
+    a firm whose facts decide nothing is told the program ended."""
+    barred = assistant.ask("我们近三年有失信记录，还能申请北京的算力券吗")
+    assert barred.asks[0].verdict == "not_eligible"
+
+
+def test_english_questions_are_not_refused_for_lacking_chinese_support_words(assistant):
+    r = assistant.ask("What is the minimum claim in Qingyang?")
+    assert not r.refused and "5,000" in r.answer

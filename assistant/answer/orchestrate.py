@@ -83,15 +83,6 @@ def route(ctx: AskContext) -> None:
     if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
-    if (
-        ask.intent == "eligibility"
-        and _STILL_APPLY.search(ask.text)
-        and not _states_a_bar(case)
-        and _program_ended(ctx)
-    ):
-        # "现在还能申请北京的算力券吗" after its period: that it ended (and what is known since),
-        # not a checklist for a program that no longer takes applications
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "validity"})
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
@@ -157,30 +148,12 @@ def _rule_question(ctx: AskContext) -> bool:
 
 
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
-_STILL_APPLY = re.compile(
-    r"还(能|可以|可|来得及|赶得上)(不能)?[^，。？?]{0,4}(申请|申报|申领|申|报)|still (apply|be able to apply|claim)",
-    re.I,
-)
 
 
 def _states_a_bar(case: Case) -> bool:
     """Whether the message states something that may bar the firm whatever the period (a related
     supplier, an arrangement): then the conditions are checked, the period said beside them."""
     return bool(case.compliance.stated()) or any(p.supplier_related or p.self_built for p in case.purchases)
-
-
-def _program_ended(ctx: AskContext) -> bool:
-    """Whether every region the ask is about has its (first) program ended today."""
-    from assistant.answer.validity import validity
-
-    if not ctx.ask.regions:
-        return False
-    for region in ctx.ask.regions:
-        pid = next(iter(ctx.kb.programs_for([region])), None)
-        v = validity(ctx, pid, region, ctx.today) if pid else None
-        if v is None or v.state != "ended":
-            return False
-    return True
 
 
 def _names_national_text(ctx: AskContext) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.understand import dates as dates_mod
 from assistant.understand import places as places_mod
@@ -85,6 +85,13 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     return "asked"
 
 
+def _just_before(text: str, pm: Any, other: Any, place: Place) -> bool:
+    """A city written right before a place inside it ("Beijing Yizhuang"), only a space between:
+    it places that place ("北京市和北京经开区" names two)."""
+    gap = text[pm.end : other.start]
+    return 0 <= other.start - pm.end <= 3 and not gap.strip(" ,，") and not place.district and not place.zone
+
+
 def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[str]) -> list[tuple[int, Place]]:
     asked: list[tuple[int, Place]] = []
     found = places_mod.find_places(clean)
@@ -94,7 +101,7 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
             o is not pm
             and place.region
             and place.region in o.place.chain[1:]
-            and (0 <= pm.start - o.end <= 3 or (0 <= o.start - pm.end <= 3 and not place.district and not place.zone))
+            and (0 <= pm.start - o.end <= 3 or _just_before(clean, pm, o, place))
             for o in found
         ):
             continue  # "Yizhuang, Beijing", "Beijing Yizhuang": the city is said only to place the zone

@@ -64,7 +64,9 @@ _SUPPORT = re.compile(
 
 
 def _about_support(text: str) -> bool:
-    return domain(text) or bool(_SUPPORT.search(text))
+    """Whether a message speaks of support at all; English messages are left to the classifier
+    (their words for it are too many for a list)."""
+    return domain(text) or bool(_SUPPORT.search(text)) or not re.search(r"[\u4e00-\u9fff]", text)
 
 
 def settle(asks: list[Ask], whole: str = "") -> list[Ask]:

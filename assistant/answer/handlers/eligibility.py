@@ -24,8 +24,21 @@ from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.validity import period_caveat, validity
 
+# "还能申请吗", "can we still apply": whether the program still takes applications
+_STILL_APPLY = re.compile(
+    r"还(能|可以|可|来得及|赶得上)(不能)?[^，。？?]{0,4}(申请|申报|申领|申|报)|still (apply|be able to apply|claim)",
+    re.I,
+)
+
 
 def handle(ctx: AskContext) -> None:
+    if _only_the_period_decides(ctx):
+        # "现在还能申请北京的算力券吗" after its period, with nothing stated that decides: that it
+        # ended and what is known since, not a checklist for a program no longer taking applications
+        from assistant.answer.handlers.validity import handle as validity
+
+        validity(ctx)
+        return
     d = ctx.draft
     d.regions = list(ctx.ask.regions)
     verdicts = []
@@ -42,6 +55,28 @@ def handle(ctx: AskContext) -> None:
                 d.verdict = v  # type: ignore[assignment]
                 if v != "eligible":
                     break
+
+
+def _only_the_period_decides(ctx: AskContext) -> bool:
+    """Asked whether the firm can still apply, every program asked about has ended, and the facts
+    stated decide nothing (a firm that fails or meets every condition is told so, the period beside)."""
+    from assistant.rules import check_eligibility
+
+    if not ctx.ask.regions or not _STILL_APPLY.search(ctx.ask.text):
+        return False
+    for region in ctx.ask.regions:
+        pid = next(iter(ctx.kb.programs_for([region])), None)
+        v = validity(ctx, pid, region, ctx.today) if pid else None
+        if pid is None or v is None or v.state != "ended":
+            return False
+        on = rules_date(ctx.case, ctx.ask, ctx.today)
+        try:
+            found = check_eligibility({**case_facts(ctx.case), "date": on.isoformat()}, pid, voucher=ctx.voucher)
+        except Exception:  # the facts do not parse for this program: let the checklist say so
+            return False
+        if not found or found[0].status != "undetermined":
+            return False
+    return True
 
 
 def _one(ctx: AskContext, region: str, pid: str) -> str:
