@@ -89,11 +89,7 @@ def _compute(
 def _new_calculation(program: Program, version: Version, inp: ClaimInputs) -> Calculation:
     """The result's header: which program, scheme, version and source, before any step."""
     return Calculation(
-        program=program.id,
-        voucher=program.voucher,
-        scheme=program.scheme,
-        program_name=program.name,
-        program_name_en=program.name_en,
+        **program.identity(),
         version=version.id,
         version_label=version.label_en or version.id,
         version_status=version.status,

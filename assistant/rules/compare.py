@@ -120,11 +120,7 @@ def _row(e: Eligibility, base: Decimal, day: dt.date, claimed: Any, facts: dict[
     """One program's row: why not, for a program the facts exclude; otherwise its amount, and
     for an undetermined one what is still needed before the amount holds."""
     row = ComparisonRow(
-        program=e.program,
-        voucher=e.voucher,
-        scheme=e.scheme,
-        program_name=e.program_name,
-        program_name_en=e.program_name_en,
+        **e.model_dump(include={"program", "voucher", "scheme", "program_name", "program_name_en"}),
         status=e.status,
         version=e.version,
         eligibility=e,

@@ -113,11 +113,7 @@ def eligibility_for(program: Program, facts: dict[str, Any], on: dt.date) -> Eli
         status = "undetermined"
     warnings = list(notices) + caveats + _program_notices(program, version, outside)
     return Eligibility(
-        program=program.id,
-        voucher=program.voucher,
-        scheme=program.scheme,
-        program_name=program.name,
-        program_name_en=program.name_en,
+        **program.identity(),
         version=version.id,
         date=on,
         status=status,

@@ -226,6 +226,17 @@ class Program(_VoucherRules):
         own = {c.id for c in version.conditions}
         return [c for c in self.conditions if c.id not in own] + list(version.conditions)
 
+    def identity(self) -> dict[str, str]:
+        """Which program and scheme a result is about, in the field names every result uses
+        (calculation, eligibility, comparison row)."""
+        return {
+            "program": self.id,
+            "voucher": self.voucher,
+            "scheme": self.scheme,
+            "program_name": self.name,
+            "program_name_en": self.name_en,
+        }
+
     def references(self) -> list[Reference]:
         refs: list[Reference] = []
         for v in self.versions:
