@@ -121,7 +121,8 @@ _CAN_WE = re.compile(r"能不能|能否|可以|可否|符合|资格|条件|申�
 # Who an eligibility question is about: a kind of applicant named in the third person, or us.
 _ABOUT_OTHERS = re.compile(
     r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
-    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)"
+    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
+    r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
 )
 _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)

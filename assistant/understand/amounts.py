@@ -166,6 +166,16 @@ def read_amounts(
         else:
             if _stated_total(clean[max(clause.start, floor_before) : mm.start], money, pcs):
                 continue  # "20万和25万，合计45万": the sum of the contracts just named, not a third
+            last_words = clean[max(clause.start, floor_before) : mm.start]
+            if (
+                _TAX_VARIANT.search(last_words[-8:])
+                and pcs
+                and pcs[-1][1].amount is not None
+                and not _BOTH_FIGURES.search(clean)
+            ):
+                # "含税106万（不含税100万）": the same contract with or without tax, not a second one
+                case.notes.append(_tax_note(pcs[-1][1].amount))
+                continue
             # "已结算180万、已开票150万、实际付款100万": each figure's own words say what it is
             basis = _basis(clean[max(clause.start, floor_before) : mm.start]) or _basis(clause.text)
             last = pcs[-1][1] if pcs else None
@@ -241,6 +251,22 @@ def resolve_parts(
         pcs = [(c, p) for c, p in pcs if id(p) not in drop]
         case.purchases = [p for p in case.purchases if id(p) not in drop]
     return pcs
+
+
+# "两种口径分别是多少": both figures asked for, each computed
+_BOTH_FIGURES = re.compile(r"分别|两种|两个口径|各是多少|各多少|both", re.I)
+_TAX_VARIANT = re.compile(r"(不含税|含税|税前|税后|未税|价税合计)(金额|价|额|价格)?(为|是|则)?\s*$")
+
+
+def _tax_note(first: Money) -> Note:
+    """The texts do not say whether a base includes tax: the first figure given is used, and said."""
+    from assistant.answer.format import money as fmt
+
+    return Note(
+        code="tax_basis",
+        zh=f"资料库的文件未写明补贴基数按含税还是不含税金额计算；以上按您给出的第一个金额{fmt(first.value)}测算，请向发文单位确认。",
+        en=f"The texts do not say whether the base includes tax; the first figure you gave ({fmt(first.value, 'en')}) was used. Please confirm with the issuer.",
+    )
 
 
 def _approx_note(money: Money) -> Note:

@@ -40,7 +40,13 @@ _SIGNING_YEAR = re.compile(
 )
 
 
+# "现在", "目前": the ask is about today, whatever year a document's title carries
+_NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|today)\b", re.I)
+
+
 def _year(text: str, today: dt.date) -> int | None:
+    if _NOW.search(text) and not re.search(r"(20\d{2}|明|今)年(还|能|可以)", text):
+        return None  # "南宁市2025年度兑付通知现在还适用吗": now, not 2025
     text = _SIGNING_YEAR.sub(" ", text)
     years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
     if years:
@@ -339,6 +345,8 @@ def _rule_about_time(ask: Ask) -> Ask:
         return ask.model_copy(update={"intent": "fact"})
     if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
+    if ask.intent == "validity" and _CHANGED.search(ask.text) and not _IN_FORCE_ASKED.search(ask.text):
+        return ask.model_copy(update={"intent": "fact"})  # "2.0版有没有调整": what the rules now say
     if ask.intent == "validity" and not _IN_FORCE_ASKED.search(ask.text):
         if _DEADLINE.search(ask.text) and not _WHEN.search(ask.text):
             return ask.model_copy(update={"intent": "process"})  # a point "申报截止时间": the guide's step
@@ -351,6 +359,7 @@ def _rule_about_time(ask: Ask) -> Ask:
 
 # "申报截止时间", "受理截止日期": the application deadline, a step of the process
 _DEADLINE = re.compile(r"(申报|申请|受理|报名|提交)[^，。？?]{0,4}截止(时间|日期|日)|截止(时间|日期)")
+_CHANGED = re.compile(r"(有没有|是否|有无)?(调整|变化|改变|修改|提高|降低|上调|下调)|(改|变)了(吗|没)")
 _WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|赶得上)")
 # "券的有效期", "有效期多久": how long a voucher can be used, a rule (not whether the program runs)
 _VOUCHER_LIFE = re.compile(

@@ -61,6 +61,7 @@ _REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有�
 # "……分别是什么，请答复。", "请核实后回复，谢谢": the closing request of an enquiry asks nothing new.
 _CLOSER_ONLY = re.compile(
     r"^(请|烦请|麻烦|望)?(予以|尽快|及时|核实后|核实并)?(答复|回复|告知|反馈|说明|处理)(为盼|为谢|是盼)?[，,]?(谢谢|感谢)?\W*$"
+    r"|^(请|烦请|麻烦)?(提供|出具|给出|拟|给)(一下|一个|个)?(统一的?)?(答复|回复)?口径[，,]?(谢谢|感谢)?\W*$"
     r"|^(please )?(reply|advise|respond)( asap| soon)?\W*$",
     re.I,
 )
