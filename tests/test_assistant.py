@@ -333,3 +333,13 @@ def test_whether_we_can_still_apply_is_decided_by_the_facts_before_the_period(as
 def test_english_questions_are_not_refused_for_lacking_chinese_support_words(assistant):
     r = assistant.ask("What is the minimum claim in Qingyang?")
     assert not r.refused and "5,000" in r.answer
+
+
+def test_a_follow_on_question_keeps_the_arrangement_stated_before_it(assistant):
+    """"要是已经按这种合同领了券，会有什么后果？" after a kickback: the kickback's finding, not
+    a search for the words alone (only statements asked about each are checked apart)."""
+    r = assistant.ask(
+        "算力供应商提出签约后按合同额的10%以“市场推广费”名义返给我们。这种返点安排有什么法律风险？"
+        "要是已经按这种合同领了券，会有什么后果？"
+    )
+    assert [a.verdict for a in r.asks] == ["risk", "risk"]

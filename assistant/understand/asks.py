@@ -66,7 +66,10 @@ def _ask(
     covered: frozenset[str],
     intent_hint: str | None = None,
     lead: str = "",
+    one_of_each: bool = False,
 ) -> Ask:
+    """One ask; ``one_of_each``: it is one of several statements asked the same question ("这两条
+    分别有没有问题"), so the facts of its own words are kept apart from the others'."""
     from assistant.understand import places as places_mod
     from assistant.understand.money import find_money
     from assistant.understand.phrases import read_group
@@ -123,8 +126,8 @@ def _ask(
     if own_words.get("role") is None and set(own_words) & ISSUER_FACTS:
         own_words["role"] = "issuer"  # only a body drafting a measure states these
     return Ask(
-        own_facts=ComplianceFacts(**own_words) if intent == "compliance" else None,
-        own_purchase=_purchase_in(part) if intent == "compliance" else None,
+        own_facts=ComplianceFacts(**own_words) if intent == "compliance" and one_of_each else None,
+        own_purchase=_purchase_in(part) if intent == "compliance" and one_of_each else None,
         text=part,
         intent=intent,
         confidence=0.0 if unclear else float(confidence),
@@ -315,7 +318,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     of_each = _intent_of_each(text, clf)
     for k, part in enumerate(parts or [cur.text]):
         hint = asks[-1].intent if asks and is_elliptical(part) else of_each  # "北京能补多少？上海呢？"
-        ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "")
+        ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", of_each is not None)
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
         asks.append(ask)
