@@ -336,7 +336,7 @@ def test_english_questions_are_not_refused_for_lacking_chinese_support_words(ass
 
 
 def test_a_follow_on_question_keeps_the_arrangement_stated_before_it(assistant):
-    """"要是已经按这种合同领了券，会有什么后果？" after a kickback: the kickback's finding, not
+    """ "要是已经按这种合同领了券，会有什么后果？" after a kickback: the kickback's finding, not
     a search for the words alone (only statements asked about each are checked apart)."""
     r = assistant.ask(
         "算力供应商提出签约后按合同额的10%以“市场推广费”名义返给我们。这种返点安排有什么法律风险？"
