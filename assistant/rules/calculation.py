@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.rules.conditions import ConditionResult
-from assistant.rules.model import Reference
+from assistant.rules.model import Reference, identity_json
 from assistant.rules.notices import Notice
 from assistant.rules.values import percent, plain, wan, yuan
 
@@ -104,11 +104,7 @@ class Calculation(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "program": self.program,
-            "voucher": self.voucher,
-            "scheme": self.scheme,
-            "program_name": self.program_name,
-            "program_name_en": self.program_name_en,
+            **identity_json(self),
             "version": self.version,
             "version_label": self.version_label,
             "version_status": self.version_status,

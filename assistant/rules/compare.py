@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from assistant.rules.calculator import Calculation, calculate
 from assistant.rules.eligibility import Eligibility, check_eligibility, profile_date
 from assistant.rules.errors import RulesInputError
+from assistant.rules.model import identity_json
 from assistant.rules.values import parse_money, wan, yuan
 
 _STATUS_ORDER = {"eligible": 0, "undetermined": 1, "not_eligible": 2}
@@ -120,7 +121,7 @@ def _row(e: Eligibility, base: Decimal, day: dt.date, claimed: Any, facts: dict[
     """One program's row: why not, for a program the facts exclude; otherwise its amount, and
     for an undetermined one what is still needed before the amount holds."""
     row = ComparisonRow(
-        **e.model_dump(include={"program", "voucher", "scheme", "program_name", "program_name_en"}),
+        **identity_json(e),
         status=e.status,
         version=e.version,
         eligibility=e,

@@ -24,7 +24,7 @@ from assistant.rules.conditions import ConditionResult, MissingFact, evaluate_co
 from assistant.rules.errors import RulesInputError
 from assistant.rules.facts import normalize_facts
 from assistant.rules.loader import load_programs
-from assistant.rules.model import Program, Version
+from assistant.rules.model import Program, Version, identity_json
 from assistant.rules.notices import Notice
 from assistant.rules.values import parse_date
 from assistant.rules.versions import select_version
@@ -60,11 +60,7 @@ class Eligibility(BaseModel):
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "program": self.program,
-            "voucher": self.voucher,
-            "scheme": self.scheme,
-            "program_name": self.program_name,
-            "program_name_en": self.program_name_en,
+            **identity_json(self),
             "version": self.version,
             "date": self.date.isoformat(),
             "status": self.status,

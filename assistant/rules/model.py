@@ -204,6 +204,15 @@ class Scheme(_VoucherRules):
     rounding: Rounding | None = None
 
 
+# The fields by which every result names its program and scheme, in this order in its JSON.
+IDENTITY_FIELDS = ("program", "voucher", "scheme", "program_name", "program_name_en")
+
+
+def identity_json(result: Any) -> dict[str, Any]:
+    """A result's program and scheme (its ``IDENTITY_FIELDS``), for its JSON."""
+    return {k: getattr(result, k) for k in IDENTITY_FIELDS}
+
+
 class Program(_VoucherRules):
     id: str
     region: str
@@ -228,14 +237,8 @@ class Program(_VoucherRules):
 
     def identity(self) -> dict[str, str]:
         """Which program and scheme a result is about, in the field names every result uses
-        (calculation, eligibility, comparison row)."""
-        return {
-            "program": self.id,
-            "voucher": self.voucher,
-            "scheme": self.scheme,
-            "program_name": self.name,
-            "program_name_en": self.name_en,
-        }
+        (calculation, eligibility, comparison row: ``IDENTITY_FIELDS``)."""
+        return dict(zip(IDENTITY_FIELDS, (self.id, self.voucher, self.scheme, self.name, self.name_en)))
 
     def references(self) -> list[Reference]:
         refs: list[Reference] = []
