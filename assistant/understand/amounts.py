@@ -164,9 +164,9 @@ def read_amounts(
             line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
             (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))
         else:
-            if _stated_total(clean[max(clause.start, floor_before) : mm.start], money, pcs):
+            last_words = clean[max(clause.start, floor_before) : mm.start]  # this figure's own words
+            if _stated_total(last_words, money, pcs):
                 continue  # "20万和25万，合计45万": the sum of the contracts just named, not a third
-            last_words = clean[max(clause.start, floor_before) : mm.start]
             if (
                 _TAX_VARIANT.search(last_words[-8:])
                 and pcs
@@ -177,7 +177,7 @@ def read_amounts(
                 case.notes.append(_tax_note(pcs[-1][1].amount))
                 continue
             # "已结算180万、已开票150万、实际付款100万": each figure's own words say what it is
-            basis = _basis(clean[max(clause.start, floor_before) : mm.start]) or _basis(clause.text)
+            basis = _basis(last_words) or _basis(clause.text)
             last = pcs[-1][1] if pcs else None
             slot = _FIGURE_SLOT.get(basis or "")
             if (
@@ -194,7 +194,7 @@ def read_amounts(
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
-            kind = bought_voucher(clean[max(clause.start, floor_before) : mm.start][-12:])
+            kind = bought_voucher(last_words[-12:])
             if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):
                 kind = bought_voucher(clean[mm.end : clause.end][:8])  # "买了300万的语料"
             since_last = clean[last_end : mm.start]

@@ -101,7 +101,8 @@ def _ask(
         q_intent, q_confidence, q_unclear = clf.decide(q_scores)
         if not q_unclear:
             scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
-    stated = {k: v for k, v in read_group(part, "compliance").items() if k != "role"}
+    in_words = read_group(part, "compliance")
+    stated = {k: v for k, v in in_words.items() if k != "role"}
     if not stated and intent not in ("off_topic", "greeting"):
         stated = _risks_in_words(own_point or part, clf, dict(scores), cur, unclear)
     arrangements = {k: v for k, v in stated.items() if k != "role"}
@@ -122,7 +123,7 @@ def _ask(
         code = places_mod.covered_region(pm.place, covered)
         if code and code in cur.regions and code not in own:
             own.append(code)
-    own_words = {**read_group(part, "compliance"), **stated}
+    own_words = {**in_words, **stated}
     if own_words.get("role") is None and set(own_words) & ISSUER_FACTS:
         own_words["role"] = "issuer"  # only a body drafting a measure states these
     return Ask(
@@ -154,13 +155,12 @@ def _intent_of_each(text: str, clf: Any) -> str | None:
     """The intent of the question asked of each numbered statement ("请逐条说明问题在哪"): every
     statement is asked that question, whatever its own words look like alone ("合同期限签了18个月"
     read alone looks like a question about a period)."""
-    from assistant.understand.split import question_of_each, split_items_start
+    from assistant.understand.split import statements_asked_each
 
-    question = question_of_each(text)
-    if not question:
+    each = statements_asked_each(text)
+    if each is None:
         return None
-    intro = text[: text.find(split_items_start(text))] if split_items_start(text) else ""
-    for asked in (intro + question, question):  # "分别有没有问题" says more after "合规部想确认三件事："
+    for asked in (each.intro + each.question, each.question):  # "分别有没有问题" says more after "合规部想确认三件事："
         intent, _, unclear = clf.decide(clf.classify(asked))
         if not unclear and intent not in ("off_topic", "greeting"):
             return str(intent)

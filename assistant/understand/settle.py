@@ -81,8 +81,8 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     ]
     out: list[Ask] = []
     for a in asks:
-        second = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
-        if a.intent not in ("off_topic", "greeting") and "off_topic" in second and not _about_support(whole):
+        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
+        if a.intent not in ("off_topic", "greeting") and "off_topic" in runner_up and not _about_support(whole):
             # "公司在上海，团建去迪士尼两百人要花多少钱": a place and money, but nothing about
             # vouchers, subsidies or applying; the classifier's second thought is the right one
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
@@ -101,7 +101,6 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]
         if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
             # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
             a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A segment asks something when (after a polite opening) it has one of these.
 _ZH_CUE = re.compile(
@@ -119,37 +120,28 @@ def _numbered_points(text: str) -> list[re.Match[str]]:
 _OF_EACH_POINT = re.compile(r"分别|各自|逐条|逐项|逐一|每一(条|项|点)|\beach\b", re.I)
 
 
-def split_items_start(text: str) -> str:
-    """The first numbered item's number and what follows (where the introduction ends), or ""."""
-    first = _ITEM.search(text)
-    return text[first.start() :] if first else ""
+class StatementsAskedEach(NamedTuple):
+    """Numbered statements followed by one question asked of each of them."""
+
+    intro: str  # the words before the first number ("草案里有两条：")
+    bodies: list[str]  # each statement, as written
+    question: str  # the one question ("这两条分别有没有问题？")
 
 
-def question_of_each(text: str) -> str:
-    """The one question asked of each numbered statement ("……请逐条说明问题在哪。"), or ""."""
+def statements_asked_each(text: str) -> StatementsAskedEach | None:
+    """Numbered statements followed by one question asked of each ("草案里有两条：一是……；二是……。
+    这两条分别有没有问题？", "……请逐条说明问题在哪。"); None for any other message."""
     items = list(_ITEM.finditer(text))
     if len(items) < 2 or _numbered_points(text):
-        return ""
+        return None
     last = text[items[-1].end() :]
     end = _LAST_POINT_END.search(last)
     question = last[end.end() :].strip() if end else ""
-    return question if question and _OF_EACH_POINT.search(question) else ""
-
-
-def _statements_asked_each(text: str) -> list[str]:
-    """Numbered statements followed by one question asked of each ("草案里有两条：一是……；二是……。
-    这两条分别有没有问题？"): one ask per statement, each with the introduction and the question;
-    [] for any other message."""
-    question = question_of_each(text)
-    if not question:
-        return []
-    items = list(_ITEM.finditer(text))
-    last = text[items[-1].end() :]
-    end = _LAST_POINT_END.search(last)
-    intro = text[: items[0].start()]
+    if not question or not _OF_EACH_POINT.search(question):
+        return None
     bodies = [text[a.end() : b.start()] for a, b in zip(items, items[1:])]
     bodies.append(last[: end.end()] if end else last)
-    return [_clean(intro + b.strip(" \t\n,，、;；。.!！") + "。" + question) for b in bodies]
+    return StatementsAskedEach(text[: items[0].start()], bodies, question)
 
 
 def _segments(text: str) -> list[_Segment]:
@@ -216,9 +208,9 @@ def split_asks(text: str) -> list[str]:
     text = (text or "").strip()
     if not text:
         return []
-    each = _statements_asked_each(text)
-    if each:
-        return each
+    each = statements_asked_each(text)
+    if each is not None:  # one ask per statement, each with the introduction and the question
+        return [_clean(each.intro + b.strip(" \t\n,，、;；。.!！") + "。" + each.question) for b in each.bodies]
     segments = _segments(text)
     groups: list[tuple[int, int]] = []  # (start, end) of each ask
     pending: int | None = None  # start of facts waiting for their question
@@ -391,4 +383,11 @@ def _followup_ask(t: str) -> bool:
     return len(t) <= SHORT_ANSWER_CHARS or bool(_FACT_MARK.search(t))
 
 
-__all__ = ["asks_something", "is_elliptical", "is_followup", "question_of_each", "split_asks", "split_items_start"]
+__all__ = [
+    "StatementsAskedEach",
+    "asks_something",
+    "is_elliptical",
+    "is_followup",
+    "split_asks",
+    "statements_asked_each",
+]

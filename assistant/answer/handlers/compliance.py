@@ -24,25 +24,22 @@ def _point_by_point(ctx: AskContext) -> bool:
     return len(own) > 1 and ctx.ask.own_facts is not None
 
 
-def _arrangements(ctx: AskContext) -> ComplianceFacts:
-    if _point_by_point(ctx) and ctx.ask.own_facts is not None:
-        return ctx.ask.own_facts
-    return ctx.case.compliance
-
-
 # Applicant facts that describe one arrangement rather than who the firm is: checked only on the
 # point whose words state them.
 _ARRANGEMENT_FACTS = ("other_municipal_subsidy",)
 
 
-def _purchase_and_applicant(ctx: AskContext) -> dict[str, Any]:
-    if _point_by_point(ctx) and ctx.ask.own_purchase is not None:
-        from assistant.understand.phrases import read_group
+def _facts_of(ctx: AskContext, point_by_point: bool) -> tuple[ComplianceFacts, dict[str, Any]]:
+    """The arrangements and the purchase and applicant facts the check reads: this point's own,
+    or the whole conversation's."""
+    own, purchase = ctx.ask.own_facts, ctx.ask.own_purchase
+    if not point_by_point or own is None or purchase is None:
+        return ctx.case.compliance, case_facts(ctx.case)
+    from assistant.understand.phrases import read_group
 
-        who = {k: v for k, v in applicant_facts(ctx.case).items() if k not in _ARRANGEMENT_FACTS}
-        own = {k: v for k, v in read_group(ctx.ask.text, "applicant").items() if k in _ARRANGEMENT_FACTS}
-        return {**who, **own, **purchase_facts(ctx.ask.own_purchase)}
-    return case_facts(ctx.case)
+    who = {k: v for k, v in applicant_facts(ctx.case).items() if k not in _ARRANGEMENT_FACTS}
+    stated = {k: v for k, v in read_group(ctx.ask.text, "applicant").items() if k in _ARRANGEMENT_FACTS}
+    return own, {**who, **stated, **purchase_facts(purchase)}
 
 
 def handle(ctx: AskContext) -> None:
@@ -50,13 +47,14 @@ def handle(ctx: AskContext) -> None:
     regions = ctx.ask.regions
     d.regions = list(regions)
     programs = ctx.kb.programs_for(regions)
-    arrangements = _arrangements(ctx)
-    facts: dict[str, Any] = {**_purchase_and_applicant(ctx), **arrangements.stated()}
+    point_by_point = _point_by_point(ctx)
+    arrangements, known = _facts_of(ctx, point_by_point)
+    facts: dict[str, Any] = {**known, **arrangements.stated()}
     if facts.pop("non_compute_bundled", None) and "line_items" not in facts:
         # "把存储、网络费用都并进算力服务费": the items named are in the contract's compute fee
         from assistant.understand.phrases import non_compute_items_named
 
-        named = non_compute_items_named(ctx.ask.text if _point_by_point(ctx) else ctx.case.text)
+        named = non_compute_items_named(ctx.ask.text if point_by_point else ctx.case.text)
         facts["line_items"] = ["compute", *(named or ["other"])]  # 托管费, 机柜: no item of the table
     if programs:
         facts["program"] = programs[0]
