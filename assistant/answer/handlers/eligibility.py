@@ -64,14 +64,14 @@ def _only_the_period_decides(ctx: AskContext) -> bool:
 
     if not ctx.ask.regions or not _STILL_APPLY.search(ctx.ask.text):
         return False
+    profile = {**case_facts(ctx.case), "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
     for region in ctx.ask.regions:
         pid = next(iter(ctx.kb.programs_for([region])), None)
         v = validity(ctx, pid, region, ctx.today) if pid else None
         if pid is None or v is None or v.state != "ended":
             return False
-        on = rules_date(ctx.case, ctx.ask, ctx.today)
         try:
-            found = check_eligibility({**case_facts(ctx.case), "date": on.isoformat()}, pid, voucher=ctx.voucher)
+            found = check_eligibility(profile, pid, voucher=ctx.voucher)
         except Exception:  # the facts do not parse for this program: let the checklist say so
             return False
         if not found or found[0].status != "undetermined":
@@ -167,12 +167,6 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     period_caveat(ctx, pid, region, found, ctx.today)
     confirm(ctx, region, pid)
     return str(status)
-
-
-def _short_reason(reason_zh: str) -> str:
-    """'不符合：在北京市注册（registered_in = shanghai）' -> '在北京市注册': no code names for users."""
-    text = reason_zh.split("：", 1)[-1]
-    return text.split("（", 1)[0] if "=" in text else text
 
 
 __all__ = ["handle"]
