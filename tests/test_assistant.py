@@ -343,3 +343,27 @@ def test_a_follow_on_question_keeps_the_arrangement_stated_before_it(assistant):
         "要是已经按这种合同领了券，会有什么后果？"
     )
     assert [a.verdict for a in r.asks] == ["risk", "risk"]
+
+
+def test_a_program_with_no_published_conditions_is_not_called_eligible(assistant):
+    """E-Town publishes no application conditions: "符合" would only mean nothing is known."""
+    r = assistant.ask("亦庄算力券申请企业是否必须在经开区注册？")
+    assert r.asks[0].verdict == "undetermined"
+    assert "未见公开" in r.asks[0].conclusion and "符合。" not in r.asks[0].conclusion
+
+
+def test_a_short_question_after_a_legal_one_is_answered_from_the_same_text(assistant):
+    """ "文号是多少？" after a question about a national guideline: that text's answer (its number
+    is not found), not a request for a region or a refusal."""
+    r = assistant.ask("《全国统一大市场建设指引(试行)》是哪天对外发布的？文号是多少？")
+    assert [a.verdict for a in r.asks] == ["answered", "not_published"]
+    assert "文号" in r.asks[1].conclusion
+
+
+def test_each_kind_of_applicant_asked_about_gets_its_own_reason(assistant):
+    r = assistant.ask(
+        "咨询两类主体能否申请北京市算力券，请分别答复：（1）上海某公司在北京设立的分公司；（2）北京某高校下属、事业单位性质的研究院。"
+    )
+    assert [a.verdict for a in r.asks] == ["not_eligible", "not_eligible"]
+    assert "独立法人" in r.asks[0].conclusion and "独立法人" not in r.asks[1].conclusion
+    assert "上海市算力券" not in r.asks[0].conclusion, "the question names Beijing's program"

@@ -101,7 +101,8 @@ def search(
 ) -> Search:
     """One search tool call over the ask's text (or ``query``); ``fetch_only`` fetches only the
     referenced clauses."""
-    q = "" if fetch_only else ((query if query is not None else ctx.ask.text) + " " + extra).strip()
+    asked = f"{ctx.ask.leans_on} {ctx.ask.text}".strip()  # "……能不能作为例外？需要满足哪些条件？"
+    q = "" if fetch_only else ((query if query is not None else asked) + " " + extra).strip()
     if q and regions and query is None:
         # An ask that inherited its region from earlier turns names it for the keyword search.
         named = " ".join(ctx.kb.region_name(r, ctx.lang) for r in regions)

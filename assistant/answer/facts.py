@@ -81,6 +81,19 @@ def case_facts(case: Case, purchase: Purchase | None = None) -> dict[str, Any]:
     return {**applicant_facts(case), **purchase_facts(purchase)}
 
 
+def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
+    """The case's facts for one ask: an ask about one of several kinds of applicant ("分别答复：
+    （1）分公司；（2）事业单位") takes the traits its own words name, not the message's."""
+    facts = case_facts(case)
+    if ask.own_applicant is None:
+        return facts
+    own = ask.own_applicant
+    return {
+        **{k: v for k, v in facts.items() if k not in _APPLICANT_FACTS},
+        **{k: getattr(own, k) for k in _APPLICANT_FACTS if getattr(own, k) is not None},
+    }
+
+
 def rules_date(case: Case, ask: Ask, today: dt.date, purchase: Purchase | None = None) -> dt.date:
     """The date the rules are taken at: the contract's signing date, else the date or the year
     the user asks about, else today."""
@@ -121,4 +134,4 @@ def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) ->
     return session.derive("less_excluded", {"gross": money.value, **items}, result) if session is not None else result
 
 
-__all__ = ["applicant_facts", "base_of", "figure_for", "case_facts", "purchase_facts", "rules_date"]
+__all__ = ["applicant_facts", "ask_facts", "base_of", "figure_for", "case_facts", "purchase_facts", "rules_date"]

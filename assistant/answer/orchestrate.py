@@ -87,7 +87,12 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
-    if not ask.regions and needs_region and ask.intent in ("fact", "validity") and _names_national_text(ctx):
+    if (
+        not ask.regions
+        and needs_region
+        and ask.intent in ("fact", "validity")
+        and (_names_national_text(ctx) or ask.leans_on)
+    ):
         # "《公平竞争审查条例》的公布日期", "《全国统一大市场建设指引》文号是多少": a question about a
         # national legal text, answered from it (no region to ask for)
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
@@ -112,6 +117,9 @@ def route(ctx: AskContext) -> None:
             )
         )
     HANDLERS[ask.intent](ctx)
+    if ctx.draft.verdict == "answered" and _says_unpublished(ctx.draft.conclusion):
+        # "文号是多少？" answered by a clause saying "文号未找到": the figure is not published
+        ctx.draft.verdict = "not_published"
     for c in case.clarifications:
         if c.fact in ("amount", "currency") and ctx.draft.verdict not in ("refused",):
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
@@ -131,6 +139,18 @@ _NATIONAL = re.compile(
     r"国家(层面|级|统一|算力券|出台)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b", re.I
 )
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
+
+
+_UNPUBLISHED = re.compile(
+    r"未见公开|未公开|未公布|尚未公布|未找到|未披露|没有公开|not (?:been )?(?:published|disclosed|found)", re.I
+)
+
+
+def _says_unpublished(conclusion: list[str]) -> bool:
+    """Whether the conclusion's first statement is that what was asked is not published."""
+    first = re.split(r"[。.!！](?:\[\d+\])*", conclusion[0], maxsplit=1)[0] if conclusion else ""
+    said = re.split(r"[:：]", first)[-1]  # "《…》要点（本库整理）：文号未找到"
+    return bool(re.fullmatch(r"[^，,；;]{0,16}", said)) and bool(_UNPUBLISHED.search(said))
 
 
 def _rule_question(ctx: AskContext) -> bool:

@@ -15,7 +15,8 @@ from typing import Any
 
 from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.risks import ISSUER_FACTS
-from assistant.understand.settle import domain, fragment_of, has_subject, names_voucher, settle
+from assistant.understand.settle import domain, fragment_of, has_subject, lean_on_legal_questions, names_voucher, settle
+from assistant.understand.split import StatementsAskedEach, statements_asked_each
 
 _YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
 
@@ -70,7 +71,7 @@ def _ask(
 ) -> Ask:
     """One ask; ``one_of_each``: it is one of several statements asked the same question ("这两条
     分别有没有问题"), so the facts of its own words are kept apart from the others'."""
-    from assistant.understand import places as places_mod
+    from assistant.understand.facts import applicant_stated
     from assistant.understand.money import find_money
     from assistant.understand.phrases import read_group
     from assistant.understand.topics import article_labels, voucher_type
@@ -118,17 +119,14 @@ def _ask(
     if own_point and intent == "compliance" and not arrangements and set(asked_about) & _RULE_OR_DOCUMENT:
         intent = "fact"  # a point of a list ("……的文号") that states no arrangement asks for a fact
 
-    own: list[str] = []
-    for pm in places_mod.find_places(part):
-        code = places_mod.covered_region(pm.place, covered)
-        if code and code in cur.regions and code not in own:
-            own.append(code)
+    own = _regions_named(part, cur, covered)
     own_words = {**in_words, **stated}
     if own_words.get("role") is None and set(own_words) & ISSUER_FACTS:
         own_words["role"] = "issuer"  # only a body drafting a measure states these
     return Ask(
         own_facts=ComplianceFacts(**own_words) if intent == "compliance" and one_of_each else None,
         own_purchase=_purchase_in(part) if intent == "compliance" and one_of_each else None,
+        own_applicant=applicant_stated(part) if one_of_each else None,
         text=part,
         intent=intent,
         confidence=0.0 if unclear else float(confidence),
@@ -141,6 +139,18 @@ def _ask(
     )
 
 
+def _regions_named(part: str, cur: Case, covered: frozenset[str]) -> list[str]:
+    """The regions of the case a piece of the message names, in order."""
+    from assistant.understand import places as places_mod
+
+    own: list[str] = []
+    for pm in places_mod.find_places(part):
+        code = places_mod.covered_region(pm.place, covered)
+        if code and code in cur.regions and code not in own:
+            own.append(code)
+    return own
+
+
 def _purchase_in(part: str) -> Purchase:
     """The purchase facts an ask's own words state (a related supplier, domestic chips)."""
     from assistant.understand.dates import find_terms
@@ -151,16 +161,15 @@ def _purchase_in(part: str) -> Purchase:
     return Purchase(**facts, term_months=terms[0].months if terms else None)
 
 
-def _intent_of_each(text: str, clf: Any) -> str | None:
+def _intent_of_each(each: StatementsAskedEach | None, clf: Any) -> str | None:
     """The intent of the question asked of each numbered statement ("请逐条说明问题在哪"): every
     statement is asked that question, whatever its own words look like alone ("合同期限签了18个月"
     read alone looks like a question about a period)."""
-    from assistant.understand.split import statements_asked_each
-
-    each = statements_asked_each(text)
     if each is None:
         return None
-    for asked in (each.intro + each.question, each.question):  # "分别有没有问题" says more after "合规部想确认三件事："
+    for asked in filter(
+        None, (each.intro + each.question, each.question)
+    ):  # "分别有没有问题" says more after "合规部想确认三件事："
         intent, _, unclear = clf.decide(clf.classify(asked))
         if not unclear and intent not in ("off_topic", "greeting"):
             return str(intent)
@@ -265,8 +274,9 @@ def _question_part(part: str) -> str:
 
 
 def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
+    from assistant.understand.followup import is_elliptical, is_followup
     from assistant.understand.phrases import read_group
-    from assistant.understand.split import is_elliptical, is_followup, split_asks
+    from assistant.understand.split import split_asks
 
     text = cur.text
     for order in cur.injected:  # orders to the assistant are not questions
@@ -315,14 +325,19 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         ]
     asks: list[Ask] = []
     leads = shared_leads(parts)
-    of_each = _intent_of_each(text, clf)
+    each = statements_asked_each(text)
+    of_each = _intent_of_each(each, clf)
+    # "能否申请北京市算力券，请分别答复：（1）上海某公司在北京的分公司……": the question names the program
+    asked_of = _regions_named(each.intro + each.question, cur, covered) if each else []
     for k, part in enumerate(parts or [cur.text]):
         hint = asks[-1].intent if asks and is_elliptical(part) else of_each  # "北京能补多少？上海呢？"
-        ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", of_each is not None)
+        ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", each is not None)
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        if asked_of:
+            ask = ask.model_copy(update={"regions": asked_of})
         asks.append(ask)
-    return [_rule_about_time(a) for a in settle(asks, cur.text)]
+    return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text)])
 
 
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.

@@ -191,6 +191,10 @@ class Ask(_Model):
     # each of several points ("这三点分别有什么风险") is answered point by point, not with them all.
     own_facts: ComplianceFacts | None = None
     own_purchase: Purchase | None = None
+    own_applicant: Applicant | None = None  # the kind of applicant its own words name (分公司, 事业单位)
+    # A short question that only makes sense after the one before it ("……能不能作为例外出台？
+    # 需要满足哪些条件？"): that question's words, which the search for this one carries.
+    leans_on: str = ""
 
 
 class Clarification(_Model):

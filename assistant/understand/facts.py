@@ -316,10 +316,20 @@ def _applicant(text: str, cls: list[Clause], applicant: Applicant) -> Applicant:
         for c in cls
         if not _HYPOTHETICAL.search(c.text) or re.search(r"我们|我司|本公司|\bwe\b|\bour\b|we're", c.text, re.I)
     )
-    facts = read_group(stated, "applicant")
+    return applicant.model_copy(update=_traits(stated))
+
+
+def _traits(text: str) -> dict[str, Any]:
+    facts = read_group(text, "applicant")
     if facts.get("industry") in ("education", "research"):
         facts.setdefault("entity_type", "university" if facts["industry"] == "education" else "research_institute")
-    return applicant.model_copy(update=facts)
+    return facts
+
+
+def applicant_stated(text: str) -> Applicant:
+    """The kind of applicant a piece of text names: one of several asked about each
+    ("（1）外地公司的分公司；（2）事业单位性质的研究院") is judged on its own words."""
+    return Applicant(**_traits(text))
 
 
 def is_additional(text: str) -> bool:
@@ -330,4 +340,4 @@ def is_correction(text: str) -> bool:
     return matches(text, "correction")
 
 
-__all__ = ["asks_in", "clauses", "is_additional", "is_correction", "read_turn"]
+__all__ = ["applicant_stated", "asks_in", "clauses", "is_additional", "is_correction", "read_turn"]

@@ -26,7 +26,7 @@ def fragment_of(text: str) -> bool:
 
 def _fragment(text: str) -> bool:
     """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
-    from assistant.understand.split import is_followup
+    from assistant.understand.followup import is_followup
 
     return is_followup(text) or not re.search(
         r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
@@ -145,3 +145,35 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
             carry = ""
         merged.append(a)
     return merged
+
+
+# A question about a legal text or an article ("按《公平竞争审查条例》能不能作为例外？").
+_LEGAL = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
+_LEANING_MAX_CHARS = 16
+
+
+def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
+    """A short question with no subject of its own after a question about a legal text ("需要满足
+    哪些条件？", "文号是多少？", "应该以哪个文件为准？") continues that question: it is answered from
+    the same texts, not asked for a region."""
+    out: list[Ask] = []
+    for a in asks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and (prev.intent == "compliance" or (prev.intent == "fact" and (_LEGAL.search(prev.text) or prev.articles)))
+            and len(a.text) <= _LEANING_MAX_CHARS
+            and not has_subject(a.text)
+            and not names_voucher(a.text)
+            and not _LEGAL.search(a.text)
+        ):
+            a = a.model_copy(
+                update={
+                    "leans_on": (prev.leans_on + " " + prev.text).strip(),
+                    "intent": a.intent if a.intent in ("compliance", "fact") else prev.intent,
+                    "regions": a.regions or prev.regions,
+                    "confidence": max(a.confidence, 0.01),
+                }
+            )
+        out.append(a)
+    return out

@@ -71,6 +71,8 @@ _BASIS_ONLY = re.compile(
     r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
     re.I,
 )
+# A question asking which / what / how (not yes or no).
+_WH = re.compile(r"哪|什么|啥|多少|怎么|如何|谁|何时|几|\b(which|what|how|who|when|where)\b", re.I)
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
@@ -132,7 +134,15 @@ def statements_asked_each(text: str) -> StatementsAskedEach | None:
     """Numbered statements followed by one question asked of each ("草案里有两条：一是……；二是……。
     这两条分别有没有问题？", "……请逐条说明问题在哪。"); None for any other message."""
     items = list(_ITEM.finditer(text))
-    if len(items) < 2 or _numbered_points(text):
+    if len(items) < 2:
+        return None
+    intro = text[: items[0].start()]
+    if _OF_EACH_POINT.search(intro) and asks_something(intro):
+        # "咨询两类主体能否申请，请分别答复：（1）……（2）……": the question comes first
+        bodies = [text[a.end() : b.start()] for a, b in zip(items, items[1:])] + [text[items[-1].end() :]]
+        if not any(asks_something(b) for b in bodies):
+            return StatementsAskedEach(intro, bodies, "")
+    if _numbered_points(text):
         return None
     last = text[items[-1].end() :]
     end = _LAST_POINT_END.search(last)
@@ -210,7 +220,10 @@ def split_asks(text: str) -> list[str]:
         return []
     each = statements_asked_each(text)
     if each is not None:  # one ask per statement, each with the introduction and the question
-        return [_clean(each.intro + b.strip(" \t\n,，、;；。.!！") + "。" + each.question) for b in each.bodies]
+        return [
+            _clean(each.intro + b.strip(" \t\n,，、;；。.!！") + ("。" + each.question if each.question else ""))
+            for b in each.bodies
+        ]
     segments = _segments(text)
     groups: list[tuple[int, int]] = []  # (start, end) of each ask
     pending: int | None = None  # start of facts waiting for their question
@@ -250,10 +263,12 @@ def split_asks(text: str) -> list[str]:
         len(groups) > 1 and points and groups[0][1] <= points[0].start() and _REPORTED.search(text[slice(*groups[0])])
     ):
         groups[0:2] = [(groups[0][0], groups[1][1])]
-    # "……有没有问题，依据是什么？": asking for the basis of the question just asked is part of it
+    # "……有没有问题，依据是什么？": asking for the basis of the yes-or-no question just asked is
+    # part of it; after "可以向哪个部门反映？" it is a question of its own
     for i in range(len(groups) - 1, 0, -1):
         piece = _clean(text[slice(*groups[i])])
-        if _BASIS_ONLY.match(piece) or _CLOSER_ONLY.match(piece):
+        before = text[slice(*groups[i - 1])]
+        if (_BASIS_ONLY.match(piece) and not _WH.search(before)) or _CLOSER_ONLY.match(piece):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
@@ -321,73 +336,4 @@ def _listed_points(ask: str) -> list[str]:
     return [head + (p if i == 0 or p.startswith(qualifier) else qualifier + p) + tail for i, p in enumerate(points)]
 
 
-# ---------------------------------------------------------------- follow-ups
-
-# A bare answer to a question the assistant asked back: "是", "没有", "对的是软件企业", "yes".
-_ANSWER = re.compile(
-    r"^(是的?|对的?|对啊|没错|不是|不对|没有|没|有的?|有|嗯+|好的?|不|yes|yep|yeah|no|nope|correct|right|exactly)"
-    r"(?=$|[\s,，.。!！]|[\u4e00-\u9fff])",
-    re.I,
-)
-# Leans on the previous question: "那上海呢", "如果是两年的合同呢", "what about Shanghai?".
-_ELLIPSIS_START = re.compile(
-    r"^(那(?![个份笔张些项条])么?|那如果|如果|要是|假如|假设|换成|改成|换做|若是|那要是)|^(what|how) about\b|^what if\b|^and (if|for|in|with|what)\b|"
-    r"^(same|ditto) for\b|^if\b",
-    re.I,
-)
-_ELLIPSIS_END = re.compile(r"(呢|的话|的话呢)\s*[?？]?\s*$")
-# A message that only states facts for the open case: amounts, contracts, who we are, corrections.
-_FACT_MARK = re.compile(
-    r"\d|[万亿元]|合同|我们|我司|公司|企业|注册|国产|签|年|月|金额|结算|不对|更正|应该是|其实是|"
-    r"\b(we|our|it's|it is|the contract|contract|registered|million|rmb|yuan)\b",
-    re.I,
-)
-SHORT_ANSWER_CHARS = 12  # a statement this short, asking nothing, answers the last question
-_GREETING_ONLY = re.compile(
-    r"^(你好|您好|嗨|哈喽|谢谢|多谢|感谢|辛苦|再见|拜拜|好的|收到|hi|hello|hey|thanks|thank you|bye|ok)\W*$", re.I
-)
-
-
-def is_followup(text: str) -> bool:
-    """Whether a message only makes sense with the earlier turns, so the caller reuses the
-    previous asks with the new facts: an elliptical question ("那上海呢", "国产的呢", "what
-    about Shanghai?"), a bare answer ("是", "没有", "对的是软件企业"), or facts alone ("合同是
-    800万", "还有一份200万的", "在杭州"). A full question ("那上海能补多少") is classifiable alone: not one."""
-    t = (text or "").strip()
-    if not t or _GREETING_ONLY.match(t):
-        return False
-    asks = split_asks(t)
-    if len(asks) > 1:  # "那上海呢？深圳呢？": every question in it leans on the history
-        return all(_followup_ask(a) for a in asks)
-    return _followup_ask(t)
-
-
-def is_elliptical(text: str) -> bool:
-    """A question that borrows its predicate from the one before ("上海呢？", "那如果是国产的",
-    "what about Shanghai?"), as opposed to a short point of a list ("结算周期", "发票开具要求"),
-    which is a question of its own."""
-    t = (text or "").strip()
-    body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
-    return bool(_ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not asks_something(body)
-
-
-def _followup_ask(t: str) -> bool:
-    body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
-    own_question = asks_something(body)
-    if (_ANSWER.match(t) or _ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not own_question:
-        return True
-    if asks_something(t):
-        return False
-    # facts alone: a short answer to a question asked back (北京朝阳, 在杭州, 两年) or a statement
-    # that names something of the case (合同是800万, 我们是软件企业)
-    return len(t) <= SHORT_ANSWER_CHARS or bool(_FACT_MARK.search(t))
-
-
-__all__ = [
-    "StatementsAskedEach",
-    "asks_something",
-    "is_elliptical",
-    "is_followup",
-    "split_asks",
-    "statements_asked_each",
-]
+__all__ = ["StatementsAskedEach", "asks_something", "split_asks", "statements_asked_each"]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.understand.split import is_followup, split_asks
+from assistant.understand.followup import is_followup
+from assistant.understand.split import split_asks
 
 TABLE = yaml.safe_load((Path(__file__).parent / "split.yaml").read_text(encoding="utf-8"))
 

@@ -62,14 +62,19 @@ def handle(ctx: AskContext) -> None:
     signed = facts.get("contract_signed")
     if signed:
         facts["date"] = signed
-    stated = bool(set(arrangements.stated()) - {"role"}) or any(
-        k in facts
-        for k in (
-            "supplier_related",
-            "line_items",
-            "contract_already_claimed",
-            "other_municipal_subsidy",
-            "contract_term_months",
+    # a short question continuing the one before ("需要满足哪些条件？") is answered from the texts;
+    # the arrangements were checked for that one
+    stated = not ctx.ask.leans_on and (
+        bool(set(arrangements.stated()) - {"role"})
+        or any(
+            k in facts
+            for k in (
+                "supplier_related",
+                "line_items",
+                "contract_already_claimed",
+                "other_municipal_subsidy",
+                "contract_term_months",
+            )
         )
     )
     res = ctx.session.call("check_compliance", facts=facts) if stated else {"findings": []}

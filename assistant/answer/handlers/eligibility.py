@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
-from assistant.answer.facts import case_facts, rules_date
+from assistant.answer.facts import ask_facts, case_facts, rules_date
 from assistant.answer.handlers.common import (
     _condition_label,
     confirm,
@@ -83,7 +83,7 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     lang, d = ctx.lang, ctx.draft
     d.programs.append(pid)
     on = rules_date(ctx.case, ctx.ask, ctx.today)
-    facts = case_facts(ctx.case)
+    facts = ask_facts(ctx.case, ctx.ask)
     uses_scheme(ctx, pid)
     res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=on.isoformat(), voucher=ctx.voucher)
     e0 = (res.get("results") or [{}])[0]
@@ -105,6 +105,10 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
         why = sep.join(_condition_label(ctx, pid, r["condition"]) for r in failed)
         d.say(say(lang, "eligibility.not_eligible", name=name, why=why, marks=marks))
+    elif status == "eligible" and not e0.get("reasons"):
+        # no condition of this program is published: "eligible" would only mean nothing is known
+        status = "undetermined"
+        d.say(say(lang, "eligibility.none_published", name=name))
     elif status == "eligible":
         d.say(say(lang, "eligibility.eligible", name=name))
     elif met:
