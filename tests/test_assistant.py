@@ -367,3 +367,20 @@ def test_each_kind_of_applicant_asked_about_gets_its_own_reason(assistant):
     assert [a.verdict for a in r.asks] == ["not_eligible", "not_eligible"]
     assert "独立法人" in r.asks[0].conclusion and "独立法人" not in r.asks[1].conclusion
     assert "上海市算力券" not in r.asks[0].conclusion, "the question names Beijing's program"
+
+
+def test_which_figure_the_voucher_is_computed_on_is_answered_from_the_rules(assistant):
+    """ "按哪个数算" gets the program's base, "含税还是不含税" that no text says; the amount is
+    the next question's answer."""
+    r = assistant.ask("北京经开区 合同签的1500万 实际结算了900万 算力券按哪个数算 能补多少")
+    assert [a.verdict for a in r.asks] == ["answered", "amount"]
+    assert "结算" in r.asks[0].conclusion and "2,700,000" in r.asks[1].conclusion
+    tax = assistant.ask("北京算力券算20%的时候，合同金额用含税价还是不含税价？我们那份合同含税318万、不含税300万。")
+    assert "未见公开" in tax.asks[0].conclusion and not tax.asks[0].amounts
+
+
+def test_a_contract_with_and_without_tax_is_computed_both_ways_and_never_summed(assistant):
+    r = assistant.ask("上海徐汇的公司，今年算力租金含税318万（税率6%，不含税300万）。两种口径分别是多少？")
+    amounts = [a.amount for a in r.asks[-1].amounts]
+    assert amounts == ["954000.00", "900000.00"]
+    assert r.asks[-1].total is None and "以上合计" not in r.answer

@@ -23,7 +23,7 @@ from assistant.understand.case import Ask, Case
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
 # Fact topics that only make sense for one region's program ("the rate" of which program?).
 PROGRAM_TOPICS = frozenset(
-    {"rate", "cap", "budget", "issuer", "doc_number", "period", "minimum", "domestic", "example"}
+    {"rate", "cap", "budget", "issuer", "doc_number", "period", "minimum", "domestic", "example", "basis"}
 )
 UNCLEAR_BELOW = 0.0  # asks the classifier marks unclear come with confidence 0
 
@@ -83,6 +83,18 @@ def route(ctx: AskContext) -> None:
     if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
+    if (
+        ask.intent == "fact"
+        and (_ON_A_FIGURE.search(ask.text) or not ask.topics)
+        and _HOW_MUCH.search(ask.text)
+        and any(p.amount is not None for p in case.purchases)
+    ):
+        # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？" about the contract stated:
+        # an amount, not the cap
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "calculation"})
+    if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
+        # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
@@ -168,6 +180,8 @@ def _rule_question(ctx: AskContext) -> bool:
     )
 
 
+_ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
+_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
 
 

@@ -202,8 +202,11 @@ def read_amounts(
                 breakdown = None
             if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
                 breakdown = (last, [])  # "600万的合同，其中国产400万、英伟达200万": the parts follow
+            variant = bool(_TAX_VARIANT.search(last_words[-8:])) and last is not None and last.amount is not None
             for _ in range(_COUNT[each.group(1)] if each else 1):
-                pcs.append((clause, Purchase(amount=money, basis=basis, region=region, voucher=kind)))
+                pcs.append(
+                    (clause, Purchase(amount=money, basis=basis, region=region, voucher=kind, alternative=variant))
+                )
                 if breakdown is not None:
                     breakdown[1].append(pcs[-1][1])
                     if not parts or parts[-1] is not breakdown:

@@ -80,7 +80,8 @@ def handle(ctx: AskContext) -> None:
         _registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
     one_program = len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1
-    if len(lines) > 1 and one_program and not several_vouchers:  # vouchers of two kinds are not one sum
+    alternatives = any(p.alternative for p in ctx.case.purchases)  # the same contract with and without tax
+    if len(lines) > 1 and one_program and not several_vouchers and not alternatives:  # two kinds: no one sum
         parts = [Decimal(a.amount) for a in lines if a.amount]
         total = ctx.session.derive("total", {"amounts": parts}, sum(parts, Decimal(0)))
         d.total = format(total, "f")
@@ -133,8 +134,8 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
     received: Decimal | None = None
     computed: list[Decimal] = []
     count = 0
-    several = len(purchases) > 1
-    year_total = sum((p.amount.value for p in purchases if p.amount is not None), Decimal(0))
+    several = len([p for p in purchases if not p.alternative]) > 1
+    year_total = sum((p.amount.value for p in purchases if p.amount is not None and not p.alternative), Decimal(0))
     for i, p in enumerate(purchases):
         variants = purchase_bases(ctx, p, basis)
         if variants is None:

@@ -3,6 +3,7 @@ rules stated without an amount, a region with documents but nothing computable."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.answer.evidence import AskContext, Search, add_details, cite_ref, search
@@ -104,6 +105,29 @@ def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     conflict_caveat(ctx, info, found)
     version_notes(ctx, info, found)
     add_details(ctx, found.get("hits", []), [], n=1, min_score=1.0)
+    period_caveat(ctx, pid, region, found, ctx.today)
+
+
+_TAX = re.compile(r"含税|不含税|税前|税后|增值税|\btax", re.I)
+
+
+def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
+    """Which figure a program computes on ("按合同额还是结算额", "含税还是不含税"), cited; the
+    texts never say whether the base includes tax, and the answer says so."""
+    lang, d = ctx.lang, ctx.draft
+    on = rules_date(ctx.case, ctx.ask, ctx.today)
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
+    if "error" in info:
+        return
+    found = search(ctx, [region], references=program_refs(info), k=4)
+    rate = info["version"]["parameters"].get("rate") or {}
+    mark = cite_ref(ctx, found, rate.get("reference"), ["合同", "金额", "费用", "基数"])
+    base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
+    d.say(say(lang, "rules.basis", name=scheme_name(ctx, info, pid), base=base, mark=mark))
+    if _TAX.search(ctx.ask.text):
+        issuer = ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")
+        d.say(say(lang, "rules.tax_unpublished", issuer=issuer))
+    conflict_caveat(ctx, info, found)
     period_caveat(ctx, pid, region, found, ctx.today)
 
 

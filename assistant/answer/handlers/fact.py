@@ -60,6 +60,12 @@ def handle(ctx: AskContext) -> None:
     # breath; each part is answered, the document first, then the rules
     about_doc = bool(regions and topics & {"issuer", "doc_number"})
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
+    if programs and "basis" in topics and not about_doc:  # "按哪个数算", "含税还是不含税"
+        from assistant.answer.handlers.common import basis_summary
+
+        d.programs.append(programs[0])
+        basis_summary(ctx, regions[0], programs[0])
+        return
     if about_doc:
         _document(ctx, regions[0])
     if about_rules:
