@@ -35,6 +35,14 @@ NONE = "_none"
 MIN_SCORE = 0.25
 NONE_RATIO = 2.0
 MIN_LEAD = 0.05
+# When the message itself asks about risk ("这有什么风险", "能过公平竞争审查吗"), an arrangement it
+# describes is what it asks about: a clause leading _none by this ratio is enough.
+ASKED_NONE_RATIO = 1.3
+RISK_ASKED = re.compile(
+    r"风险|合规|违规|违法|违反|有没有问题|有问题吗|有什么问题|行不行得通|审查|追责|处罚|后果"
+    r"|\b(risk|risks|risky|complian\w*|legal|illegal|allowed|permitted|penalt\w*)\b",
+    re.I,
+)
 # Less regularised than the intents: few examples per label, and the labels are narrow.
 RISK_C = 100.0
 # Facts only an issuer (a body drafting or running a voucher measure) can state.
@@ -129,20 +137,21 @@ class RiskReader:
         only when no clause states one); ``role`` is issuer when only an issuer could have stated
         them."""
         pieces = clauses(text)
-        found = self._read(pieces[:-1] if len(pieces) > 1 else pieces)
+        ratio = ASKED_NONE_RATIO if RISK_ASKED.search(text) else NONE_RATIO
+        found = self._read(pieces[:-1] if len(pieces) > 1 else pieces, ratio)
         if not found and len(pieces) > 1:  # an arrangement spread over several clauses
-            found = self._read(pieces[-1:])
+            found = self._read(pieces[-1:], ratio)
         if found and set(found) <= ISSUER_FACTS:
             found["role"] = "issuer"
         return found
 
-    def _read(self, pieces: Sequence[str]) -> dict[str, Any]:
+    def _read(self, pieces: Sequence[str], none_ratio: float = NONE_RATIO) -> dict[str, Any]:
         found: dict[str, Any] = {}
         best: dict[str, float] = {}
         for row in self.scores(pieces):
             ranked = sorted(row, key=lambda k: -row[k])
             label, top, second = ranked[0], row[ranked[0]], row[ranked[1]]
-            if label == NONE or top < MIN_SCORE or top < NONE_RATIO * row[NONE] or top - second < MIN_LEAD:
+            if label == NONE or top < MIN_SCORE or top < none_ratio * row[NONE] or top - second < MIN_LEAD:
                 continue
             fact, value = _label_value(label)
             if top > best.get(fact, 0.0):

@@ -71,6 +71,10 @@ _BASIS_ONLY = re.compile(
     r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
     re.I,
 )
+# The purpose of the question just asked, not a question of its own.
+_PURPOSE_ONLY = re.compile(
+    r"^(让它|让其|使它|使其|好让|以便|从而|这样就能|这样才能|so that|in order to)[^，,。？?]{0,14}[？?。]?$", re.I
+)
 # A question asking which / what / how (not yes or no).
 _WH = re.compile(r"哪|什么|啥|多少|怎么|如何|谁|何时|几|\b(which|what|how|who|when|where)\b", re.I)
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
@@ -268,7 +272,11 @@ def split_asks(text: str) -> list[str]:
     for i in range(len(groups) - 1, 0, -1):
         piece = _clean(text[slice(*groups[i])])
         before = text[slice(*groups[i - 1])]
-        if (_BASIS_ONLY.match(piece) and not _WH.search(before)) or _CLOSER_ONLY.match(piece):
+        if (
+            (_BASIS_ONLY.match(piece) and not _WH.search(before))
+            or _CLOSER_ONLY.match(piece)
+            or _PURPOSE_ONLY.match(piece)  # "……能不能改成12月，让它落进基期里？"
+        ):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))

@@ -62,18 +62,22 @@ def handle(ctx: AskContext) -> None:
     signed = facts.get("contract_signed")
     if signed:
         facts["date"] = signed
-    # a short question continuing the one before ("需要满足哪些条件？") is answered from the texts;
-    # the arrangements were checked for that one
-    stated = not ctx.ask.leans_on and (
-        bool(set(arrangements.stated()) - {"role"})
-        or any(
-            k in facts
-            for k in (
-                "supplier_related",
-                "line_items",
-                "contract_already_claimed",
-                "other_municipal_subsidy",
-                "contract_term_months",
+    # a short question continuing the one before ("需要满足哪些条件？") is answered from the texts
+    # (the arrangements were checked for that one), and so is where to report a measure
+    stated = (
+        not ctx.ask.leans_on
+        and "report" not in ctx.ask.topics
+        and (
+            bool(set(arrangements.stated()) - {"role"})
+            or any(
+                k in facts
+                for k in (
+                    "supplier_related",
+                    "line_items",
+                    "contract_already_claimed",
+                    "other_municipal_subsidy",
+                    "contract_term_months",
+                )
             )
         )
     )

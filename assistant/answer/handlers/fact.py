@@ -31,11 +31,16 @@ PREFER = {
     "example": ["示例", "例如", "example", "举例"],
     "stacking": ["就高", "不叠加", "不同时享受", "不重复", "重复", "叠加", "其他财政"],
     "duration": ["有效期", "最长", "个月", "连续", "每年", "一次", "年度"],
+    "report": ["市场监督管理部门", "举报"],
 }
 
 
 # Words a clause answering the topic uses and the question usually does not.
-SEARCH_EXTRA = {"duration": "有效期 期限 最长 连续 次数", "stacking": "就高 不叠加 同时享受 重复"}
+SEARCH_EXTRA = {
+    "duration": "有效期 期限 最长 连续 次数",
+    "stacking": "就高 不叠加 同时享受 重复",
+    "report": "举报 市场监督管理部门 反映",
+}
 
 
 def _timed_step(text: str) -> set[str]:
