@@ -384,3 +384,12 @@ def test_a_contract_with_and_without_tax_is_computed_both_ways_and_never_summed(
     amounts = [a.amount for a in r.asks[-1].amounts]
     assert amounts == ["954000.00", "900000.00"]
     assert r.asks[-1].total is None and "以上合计" not in r.answer
+
+
+def test_an_item_the_texts_do_not_publish_is_said_to_be_not_published(assistant):
+    """A helpdesk's list: the budget is answered, the rate and the conditions Xiamen does not
+    publish are "not published", not an answer that only says so in its words."""
+    r = assistant.ask("请一并答复厦门市算力补贴的年度资金规模、补贴比例和申请条件。")
+    assert [a.verdict for a in r.asks] == ["answered", "not_published", "not_published"]
+    dated = assistant.ask("深圳训力券的发文单位和发布日期是什么？")
+    assert dated.asks[0].verdict == "answered", "a date stated beside an unpublished number is an answer"

@@ -153,16 +153,21 @@ _NATIONAL = re.compile(
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 
 
+# A statement that ends by saying the thing is not published ("……申报时间和兑付方式未见公开").
 _UNPUBLISHED = re.compile(
-    r"未见公开|未公开|未公布|尚未公布|未找到|未披露|没有公开|not (?:been )?(?:published|disclosed|found)", re.I
+    r"(未见公开|未公开|未公布|尚未公布|未找到|未披露|没有公开|未写明|not (?:been )?(?:published|disclosed|found))\W*$",
+    re.I,
 )
 
 
 def _says_unpublished(conclusion: list[str]) -> bool:
-    """Whether the conclusion's first statement is that what was asked is not published."""
+    """Whether the conclusion's first statement only says that things are not published: every
+    part of it ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
+    fact beside it ("发布日期为……，文号未见公开" is an answer)."""
     first = re.split(r"[。.!！](?:\[\d+\])*", conclusion[0], maxsplit=1)[0] if conclusion else ""
-    said = re.split(r"[:：]", first)[-1]  # "《…》要点（本库整理）：文号未找到"
-    return bool(re.fullmatch(r"[^，,；;]{0,16}", said)) and bool(_UNPUBLISHED.search(said))
+    said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", first)[-1])  # "《…》要点（本库整理）：文号未找到[1]"
+    parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
+    return bool(parts) and all(not re.search(r"[，,]", p) and _UNPUBLISHED.search(p) for p in parts)
 
 
 def _rule_question(ctx: AskContext) -> bool:
