@@ -393,3 +393,17 @@ def test_an_item_the_texts_do_not_publish_is_said_to_be_not_published(assistant)
     assert [a.verdict for a in r.asks] == ["answered", "not_published", "not_published"]
     dated = assistant.ask("深圳训力券的发文单位和发布日期是什么？")
     assert dated.asks[0].verdict == "answered", "a date stated beside an unpublished number is an answer"
+
+
+def test_a_helpdesk_asking_what_the_conditions_are_gets_the_rule(assistant):
+    """No firm is described: the conditions as the text states them, not a checklist to fill in."""
+    r = assistant.ask("武汉算力服务券：申请主体需要满足什么条件？")
+    assert r.asks[0].verdict == "answered" and "独立法人" in r.asks[0].conclusion
+    ours = assistant.ask("我们是武汉的公司，能申请算力服务券吗？需要满足什么条件？")
+    assert ours.asks[0].verdict != "answered", "a firm describing itself gets its check"
+
+
+def test_a_date_asked_for_is_answered_with_the_date(assistant):
+    r = assistant.ask("请问深圳训力券目前是否仍在有效期内？有效期到哪一天？")
+    assert [a.verdict for a in r.asks] == ["in_force", "answered"]
+    assert "2026年12月17日" in r.asks[1].conclusion

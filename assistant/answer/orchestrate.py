@@ -65,9 +65,14 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
-    if ask.intent == "eligibility" and _ABOUT_OTHERS.search(ask.text) and not _ABOUT_US.search(case.text):
+    if (
+        ask.intent == "eligibility"
+        and (_ABOUT_OTHERS.search(ask.text) or (_WHAT_CONDITIONS.search(ask.text) and not _states_facts(case)))
+        and not _ABOUT_US.search(case.text)
+    ):
         # a helpdesk asking whether a kind of applicant may apply ("省外企业能不能申领", "还没注册
-        # 公司的创客能不能申请"): the rule for that kind, not a check of facts nobody gave
+        # 公司的创客能不能申请") or what the conditions are ("申请主体需要满足什么条件？"): the rule,
+        # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact", "topics": topics})
     if (
@@ -129,6 +134,9 @@ def route(ctx: AskContext) -> None:
             )
         )
     HANDLERS[ask.intent](ctx)
+    if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
+        # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
+        ctx.draft.verdict = "answered"
     if ctx.draft.verdict == "answered" and _says_unpublished(ctx.draft.conclusion):
         # "文号是多少？" answered by a clause saying "文号未找到": the figure is not published
         ctx.draft.verdict = "not_published"
@@ -144,6 +152,20 @@ _ABOUT_OTHERS = re.compile(
     r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
 )
+# "需要满足什么条件", "对注册地有什么要求", "申请条件是什么": what the rule is
+_WHAT_CONDITIONS = re.compile(
+    r"(什么|哪些|何种|啥)(条件|要求|资格|门槛)|(条件|要求|门槛)(是什么|是啥|有哪些|有什么)"
+    r"|what (are the )?(conditions|requirements|criteria)|who (can|may) apply",
+    re.I,
+)
+
+
+def _states_facts(case: Case) -> bool:
+    """Whether the message describes a purchase or an arrangement of its own (who "we" are is
+    checked apart: a helpdesk naming "企业" describes nobody)."""
+    return bool(case.purchases or case.compliance.stated() or case.applicant.registered)
+
+
 _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
 # "国家层面", "全国统一", "national": a question about the country, not a region to ask for
@@ -153,6 +175,13 @@ _NATIONAL = re.compile(
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 
 
+# "到哪一天", "什么时候到期": a date asked for; "是否", "还…吗": whether something holds.
+_ASKS_WHEN = re.compile(
+    r"(到|至)(哪一?天|哪年|哪个月|什么时候|何时)|哪一?天(到期|截止|结束)|(什么时候|何时|哪年)(到期|截止|结束|失效)"
+    r"|到期日|截止日期|截止时间|when (does|do|will) (it|they|the \w+) (expire|end|lapse)|expiry date|end date",
+    re.I,
+)
+_WHETHER = re.compile(r"是否|吗|有没有|还(能|可以|在)|whether|\bis it\b|\bstill\b", re.I)
 # A statement that ends by saying the thing is not published ("……申报时间和兑付方式未见公开").
 _UNPUBLISHED = re.compile(
     r"(未见公开|未公开|未公布|尚未公布|未找到|未披露|没有公开|未写明|not (?:been )?(?:published|disclosed|found))\W*$",

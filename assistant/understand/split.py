@@ -24,7 +24,7 @@ _ZH_CUE = re.compile(
     r"多久|多大|多长|多高|多少|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|算算|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
-    r"(请|烦请|麻烦)(你)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
+    r"(请|烦请|麻烦)(你)?(分别|逐一|逐条|一并|尽快|协助)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
 )
 _EN_CUE = re.compile(
     r"\?|(?:^|[,;:]\s*)\W*(how|what|which|when|where|who|whom|whose|why|can|could|may|might|is|are|was|were|do|does|did|"
@@ -52,7 +52,7 @@ _BREAK = re.compile(
 # "两个问题：1）…… 2）……", "1. …… 2. ……": each numbered item is an ask of its own.
 # Formal enquiries number their points (（一）（二）, ①②, 一是……二是……) the same way.
 _ITEM = re.compile(
-    r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(]?[1-9][)）.、](?!\d)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(][1-9][)）]|[1-9][)）.、](?!\d)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
     r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff]))"
 )
 # "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
@@ -117,9 +117,23 @@ def _numbered_points(text: str) -> list[re.Match[str]]:
     end = _LAST_POINT_END.search(last)
     bodies.append(last[: end.end()] if end else last)
     after = last[end.end() :] if end else ""
-    if not any(asks_something(b) for b in bodies) and asks_something(after):
+    if not any(asks_something(b) for b in bodies) and asks_something(after) and not all(map(_requested_item, bodies)):
         return []
     return items
+
+
+_FACT_STATED = re.compile(
+    r"我们|我司|本公司|公司|企业[^，。；;]{0,4}(是|在)|\d|[一二两三四五六七八九十]+万|签|租了|买了|付了|供应商|服务商"
+)
+
+
+def _requested_item(body: str) -> bool:
+    """A numbered point that names something to answer ("智能算力补贴比例", "语料采购支持标准")
+    rather than a fact of the case ("合同300万", "供应商是关联方")."""
+    from assistant.understand.topics import topics
+
+    text = body.strip(" \t\n,，、;；。.!！")
+    return 0 < len(text) <= 24 and bool(topics(text)) and not _FACT_STATED.search(text)
 
 
 # "这两条分别有没有问题", "逐条说明", "each of these": the question is asked of every point

@@ -115,10 +115,11 @@ def voucher_mentions(text: str) -> list[tuple[int, int]]:
 
 
 def voucher_type(text: str) -> VoucherType:
-    """The voucher the ask is about: the first one it names; compute vouchers when it names none
-    (the programs are compute-voucher programs; other types are named when meant)."""
+    """The voucher the ask is about: the first one it names, else the one paying for what it says
+    is bought; compute vouchers when it names neither (the programs are compute-voucher programs)."""
     named = voucher_types(text)
-    return named[0] if named else "compute"
+    # "语料采购支持标准", "模型服务按什么比例": what is bought names the voucher that pays for it
+    return named[0] if named else bought_voucher(text or "")
 
 
 # ---------------------------------------------------------------- article labels
