@@ -407,3 +407,32 @@ def test_a_date_asked_for_is_answered_with_the_date(assistant):
     r = assistant.ask("请问深圳训力券目前是否仍在有效期内？有效期到哪一天？")
     assert [a.verdict for a in r.asks] == ["in_force", "answered"]
     assert "2026年12月17日" in r.asks[1].conclusion
+
+
+def test_what_a_program_covers_is_answered_from_its_text(assistant):
+    """Langfang counts storage and technical support; asking whether they count is no arrangement."""
+    r = assistant.ask(
+        "廊坊的算力券，我们合同里有一部分是存储和技术支持服务费，这部分能不能算进补贴范围，还是只能算纯算力？"
+    )
+    assert r.asks[0].verdict == "answered" and "存储" in r.asks[0].conclusion
+
+
+def test_compute_used_elsewhere_or_self_built_is_not_eligible(assistant):
+    wuhu = assistant.ask(
+        "芜湖的企业，算力其实用的是上海机房的，但合同是跟芜湖本地一家代理商签的，这样能按25%申请芜湖的算力补贴吗？"
+    )
+    assert wuhu.asks[0].verdict == "not_eligible" and "本地" in wuhu.asks[0].conclusion
+    anhui = assistant.ask(
+        "合肥一家企业问：我们用自建的算力集群给自己训练，没有走省智能算力调度平台，能不能享受安徽省的支持？"
+    )
+    assert anhui.asks[0].verdict == "not_eligible" and "调度平台" in anhui.asks[0].conclusion
+
+
+def test_a_finding_cites_every_clause_its_basis_names(assistant):
+    """The basis names Beijing's plan (its title carries 2025): that clause is cited, so the
+    title's years are supported and no guardrail fires."""
+    r = assistant.ask(
+        "北京算力券要求合同在2023年9月1日以后签。我们实际是2023年8月20号签的，供应商说可以重新出一版落款9月1日的合同。这样做有什么风险？"
+    )
+    assert r.asks[0].verdict == "risk" and not r.warnings
+    assert any(c.doc_id == "beijing-municipal-2023" for c in r.citations)

@@ -65,6 +65,8 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
         facts["certified_supplier"] = purchase.certified_supplier
     if purchase.self_built is not None:
         facts["self_built"] = purchase.self_built
+    if purchase.via_platform is not None:
+        facts["via_platform"] = purchase.via_platform
     if purchase.paid is not None:
         facts["contract_paid"] = purchase.paid
     if purchase.excluded:

@@ -76,6 +76,14 @@ def route(ctx: AskContext) -> None:
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact", "topics": topics})
     if (
+        ask.intent == "eligibility"
+        and "scope" in ask.topics
+        and _WHAT_COUNTS.search(ask.text)
+        and not _states_a_bar(case)
+    ):
+        # "存储和技术支持服务费能不能算进补贴范围": what the program covers, not whether we qualify
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if (
         ask.intent in ("process", "validity")
         and set(ask.topics) & {"issuer", "doc_number"}
         and "materials" not in ask.topics
@@ -145,13 +153,19 @@ def route(ctx: AskContext) -> None:
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
 
 
-_CAN_WE = re.compile(r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|eligib|qualif|can we|may we", re.I)
+_CAN_WE = re.compile(
+    r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
+    r"|eligib|qualif|can we|may we",
+    re.I,
+)
 # Who an eligibility question is about: a kind of applicant named in the third person, or us.
 _ABOUT_OTHERS = re.compile(
     r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
     r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
 )
+# "能不能算进补贴范围", "计入补贴基数吗", "包括存储吗": what a program covers
+_WHAT_COUNTS = re.compile(r"算进|算入|计入|算在|纳入|范围|包括|包含|包不包括|covered|count (towards|as)|include", re.I)
 # "需要满足什么条件", "对注册地有什么要求", "申请条件是什么": what the rule is
 _WHAT_CONDITIONS = re.compile(
     r"(什么|哪些|何种|啥)(条件|要求|资格|门槛)|(条件|要求|门槛)(是什么|是啥|有哪些|有什么)"

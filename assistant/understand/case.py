@@ -112,6 +112,7 @@ class Purchase(_Model):
     purpose: Literal["training", "inference", "application"] | None = None  # what the compute is for
     self_built: bool | None = None  # self-built compute for own use (自建自用)
     certified_supplier: bool | None = None  # the supplier is certified by the issuer (认定的供应方)
+    via_platform: bool | None = None  # rented through the issuer's scheduling platform (走省调度平台)
     # The same contract's figure another way ("含税318万、不含税300万，两种口径分别是多少"): computed
     # beside the first, never added to it.
     alternative: bool = False

@@ -75,6 +75,8 @@ _BASIS_ONLY = re.compile(
 _PURPOSE_ONLY = re.compile(
     r"^(让它|让其|使它|使其|好让|以便|从而|这样就能|这样才能|so that|in order to)[^，,。？?]{0,14}[？?。]?$", re.I
 )
+# The other half of an either-or question.
+_ALTERNATIVE = re.compile(r"^(还是|或者还是|or is it|or only)[^，,。？?]{0,20}[？?。]?$", re.I)
 # A question asking which / what / how (not yes or no).
 _WH = re.compile(r"哪|什么|啥|多少|怎么|如何|谁|何时|几|\b(which|what|how|who|when|where)\b", re.I)
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
@@ -290,6 +292,7 @@ def split_asks(text: str) -> list[str]:
             (_BASIS_ONLY.match(piece) and not _WH.search(before))
             or _CLOSER_ONLY.match(piece)
             or _PURPOSE_ONLY.match(piece)  # "……能不能改成12月，让它落进基期里？"
+            or _ALTERNATIVE.match(piece)  # "……能不能算进补贴范围，还是只能算纯算力？"
         ):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]

@@ -34,6 +34,7 @@ _PURCHASE_FIELDS = (
     "invoiced",
     "purpose",
     "self_built",
+    "via_platform",
 )
 
 

@@ -94,7 +94,9 @@ def handle(ctx: AskContext) -> None:
     if findings:
         d.verdict = "risk"
         for i, f in enumerate(findings[:5]):
-            marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2])
+            marks = "".join(
+                cite_ref(ctx, found, r) for r in f.get("references", [])[:3]
+            )  # every clause the basis names is cited
             line = _finding(lang, f) + marks
             if i == 0 or (i == 1 and f.get("severity") == "high"):
                 d.say(line)
