@@ -436,3 +436,21 @@ def test_a_finding_cites_every_clause_its_basis_names(assistant):
     )
     assert r.asks[0].verdict == "risk" and not r.warnings
     assert any(c.doc_id == "beijing-municipal-2023" for c in r.citations)
+
+
+def test_facts_with_an_amount_asked_whether_allowed_get_a_check_not_an_amount(assistant):
+    r = assistant.ask(
+        "情况如下：1. 我们是深圳南山的大模型初创公司；2. 训练用的算力从我们参股30%的一家公司租；3. 合同金额400万。这样申请训力券合规吗？"
+    )
+    assert r.asks[0].verdict == "risk" and not r.asks[0].amounts
+    assert any(c.doc_id == "shenzhen-2024" for c in r.citations), "the region's own text beside the finding"
+
+
+def test_a_region_the_rules_do_not_model_is_answered_from_its_text(assistant):
+    r = assistant.ask("在苏州注册、在南京设有研发中心（非独立法人）的企业，能否申请南京的算力券？")
+    assert r.asks[0].verdict == "undetermined" and "注册在南京" in r.asks[0].conclusion
+
+
+def test_a_national_figure_asked_for_needs_no_region(assistant):
+    r = assistant.ask("国家规定的算力券补贴比例是多少？")
+    assert r.asks[0].verdict != "clarify" and "各地" in r.asks[0].conclusion

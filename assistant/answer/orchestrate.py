@@ -19,6 +19,7 @@ from assistant.answer.messages import say, sep
 from assistant.tools import ToolSession
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
+from assistant.understand.risks import RISK_ASKED
 
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
 # Fact topics that only make sense for one region's program ("the rate" of which program?).
@@ -105,6 +106,9 @@ def route(ctx: AskContext) -> None:
         # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？" about the contract stated:
         # an amount, not the cap
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "calculation"})
+    if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
+        # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
     if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
@@ -184,7 +188,8 @@ _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
 # "国家层面", "全国统一", "national": a question about the country, not a region to ask for
 _NATIONAL = re.compile(
-    r"国家(层面|级|统一|算力券|出台)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b", re.I
+    r"国家(层面|级|统一|算力券|出台|规定|标准|补贴|政策)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b",
+    re.I,
 )
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 

@@ -120,6 +120,13 @@ def handle(ctx: AskContext) -> None:
                         advice=f["recommendation_en"] if lang == "en" else f["recommendation_zh"],
                     )
                 )
+        own = (
+            [h for h in found.get("hits", []) if h["doc_id"] in ctx.kb.region_docs.get(regions[0], [])]
+            if regions
+            else []
+        )
+        if own and not any(c.doc_id in {h["doc_id"] for h in own} for c in ctx.citer.citations):
+            add_details(ctx, own, [], n=1, min_score=1.0)  # the region's own text beside the general finding
     elif stated:
         d.verdict = "no_risk"
         d.say(say(lang, "compliance.none"))

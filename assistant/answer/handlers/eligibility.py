@@ -42,6 +42,9 @@ def handle(ctx: AskContext) -> None:
     d = ctx.draft
     d.regions = list(ctx.ask.regions)
     verdicts = []
+    if len(ctx.ask.regions) == 1 and not ctx.kb.programs_for(ctx.ask.regions):
+        _from_the_text(ctx)
+        return
     for region in ctx.ask.regions:
         programs = ctx.kb.programs_for([region])
         if not programs:
@@ -55,6 +58,18 @@ def handle(ctx: AskContext) -> None:
                 d.verdict = v  # type: ignore[assignment]
                 if v != "eligible":
                     break
+
+
+def _from_the_text(ctx: AskContext) -> None:
+    """A region whose documents the rules do not model (Nanjing, Xiamen): who may apply, as its
+    text says; whether this firm qualifies stays open."""
+    from assistant.answer.handlers.fact import handle as fact
+
+    topics = list(dict.fromkeys([*(t for t in ctx.ask.topics if t not in ("rate", "cap")), "applicant"]))
+    ctx.ask = ctx.draft.ask = ctx.ask.model_copy(update={"topics": topics})
+    fact(ctx)
+    if ctx.draft.verdict == "answered":
+        ctx.draft.verdict = "undetermined"
 
 
 def _only_the_period_decides(ctx: AskContext) -> bool:
