@@ -454,3 +454,18 @@ def test_a_region_the_rules_do_not_model_is_answered_from_its_text(assistant):
 def test_a_national_figure_asked_for_needs_no_region(assistant):
     r = assistant.ask("国家规定的算力券补贴比例是多少？")
     assert r.asks[0].verdict != "clarify" and "各地" in r.asks[0].conclusion
+
+
+def test_whether_two_supports_stack_is_answered_before_the_amount(assistant):
+    r = assistant.ask(
+        "廊坊：我们是今年新落户的AI企业，在本地算力平台上用了150万元算力。新落户的50万算力券和本地平台50%的支持能不能都拿？最多能拿多少？"
+    )
+    assert r.asks[0].verdict == "answered" and "就高" in r.asks[0].conclusion
+    assert r.asks[1].verdict == "amount" and "750,000" in r.asks[1].conclusion
+
+
+def test_an_amount_in_the_lead_of_numbered_points_is_computed(assistant):
+    r = assistant.ask("上海，租金¥150万：1. 市级算力券最多补多少？2. 申请要什么材料？")
+    assert r.asks[0].verdict == "amount" and "450,000" in r.asks[0].conclusion
+    cap = assistant.ask("杭州拱墅的中小企业，今年签了一份45万的算力合同 能补多少 另外封顶多少")
+    assert cap.asks[1].verdict == "answered", "the cap asked after the amount is the rule's cap"

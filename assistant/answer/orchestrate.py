@@ -99,16 +99,25 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
     if (
         ask.intent == "fact"
-        and (_ON_A_FIGURE.search(ask.text) or not ask.topics)
+        and (
+            _ON_A_FIGURE.search(ask.text)
+            or _names_an_amount(ask.text)
+            or not ask.topics
+            or (set(ask.topics) == {"cap"} and not _amount_asked_before(ctx))  # not "能补多少 另外封顶多少"
+        )
+        and not _GENERIC_SUBJECT.search(ask.text)
         and _HOW_MUCH.search(ask.text)
         and any(p.amount is not None for p in case.purchases)
     ):
-        # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？" about the contract stated:
-        # an amount, not the cap
+        # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？", "最多能拿多少？" about the
+        # purchase stated: an amount, not the cap ("每家企业最多多少" stays the cap)
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "calculation"})
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+    if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
+        # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
@@ -178,6 +187,30 @@ _WHAT_CONDITIONS = re.compile(
 )
 
 
+_GENERIC_SUBJECT = re.compile(
+    r"每家|每个|单个|每户|每一家|一家企业|单家|per (company|firm|applicant)|each (company|firm)", re.I
+)
+
+
+def _earlier_asks(ctx: AskContext) -> list[Ask]:
+    """The asks of the message before this one (found by its words: routing may have changed
+    its intent)."""
+    asks = ctx.case.asks
+    return next((asks[:i] for i, a in enumerate(asks) if a.text == ctx.ask.text), [])
+
+
+def _amount_asked_before(ctx: AskContext) -> bool:
+    """Whether an earlier ask of the message asks how much ("能补多少 另外封顶多少")."""
+    return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
+
+
+def _names_an_amount(text: str) -> bool:
+    """Whether an ask's own words state a purchase amount ("上海，租金¥150万：1. 最多补多少")."""
+    from assistant.understand.money import find_money
+
+    return bool(find_money(text))
+
+
 def _states_facts(case: Case) -> bool:
     """Whether the message describes a purchase or an arrangement of its own (who "we" are is
     checked apart: a helpdesk naming "企业" describes nobody)."""
@@ -209,13 +242,18 @@ _UNPUBLISHED = re.compile(
 
 
 def _says_unpublished(conclusion: list[str]) -> bool:
-    """Whether the conclusion's first statement only says that things are not published: every
-    part of it ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
+    """Whether the conclusion only says that things are not published: every part of every
+    statement ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
     fact beside it ("发布日期为……，文号未见公开" is an answer)."""
-    first = re.split(r"[。.!！](?:\[\d+\])*", conclusion[0], maxsplit=1)[0] if conclusion else ""
-    said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", first)[-1])  # "《…》要点（本库整理）：文号未找到[1]"
-    parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
-    return bool(parts) and all(not re.search(r"[，,]", p) and _UNPUBLISHED.search(p) for p in parts)
+    sentences = [x for c in conclusion for x in re.split(r"(?<=[。.!！])(?:\[\d+\])*", c) if x.strip(" []0123456789")]
+    if not sentences:
+        return False
+    for sentence in sentences:  # every statement of it, not only the first
+        said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
+        parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
+        if not parts or not all(not re.search(r"[，,]", p) and _UNPUBLISHED.search(p) for p in parts):
+            return False
+    return True
 
 
 def _rule_question(ctx: AskContext) -> bool:
@@ -224,12 +262,12 @@ def _rule_question(ctx: AskContext) -> bool:
     ("能补多少 一年最多能拿多少")."""
     from assistant.understand.money import find_money
 
-    ask, asks = ctx.ask, ctx.case.asks
-    earlier = asks[: asks.index(ask)] if ask in asks else []
+    ask = ctx.ask
     return (
-        bool(set(ask.topics) & _RULE_TOPICS)
+        not _ON_A_FIGURE.search(ask.text)  # "如果按含税金额算，最多能补多少": computed on that figure
+        and bool(set(ask.topics) & _RULE_TOPICS)
         and not find_money(ask.text)
-        and any(a.intent == "calculation" for a in earlier)
+        and _amount_asked_before(ctx)
     )
 
 

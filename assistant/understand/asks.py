@@ -337,7 +337,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         if asked_of:
             ask = ask.model_copy(update={"regions": asked_of})
         asks.append(ask)
-    return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text)])
+    return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text, _on_topic(previous))])
 
 
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
@@ -346,6 +346,11 @@ _IN_FORCE_ASKED = re.compile(
     r"still (valid|in force|in effect)|in force (now|today)",
     re.I,
 )
+
+
+def _on_topic(previous: list[Ask]) -> bool:
+    """Whether the conversation so far was about vouchers (a short follow-up belongs to it)."""
+    return any(a.intent not in ("off_topic", "greeting") for a in previous)
 
 
 def asks_in_force(text: str) -> bool:

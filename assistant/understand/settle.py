@@ -29,7 +29,7 @@ def _fragment(text: str) -> bool:
     from assistant.understand.followup import is_followup
 
     return is_followup(text) or not re.search(
-        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|啥|咋|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
         text,
         re.I,
     )
@@ -69,7 +69,7 @@ def _about_support(text: str) -> bool:
     return domain(text) or bool(_SUPPORT.search(text)) or not re.search(r"[\u4e00-\u9fff]", text)
 
 
-def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
+def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
     amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
@@ -82,7 +82,12 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
     out: list[Ask] = []
     for a in asks:
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
-        if a.intent not in ("off_topic", "greeting") and "off_topic" in runner_up and not _about_support(whole):
+        if (
+            a.intent not in ("off_topic", "greeting")
+            and "off_topic" in runner_up
+            and not _about_support(whole)
+            and not in_conversation  # "那上海呢 同样200万" after a question about vouchers
+        ):
             # "公司在上海，团建去迪士尼两百人要花多少钱": a place and money, but nothing about
             # vouchers, subsidies or applying; the classifier's second thought is the right one
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
@@ -90,6 +95,7 @@ def settle(asks: list[Ask], whole: str = "") -> list[Ask]:
             a.confidence <= 0
             and max(a.scores, key=lambda k: a.scores[k], default="") == "off_topic"
             and not domain(whole)
+            and not in_conversation
         ):
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and domain(whole)
