@@ -155,6 +155,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
 
 # A question about a legal text or an article ("按《公平竞争审查条例》能不能作为例外？").
 _LEGAL = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
+_NAMES_A_TEXT = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条")
 _LEANING_MAX_CHARS = 16
 
 
@@ -171,7 +172,7 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
             and len(a.text) <= _LEANING_MAX_CHARS
             and not has_subject(a.text)
             and not names_voucher(a.text)
-            and not _LEGAL.search(a.text)
+            and not _NAMES_A_TEXT.search(a.text)  # "民法典第545条呢" asks about a text of its own
         ):
             a = a.model_copy(
                 update={
