@@ -469,3 +469,19 @@ def test_an_amount_in_the_lead_of_numbered_points_is_computed(assistant):
     assert r.asks[0].verdict == "amount" and "450,000" in r.asks[0].conclusion
     cap = assistant.ask("杭州拱墅的中小企业，今年签了一份45万的算力合同 能补多少 另外封顶多少")
     assert cap.asks[1].verdict == "answered", "the cap asked after the amount is the rule's cap"
+
+
+def test_guizhou_benchmark_award_is_computed_from_its_own_scheme(assistant):
+    r = assistant.ask("贵州的算力应用标杆项目，投资3000万，能奖励多少")
+    assert [a.amount for a in r.asks[0].amounts] == ["2000000.00"] and "10%" in r.asks[0].conclusion
+
+
+def test_an_amount_to_confirm_comes_with_the_rate_it_will_meet(assistant):
+    """ "3kw" is confirmed before computing; meanwhile the program's rate and cap are stated, cited."""
+    r = assistant.ask("龙海这边 租算力 合同3kw 算力券能补多少")
+    assert r.asks[0].verdict == "clarify" and "50%" in r.asks[0].conclusion and r.citations
+
+
+def test_an_english_helpdesk_question_about_a_kind_of_firm_gets_the_rule(assistant):
+    r = assistant.ask("Can an out-of-province foreign-invested firm use Guizhou compute vouchers?")
+    assert r.asks[0].verdict == "answered" and "outside the province" in r.asks[0].conclusion

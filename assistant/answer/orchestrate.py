@@ -176,6 +176,9 @@ _ABOUT_OTHERS = re.compile(
     r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
     r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
+    r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
+    r"(use|apply|claim|get|receive)\b",
+    re.I,
 )
 # "能不能算进补贴范围", "计入补贴基数吗", "包括存储吗": what a program covers
 _WHAT_COUNTS = re.compile(r"算进|算入|计入|算在|纳入|范围|包括|包含|包不包括|covered|count (towards|as)|include", re.I)

@@ -89,6 +89,11 @@ def handle(ctx: AskContext) -> None:
     other_purchases(ctx)
     if not d.conclusion and d.questions:
         d.say(d.questions[0].text)
+    pids = ctx.kb.programs_for(regions[:1])
+    if d.verdict == "clarify" and not d.amounts and pids:
+        # "USD 500k", "3kw": while the amount is confirmed, the rate and cap it will meet (cited)
+        rules_summary(ctx, regions[0], pids[0])
+        d.verdict = "clarify"
     if computed:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict

@@ -172,7 +172,7 @@ def single_source_caveat(ctx: AskContext, pid: str | None) -> None:
 __all__ = ["ask_missing", "confirm", "no_program", "reasons_and_questions", "rules_summary", "single_source_caveat"]
 
 
-SCHEME_VOUCHERS = ("model", "corpus", "data", "labelling")  # 智能券 is Hangzhou's name for compute
+SCHEME_VOUCHERS = ("model", "corpus", "data", "labelling", "award")  # 智能券 is Hangzhou's name for compute
 
 
 def uses_scheme(ctx: AskContext, pid: str) -> bool:
