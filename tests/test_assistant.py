@@ -485,3 +485,21 @@ def test_an_amount_to_confirm_comes_with_the_rate_it_will_meet(assistant):
 def test_an_english_helpdesk_question_about_a_kind_of_firm_gets_the_rule(assistant):
     r = assistant.ask("Can an out-of-province foreign-invested firm use Guizhou compute vouchers?")
     assert r.asks[0].verdict == "answered" and "outside the province" in r.asks[0].conclusion
+
+
+def test_a_draft_for_comment_is_never_said_to_be_in_force(assistant):
+    r = assistant.ask("石景山区的算力支持政策现在是否已经生效？")
+    assert r.asks[0].verdict != "in_force" and "征求意见稿" in r.asks[0].conclusion
+    assert "现行文件" not in r.asks[0].conclusion
+
+
+def test_facts_that_decide_eligibility_are_checked_before_the_period(assistant):
+    """An ended program asked about with facts that decide (a contract signed before the start
+    date and longer than a year; the same fee already funded): the failed conditions, the
+    period beside them."""
+    r = assistant.ask(
+        "请出具答复口径：某企业的算力合同是2023年8月20日签订的，期限18个月，能不能用来申领北京市人工智能算力券？"
+    )
+    assert r.asks[0].verdict == "not_eligible" and "2023年9月1日" in r.asks[0].conclusion
+    funded = assistant.ask("我们在南宁，同一笔GPU算力费用去年已经拿了自治区的专项资金补助，这笔费用还能再报一次吗？")
+    assert funded.asks[0].verdict in ("not_eligible", "risk") and "其他财政" in funded.asks[0].conclusion

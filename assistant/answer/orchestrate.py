@@ -121,6 +121,14 @@ def route(ctx: AskContext) -> None:
     if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if (
+        (ask.intent == "validity" or (ask.intent == "calculation" and not any(p.amount for p in case.purchases)))
+        and _APPLY_ASKED.search(ask.text)
+        and (_states_a_bar(case) or _states_contract_terms(case))
+    ):
+        # "这笔费用还能再报一次吗" after other support for it, "8月20日签的合同能不能用来申领": the
+        # stated facts are checked (the period is said beside them), not only the period
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
@@ -185,7 +193,8 @@ _WHAT_COUNTS = re.compile(r"算进|算入|计入|算在|纳入|范围|包括|包
 # "需要满足什么条件", "对注册地有什么要求", "申请条件是什么": what the rule is
 _WHAT_CONDITIONS = re.compile(
     r"(什么|哪些|何种|啥)(条件|要求|资格|门槛)|(条件|要求|门槛)(是什么|是啥|有哪些|有什么)"
-    r"|what (are the )?(conditions|requirements|criteria)|who (can|may) apply",
+    r"|what (are the )?(conditions|requirements|criteria)|who (can|may) apply"
+    r"|^\W*(申请|申报|申领)?(主体|对象|企业)?的?(条件|资格|门槛|要求)\W*$",  # a list point: "申请主体条件"
     re.I,
 )
 
@@ -274,6 +283,9 @@ def _rule_question(ctx: AskContext) -> bool:
     )
 
 
+_APPLY_ASKED = re.compile(
+    r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
+)
 _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
 _HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
@@ -281,8 +293,18 @@ _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for
 
 def _states_a_bar(case: Case) -> bool:
     """Whether the message states something that may bar the firm whatever the period (a related
-    supplier, an arrangement): then the conditions are checked, the period said beside them."""
-    return bool(case.compliance.stated()) or any(p.supplier_related or p.self_built for p in case.purchases)
+    supplier, an arrangement, other fiscal support for the same fee): then the conditions are
+    checked, the period said beside them."""
+    return (
+        bool(case.compliance.stated())
+        or bool(case.applicant.other_municipal_subsidy)
+        or any(p.supplier_related or p.self_built for p in case.purchases)
+    )
+
+
+def _states_contract_terms(case: Case) -> bool:
+    """Whether the message gives a contract's date or term (which a program's conditions test)."""
+    return any(p.signed is not None or p.term_months is not None for p in case.purchases)
 
 
 def _names_national_text(ctx: AskContext) -> bool:

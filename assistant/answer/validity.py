@@ -19,7 +19,7 @@ from assistant.rules.model import Statement
 
 SOON_DAYS = 90  # "ends soon": within 90 days of the date asked about (as the calculator warns)
 
-State = Literal["in_force", "ended", "not_yet", "unknown"]
+State = Literal["in_force", "ended", "not_yet", "unknown", "draft"]
 
 
 @dataclass
@@ -46,7 +46,7 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
         current = [v for v in versions if v.in_force_on(on)]
         if current:
             v = max(current, key=lambda x: x.effective_from)
-            state: State = "in_force"
+            state: State = "draft" if v.status == "draft" else "in_force"  # a 征求意见稿 is not in force
         elif all(v.effective_from > on for v in versions):
             v, state = versions[0], "not_yet"
         else:
@@ -65,6 +65,8 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
             state = "ended"
         elif doc.status in ("expired", "superseded"):
             state = "ended"
+        elif doc.status == "draft":
+            state = "draft"
         else:
             state = "in_force" if doc.status != "reported" else "unknown"
     else:
@@ -107,6 +109,8 @@ def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bo
             + (say(lang, "validity.statement", statement=statement) if statement else "")
             + say(lang, "validity.ask_issuer", issuer=issuer)
         )
+    if v.state == "draft":
+        return say(lang, "validity.draft", title=v.title, mark=mark)
     if v.state == "not_yet" and v.start:
         return say(lang, "validity.not_yet", title=v.title, start=date_text(v.start, lang), mark=mark)
     if v.ends_soon and v.end:
