@@ -503,3 +503,13 @@ def test_facts_that_decide_eligibility_are_checked_before_the_period(assistant):
     assert r.asks[0].verdict == "not_eligible" and "2023年9月1日" in r.asks[0].conclusion
     funded = assistant.ask("我们在南宁，同一笔GPU算力费用去年已经拿了自治区的专项资金补助，这笔费用还能再报一次吗？")
     assert funded.asks[0].verdict in ("not_eligible", "risk") and "其他财政" in funded.asks[0].conclusion
+
+
+def test_compute_bought_outside_the_province_fails_shandongs_condition(assistant):
+    r = assistant.ask("济南的公司，买的是贵州那边的算力，山东的算力券能补吗")
+    assert r.asks[0].verdict == "not_eligible" and "省内" in r.asks[0].conclusion
+
+
+def test_a_year_after_an_ended_program_is_answered_with_the_period(assistant):
+    r = assistant.ask("南宁市2025年度算力券兑付通知，企业2026年的算力用量能按这个通知申请吗？")
+    assert r.asks[0].verdict == "ended" and "2025年12月31日" in r.asks[0].conclusion

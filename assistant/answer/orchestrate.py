@@ -115,6 +115,8 @@ def route(ctx: AskContext) -> None:
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+    if ask.intent == "validity" and "stacking" in ask.topics and not asks_in_force(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "省里的还能再拿吗"
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
@@ -176,6 +178,7 @@ def route(ctx: AskContext) -> None:
 
 _CAN_WE = re.compile(
     r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
+    r"|能(补|报|拿|领|用)吗"
     r"|eligib|qualif|can we|may we",
     re.I,
 )
@@ -299,6 +302,8 @@ def _states_a_bar(case: Case) -> bool:
         bool(case.compliance.stated())
         or bool(case.applicant.other_municipal_subsidy)
         or any(p.supplier_related or p.self_built for p in case.purchases)
+        # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
+        or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
     )
 
 

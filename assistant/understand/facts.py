@@ -61,13 +61,15 @@ def asks_in(text: str) -> bool:
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked: whether a place says where the firm is, where its compute
-    is, or what is asked about."""
+    """registration | compute | asked | origin: whether a place says where the firm is, where its
+    compute is, what is asked about, or where the firm moved from."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
     after = text[end : clause.end][:8]
     compute = tables()["compute_cues"]
+    if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
+        return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
     if first_match(after, compute["after"]) or any(
         re.search(p, before_en if p.isascii() else before, re.I) for p in compute["verb_before"]
     ):
@@ -109,6 +111,8 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
             place = _program_reading(clean, pm.end, place, covered)
+        if role == "origin":
+            continue
         if role == "compute":
             case.compute_at = place  # where the compute is: a fact, not a region asked about
         elif role == "registration" and case.applicant.registered is None:

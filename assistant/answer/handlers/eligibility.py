@@ -73,18 +73,21 @@ def _from_the_text(ctx: AskContext) -> None:
 
 
 def _only_the_period_decides(ctx: AskContext) -> bool:
-    """Asked whether the firm can still apply, every program asked about has ended, and the facts
-    stated decide nothing (a firm that fails or meets every condition is told so, the period beside)."""
+    """Asked whether the firm can still apply (or about a year after the period), every program
+    asked about has ended, and the facts stated decide nothing (a firm that fails or meets every condition is told so, the period beside)."""
     from assistant.rules import check_eligibility
 
-    if not ctx.ask.regions or not _STILL_APPLY.search(ctx.ask.text):
+    if not ctx.ask.regions:
         return False
+    still = bool(_STILL_APPLY.search(ctx.ask.text))
     profile = {**case_facts(ctx.case), "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
     for region in ctx.ask.regions:
         pid = next(iter(ctx.kb.programs_for([region])), None)
         v = validity(ctx, pid, region, ctx.today) if pid else None
         if pid is None or v is None or v.state != "ended":
             return False
+        if not still and not (ctx.ask.year and v.end and ctx.ask.year > v.end.year):
+            return False  # "2026年的用量能按这个通知申请吗": a year after the period is the same question
         try:
             found = check_eligibility(profile, pid, voucher=ctx.voucher)
         except Exception:  # the facts do not parse for this program: let the checklist say so
