@@ -1,0 +1,203 @@
+"""What an ask really asks, judged with the whole case before its handler runs.
+
+The classifier reads each question alone; some only show what they ask beside the rest of the
+message: a helpdesk's "能不能申请" about a kind of applicant asks for the rule, "最多能拿多少"
+after the purchase is stated asks for the amount, "能不能都拿" asks whether supports stack,
+"还能再报吗" after a fact that bars the firm asks for the check of that fact. Each rule below
+changes the intent of one kind of ask; they run in order, the rules about the rules first.
+
+Why its own module: routing (orchestrate.py) decides which handler answers; re-reading an ask
+with its case is a job of its own, and it grew with every kind of message users send.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer.evidence import AskContext
+from assistant.understand import asks_in_force
+from assistant.understand.case import Ask, Case
+from assistant.understand.risks import RISK_ASKED
+
+
+def reread(ctx: AskContext) -> Ask:
+    """The ask as its case shows it (``ctx.ask`` and ``ctx.draft.ask`` are set to it)."""
+    ask, case = ctx.ask, ctx.case
+    if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
+    if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
+    if (
+        ask.intent == "eligibility"
+        and (_ABOUT_OTHERS.search(ask.text) or (_WHAT_CONDITIONS.search(ask.text) and not _states_facts(case)))
+        and not _ABOUT_US.search(case.text)
+    ):
+        # a helpdesk asking whether a kind of applicant may apply ("省外企业能不能申领", "还没注册
+        # 公司的创客能不能申请") or what the conditions are ("申请主体需要满足什么条件？"): the rule,
+        # not a check of facts nobody gave
+        topics = list(dict.fromkeys([*ask.topics, "applicant"]))
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact", "topics": topics})
+    if (
+        ask.intent == "eligibility"
+        and "scope" in ask.topics
+        and _WHAT_COUNTS.search(ask.text)
+        and not _states_a_bar(case)
+    ):
+        # "存储和技术支持服务费能不能算进补贴范围": what the program covers, not whether we qualify
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if (
+        ask.intent in ("process", "validity")
+        and set(ask.topics) & {"issuer", "doc_number"}
+        and "materials" not in ask.topics
+        and not (ask.intent == "validity" and asks_in_force(ask.text))
+    ):
+        # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "按什么周期结算": a rule
+    if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
+        # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
+    if (
+        ask.intent == "fact"
+        and (
+            _ON_A_FIGURE.search(ask.text)
+            or _names_an_amount(ask.text)
+            or not ask.topics
+            or (set(ask.topics) == {"cap"} and not _amount_asked_before(ctx))  # not "能补多少 另外封顶多少"
+        )
+        and not _GENERIC_SUBJECT.search(ask.text)
+        and _HOW_MUCH.search(ask.text)
+        and any(p.amount is not None for p in case.purchases)
+    ):
+        # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？", "最多能拿多少？" about the
+        # purchase stated: an amount, not the cap ("每家企业最多多少" stays the cap)
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "calculation"})
+    if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
+        # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+    if ask.intent == "validity" and "stacking" in ask.topics and not asks_in_force(ask.text):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "省里的还能再拿吗"
+    if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
+        # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
+        # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    if (
+        (ask.intent == "validity" or (ask.intent == "calculation" and not any(p.amount for p in case.purchases)))
+        and _APPLY_ASKED.search(ask.text)
+        and (_states_a_bar(case) or _states_contract_terms(case))
+    ):
+        # "这笔费用还能再报一次吗" after other support for it, "8月20日签的合同能不能用来申领": the
+        # stated facts are checked (the period is said beside them), not only the period
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
+    if ask.intent == "calculation" and _rule_question(ctx):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+    return ask
+
+
+_CAN_WE = re.compile(
+    r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
+    r"|能(补|报|拿|领|用)吗"
+    r"|eligib|qualif|can we|may we",
+    re.I,
+)
+# Who an eligibility question is about: a kind of applicant named in the third person, or us.
+_ABOUT_OTHERS = re.compile(
+    r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
+    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
+    r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
+    r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
+    r"(use|apply|claim|get|receive)\b",
+    re.I,
+)
+# "能不能算进补贴范围", "计入补贴基数吗", "包括存储吗": what a program covers
+_WHAT_COUNTS = re.compile(r"算进|算入|计入|算在|纳入|范围|包括|包含|包不包括|covered|count (towards|as)|include", re.I)
+# "需要满足什么条件", "对注册地有什么要求", "申请条件是什么": what the rule is
+_WHAT_CONDITIONS = re.compile(
+    r"(什么|哪些|何种|啥)(条件|要求|资格|门槛)|(条件|要求|门槛)(是什么|是啥|有哪些|有什么)"
+    r"|what (are the )?(conditions|requirements|criteria)|who (can|may) apply"
+    r"|^\W*(申请|申报|申领)?(主体|对象|企业)?的?(条件|资格|门槛|要求)\W*$",  # a list point: "申请主体条件"
+    re.I,
+)
+
+
+_GENERIC_SUBJECT = re.compile(
+    r"每家|每个|单个|每户|每一家|一家企业|单家|per (company|firm|applicant)|each (company|firm)", re.I
+)
+
+
+def _earlier_asks(ctx: AskContext) -> list[Ask]:
+    """The asks of the message before this one (found by its words: routing may have changed
+    its intent)."""
+    asks = ctx.case.asks
+    return next((asks[:i] for i, a in enumerate(asks) if a.text == ctx.ask.text), [])
+
+
+def _amount_asked_before(ctx: AskContext) -> bool:
+    """Whether an earlier ask of the message asks how much ("能补多少 另外封顶多少")."""
+    return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
+
+
+def _names_an_amount(text: str) -> bool:
+    """Whether an ask's own words state a purchase amount ("上海，租金¥150万：1. 最多补多少")."""
+    from assistant.understand.money import find_money
+
+    return bool(find_money(text))
+
+
+def _states_facts(case: Case) -> bool:
+    """Whether the message describes a purchase or an arrangement of its own (who "we" are is
+    checked apart: a helpdesk naming "企业" describes nobody)."""
+    return bool(case.purchases or case.compliance.stated() or case.applicant.registered)
+
+
+_ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
+_WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
+# "国家层面", "全国统一", "national": a question about the country, not a region to ask for
+_RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
+
+
+def _rule_question(ctx: AskContext) -> bool:
+    """A "how much" ask about the rules, not an amount: it names no figure of its own, asks about
+    a cap or a rate, and an earlier ask of the same message already computes the amount
+    ("能补多少 一年最多能拿多少")."""
+    from assistant.understand.money import find_money
+
+    ask = ctx.ask
+    return (
+        not _ON_A_FIGURE.search(ask.text)  # "如果按含税金额算，最多能补多少": computed on that figure
+        and bool(set(ask.topics) & _RULE_TOPICS)
+        and not find_money(ask.text)
+        and _amount_asked_before(ctx)
+    )
+
+
+_APPLY_ASKED = re.compile(
+    r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
+)
+_ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
+_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will", re.I)
+_FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
+
+
+def _states_a_bar(case: Case) -> bool:
+    """Whether the message states something that may bar the firm whatever the period (a related
+    supplier, an arrangement, other fiscal support for the same fee): then the conditions are
+    checked, the period said beside them."""
+    return (
+        bool(case.compliance.stated())
+        or bool(case.applicant.other_municipal_subsidy)
+        or any(p.supplier_related or p.self_built for p in case.purchases)
+        # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
+        or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
+    )
+
+
+def _states_contract_terms(case: Case) -> bool:
+    """Whether the message gives a contract's date or term (which a program's conditions test)."""
+    return any(p.signed is not None or p.term_months is not None for p in case.purchases)
+
+
+__all__ = ["reread"]
