@@ -513,3 +513,8 @@ def test_compute_bought_outside_the_province_fails_shandongs_condition(assistant
 def test_a_year_after_an_ended_program_is_answered_with_the_period(assistant):
     r = assistant.ask("南宁市2025年度算力券兑付通知，企业2026年的算力用量能按这个通知申请吗？")
     assert r.asks[0].verdict == "ended" and "2025年12月31日" in r.asks[0].conclusion
+
+
+def test_whether_to_pay_first_is_answered_with_the_payment_clause(assistant):
+    r = assistant.ask("廊坊的算力券是先付钱再申请吗")
+    assert r.asks[0].verdict == "answered" and "全额付款" in r.asks[0].conclusion
