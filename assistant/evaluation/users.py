@@ -53,14 +53,7 @@ HELDOUT5_FILE = PROJECT_ROOT / "evals" / "users-heldout-5.yaml"
 # helpers who read neither the code nor the other sets.
 DEV5_FILE = PROJECT_ROOT / "evals" / "users-dev-5.yaml"
 HELDOUT6_FILE = PROJECT_ROOT / "evals" / "users-heldout-6.yaml"
-HIDDEN_FILES = (
-    HELDOUT_FILE,
-    HELDOUT2_FILE,
-    HELDOUT3_FILE,
-    HELDOUT4_FILE,
-    HELDOUT5_FILE,
-    HELDOUT6_FILE,
-)
+HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT6_FILE)
 SPLITS = {
     "dev": (DEV_FILE, DEV2_FILE),
     "heldout": (HELDOUT_FILE,),
@@ -394,10 +387,9 @@ def write_report(report: dict[str, Any], *, baseline: bool = False, path: Path =
     parts = [
         "## Users' evaluation",
         "",
-        "Command: `python -m assistant eval users [--split dev|heldout|heldout2|all] [--json]` over "
-        "`evals/users.yaml` and `evals/users-dev-2.yaml` (development half), `evals/users-heldout.yaml` (held-out half) and "
-        "`evals/users-heldout-2.yaml` (second held-out half), questions written the way users write "
-        "(format and scoring: `evals/README-users.md`); deterministic composer, no LLM.",
+        f"Command: `python -m assistant eval users [--split {'|'.join(SPLITS)}] [--json]` over the case files "
+        "that `evals/README-users.md` lists (development sets and held-out halves), questions written the way "
+        "users write (format and scoring in the same file); deterministic composer, no LLM.",
         "",
         HOW_TO_READ,
     ]
