@@ -20,13 +20,20 @@ from assistant.understand.case import Ask, Case
 from assistant.understand.risks import RISK_ASKED
 
 
+def _read_as(ctx: AskContext, intent: str, topics: list[str] | None = None) -> Ask:
+    """The ask with the intent its case shows (and the topics, when they change too)."""
+    update: dict[str, object] = {"intent": intent, **({"topics": topics} if topics is not None else {})}
+    ctx.ask = ctx.draft.ask = ctx.ask.model_copy(update=update)
+    return ctx.ask
+
+
 def reread(ctx: AskContext) -> Ask:
     """The ask as its case shows it (``ctx.ask`` and ``ctx.draft.ask`` are set to it)."""
     ask, case = ctx.ask, ctx.case
     if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # one region compares nothing
+        ask = _read_as(ctx, "fact")  # one region compares nothing
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "询问年度上限和比例"
+        ask = _read_as(ctx, "fact")  # "询问年度上限和比例"
     if (
         ask.intent == "eligibility"
         and (_ABOUT_OTHERS.search(ask.text) or (_WHAT_CONDITIONS.search(ask.text) and not _states_facts(case)))
@@ -36,7 +43,7 @@ def reread(ctx: AskContext) -> Ask:
         # 公司的创客能不能申请") or what the conditions are ("申请主体需要满足什么条件？"): the rule,
         # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact", "topics": topics})
+        ask = _read_as(ctx, "fact", topics)
     if (
         ask.intent == "eligibility"
         and "scope" in ask.topics
@@ -44,7 +51,7 @@ def reread(ctx: AskContext) -> Ask:
         and not _states_a_bar(case)
     ):
         # "存储和技术支持服务费能不能算进补贴范围": what the program covers, not whether we qualify
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        ask = _read_as(ctx, "fact")
     if (
         ask.intent in ("process", "validity")
         and set(ask.topics) & {"issuer", "doc_number"}
@@ -52,12 +59,12 @@ def reread(ctx: AskContext) -> Ask:
         and not (ask.intent == "validity" and asks_in_force(ask.text))
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        ask = _read_as(ctx, "fact")
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "按什么周期结算": a rule
+        ask = _read_as(ctx, "fact")  # "按什么周期结算": a rule
     if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
+        ask = _read_as(ctx, "eligibility")
     if (
         ask.intent == "fact"
         and (
@@ -72,18 +79,18 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？", "最多能拿多少？" about the
         # purchase stated: an amount, not the cap ("每家企业最多多少" stays the cap)
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "calculation"})
+        ask = _read_as(ctx, "calculation")
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+        ask = _read_as(ctx, "compliance")
     if ask.intent == "validity" and "stacking" in ask.topics and not asks_in_force(ask.text):
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})  # "省里的还能再拿吗"
+        ask = _read_as(ctx, "fact")  # "省里的还能再拿吗"
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        ask = _read_as(ctx, "fact")
     if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        ask = _read_as(ctx, "fact")
     if (
         (ask.intent == "validity" or (ask.intent == "calculation" and not any(p.amount for p in case.purchases)))
         and _APPLY_ASKED.search(ask.text)
@@ -91,9 +98,9 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "这笔费用还能再报一次吗" after other support for it, "8月20日签的合同能不能用来申领": the
         # stated facts are checked (the period is said beside them), not only the period
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "eligibility"})
+        ask = _read_as(ctx, "eligibility")
     if ask.intent == "calculation" and _rule_question(ctx):
-        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        ask = _read_as(ctx, "fact")
     return ask
 
 
