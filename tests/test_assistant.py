@@ -518,3 +518,16 @@ def test_a_year_after_an_ended_program_is_answered_with_the_period(assistant):
 def test_whether_to_pay_first_is_answered_with_the_payment_clause(assistant):
     r = assistant.ask("廊坊的算力券是先付钱再申请吗")
     assert r.asks[0].verdict == "answered" and "全额付款" in r.asks[0].conclusion
+
+
+def test_our_contract_without_its_amount_gets_a_question_with_the_rate(assistant):
+    r = assistant.ask("中关村 软件公司 去年签的算力合同 能补多少")
+    assert r.asks[0].verdict == "clarify" and "20%" in r.asks[0].conclusion
+    general = assistant.ask("北京算力券能补多少")
+    assert general.asks[0].verdict == "answered", "no purchase of ours: the rate and cap are the answer"
+
+
+def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(assistant):
+    r = assistant.ask("扬州算力券的申请条件、审核部门、补贴比例请一并答复。")
+    assert [a.verdict for a in r.asks] == ["answered", "answered", "not_published"]
+    assert "数据局" in r.asks[1].conclusion

@@ -8,6 +8,7 @@ under an ended program is a reference under the old rule, said in the conclusion
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +34,13 @@ from assistant.answer.steps import add_steps
 from assistant.answer.validity import period_caveat, validity, validity_line
 from assistant.models import AskAmount
 from assistant.understand.case import Purchase
+
+# A purchase of the asker's own, named without its amount ("去年签的算力合同", "我们租了算力").
+_OUR_PURCHASE = re.compile(
+    r"(签的|签了|租的|租了|买的|买了|采购了|用了)[^，。？?]{0,6}(算力|合同|GPU|服务器)|(这份|那份|我们的?)(算力)?合同"
+    r"|our (compute )?contract|we (signed|rented|bought)",
+    re.I,
+)
 
 
 def _purchases_for(ctx: AskContext, region: str) -> list[Purchase]:
@@ -65,6 +73,8 @@ def handle(ctx: AskContext) -> None:
             else:
                 rules_summary(ctx, region, pid)
                 ask_missing(ctx, "amount")
+                if _OUR_PURCHASE.search(ctx.case.text) and d.verdict == "answered":
+                    d.verdict = "clarify"  # "去年签的算力合同能补多少": our contract's amount is needed
             continue
         d.programs.append(pid)
         groups = purchase_groups(ctx, purchases)  # 算力租金 and 模型服务: one voucher each

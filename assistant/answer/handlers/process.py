@@ -11,6 +11,7 @@ from assistant.answer.messages import say
 from assistant.answer.validity import period_caveat
 
 _PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
+_STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受理")
 _PAY_ORDER = re.compile(r"先付|先交钱|先垫|垫付|付款后|先申请|先领券|pay (first|upfront|in advance)|pre-?pay", re.I)
 _PREFER_EN = ["apply", "submit", "redeem", "invoice", "step", "platform"]
 
@@ -43,6 +44,9 @@ def handle(ctx: AskContext) -> None:
         eligibility.handle(ctx)
         d.verdict = "answered"
         return
+    named_steps = _STEP.findall(ctx.ask.text)
+    if named_steps:  # "审核流程": the clause on that step first
+        prefer = list(dict.fromkeys([*named_steps, *prefer]))
     if _PAY_ORDER.search(ctx.ask.text):  # "是先付钱再申请吗", "要垫付吗": the clause on paying first
         prefer = ["全额", "付款", "垫付", "先", "即领即用", "抵扣", "paid", "in full", "pre-pay", "upfront"]
     hit, sentence, _score = best_evidence(ctx, hits, prefer)
