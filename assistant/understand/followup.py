@@ -30,6 +30,7 @@ _FACT_MARK = re.compile(
     r"\b(we|our|it's|it is|the contract|contract|registered|million|rmb|yuan)\b",
     re.I,
 )
+LISTED_TOPICS = 3  # a follow-up naming this many things to answer lists its own questions
 SHORT_ANSWER_CHARS = 12  # a statement this short, asking nothing, answers the last question
 _GREETING_ONLY = re.compile(
     r"^(你好|您好|嗨|哈喽|谢谢|多谢|感谢|辛苦|再见|拜拜|好的|收到|hi|hello|hey|thanks|thank you|bye|ok)\W*$", re.I
@@ -60,8 +61,11 @@ def is_elliptical(text: str) -> bool:
 
 
 def _followup_ask(t: str) -> bool:
+    from assistant.understand.topics import topics
+
     body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
-    own_question = asks_something(body)
+    # "上海市的比例、年度上限、申领步骤呢": a list of things asked is a question of its own
+    own_question = asks_something(body) or len(topics(body)) >= LISTED_TOPICS
     if (_ANSWER.match(t) or _ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not own_question:
         return True
     if asks_something(t):

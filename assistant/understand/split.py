@@ -61,7 +61,7 @@ _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 _REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有人|用户)[^，。,;；]{0,8}(询问|咨询|问|反映|来电|提出)")
 # "……分别是什么，请答复。", "请核实后回复，谢谢": the closing request of an enquiry asks nothing new.
 _CLOSER_ONLY = re.compile(
-    r"^(请|烦请|麻烦|望)?(予以|尽快|及时|核实后|核实并)?(答复|回复|告知|反馈|说明|处理)(为盼|为谢|是盼)?[，,]?(谢谢|感谢)?\W*$"
+    r"^(请|烦请|麻烦|望)?(予以|尽快|及时|核实后|核实并|一并|逐项|逐一|分别)?(答复|回复|告知|反馈|说明|处理)(为盼|为谢|是盼)?[，,]?(谢谢|感谢)?\W*$"
     r"|^(请|烦请|麻烦)?(提供|出具|给出|拟|给)(一下|一个|个)?(统一的?)?(答复|回复)?口径[，,]?(谢谢|感谢)?\W*$"
     r"|^(please )?(reply|advise|respond)( asap| soon)?\W*$",
     re.I,
@@ -347,7 +347,8 @@ def _listed_points(ask: str) -> list[str]:
     end = end_match.start() if end_match else len(ask)
     if not ask[start:end].strip(" ，,。.!！") and requests[-1].start() > 0:
         # "文号、渠道要求和补贴比例，请一并答复。": the list comes before the request
-        end = len(ask[: requests[-1].start()].rstrip(" ，,"))
+        # "……申领步骤呢？请一并答复。": the list's own question mark and 呢 end it
+        end = len(re.sub(r"(呢|吗)?[？?。.!！\s]*$", "", ask[: requests[-1].start()].rstrip(" ，,")))
         before = [m.end() for m in _LIST_END.finditer(ask, 0, end)]
         start = before[-1] if before else 0
     points = [p.strip(" ，,") for p in re.split(r"[、，,]", ask[start:end]) if p.strip(" ，,")]
