@@ -167,12 +167,8 @@ def read_amounts(
             last_words = clean[max(clause.start, floor_before) : mm.start]  # this figure's own words
             if _stated_total(last_words, money, pcs):
                 continue  # "20万和25万，合计45万": the sum of the contracts just named, not a third
-            if (
-                _TAX_VARIANT.search(last_words[-8:])
-                and pcs
-                and pcs[-1][1].amount is not None
-                and not _BOTH_FIGURES.search(clean)
-            ):
+            tax_variant = bool(_TAX_VARIANT.search(last_words[-8:]))  # "含税318万、不含税300万"
+            if tax_variant and pcs and pcs[-1][1].amount is not None and not _BOTH_FIGURES.search(clean):
                 # "含税106万（不含税100万）": the same contract with or without tax, not a second one
                 case.notes.append(_tax_note(pcs[-1][1].amount))
                 continue
@@ -202,7 +198,7 @@ def read_amounts(
                 breakdown = None
             if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
                 breakdown = (last, [])  # "600万的合同，其中国产400万、英伟达200万": the parts follow
-            variant = bool(_TAX_VARIANT.search(last_words[-8:])) and last is not None and last.amount is not None
+            variant = tax_variant and last is not None and last.amount is not None
             for _ in range(_COUNT[each.group(1)] if each else 1):
                 pcs.append(
                     (clause, Purchase(amount=money, basis=basis, region=region, voucher=kind, alternative=variant))

@@ -167,9 +167,8 @@ def _intent_of_each(each: StatementsAskedEach | None, clf: Any) -> str | None:
     read alone looks like a question about a period)."""
     if each is None:
         return None
-    for asked in filter(
-        None, (each.intro + each.question, each.question)
-    ):  # "分别有没有问题" says more after "合规部想确认三件事："
+    # "分别有没有问题" says more after "合规部想确认三件事：" (the question may come first: no question)
+    for asked in filter(None, (each.intro + each.question, each.question)):
         intent, _, unclear = clf.decide(clf.classify(asked))
         if not unclear and intent not in ("off_topic", "greeting"):
             return str(intent)

@@ -154,8 +154,8 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
 
 
 # A question about a legal text or an article ("按《公平竞争审查条例》能不能作为例外？").
-_LEGAL = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
 _NAMES_A_TEXT = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条")
+_LEGAL = re.compile(_NAMES_A_TEXT.pattern + r"|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
 _LEANING_MAX_CHARS = 16
 
 

@@ -57,6 +57,7 @@ def handle(ctx: AskContext) -> None:
     d.regions = list(regions)
     computed = 0
     several_vouchers = False
+    rules_given = False  # the rate and cap already stated (no purchase to compute)
     for region in regions:
         programs = ctx.kb.programs_for([region])
         if not programs:
@@ -72,6 +73,7 @@ def handle(ctx: AskContext) -> None:
                 computed += _target(ctx, region, pid)
             else:
                 rules_summary(ctx, region, pid)
+                rules_given = True
                 ask_missing(ctx, "amount")
                 if _OUR_PURCHASE.search(ctx.case.text) and d.verdict == "answered":
                     d.verdict = "clarify"  # "去年签的算力合同能补多少": our contract's amount is needed
@@ -100,7 +102,7 @@ def handle(ctx: AskContext) -> None:
     if not d.conclusion and d.questions:
         d.say(d.questions[0].text)
     pids = ctx.kb.programs_for(regions[:1])
-    if d.verdict == "clarify" and not d.amounts and pids:
+    if d.verdict == "clarify" and not d.amounts and pids and not rules_given:
         # "USD 500k", "3kw": while the amount is confirmed, the rate and cap it will meet (cited)
         rules_summary(ctx, regions[0], pids[0])
         d.verdict = "clarify"

@@ -52,14 +52,22 @@ def _condition_label(ctx: AskContext, pid: str, cond_id: str) -> str:
     return cond_id
 
 
-def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
-    """A program's rate and caps (no amount given), cited, with conflicts and validity."""
-    lang, d = ctx.lang, ctx.draft
+def _program_and_clauses(ctx: AskContext, region: str, pid: str) -> tuple[dict[str, Any], Search] | None:
+    """The program's rules on the ask's date and the clauses they cite (None: no such program)."""
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     if "error" in info:
+        return None
+    return info, search(ctx, [region], references=program_refs(info), k=4)
+
+
+def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
+    """A program's rate and caps (no amount given), cited, with conflicts and validity."""
+    lang, d = ctx.lang, ctx.draft
+    got = _program_and_clauses(ctx, region, pid)
+    if got is None:
         return
-    found = search(ctx, [region], references=program_refs(info), k=4)
+    info, found = got
     topics = set(ctx.ask.topics)
     end = info["version"].get("effective_to")
     if ctx.ask.year and end and ctx.ask.year > int(end[:4]) and "period_ended" in info.get("notice_codes", []):
@@ -115,11 +123,10 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
     """Which figure a program computes on ("按合同额还是结算额", "含税还是不含税"), cited; the
     texts never say whether the base includes tax, and the answer says so."""
     lang, d = ctx.lang, ctx.draft
-    on = rules_date(ctx.case, ctx.ask, ctx.today)
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
-    if "error" in info:
+    got = _program_and_clauses(ctx, region, pid)
+    if got is None:
         return
-    found = search(ctx, [region], references=program_refs(info), k=4)
+    info, found = got
     rate = info["version"]["parameters"].get("rate") or {}
     mark = cite_ref(ctx, found, rate.get("reference"), ["合同", "金额", "费用", "基数"])
     base = info["base_label_en"] if lang == "en" else info["base_label_zh"]

@@ -94,9 +94,8 @@ def handle(ctx: AskContext) -> None:
     if findings:
         d.verdict = "risk"
         for i, f in enumerate(findings[:5]):
-            marks = "".join(
-                cite_ref(ctx, found, r) for r in f.get("references", [])[:3]
-            )  # every clause the basis names is cited
+            # every clause the basis line names is cited (a title's years are then supported)
+            marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
             line = _finding(lang, f) + marks
             if i == 0 or (i == 1 and f.get("severity") == "high"):
                 d.say(line)
@@ -120,13 +119,11 @@ def handle(ctx: AskContext) -> None:
                         advice=f["recommendation_en"] if lang == "en" else f["recommendation_zh"],
                     )
                 )
-        own = (
-            [h for h in found.get("hits", []) if h["doc_id"] in ctx.kb.region_docs.get(regions[0], [])]
-            if regions
-            else []
-        )
+        # the region's own text beside a finding whose clauses are other regions'
+        own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
+        own = [h for h in found.get("hits", []) if h["doc_id"] in own_docs]
         if own and not any(c.doc_id in {h["doc_id"] for h in own} for c in ctx.citer.citations):
-            add_details(ctx, own, [], n=1, min_score=1.0)  # the region's own text beside the general finding
+            add_details(ctx, own, [], n=1, min_score=1.0)
     elif stated:
         d.verdict = "no_risk"
         d.say(say(lang, "compliance.none"))

@@ -74,7 +74,8 @@ def _from_the_text(ctx: AskContext) -> None:
 
 def _only_the_period_decides(ctx: AskContext) -> bool:
     """Asked whether the firm can still apply (or about a year after the period), every program
-    asked about has ended, and the facts stated decide nothing (a firm that fails or meets every condition is told so, the period beside)."""
+    asked about has ended, and the facts stated decide nothing (a firm that fails or meets every
+    condition is told so, the period beside)."""
     from assistant.rules import check_eligibility
 
     if not ctx.ask.regions:
