@@ -482,11 +482,6 @@ def test_an_amount_to_confirm_comes_with_the_rate_it_will_meet(assistant):
     assert r.asks[0].verdict == "clarify" and "50%" in r.asks[0].conclusion and r.citations
 
 
-def test_an_english_helpdesk_question_about_a_kind_of_firm_gets_the_rule(assistant):
-    r = assistant.ask("Can an out-of-province foreign-invested firm use Guizhou compute vouchers?")
-    assert r.asks[0].verdict == "answered" and "outside the province" in r.asks[0].conclusion
-
-
 def test_a_draft_for_comment_is_never_said_to_be_in_force(assistant):
     r = assistant.ask("石景山区的算力支持政策现在是否已经生效？")
     assert r.asks[0].verdict != "in_force" and "征求意见稿" in r.asks[0].conclusion
@@ -505,21 +500,6 @@ def test_facts_that_decide_eligibility_are_checked_before_the_period(assistant):
     assert funded.asks[0].verdict in ("not_eligible", "risk") and "其他财政" in funded.asks[0].conclusion
 
 
-def test_compute_bought_outside_the_province_fails_shandongs_condition(assistant):
-    r = assistant.ask("济南的公司，买的是贵州那边的算力，山东的算力券能补吗")
-    assert r.asks[0].verdict == "not_eligible" and "省内" in r.asks[0].conclusion
-
-
-def test_a_year_after_an_ended_program_is_answered_with_the_period(assistant):
-    r = assistant.ask("南宁市2025年度算力券兑付通知，企业2026年的算力用量能按这个通知申请吗？")
-    assert r.asks[0].verdict == "ended" and "2025年12月31日" in r.asks[0].conclusion
-
-
-def test_whether_to_pay_first_is_answered_with_the_payment_clause(assistant):
-    r = assistant.ask("廊坊的算力券是先付钱再申请吗")
-    assert r.asks[0].verdict == "answered" and "全额付款" in r.asks[0].conclusion
-
-
 def test_our_contract_without_its_amount_gets_a_question_with_the_rate(assistant):
     r = assistant.ask("中关村 软件公司 去年签的算力合同 能补多少")
     assert r.asks[0].verdict == "clarify" and "20%" in r.asks[0].conclusion
@@ -531,3 +511,37 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
     r = assistant.ask("扬州算力券的申请条件、审核部门、补贴比例请一并答复。")
     assert [a.verdict for a in r.asks] == ["answered", "answered", "not_published"]
     assert "数据局" in r.asks[1].conclusion
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "phrase"),
+    [
+        pytest.param(
+            "Can an out-of-province foreign-invested firm use Guizhou compute vouchers?",
+            "answered",
+            "outside the province",
+            id="an English helpdesk question about a kind of firm gets the rule",
+        ),
+        pytest.param(
+            "济南的公司，买的是贵州那边的算力，山东的算力券能补吗",
+            "not_eligible",
+            "省内",
+            id="compute bought outside the province fails Shandong's condition",
+        ),
+        pytest.param(
+            "南宁市2025年度算力券兑付通知，企业2026年的算力用量能按这个通知申请吗？",
+            "ended",
+            "2025年12月31日",
+            id="a year after an ended program is answered with the period",
+        ),
+        pytest.param(
+            "廊坊的算力券是先付钱再申请吗",
+            "answered",
+            "全额付款",
+            id="whether to pay first is answered with the payment clause",
+        ),
+    ],
+)
+def test_one_question_gets_its_verdict_and_the_words_that_decide_it(assistant, question, verdict, phrase):
+    r = assistant.ask(question)
+    assert r.asks[0].verdict == verdict and phrase in r.asks[0].conclusion
