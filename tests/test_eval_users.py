@@ -24,7 +24,7 @@ from assistant.evaluation.scoring import (
     response_asks,
     score_case,
 )
-from assistant.evaluation.users import always_refuse, shuffled, summarise
+from assistant.evaluation.users import HIDDEN_FILES, SPLITS, always_refuse, shuffled, summarise
 from assistant.models import AskAmount, AskAnswer, Citation, Response, ToolCall
 
 SAMPLE = Path(__file__).parent / "fixtures" / "users-sample.yaml"
@@ -69,6 +69,18 @@ def test_sample_file_loads_with_typed_expectations(cases):
     assert cases["s001"].asks[0].amounts == [Decimal("400000.00")]
     assert cases["s002"].asks[1].verdict == ["ended", "in_force"]
     assert cases["s003"].refused is True and cases["s001"].refused is None
+
+
+def test_every_case_file_is_in_a_split_and_every_held_out_file_stays_hidden():
+    """A case file missing from evals/splits.yaml is never run; a held-out file not marked
+    held-out would have its questions and failures printed to whoever works on the code."""
+    evals = Path(__file__).parents[1] / "evals"
+    on_disk = {p.name for p in evals.glob("users*.yaml")}
+    listed = {p.name for p in SPLITS["all"]}
+    assert on_disk == listed
+    assert all(p.exists() for p in SPLITS["all"])
+    assert {p.name for p in HIDDEN_FILES} == {n for n in on_disk if "heldout" in n}
+    assert not set(SPLITS["dev"]) & set(HIDDEN_FILES)
 
 
 def test_malformed_case_names_its_id(tmp_path):

@@ -1,7 +1,7 @@
-"""The users' evaluation: ``python -m assistant eval users [--split dev|heldout|heldout2|all]``.
+"""The users' evaluation: ``python -m assistant eval users [--split dev|heldout|...|all]``.
 
-Runs the cases of ``evals/users.yaml`` and ``evals/users-dev-2.yaml`` (development half) and ``evals/users-heldout.yaml`` or
-``evals/users-heldout-2.yaml`` (held-out halves) through ``Assistant.ask`` with "today" pinned to each file's date, scores them
+Runs the case files of a split (``evals/splits.yaml``: the development half is ``evals/users.yaml``
+with ``evals/users-dev-2.yaml``; the held-out halves are listed there) through ``Assistant.ask`` with "today" pinned to each file's date, scores them
 with ``scoring.score_case`` and reports per persona: pass rate, verdict, amount and fact
 accuracy, latency. Three negative controls go through the same scorer (a retrieval-only answer,
 another case's answer, an always-refuse answer): a scorer they pass is not measuring answers.
@@ -23,62 +23,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from assistant.evaluation.report import REPORT_FILE, write_section
 from assistant.evaluation.scoring import CaseScore, UserCase, load_users, score_case
 from assistant.models import Citation, Response, ToolCall
 from assistant.settings import PROJECT_ROOT, Settings
 
-DEV_FILE = PROJECT_ROOT / "evals" / "users.yaml"
-# More development cases, written by someone who had not read the code after the first held-out
-# run: they found the failure categories fixed since (towns, monthly figures, compute location ...).
-DEV2_FILE = PROJECT_ROOT / "evals" / "users-dev-2.yaml"
-HELDOUT_FILE = PROJECT_ROOT / "evals" / "users-heldout.yaml"
-# Written after the first held-out run fell short, by someone who had not read the code, so the
-# fixes made since can be measured on questions nobody tuned to (issue 9's acceptance).
-HELDOUT2_FILE = PROJECT_ROOT / "evals" / "users-heldout-2.yaml"
-# After the second held-out run fell short: development cases for the weakest personas
-# (compliance, helpdesk, finance; reported, not yet in the make-test gate) and a third held-out set.
-DEV3_FILE = PROJECT_ROOT / "evals" / "users-dev-3.yaml"
-HELDOUT3_FILE = PROJECT_ROOT / "evals" / "users-heldout-3.yaml"
-# After the third held-out run fell short and the fixes on dev-3 that followed: written by a
-# helper who read neither the code nor the other case files, run once.
-HELDOUT4_FILE = PROJECT_ROOT / "evals" / "users-heldout-4.yaml"
-# After the fourth held-out run fell short: development cases in a fresh writer's words (dev-4)
-# and a fifth held-out set, both written by helpers who read neither the code nor the other sets,
-# with the ask conventions of evals/README-users.md.
-DEV4_FILE = PROJECT_ROOT / "evals" / "users-dev-4.yaml"
-HELDOUT5_FILE = PROJECT_ROOT / "evals" / "users-heldout-5.yaml"
-# After the fifth held-out run fell short (compliance and helpdesk weakest): development cases
-# for those personas in a fresh writer's words (dev-5) and a sixth held-out set, both written by
-# helpers who read neither the code nor the other sets.
-DEV5_FILE = PROJECT_ROOT / "evals" / "users-dev-5.yaml"
-HELDOUT6_FILE = PROJECT_ROOT / "evals" / "users-heldout-6.yaml"
-HIDDEN_FILES = (HELDOUT_FILE, HELDOUT2_FILE, HELDOUT3_FILE, HELDOUT4_FILE, HELDOUT5_FILE, HELDOUT6_FILE)
-SPLITS = {
-    "dev": (DEV_FILE, DEV2_FILE),
-    "heldout": (HELDOUT_FILE,),
-    "heldout2": (HELDOUT2_FILE,),
-    "dev3": (DEV3_FILE,),
-    "heldout3": (HELDOUT3_FILE,),
-    "heldout4": (HELDOUT4_FILE,),
-    "dev4": (DEV4_FILE,),
-    "heldout5": (HELDOUT5_FILE,),
-    "dev5": (DEV5_FILE,),
-    "heldout6": (HELDOUT6_FILE,),
-    "all": (
-        DEV_FILE,
-        DEV2_FILE,
-        DEV3_FILE,
-        DEV4_FILE,
-        DEV5_FILE,
-        HELDOUT_FILE,
-        HELDOUT2_FILE,
-        HELDOUT3_FILE,
-        HELDOUT4_FILE,
-        HELDOUT5_FILE,
-        HELDOUT6_FILE,
-    ),
-}
+SPLITS_FILE = PROJECT_ROOT / "evals" / "splits.yaml"
+
+
+def _load_splits() -> tuple[dict[str, tuple[Path, ...]], tuple[Path, ...]]:
+    """The split table lives beside the case files (why each set was written is said there);
+    ``all`` is every file it lists, development sets first."""
+    raw = yaml.safe_load(SPLITS_FILE.read_text(encoding="utf-8"))
+    evals = SPLITS_FILE.parent
+    splits = {name: tuple(evals / f for f in files) for name, files in raw["splits"].items()}
+    hidden = tuple(evals / f for f in raw["held_out"])
+    every = [p for files in splits.values() for p in files]
+    splits["all"] = tuple(sorted(dict.fromkeys(every), key=lambda p: p in hidden))
+    return splits, hidden
+
+
+SPLITS, HIDDEN_FILES = _load_splits()
 TARGET_PASS = 0.9
 TARGET_CONTROL = 0.1
 WARM_UP = ("北京算力券每年最多能拿多少？", "上海合同300万能补多少", "How do I apply for the Beijing compute voucher?")
