@@ -69,9 +69,14 @@ def build_chat(ctx: WebContext) -> dict[str, Any]:
                     max_lines=6,
                     elem_id="chat-input",
                     autofocus=True,
+                    # Opened by the load event once the browser has its id: a message sent
+                    # before then would not be saved and would vanish on reload.
+                    interactive=False,
                     max_length=MAX_QUESTION_CHARS,
                 )
-                send = gr.Button("发送", variant="primary", scale=1, min_width=70, elem_id="chat-send")
+                send = gr.Button(
+                    "发送", variant="primary", scale=1, min_width=70, elem_id="chat-send", interactive=False
+                )
                 new = gr.Button("新对话", scale=1, min_width=70, elem_id="chat-new")
             examples = gr.Dataset(
                 components=[gr.Textbox(visible=False)],
@@ -245,11 +250,13 @@ def build_chat(ctx: WebContext) -> dict[str, Any]:
     shown_outputs = [chatbot, conv_state, cites, quick, reply_box, conv_list, conv_status]
 
     def on_load(browser_id):
-        """The browser's id (made on its first visit) and its latest conversation, reopened."""
+        """The browser's id (made on its first visit) and its latest conversation, reopened;
+        then the input opens."""
         browser_id = browser_id or convs.new_browser_id()
         listed = convs.choices(ctx.records, browser_id)
         conv = (convs.load(ctx.records, browser_id, listed[0][1]) if listed else None) or Conversation()
-        return (browser_id, *show(conv, browser_id))
+        ready = gr.update(interactive=True)
+        return (browser_id, ready, ready, *show(conv, browser_id))
 
     def open_conv(conv_id, browser_id):
         conv = convs.load(ctx.records, browser_id, conv_id or "")
@@ -275,4 +282,4 @@ def build_chat(ctx: WebContext) -> dict[str, Any]:
     examples.click(lambda s: s[0] if s else "", inputs=examples, outputs=msg, api_visibility="private")
 
     wire_feedback(ctx, chatbot, conv_state, last_id, comment, up, down, fb_status)
-    return {"fn": on_load, "inputs": [browser], "outputs": [browser, *shown_outputs]}
+    return {"fn": on_load, "inputs": [browser], "outputs": [browser, msg, send, *shown_outputs]}
