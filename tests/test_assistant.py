@@ -540,8 +540,29 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             "全额付款",
             id="whether to pay first is answered with the payment clause",
         ),
+        pytest.param(
+            "上海2023年大模型措施里的算力租用补贴（最高10%），现在还能申请吗？",
+            "ended",
+            "2025年12月31日",
+            id="an earlier version named by its year is answered with its own period",
+        ),
+        pytest.param(
+            "上海2023年大模型措施的补贴比例是多少",
+            "answered",
+            "10%",
+            id="the rate of the version named, not of the one in force",
+        ),
     ],
 )
 def test_one_question_gets_its_verdict_and_the_words_that_decide_it(assistant, question, verdict, phrase):
     r = assistant.ask(question)
     assert r.asks[0].verdict == verdict and phrase in r.asks[0].conclusion
+
+
+def test_whether_a_later_version_replaced_the_one_named_is_said_to_be_unpublished(assistant):
+    r = assistant.ask("杭州2024年7月的算力券措施是否已被2025年6月的新举措替代？两者的单户年度上限有没有变化？")
+    replaced, caps = r.asks
+    assert replaced.verdict == "answered"
+    assert "未见公开" in replaced.conclusion and "2025年6月13日" in replaced.conclusion
+    assert "尚未施行" not in replaced.conclusion, "the month names the document, not the date asked about"
+    assert "2024年" in caps.conclusion and "2025年" in caps.conclusion, "both versions' caps"

@@ -111,7 +111,14 @@ class Knowledge:
 
         # What the understanding needs to recognise a document named by number or title.
         self.doc_refs: tuple[DocRef, ...] = tuple(
-            DocRef(doc_id=d.doc_id, region=d.region, title=d.title, doc_number=d.doc_number) for d in self.docs.values()
+            DocRef(
+                doc_id=d.doc_id,
+                region=d.region,
+                title=d.title,
+                doc_number=d.doc_number,
+                issued_year=d.issued.year if d.issued else None,
+            )
+            for d in self.docs.values()
         )
         self.region_docs: dict[str, list[str]] = {}
         for d in self.docs.values():

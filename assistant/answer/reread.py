@@ -44,6 +44,9 @@ def reread(ctx: AskContext) -> Ask:
         # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = _read_as(ctx, "fact", topics)
+    if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
+        # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
+        ask = _read_as(ctx, "validity")
     if (
         ask.intent == "eligibility"
         and "scope" in ask.topics
@@ -184,6 +187,11 @@ def _rule_question(ctx: AskContext) -> bool:
 
 _APPLY_ASKED = re.compile(
     r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
+)
+_STILL_APPLY = re.compile(
+    r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用)"
+    r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
+    re.I,
 )
 _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
 _HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will", re.I)

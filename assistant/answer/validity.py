@@ -15,11 +15,13 @@ from assistant.answer.evidence import AskContext, Search, cite_ref
 from assistant.answer.format import date_text
 from assistant.answer.knowledge import DocInfo
 from assistant.answer.messages import say
-from assistant.rules.model import Statement
+from assistant.rules.model import Statement, Version
 
 SOON_DAYS = 90  # "ends soon": within 90 days of the date asked about (as the calculator warns)
 
-State = Literal["in_force", "ended", "not_yet", "unknown", "draft"]
+# "succeeded": the version asked about states no end, and a later version of the same program
+# applies from a later date; whether the later one formally replaces it is not stated.
+State = Literal["in_force", "ended", "not_yet", "unknown", "draft", "succeeded"]
 
 
 @dataclass
@@ -33,25 +35,26 @@ class Validity:
     statement: Statement | None
     ends_soon: bool
     reference: dict[str, str] | None  # the clause that gives the period
+    successor: tuple[str, dt.date] | None = None  # (title, start) of the version after it
 
 
-def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.date) -> Validity | None:
-    """The validity of ``program`` (or of ``region``'s first policy document) on ``on``."""
+def validity(
+    ctx: AskContext, program: str | None, region: str | None, on: dt.date, doc_id: str | None = None
+) -> Validity | None:
+    """The validity of ``program`` (or of ``region``'s first policy document) on ``on``;
+    ``doc_id``: the version the question names ("上海2023年大模型措施"), not the current one."""
     kb = ctx.kb
     doc = kb.doc_of(program, region)
     start: dt.date | None
+    successor: tuple[str, dt.date] | None = None
     if program and program in kb.programs:
         p = kb.programs[program]
         versions = sorted(p.versions, key=lambda v: v.effective_from)
-        current = [v for v in versions if v.in_force_on(on)]
-        if current:
-            v = max(current, key=lambda x: x.effective_from)
-            state: State = "draft" if v.status == "draft" else "in_force"  # a 征求意见稿 is not in force
-        elif all(v.effective_from > on for v in versions):
-            v, state = versions[0], "not_yet"
+        named = [v for v in versions if doc_id and v.corpus_doc == doc_id]
+        if named:
+            v, state, successor = _named_version(ctx, named[-1], versions, on)
         else:
-            v = max((x for x in versions if x.effective_from <= on), key=lambda x: x.effective_to or dt.date.max)
-            state = "ended"
+            v, state = _version_on(versions, on)
         doc = kb.docs.get(v.corpus_doc, doc)
         ref = v.reference.model_dump() if v.reference else None
         statement = p.statements[0] if p.statements else None
@@ -84,7 +87,32 @@ def validity(ctx: AskContext, program: str | None, region: str | None, on: dt.da
             "statement_date": statement.date if statement else None,
         },
     )
-    return Validity(state, title, start, end, doc, program, statement, soon, ref)
+    return Validity(state, title, start, end, doc, program, statement, soon, ref, successor)
+
+
+def _version_on(versions: list[Version], on: dt.date) -> tuple[Version, State]:
+    """The version that applies on ``on`` (the latest started), or the one that ended last."""
+    current = [v for v in versions if v.in_force_on(on)]
+    if current:
+        v = max(current, key=lambda x: x.effective_from)
+        return v, "draft" if v.status == "draft" else "in_force"  # a 征求意见稿 is not in force
+    if all(v.effective_from > on for v in versions):
+        return versions[0], "not_yet"
+    return max((x for x in versions if x.effective_from <= on), key=lambda x: x.effective_to or dt.date.max), "ended"
+
+
+def _named_version(
+    ctx: AskContext, v: Version, versions: list[Version], on: dt.date
+) -> tuple[Version, State, tuple[str, dt.date] | None]:
+    """The state of the version a question names. One that states no end while a later version
+    of the program applies is "succeeded": the texts do not say it was replaced."""
+    later = [x for x in versions if x.effective_from > v.effective_from and x.corpus_doc != v.corpus_doc]
+    if later and later[0].effective_from <= on and v.effective_to is None and v.status != "draft":
+        doc = ctx.kb.docs.get(later[0].corpus_doc)
+        return v, "succeeded", (doc.title if doc else later[0].label_zh, later[0].effective_from)
+    if v.in_force_on(on):
+        return v, "draft" if v.status == "draft" else "in_force", None
+    return v, "not_yet" if v.effective_from > on else "ended", None
 
 
 def statement_text(ctx: AskContext, v: Validity, found: Search) -> str:
@@ -111,6 +139,9 @@ def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bo
         )
     if v.state == "draft":
         return say(lang, "validity.draft", title=v.title, mark=mark)
+    if v.state == "succeeded" and v.successor:
+        later, since = v.successor
+        return say(lang, "validity.succeeded", title=v.title, mark=mark, later=later, start=date_text(since, lang))
     if v.state == "not_yet" and v.start:
         return say(lang, "validity.not_yet", title=v.title, start=date_text(v.start, lang), mark=mark)
     if v.ends_soon and v.end:

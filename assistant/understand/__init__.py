@@ -70,6 +70,7 @@ def understand(
     from assistant.understand.state import apply_answer, merge
 
     today = today or dt.date.today()
+    documents = tuple(documents)
     cov = frozenset(covered) if covered is not None else _covered_default()
     clf = _classifier(classifier)
     case: Case | None = None
@@ -88,10 +89,24 @@ def understand(
         if case.asks and all(a.intent not in ("greeting", "off_topic") for a in case.asks):
             previous_asks = case.asks
     assert case is not None
+    if documents:
+        case.asks = [_with_documents(a, case, documents) for a in case.asks]
     if reply is not None:
         case = apply_answer(case, *reply)
     _clarify(case)
     return case
+
+
+def _with_documents(ask: Ask, case: Case, documents: Iterable[DocRef]) -> Ask:
+    """The ask with the documents it names; a year that names a document ("2023年的措施现在还
+    能申请吗") is not the date asked about."""
+    from assistant.understand.documents import asked_documents, names_a_document_year
+
+    named = asked_documents(ask.text, case.text, documents, ask.regions or case.regions)
+    if not named:
+        return ask
+    year = None if ask.year is not None and names_a_document_year(ask.text, ask.year) else ask.year
+    return ask.model_copy(update={"documents": [d.doc_id for d in named], "year": year})
 
 
 def _clarify(case: Case) -> None:

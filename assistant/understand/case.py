@@ -199,6 +199,9 @@ class Ask(_Model):
     # A short question that only makes sense after the one before it ("……能不能作为例外出台？
     # 需要满足哪些条件？"): that question's words, which the search for this one carries.
     leans_on: str = ""
+    # Documents the ask is about, named by number, title or year ("上海2023年大模型措施现在还能
+    # 申请吗"): a question about that version, not about the program's current one.
+    documents: list[str] = Field(default_factory=list)
 
 
 class Clarification(_Model):

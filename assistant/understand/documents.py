@@ -16,6 +16,17 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]�
 _TITLE = re.compile(r"《([^》]{4,80})》")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]|\s")
 MIN_TITLE_CHARS = 8  # a shorter quoted name ("若干措施") says too little to pick one document
+# "上海2023年大模型措施", "杭州2024年7月的算力券措施", "2025年6月的新举措": a document named by
+# the year it was issued; words of a purchase in between ("2025年签的合同") make it a date instead.
+_DOC_YEAR = re.compile(
+    r"(20\d{2})(?:\s*[-—–至到]\s*20\d{2})?\s*年(?:\s*\d{1,2}\s*月)?份?(?:发布|出台|印发|颁布|公布)?的?"
+    r"([^，。；;？?！!、]{0,14}?)(措施|政策|方案|办法|通知|文件|细则|举措|清单|版本)"
+)
+_NOT_A_DOCUMENT = re.compile(r"签|合同|租|买|采购|结算|付|申请|申报|领|用了|花")
+# "该措施现在是否有效", "两者的上限": the ask is about the document named earlier in the message
+_REFERS_BACK = re.compile(
+    r"(该|此|上述|这个|这份|这一|前述|原)(措施|政策|文件|方案|办法|通知|细则|举措|规定)|两者|二者|两个文件"
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,7 @@ class DocRef:
     region: str
     title: str
     doc_number: str | None = None
+    issued_year: int | None = None
 
 
 def _plain_number(text: str) -> str:
@@ -60,3 +72,38 @@ def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
 
 
 __all__ = ["DocRef", "named_documents"]
+
+
+def dated_documents(text: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
+    """The documents of ``regions`` that ``text`` names by their year ("上海2023年大模型措施"):
+    issued that year, or carrying the year in their title ("(2023-2025年)")."""
+    docs = [d for d in documents if d.region in set(regions)]
+    out: list[DocRef] = []
+    for m in _DOC_YEAR.finditer(text):
+        if _NOT_A_DOCUMENT.search(m.group(2)):
+            continue
+        year = int(m.group(1))
+        out += [d for d in docs if (d.issued_year == year or year in _title_years(d.title)) and d not in out]
+    return out
+
+
+def _title_years(title: str) -> set[int]:
+    """The years a title starts with ("(2023-2025年)": 2023; the end of a range names its end)."""
+    return {int(y) for y in re.findall(r"(?<![-—–至到\d])(20\d{2})", title)}
+
+
+def asked_documents(text: str, message: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
+    """The documents one ask is about: those its own words name (by number, title or year), or,
+    when it points back ("该措施现在是否有效"), those the whole message names."""
+    docs = list(documents)
+    own = named_documents(text, docs)
+    own += [d for d in dated_documents(text, docs, regions) if d not in own]
+    if own or not _REFERS_BACK.search(text):
+        return own
+    named = named_documents(message, docs)
+    return named + [d for d in dated_documents(message, docs, regions) if d not in named]
+
+
+def names_a_document_year(text: str, year: int) -> bool:
+    """Whether ``year`` in ``text`` is the year of a document named, not a date asked about."""
+    return any(int(m.group(1)) == year and not _NOT_A_DOCUMENT.search(m.group(2)) for m in _DOC_YEAR.finditer(text))

@@ -3,6 +3,7 @@ rules stated without an amount, a region with documents but nothing computable."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -52,19 +53,38 @@ def _condition_label(ctx: AskContext, pid: str, cond_id: str) -> str:
     return cond_id
 
 
-def _program_and_clauses(ctx: AskContext, region: str, pid: str) -> tuple[dict[str, Any], Search] | None:
-    """The program's rules on the ask's date and the clauses they cite (None: no such program)."""
-    on = rules_date(ctx.case, ctx.ask, ctx.today)
+def _program_and_clauses(
+    ctx: AskContext, region: str, pid: str, on: dt.date | None = None
+) -> tuple[dict[str, Any], Search] | None:
+    """The program's rules on the ask's date (or ``on``) and the clauses they cite (None: no such
+    program)."""
+    on = on or rules_date(ctx.case, ctx.ask, ctx.today)
     info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     if "error" in info:
         return None
     return info, search(ctx, [region], references=program_refs(info), k=4)
 
 
+def _named_versions(ctx: AskContext, pid: str) -> list[dt.date]:
+    """The start dates of the program's versions the ask names ("两者的上限有没有变化" after
+    the 2024 and the 2025 measures), oldest first."""
+    program = ctx.kb.programs.get(pid)
+    if program is None:
+        return []
+    return sorted(v.effective_from for v in program.versions if v.corpus_doc in ctx.ask.documents)
+
+
 def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
-    """A program's rate and caps (no amount given), cited, with conflicts and validity."""
+    """A program's rate and caps (no amount given), cited, with conflicts and validity: of each
+    version the ask names, when it names one or more, else on the ask's date."""
+    dates: list[dt.date | None] = [*_named_versions(ctx, pid)] or [None]
+    for on in dates:
+        _rules_summary_on(ctx, region, pid, on)
+
+
+def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None) -> None:
     lang, d = ctx.lang, ctx.draft
-    got = _program_and_clauses(ctx, region, pid)
+    got = _program_and_clauses(ctx, region, pid, on)
     if got is None:
         return
     info, found = got

@@ -11,17 +11,26 @@ from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
 from assistant.answer.validity import statement_text, validity, validity_line
+from assistant.understand.documents import names_a_document_year
 
 
 def _date_asked(ctx: AskContext) -> dt.date:
-    if ctx.case.as_of is not None:
-        return ctx.case.as_of
+    as_of = ctx.case.as_of
+    if as_of is not None and not (ctx.ask.documents and names_a_document_year(ctx.case.text, as_of.year)):
+        return as_of  # not "杭州2024年7月的措施是否已被替代": that month names the document
     year = ctx.ask.year
     if year is not None and year > ctx.today.year:
         return dt.date(year, 1, 1)
     if year is not None and year < ctx.today.year:
         return dt.date(year, 12, 31)
     return ctx.today
+
+
+def _named_doc(ctx: AskContext, program: str | None) -> str | None:
+    """The document of ``program`` the ask names ("2023年的《…若干措施》现在是否有效")."""
+    return next(
+        (d for d in ctx.ask.documents if program and ctx.kb.docs.get(d) and ctx.kb.docs[d].program == program), None
+    )
 
 
 def handle(ctx: AskContext) -> None:
@@ -32,7 +41,7 @@ def handle(ctx: AskContext) -> None:
     for region in ctx.ask.regions:
         programs: list[str | None] = [*ctx.kb.programs_for([region])] or [None]
         for pid in programs[:1]:
-            v = validity(ctx, pid, region, on)
+            v = validity(ctx, pid, region, on, _named_doc(ctx, pid))
             if v is None:
                 continue
             if pid:
@@ -70,7 +79,9 @@ def handle(ctx: AskContext) -> None:
             if v.statement is not None and v.state != "ended" and not (v.end and v.end < ctx.today):
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
-    if "ended" in states:
+    if "succeeded" in states:
+        d.verdict = "answered"  # whether the later text replaced it is not stated
+    elif "ended" in states:
         d.verdict = "ended"
     elif "in_force" in states:
         d.verdict = "in_force"
