@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import assistant.rules.facts as facts_module
 from assistant.compliance import check_compliance
 from assistant.rules import (
     FACTS,
@@ -137,6 +136,13 @@ def test_facts_are_validated() -> None:
     with pytest.raises(RulesInputError) as info:
         calculate("beijing-municipal", "1000", on="2025-06-01", facts={"contract_signed": "2023-02-29"})
     assert info.value.field == "contract_signed"
+    # An amount per item is not something the calculator reads: refused, not computed on the
+    # whole contract as if the storage part were compute.
+    with pytest.raises(RulesInputError) as info:
+        calculate(
+            "beijing-municipal", "3800000", on="2025-04-18", facts={"line_items": "compute:3200000,storage:600000"}
+        )
+    assert info.value.field == "line_items" and "storage:600000" in str(info.value)
 
 
 def test_eligibility_all_programs_and_missing_questions() -> None:
@@ -166,9 +172,11 @@ def test_region_names_accepted() -> None:
 
 
 def test_fact_list_documented() -> None:
-    doc = facts_module.__doc__
-    for name in FACTS:
-        assert f"\n{name} " in doc or f"\n{name}\n" in doc, name
+    """Every fact says what it is (and a choice which values it takes), for people and the CLI."""
+    for name, spec in FACTS.items():
+        assert spec.about.strip(), name
+        if spec.type in ("choice", "list"):
+            assert spec.choices, name
     for name in (
         "registered_in",
         "industry",
