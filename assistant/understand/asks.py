@@ -34,6 +34,8 @@ _RELATIVE_YEAR = {
 
 
 # A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
+# "武政规〔2025〕3号": the year of a document's number, not a year asked about
+_DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d+\s*号")
 _SIGNING_YEAR = re.compile(
     r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)"
     r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)",  # "按2025年的新政策": a version, not a year
@@ -48,7 +50,7 @@ _NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|t
 def _year(text: str, today: dt.date) -> int | None:
     if _NOW.search(text) and not re.search(r"(20\d{2}|明|今)年(还|能|可以)", text):
         return None  # "南宁市2025年度兑付通知现在还适用吗": now, not 2025
-    text = _SIGNING_YEAR.sub(" ", text)
+    text = _SIGNING_YEAR.sub(" ", _DOC_NUMBER_YEAR.sub(" ", text))
     years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
     if years:
         return years[-1]

@@ -70,8 +70,10 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     compute = tables()["compute_cues"]
     if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
         return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
-    if first_match(after, compute["after"]) or any(
-        re.search(p, before_en if p.isascii() else before, re.I) for p in compute["verb_before"]
+    if (
+        first_match(after, compute["after"])
+        or (re.search(r"(在|到|去)\s*$", before) and first_match(after, compute["there_after_at"]))
+        or any(re.search(p, before_en if p.isascii() else before, re.I) for p in compute["verb_before"])
     ):
         return "compute"
     if first_match(before, [p + "$" for p in cues["asked"]]) or re.match(
@@ -180,6 +182,9 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     asked = _read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about
         asked = _read_places("".join(dropped), clauses("".join(dropped)), case, covered)
+    if case.compute_at is None and first_match(clean, tables()["compute_cues"]["local"]):
+        # "用本地智算中心": the compute is where the firm is, or in the place asked about
+        case.compute_at = case.applicant.registered or next((p for _, p in asked), None)
     pcs, breakdowns = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
     _dates(clean, cls, today, pcs, case)

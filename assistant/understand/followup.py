@@ -24,6 +24,8 @@ _ELLIPSIS_START = re.compile(
     re.I,
 )
 _ELLIPSIS_END = re.compile(r"(呢|的话|的话呢)\s*[?？]?\s*$")
+# "那上海呢 同样300万的租金": the elliptical question first, then the facts it is about
+_ELLIPSIS_CLAUSE = re.compile(r"(呢|的话)\s*[?？]?(?=[\s,，;；])")
 # A message that only states facts for the open case: amounts, contracts, who we are, corrections.
 _FACT_MARK = re.compile(
     r"\d|[万亿元]|合同|我们|我司|公司|企业|注册|国产|签|年|月|金额|结算|不对|更正|应该是|其实是|"
@@ -64,6 +66,8 @@ def _followup_ask(t: str) -> bool:
     from assistant.understand.topics import topics
 
     body = re.sub(r"[?？]", "", _ELLIPSIS_END.sub("", _ELLIPSIS_START.sub("", t))).strip()
+    if _ELLIPSIS_START.match(t):
+        body = _ELLIPSIS_CLAUSE.sub("", body)
     # "上海市的比例、年度上限、申领步骤呢": a list of things asked is a question of its own
     own_question = asks_something(body) or len(topics(body)) >= LISTED_TOPICS
     if (_ANSWER.match(t) or _ELLIPSIS_START.match(t) or _ELLIPSIS_END.search(t)) and not own_question:

@@ -61,6 +61,17 @@ def fix_typos(text: str) -> str:
     return pattern.sub(lambda m: words[m.group(0).lower()], text)
 
 
+# "24年10月签的", "25年底", "24年在平台上用了": a year written with two digits, when what follows
+# makes it a date (a month, 底/初/年中, 签, 的, 在); "为期2年" or "24个月" are not touched.
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.第期为共])(?P<y>1[5-9]|2\d|3[0-5])\s*年(?=\s*(?:\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|底|末|初|年中|上半年|下半年|度|签|的|在|开始|起|那|用|租|买|花|我们|就))"
+)
+
+
+def _full_years(text: str) -> str:
+    return _SHORT_YEAR.sub(lambda m: f"20{m.group('y')}年", text)
+
+
 _INVISIBLE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 
 
@@ -74,7 +85,7 @@ def normalise(text: str | None) -> str:
     text = _INVISIBLE.sub("", text)
     text = _DIGIT_SEP.sub(lambda m: "," if m.group(0) == "，" else ":", text)
     text = text.translate(_char_table())
-    text = fix_typos(text)
+    text = _full_years(fix_typos(text))
     return _SPACES.sub(" ", text).strip()
 
 
