@@ -47,6 +47,7 @@ class Region(_Model):
     corpus: bool = False
     admin: str | None = None
     places: list[SubPlace] = Field(default_factory=list)
+    voucher_names: list[str] = Field(default_factory=list)  # a voucher only this region issues (训力券)
 
     def chinese_names(self) -> list[str]:
         """Official name and other Chinese names of the region itself (no abbreviations)."""

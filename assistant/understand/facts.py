@@ -112,7 +112,7 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         case.places.append(place)
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
-            place = _program_reading(clean, pm.end, place, covered)
+            place = _voucher_reading(clean, _program_reading(clean, pm.end, place, covered))
         if role == "origin":
             continue
         if role == "compute":
@@ -163,6 +163,23 @@ def _program_reading(text: str, end: int, place: Place, covered: frozenset[str])
     with_rules = {p.region for p in load_programs().values()}
     readings = [places_mod.resolve_place(re.sub(r"[（(].*", "", c)) for c in place.candidates]
     hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered) in with_rules]
+    return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
+
+
+def _voucher_reading(text: str, place: Place) -> Place:
+    """An ambiguous name ("南山") in a message naming a voucher only one reading's region issues
+    ("训力券": Shenzhen's) means that reading."""
+    if not place.ambiguous:
+        return place
+    from assistant import lexicon
+
+    hits = []
+    for label in place.candidates:
+        reading = places_mod.resolve_place(re.sub(r"[（(].*", "", label))
+        chain = [lexicon.region(code) for code in (reading.chain if reading else [])]
+        names = [n for r in chain if r is not None for n in r.voucher_names]
+        if reading is not None and any(re.search(re.escape(n), text, re.I) for n in names):
+            hits.append(reading)
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 

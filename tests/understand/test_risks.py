@@ -69,3 +69,15 @@ def test_ordinary_questions_are_not_read_as_arrangements(reader: RiskReader) -> 
     accused = {q: f for q, f in read.items() if f}
     # a handful of borderline phrasings at most, among hundreds of questions
     assert len(accused) <= max(3, len(ORDINARY) // 50), accused
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前海这边 我们主要做推理服务 租的卡不搞训练 深圳训力券能用吗",  # a use of the compute, not a sham contract
+        "黄埔区某企业来函，请答复：1. 广州开发区、黄埔区支持人工智能产业的政策措施文号；2. 其中算力券的补贴比例。",
+        "郑东新区 算力合同600万 河南省的券和郑州市的券两个都能拿吗",  # whether two levels stack
+    ],
+)
+def test_questions_users_ask_are_not_read_as_arrangements(reader: RiskReader, text: str) -> None:
+    assert reader.read(text) == {}
