@@ -566,3 +566,19 @@ def test_whether_a_later_version_replaced_the_one_named_is_said_to_be_unpublishe
     assert "未见公开" in replaced.conclusion and "2025年6月13日" in replaced.conclusion
     assert "尚未施行" not in replaced.conclusion, "the month names the document, not the date asked about"
     assert "2024年" in caps.conclusion and "2025年" in caps.conclusion, "both versions' caps"
+
+
+def test_which_base_about_our_contract_says_what_it_comes_to(assistant):
+    r = assistant.ask(
+        "北京的算力合同2025年6月签的，总额320万，里面存储服务40万、网络服务20万，剩下是智能算力。北京市算力券按多少基数算？能领多少？"
+    )
+    base, amount = r.asks
+    assert base.verdict == "answered" and "260万" in base.conclusion
+    assert amount.verdict == "amount" and amount.amounts[0].amount == "520000.00"
+
+
+def test_which_text_applies_to_a_contract_names_the_version_of_its_date(assistant):
+    r = assistant.ask("上海这边我们2024年6月签的算力租赁，租金500万。这个应该按哪份文件算？能补多少？")
+    which, amount = r.asks
+    assert which.verdict == "answered" and "大模型创新发展若干措施" in which.conclusion and "10%" in which.conclusion
+    assert amount.amounts[0].amount == "500000.00"

@@ -44,6 +44,9 @@ def reread(ctx: AskContext) -> Ask:
         # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = _read_as(ctx, "fact", topics)
+    if ask.intent in ("fact", "process") and ask.documents and asks_in_force(ask.text):
+        # "引用《…(2023-2025年)》中'最高10%'的规定，询问该措施目前是否仍在执行": its validity
+        ask = _read_as(ctx, "validity")
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
         ask = _read_as(ctx, "validity")
@@ -91,9 +94,17 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
         ask = _read_as(ctx, "fact")
-    if ask.intent == "calculation" and "basis" in ask.topics and not _HOW_MUCH.search(ask.text):
-        # "算力券是按哪个数算的？", "按含税还是不含税算？": which figure, not how much
+    if (
+        ask.intent == "calculation"
+        and "basis" in ask.topics
+        and (not _HOW_MUCH.search(ask.text) or _BASE_ASKED.search(ask.text))
+    ):
+        # "算力券是按哪个数算的？", "按含税还是不含税算？", "按多少基数算？": which figure (and
+        # what it comes to), not how much
         ask = _read_as(ctx, "fact")
+    if ask.intent == "calculation" and _WHICH_TEXT.search(ask.text) and not _HOW_MUCH.search(ask.text):
+        # "2024年6月签的，应该按哪份文件算？": the version that applies on that date
+        ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
     if (
         (ask.intent == "validity" or (ask.intent == "calculation" and not any(p.amount for p in case.purchases)))
         and _APPLY_ASKED.search(ask.text)
@@ -191,6 +202,11 @@ _APPLY_ASKED = re.compile(
 _STILL_APPLY = re.compile(
     r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用)"
     r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
+    re.I,
+)
+_BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少")
+_WHICH_TEXT = re.compile(
+    r"(按|依|适用|用)(照|据)?(哪|哪一|哪个|哪份|什么)(份|个|版|一版)?(文件|政策|规定|版本|措施|办法|方案)|which (document|version|policy|rules?) (applies|should)",
     re.I,
 )
 _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")

@@ -18,8 +18,12 @@ from assistant.understand.phrases import first_match, matches, tables
 from assistant.understand.topics import bought_voucher
 
 _CONTRACT = re.compile(r"合同|签|订单|采购|租用|租了|买了|购买|contract|signed|purchase|rent", re.I)
-_EACH = re.compile(r"(两|二|三|四|五|2|3|4|5)\s*(份|个|笔|张)[^，。,;；]{0,6}各\s*$")
-_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+# "两份合同各100万", "签了3个算力合同 每个都是80w": as many purchases as the count says
+_EACH = re.compile(
+    r"(两|二|三|四|五|六|2|3|4|5|6)\s*(份|个|笔|张)[^，。,;；]{0,6}"
+    r"(各|[\s，,]*(每(个|份|笔|张)|都)(都|均)?(是|为)?)\s*$"
+)
+_COUNT = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6}
 
 
 def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) -> tuple[str, str]:
@@ -189,7 +193,7 @@ def read_amounts(
                 continue
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None
-            each = _EACH.search(clean[max(clause.start - 12, 0) : mm.start])
+            each = _EACH.search(clean[max(clause.start - 16, 0) : mm.start])
             kind = bought_voucher(last_words[-12:])
             if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):
                 kind = bought_voucher(clean[mm.end : clause.end][:8])  # "买了300万的语料"

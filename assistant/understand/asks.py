@@ -343,7 +343,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
 
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
 _IN_FORCE_ASKED = re.compile(
-    r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内)|(失效|废止|到期)了?(吗|没有|没)|"
+    r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内|适用)|(失效|废止|到期)了?(吗|没有|没)|"
     r"still (valid|in force|in effect)|in force (now|today)",
     re.I,
 )

@@ -20,6 +20,9 @@ _ALL_PURCHASES = re.compile(
 )
 
 
+_EACH_OF = re.compile(r"各(?!地|区|市|省|级)|每(个|份|笔|张)(合同)?(都|均)")
+
+
 def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
     """The purchases each ask of this turn names: by its amounts ("一年期那份200万"), each mention
     taking the first purchase of that value no earlier ask took (so "20万和25万……再签一份20万的"
@@ -41,7 +44,9 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
                     i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value == m.money.value
                 ]
                 free = [i for i in same if i not in used and i not in chosen] or [i for i in same if i not in chosen]
-                if free:
+                if free and _EACH_OF.search(ask.text):
+                    chosen.extend(free)  # "3个合同 每个都是80w": one mention, as many purchases
+                elif free:
                     chosen.append(free[0])
         if not chosen:
             low = ask.text.lower()

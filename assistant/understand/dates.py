@@ -268,7 +268,7 @@ _TERMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"{_NOT_YEAR}{_N}\s*年\s*的?\s*(?:合同|租期|服务期|租约|协议|服务|租赁)"), "year"),
     (re.compile(rf"(?:为期|期限|合同期|服务期|租期|租用期|有效期|周期|签了)\s*(?:是|为)?\s*{_N}\s*年(?![前后多])"), "year"),
     (re.compile(rf"(?:合同|签的|签了|租了|租期|(?<![出转])租|用了|签)\s*(?:是|为)?\s*{_N}\s*年(?![前后多内底初中])"), "year"),
-    (re.compile(r"一年下来|一整年|整整一年|(?:for|over) (?:a|one|the) (?:full|whole|entire) year|full[- ]year|(?:for|over) (?:the )?(?:full |whole )?year\b"), "whole_year"),
+    (re.compile(r"一年下来|一整年|整整一年|(?:按|以)(?:全年|一年|一整年)(?:算|计|计算|来算)?|全年下来|(?:for|over) (?:a|one|the) (?:full|whole|entire) year|full[- ]year|(?:for|over) (?:the )?(?:full |whole )?year\b"), "whole_year"),
     (re.compile(r"\b(?:for|over) (?P<n>\d+|twelve|six|eighteen|twenty-four) (?P<u>month|year)s?\b", re.I), "en"),
     (re.compile(rf"(?<![每\d]){_N}\s*个\s*月(?!\s*(?:内|后|前|以内|之内|以后|\d|[一二两三四五六七八九十百千]+万))"), "month"),
     (re.compile(r"(?<![上下])半年(?!\s*(?:内|后|前|以内|之内|度))"), "half"),

@@ -291,7 +291,7 @@ def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause,
             continue
         clause = clause_at(cls, dm.start)
         between = text[dm.end : found[i + 1].start] if i + 1 < len(found) else ""
-        if i + 1 < len(found) and len(between) <= 3 and _RANGE.search(between):
+        if i + 1 < len(found) and len(between.strip()) <= 5 and _RANGE.search(between):
             p = target(clause) or _patch(case)
             p.start, p.end = dm.value, found[i + 1].last
             skip.add(i + 1)

@@ -327,6 +327,7 @@ _REQUEST = re.compile(
 _LIST_END = re.compile(r"[。？?!！；;\n]|[，,]\s*(?=便于|以便|方便|用于|供|为了|谢谢|感谢)")
 _LAST_AND = re.compile(r"(?:以及|和|及|与)(?=[^和及与]{2,}$)")
 MIN_LISTED_POINTS = 3
+MAX_POINT_CHARS = 16  # a point of a list is a name ("年度上限", "申领步骤"), not a sentence
 
 
 def _listed_points(ask: str) -> list[str]:
@@ -346,7 +347,8 @@ def _listed_points(ask: str) -> list[str]:
         start += colon.end()
     end_match = _LIST_END.search(ask, start)
     end = end_match.start() if end_match else len(ask)
-    if not ask[start:end].strip(" ，,。.!！") and requests[-1].start() > 0:
+    list_first = not ask[start:end].strip(" ，,。.!！") and requests[-1].start() > 0
+    if list_first:
         # "文号、渠道要求和补贴比例，请一并答复。": the list comes before the request
         # "……申领步骤呢？请一并答复。": the list's own question mark and 呢 end it
         end = len(re.sub(r"(呢|吗)?[？?。.!！\s]*$", "", ask[: requests[-1].start()].rstrip(" ，,")))
@@ -358,6 +360,8 @@ def _listed_points(ask: str) -> list[str]:
         points[-1:] = [p for p in last if p]
     if len(points) < MIN_LISTED_POINTS or sum(bool(topics(p)) for p in points) < len(points) - 1:
         return []
+    if list_first and max(len(p) for p in points[1:]) > MAX_POINT_CHARS:
+        return []  # "某企业来函称，其在……使用算力，询问……是否仍然适用。请答复": clauses, not a list
     qualifier = points[0][: points[0].rfind("的") + 1] if "的" in points[0][:-1] else ""
     head, tail = ask[:start], ask[end:]
     return [head + (p if i == 0 or p.startswith(qualifier) else qualifier + p) + tail for i, p in enumerate(points)]

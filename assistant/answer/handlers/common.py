@@ -151,11 +151,35 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
     mark = cite_ref(ctx, found, rate.get("reference"), ["合同", "金额", "费用", "基数"])
     base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     d.say(say(lang, "rules.basis", name=scheme_name(ctx, info, pid), base=base, mark=mark))
+    _your_base(ctx, pid, base)
     if _TAX.search(ctx.ask.text):
         issuer = ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")
         d.say(say(lang, "rules.tax_unpublished", issuer=issuer))
     conflict_caveat(ctx, info, found)
     period_caveat(ctx, pid, region, found, ctx.today)
+
+
+def _your_base(ctx: AskContext, pid: str, base_label: str) -> None:
+    """ "按多少基数算" about a purchase stated: the figure its base comes to (the compute part,
+    the settled or paid figure when the program pays on it), derived, not guessed."""
+    from assistant.answer.facts import base_of
+    from assistant.answer.format import money
+
+    basis = ctx.kb.programs[pid].base_basis if pid in ctx.kb.programs else "contract"
+    for p in [p for p in ctx.case.compute_purchases if p.amount is not None][:3]:
+        value = base_of(p, basis, ctx.session)
+        if value is None:
+            continue
+        excluded = "、".join(say(ctx.lang, f"items.{li.item}") for li in p.excluded)
+        ctx.draft.say(
+            say(
+                ctx.lang,
+                "rules.your_base" if not excluded else "rules.your_base_less",
+                base=money(value, ctx.lang),
+                label=base_label,
+                excluded=excluded,
+            )
+        )
 
 
 def _notes_on(ctx: AskContext, info: dict[str, Any], found: Search) -> str:
