@@ -547,6 +547,12 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="an earlier version named by its year is answered with its own period",
         ),
         pytest.param(
+            "我们觉得某区的算力券只发给本区注册企业，排斥外地企业，可以向哪里反映？",
+            "answered",
+            "市场监督管理部门",
+            id="a sentence pointing back to 'this channel' keeps the sentence that names it",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",
@@ -582,3 +588,24 @@ def test_which_text_applies_to_a_contract_names_the_version_of_its_date(assistan
     which, amount = r.asks
     assert which.verdict == "answered" and "大模型创新发展若干措施" in which.conclusion and "10%" in which.conclusion
     assert amount.amounts[0].amount == "500000.00"
+
+
+def test_the_conditions_a_sentence_points_back_to_are_given_with_it(assistant):
+    r = assistant.ask(
+        "我们想只给本地注册的AI企业发算力券，能不能用“促进科技进步”作为公平竞争审查的例外？需要满足什么条件？"
+    )
+    assert "替代方案" in r.asks[1].conclusion and "终止条件" in r.asks[1].conclusion
+
+
+def test_an_english_firm_asking_whether_it_qualifies_and_how_much_gets_both(assistant):
+    r = assistant.ask(
+        "Our JV in Shenzhen trains a large language model; the compute service contract is CNY 12M and we are not a"
+        " start-up. Do foreign-invested companies qualify for the training-compute voucher, and how much could we get?"
+    )
+    qualify, amount = r.asks
+    assert qualify.intent == "eligibility" and qualify.verdict == "eligible"
+    assert amount.amounts[0].amount == "6000000.00", "50% for a firm that is not a start-up"
+    cap = assistant.ask(
+        "We rent GPU compute in Shanghai, annual rent RMB 2.4m. How much would we get, and is there a per-company cap?"
+    )
+    assert cap.asks[1].verdict == "not_published"

@@ -178,6 +178,11 @@ def terms(ctx: AskContext) -> list[str]:
 # ---------------------------------------------------------------- sentences as evidence
 
 _ANAPHOR = re.compile(r"^(另一方面|此外|同时|但是?|不过|因此|所以|该|这|其|上述|前述|以上|而且|并且|也)")
+_LEAD_LABEL = re.compile(r"^[^：:，。]{2,10}[：:]")
+# "通过这一渠道反映", "按上述规定": a sentence whose point is named in the sentence before it
+_POINTS_BACK = re.compile(
+    r"这一(渠道|规定|条款|条|制度|要求|做法|程序|原则)|(前|后)(?P<n>两|三|几)(个|项)(条件|要求)|(依照|按照|按|依据|根据)(上述|前述|以上|该)(规定|条款|要求)"
+)
 
 
 def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
@@ -190,15 +195,19 @@ def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
 
 def sentence_with_context(hit: Hit, sentence: str) -> str:
     """A picked sentence that leans on the one before it ("另一方面，……", "该平台……") keeps it."""
-    if not _ANAPHOR.match(sentence):
+    body = _LEAD_LABEL.sub("", sentence)  # "与算力券的关系：……可以通过这一渠道反映"
+    back = _POINTS_BACK.search(body)
+    if not (_ANAPHOR.match(body) or back):
         return sentence
     from assistant.answer.sentences import clean_sentence, sentences
 
+    # "仍须满足后两个条件": the two sentences before it state them
+    n = {"两": 2, "三": 3, "几": 2}.get(back.group("n") or "", 1) if back else 1
     sents = [clean_sentence(s) for s in sentences(hit["text"])]
     if sentence in sents:
         i = sents.index(sentence)
         if i > 0:
-            return sents[i - 1] + sentence
+            return "".join(sents[max(0, i - n) : i]) + sentence
     return sentence
 
 

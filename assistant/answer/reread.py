@@ -113,6 +113,9 @@ def reread(ctx: AskContext) -> Ask:
         # "这笔费用还能再报一次吗" after other support for it, "8月20日签的合同能不能用来申领": the
         # stated facts are checked (the period is said beside them), not only the period
         ask = _read_as(ctx, "eligibility")
+    if ask.intent == "calculation" and _QUALIFY.search(ask.text) and not _HOW_MUCH.search(ask.text):
+        # "…the contract is CNY 12M. Do foreign-invested companies qualify?": whether, not how much
+        ask = _read_as(ctx, "eligibility")
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = _read_as(ctx, "fact")
     return ask
@@ -204,6 +207,7 @@ _STILL_APPLY = re.compile(
     r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
     re.I,
 )
+_QUALIFY = re.compile(r"qualif|eligib|资格|符合(条件|要求)|够格|能(不能|否)申请|可以申请吗|能申请吗", re.I)
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少")
 _WHICH_TEXT = re.compile(
     r"(按|依|适用|用)(照|据)?(哪|哪一|哪个|哪份|什么)(份|个|版|一版)?(文件|政策|规定|版本|措施|办法|方案)|which (document|version|policy|rules?) (applies|should)",
