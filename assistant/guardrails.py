@@ -41,7 +41,7 @@ _CN_NUM = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*[日号]?")
 _YM = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/)\s*(?P<m>\d{1,2})\s*月?(?![\d日号])")
 _NUM = re.compile(
-    r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万亿|千万|百万|万|亿|%|％|million|billion|thousand)?",
+    r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?:个(?=亿))?(?P<unit>万亿|千万|百万|万|亿|%|％|million|billion|thousand)?",
 )
 _CN_MONEY = re.compile(rf"(?P<num>[{_CN_NUM}]+)\s*(?=元|万元|亿元)|百分之(?P<pct>[{_CN_NUM}]+)")
 _MARKER = re.compile(r"\[(\d{1,2})\]")

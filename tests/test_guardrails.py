@@ -31,6 +31,7 @@ def test_units_normalise():
     assert keys("1,000,000元") == keys("100万元") == keys("1000000.00") == {"N1000000"}
     assert keys("20%") == keys("0.2") == {"N0.2"}
     assert keys("1.2亿元") == {"N120000000"}
+    assert keys("0.8个亿") == keys("8000万") == {"N80000000"}, "the user's own words, said back, are their amount"
     assert keys("2025年12月31日") == keys("2025-12-31") == {"D2025-12-31"}
     assert keys("五百万元") == {"N5000000"}
     assert keys("百分之三十") == {"N0.3"}
