@@ -553,6 +553,24 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="a sentence pointing back to 'this channel' keeps the sentence that names it",
         ),
         pytest.param(
+            "上海的算力券什么时候申报",
+            "not_published",
+            "未见公开",
+            id="when to apply, with no window in the texts, is said to be unpublished",
+        ),
+        pytest.param(
+            "郑东新区 算力合同600万 河南省的券和郑州市的券两个都能拿吗",
+            "answered",
+            "优先",
+            id="whether two levels' vouchers can both be taken is the stacking rule",
+        ),
+        pytest.param(
+            "南宁市算力券补贴计算的基期是哪段时间",
+            "answered",
+            "2025年3月1日",
+            id="the base period asked for is given with its dates",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",
@@ -609,3 +627,9 @@ def test_an_english_firm_asking_whether_it_qualifies_and_how_much_gets_both(assi
         "We rent GPU compute in Shanghai, annual rent RMB 2.4m. How much would we get, and is there a per-company cap?"
     )
     assert cap.asks[1].verdict == "not_published"
+
+
+def test_a_new_notice_asked_after_a_program_ended_is_not_published(assistant):
+    r = assistant.ask("五象新区的 南宁算力券现在还能报吗 2026年有没有新的通知")
+    assert [a.verdict for a in r.asks] == ["ended", "not_published"]
+    assert "未见此后发布的新文件" in r.asks[1].conclusion

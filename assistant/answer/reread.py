@@ -66,6 +66,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = _read_as(ctx, "fact")
+    if ask.intent == "validity" and _WHEN_TO_APPLY.search(ask.text) and not asks_in_force(ask.text):
+        ask = _read_as(ctx, "process")  # "上海的算力券什么时候申报": the window, not the period
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
         ask = _read_as(ctx, "fact")  # "按什么周期结算": a rule
     if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
@@ -89,8 +91,9 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
         ask = _read_as(ctx, "compliance")
-    if ask.intent == "validity" and "stacking" in ask.topics and not asks_in_force(ask.text):
-        ask = _read_as(ctx, "fact")  # "省里的还能再拿吗"
+    if ask.intent in ("validity", "eligibility") and not asks_in_force(ask.text) and _about_stacking(ask):
+        # "省里的还能再拿吗", "我司已获得河南省级算力券，请问：是否还能申请郑州市级算力券"
+        ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "stacking"])))
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
         ask = _read_as(ctx, "fact")
@@ -153,6 +156,14 @@ _GENERIC_SUBJECT = re.compile(
 )
 
 
+def _about_stacking(ask: Ask) -> bool:
+    """Whether the ask is about taking two supports, judged on all its words (its topics are read
+    from the question alone, and "我司已获得省级算力券" is said before it)."""
+    from assistant.understand.topics import topics
+
+    return "stacking" in ask.topics or "stacking" in topics(ask.text)
+
+
 def _earlier_asks(ctx: AskContext) -> list[Ask]:
     """The asks of the message before this one (found by its words: routing may have changed
     its intent)."""
@@ -207,6 +218,10 @@ _STILL_APPLY = re.compile(
     r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
     re.I,
 )
+_WHEN_TO_APPLY = re.compile(
+    r"(什么时候|啥时候|何时|几月|哪天)(能|可以|开始|才能)?(申报|申请|报|提交|受理)|when (can|do|should) we (apply|submit)",
+    re.I,
+)
 _QUALIFY = re.compile(r"qualif|eligib|资格|符合(条件|要求)|够格|能(不能|否)申请|可以申请吗|能申请吗", re.I)
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少")
 _WHICH_TEXT = re.compile(
@@ -214,7 +229,8 @@ _WHICH_TEXT = re.compile(
     re.I,
 )
 _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
-_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will", re.I)
+# "能拿多少" asks how much; "两个都能拿吗" asks whether
+_HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
 
 

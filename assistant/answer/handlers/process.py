@@ -13,6 +13,14 @@ from assistant.answer.validity import period_caveat
 _PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
 _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受理")
 _PAY_ORDER = re.compile(r"先付|先交钱|先垫|垫付|付款后|先申请|先领券|pay (first|upfront|in advance)|pre-?pay", re.I)
+# "什么时候报", "申报截止时间", "when do we apply": a date or a window is asked for
+_WHEN = re.compile(
+    r"什么时候|啥时候|何时|哪天|几月|几号|截止|申报时间|申请时间|窗口期|批次|\bwhen\b|deadline|window", re.I
+)
+_A_TIME = re.compile(
+    r"\d{1,2}\s*月|\d{4}\s*年|\d{1,2}\s*日|季度|每年|批次|截止|常年|随时|\b(19|20)\d{2}\b|quarter|annually", re.I
+)
+_APPLYING = re.compile(r"申报|申请|受理|提交|截止|兑付|apply|submit|deadline", re.I)
 _PREFER_EN = ["apply", "submit", "redeem", "invoice", "step", "platform"]
 
 
@@ -49,12 +57,18 @@ def handle(ctx: AskContext) -> None:
         prefer = list(dict.fromkeys([*named_steps, *prefer]))
     if _PAY_ORDER.search(ctx.ask.text):  # "是先付钱再申请吗", "要垫付吗": the clause on paying first
         prefer = ["全额", "付款", "垫付", "先", "即领即用", "抵扣", "paid", "in full", "pre-pay", "upfront"]
+    when = bool(_WHEN.search(ctx.ask.text))
+    if when:  # "什么时候报": the clause giving a date or a window
+        prefer = ["截止", "申报", "时间", "批次", "月", "日", "deadline", "window"]
     hit, sentence, _score = best_evidence(ctx, hits, prefer)
     if hit is None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
     name = ctx.kb.region_name(regions[0], lang) if regions else ""
+    if when and not (_A_TIME.search(sentence) and _APPLYING.search(sentence)):
+        d.verdict = "not_published"  # no clause gives the window: said, then the steps known
+        d.say(say(lang, "process.when_unpublished", region=name))
     d.say(
         say(
             lang,

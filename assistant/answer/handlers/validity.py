@@ -79,7 +79,11 @@ def handle(ctx: AskContext) -> None:
             if v.statement is not None and v.state != "ended" and not (v.end and v.end < ctx.today):
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
-    if "succeeded" in states:
+    if "ended" in states and _NEW_TEXT_ASKED.search(ctx.ask.text):
+        # "2026年有没有新的通知": none is in the knowledge base; the period above says why it matters
+        d.say(say(lang, "validity.no_new_text"))
+        d.verdict = "not_published"
+    elif "succeeded" in states:
         d.verdict = "answered"  # whether the later text replaced it is not stated
     elif "ended" in states:
         d.verdict = "ended"
@@ -89,6 +93,14 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "answered"
 
 
+# "有没有新的通知", "出台新政策了吗", "is there a new notice": a later text, not the period
+_NEW_TEXT_ASKED = re.compile(
+    r"(有没有|有无|是否有|是否)(出台|发布|印发)?(了)?[^，。？?]{0,6}新的?(通知|政策|文件|措施|办法|方案)|"
+    r"(出台|发布|印发)(了)?新的?(通知|政策|文件|措施|办法|方案)|新的?(通知|政策|文件|措施|办法)(出来|出台|发布)|"
+    r"(是否|有没有)还有[^，。？?]{0,6}(通知|政策|文件|措施)|"
+    r"\b(new|newer|later|follow-up) (notice|policy|measures|document|round)\b",
+    re.I,
+)
 _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|到期|valid|months|quarter|before|after")
 
 
