@@ -571,6 +571,24 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="the base period asked for is given with its dates",
         ),
         pytest.param(
+            "厦门软件园二期 做模型训练 厦门有没有算力补贴",
+            "answered",
+            "5000万",
+            id="whether a region has a subsidy is answered with what its text says",
+        ),
+        pytest.param(
+            "黄埔区某企业来函，请答复广州开发区、黄埔区支持人工智能产业的政策措施文号",
+            "answered",
+            "穗开经信规字〔2025〕7号",
+            id="a document number asked for is a fact about the document, not an eligibility check",
+        ),
+        pytest.param(
+            "某人工智能企业2026年新注册并落户廊坊市广阳区，来函询问能否享受新落地企业一次性算力券",
+            "eligible",
+            "新落户",
+            id="the one-off voucher for new firms is checked on its own condition",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",

@@ -30,6 +30,13 @@ def _read_as(ctx: AskContext, intent: str, topics: list[str] | None = None) -> A
 def reread(ctx: AskContext) -> Ask:
     """The ask as its case shows it (``ctx.ask`` and ``ctx.draft.ask`` are set to it)."""
     ask, case = ctx.ask, ctx.case
+    if (
+        ask.intent == "eligibility"
+        and set(ask.topics) & {"doc_number", "issuer", "exists"}
+        and not _QUALIFY.search(ask.text)
+    ):
+        # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
+        ask = _read_as(ctx, "fact")
     if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
         ask = _read_as(ctx, "fact")  # one region compares nothing
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
@@ -222,7 +229,10 @@ _WHEN_TO_APPLY = re.compile(
     r"(什么时候|啥时候|何时|几月|哪天)(能|可以|开始|才能)?(申报|申请|报|提交|受理)|when (can|do|should) we (apply|submit)",
     re.I,
 )
-_QUALIFY = re.compile(r"qualif|eligib|资格|符合(条件|要求)|够格|能(不能|否)申请|可以申请吗|能申请吗", re.I)
+_QUALIFY = re.compile(
+    r"qualif|eligib|资格|符合(条件|要求)|够格|(能不能|能否|可否|是否(可以|能))(申请|申领|申报|享受)|(可以|能)(申请|申领|申报|享受)吗",
+    re.I,
+)
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少")
 _WHICH_TEXT = re.compile(
     r"(按|依|适用|用)(照|据)?(哪|哪一|哪个|哪份|什么)(份|个|版|一版)?(文件|政策|规定|版本|措施|办法|方案)|which (document|version|policy|rules?) (applies|should)",
