@@ -651,3 +651,15 @@ def test_a_new_notice_asked_after_a_program_ended_is_not_published(assistant):
     r = assistant.ask("五象新区的 南宁算力券现在还能报吗 2026年有没有新的通知")
     assert [a.verdict for a in r.asks] == ["ended", "not_published"]
     assert "未见此后发布的新文件" in r.asks[1].conclusion
+
+
+def test_a_national_question_cites_the_national_summary_and_covers_its_follow_on(assistant):
+    r = assistant.ask("有企业来电询问：国家层面的算力券补贴比例是多少？应到哪里申报？请拟答复口径。")
+    assert [a.verdict for a in r.asks] == ["not_published", "not_published"], "no question back for a region"
+    assert "各地" in r.asks[1].conclusion
+    assert "national-voucher-guidance" in {c.doc_id for c in r.citations}
+
+
+def test_a_region_whose_text_says_its_conditions_are_unpublished_says_so(assistant):
+    r = assistant.ask("思明区某企业咨询厦门市算力补贴，请分别答复：1. 每年资金规模；2. 补贴比例；3. 申请条件。")
+    assert [a.verdict for a in r.asks] == ["answered", "not_published", "not_published"]

@@ -76,7 +76,8 @@ def route(ctx: AskContext) -> None:
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
         needs_region = False
     if not ask.regions and needs_region:
-        if ambiguous is None and not case.places and _NATIONAL.search(ask.text):
+        # "国家层面的比例是多少？应到哪里申报？": the second question is about the same level
+        if ambiguous is None and not case.places and (_NATIONAL.search(ask.text) or _NATIONAL.search(case.text)):
             simple.national(ctx)
         elif ambiguous is not None:
             simple.clarify(ctx, "place", place=_ambiguous_text(case), options=sep(ctx.lang).join(ambiguous.options))
@@ -98,7 +99,7 @@ def route(ctx: AskContext) -> None:
     if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
         # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
         ctx.draft.verdict = "answered"
-    if ctx.draft.verdict == "answered" and _says_unpublished(ctx.draft.conclusion):
+    if ctx.draft.verdict == "answered" and says_unpublished(ctx.draft.conclusion):
         # "文号是多少？" answered by a clause saying "文号未找到": the figure is not published
         ctx.draft.verdict = "not_published"
     for c in case.clarifications:
@@ -126,7 +127,7 @@ _UNPUBLISHED = re.compile(
 )
 
 
-def _says_unpublished(conclusion: list[str]) -> bool:
+def says_unpublished(conclusion: list[str]) -> bool:
     """Whether the conclusion only says that things are not published: every part of every
     statement ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
     fact beside it ("发布日期为……，文号未见公开" is an answer)."""

@@ -68,8 +68,10 @@ def _from_the_text(ctx: AskContext) -> None:
     topics = list(dict.fromkeys([*(t for t in ctx.ask.topics if t not in ("rate", "cap")), "applicant"]))
     ctx.ask = ctx.draft.ask = ctx.ask.model_copy(update={"topics": topics})
     fact(ctx)
-    if ctx.draft.verdict == "answered":
-        ctx.draft.verdict = "undetermined"
+    from assistant.answer.orchestrate import says_unpublished
+
+    if ctx.draft.verdict == "answered" and not says_unpublished(ctx.draft.conclusion):
+        ctx.draft.verdict = "undetermined"  # a text saying its conditions are unpublished stays so
 
 
 def _only_the_period_decides(ctx: AskContext) -> bool:

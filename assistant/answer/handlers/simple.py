@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.answer.evidence import AskContext
+from assistant.answer.evidence import AskContext, search
 from assistant.answer.messages import say, sep
 
 
@@ -41,7 +41,10 @@ def national(ctx: AskContext) -> None:
     lang = ctx.lang
     covered = sep(lang).join(ctx.kb.region_name(c, lang) for c in sorted(ctx.kb.covered) if c != "national")
     ctx.draft.verdict = "not_published"
-    ctx.draft.say(say(lang, "common.national"))
+    # the summary of national texts says so in its first point: cited beside our reading
+    found = search(ctx, ["national"], k=4, extra="没有全国统一 各地 算力券" if lang != "en" else "no national rules")
+    hit = next((h for h in found.get("hits", []) if h["doc_id"] == "national-voucher-guidance"), None)
+    ctx.draft.say(say(lang, "common.national") + (ctx.cite(hit) if hit else ""))
     ctx.draft.info.append(say(lang, "common.covered", regions=covered))
 
 
