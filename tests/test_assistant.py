@@ -589,6 +589,12 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="the one-off voucher for new firms is checked on its own condition",
         ),
         pytest.param(
+            "青岛2024年度企业算力券奖补项目的申报渠道是什么",
+            "answered",
+            "青岛政策通",
+            id="the channel to apply through is the platform clause",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",

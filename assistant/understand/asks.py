@@ -335,12 +335,16 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", each is not None)
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        if asks and not ask.topics and asks[-1].topics and _BARE_FIGURE.match(part.strip()):
+            ask = ask.model_copy(update={"topics": list(asks[-1].topics)})  # "比例会不会高一点 具体多少"
         if asked_of:
             ask = ask.model_copy(update={"regions": asked_of})
         asks.append(ask)
     return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text, _on_topic(previous))])
 
 
+# "具体多少", "是多少", "到底多少": a figure asked for about what the question before named
+_BARE_FIGURE = re.compile(r"^(那|那么)?(具体|到底|究竟|大概|实际)?(是|有|能有)?多少[?？呢啊]?$")
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
 _IN_FORCE_ASKED = re.compile(
     r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内|适用)|(失效|废止|到期)了?(吗|没有|没)|"

@@ -20,6 +20,10 @@ _WHEN = re.compile(
 _A_TIME = re.compile(
     r"\d{1,2}\s*月|\d{4}\s*年|\d{1,2}\s*日|季度|每年|批次|截止|常年|随时|\b(19|20)\d{2}\b|quarter|annually", re.I
 )
+_CHANNEL = re.compile(
+    r"渠道|平台|入口|系统|网站|在哪(里|儿)?(申报|申请|提交|报)|哪个(网站|系统|平台)|portal|platform|online|where (do|can|should) we (apply|submit)",
+    re.I,
+)
 _APPLYING = re.compile(r"申报|申请|受理|提交|截止|兑付|apply|submit|deadline", re.I)
 _PREFER_EN = ["apply", "submit", "redeem", "invoice", "step", "platform"]
 
@@ -57,6 +61,8 @@ def handle(ctx: AskContext) -> None:
         prefer = list(dict.fromkeys([*named_steps, *prefer]))
     if _PAY_ORDER.search(ctx.ask.text):  # "是先付钱再申请吗", "要垫付吗": the clause on paying first
         prefer = ["全额", "付款", "垫付", "先", "即领即用", "抵扣", "paid", "in full", "pre-pay", "upfront"]
+    if _CHANNEL.search(ctx.ask.text):  # "申报渠道", "在哪个平台申报": the platform or system
+        prefer = ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "online", "portal"]
     when = bool(_WHEN.search(ctx.ask.text))
     if when:  # "什么时候报": the clause giving a date or a window
         prefer = ["截止", "申报", "时间", "批次", "月", "日", "deadline", "window"]
