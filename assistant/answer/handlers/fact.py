@@ -33,6 +33,7 @@ PREFER = {
     "duration": ["有效期", "最长", "个月", "连续", "每年", "一次", "年度"],
     "report": ["市场监督管理部门", "举报"],
     "base_period": ["基期", "3月1日", "至", "期间", "base period"],
+    "channel": ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "portal", "online"],
 }
 
 
