@@ -669,3 +669,12 @@ def test_a_national_question_cites_the_national_summary_and_covers_its_follow_on
 def test_a_region_whose_text_says_its_conditions_are_unpublished_says_so(assistant):
     r = assistant.ask("思明区某企业咨询厦门市算力补贴，请分别答复：1. 每年资金规模；2. 补贴比例；3. 申请条件。")
     assert [a.verdict for a in r.asks] == ["answered", "not_published", "not_published"]
+
+
+def test_a_region_less_follow_up_in_a_message_describing_an_arrangement_is_about_it(assistant):
+    r = assistant.ask(
+        "供应商提议：实际算力服务200万，合同写成300万去申请算力券，多领的部分两家分。请问：1. 这样签的合同在法律上有效吗；"
+        "2. 如果事后被发现，已领的补贴会怎么处理？"
+    )
+    assert [a.verdict for a in r.asks] == ["risk", "risk"], "no question back for a region"
+    assert "第一百四十六条" in r.asks[0].conclusion

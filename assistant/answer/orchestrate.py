@@ -68,11 +68,14 @@ def route(ctx: AskContext) -> None:
     if (
         not ask.regions
         and needs_region
-        and ask.intent in ("fact", "validity")
-        and (_names_national_text(ctx) or ask.leans_on)
+        and (
+            (ask.intent in ("fact", "validity") and (_names_national_text(ctx) or ask.leans_on))
+            or (ask.intent in ("process", "fact") and case.compliance.stated())
+        )
     ):
         # "《公平竞争审查条例》的公布日期", "《全国统一大市场建设指引》文号是多少": a question about a
-        # national legal text, answered from it (no region to ask for)
+        # national legal text, answered from it (no region to ask for); "……合同写成300万去申请……
+        # 如果事后被发现，已领的补贴会怎么处理？": about the arrangement described, not a procedure
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
         needs_region = False
     if not ask.regions and needs_region:
