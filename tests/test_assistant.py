@@ -678,3 +678,10 @@ def test_a_region_less_follow_up_in_a_message_describing_an_arrangement_is_about
     )
     assert [a.verdict for a in r.asks] == ["risk", "risk"], "no question back for a region"
     assert "第一百四十六条" in r.asks[0].conclusion
+
+
+def test_a_national_text_named_for_its_number_and_dates_is_answered_from_its_record(assistant):
+    r = assistant.ask("请提供《公平竞争审查条例》的国务院令号、公布日期和施行日期。")
+    number, issued, in_force = (a.conclusion for a in r.asks)
+    assert "783" in number and "2024年6月6日" in issued and "2024年8月1日" in in_force
+

@@ -63,6 +63,11 @@ def route(ctx: AskContext) -> None:
         simple.unclear(ctx)
         return
     ask = reread(ctx)
+    if not ask.regions and ask.intent == "fact" and set(ask.topics) & {"doc_number", "issuer"} and ask.documents:
+        # "《公平竞争审查条例》的公布日期": the named text's own facts (its region is the country)
+        named = ctx.kb.docs.get(ask.documents[0])
+        if named is not None:
+            ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region]})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
     if (

@@ -161,7 +161,8 @@ def _document(ctx: AskContext, region: str) -> None:
     lang, d = ctx.lang, ctx.draft
     programs = ctx.kb.programs_for([region])
     current = ctx.kb.current_doc(programs[0], ctx.today) if programs else None
-    docs = ([current] if current else []) + ctx.kb.policy_docs(region)
+    named = [ctx.kb.docs[d] for d in ctx.ask.documents if d in ctx.kb.docs and ctx.kb.docs[d].region == region]
+    docs = named + ([current] if current else []) + ctx.kb.policy_docs(region)  # the one named first
     if not docs:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
@@ -190,7 +191,8 @@ def _document(ctx: AskContext, region: str) -> None:
         parts.append(say(lang, "fact.doc_issued", date=date_text(doc.issued, lang)))
     if not doc.doc_number:
         parts.append(say(lang, "fact.doc_number_unknown"))
-    if "period" in ctx.ask.topics and doc.effective_from:  # "政策依据、发文单位和执行期限"
+    in_force_asked = re.search(r"施行|生效|实施日期|执行日期|起施行|effective|in force from", ctx.ask.text, re.I)
+    if ("period" in ctx.ask.topics or in_force_asked) and doc.effective_from:  # "发文单位和执行期限", "施行日期"
         start = date_text(doc.effective_from, lang)
         parts.append(
             say(lang, "fact.doc_period", start=start, end=date_text(doc.effective_to, lang))
