@@ -595,6 +595,12 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="the channel to apply through is the platform clause",
         ),
         pytest.param(
+            "杭州人工智能终端企业的算力券是否已经正式施行？",
+            "answered",
+            "征求意见稿",
+            id="a scheme named by its own words is judged on its own versions (a draft)",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",
@@ -684,4 +690,3 @@ def test_a_national_text_named_for_its_number_and_dates_is_answered_from_its_rec
     r = assistant.ask("请提供《公平竞争审查条例》的国务院令号、公布日期和施行日期。")
     number, issued, in_force = (a.conclusion for a in r.asks)
     assert "783" in number and "2024年6月6日" in issued and "2024年8月1日" in in_force
-

@@ -8,8 +8,9 @@ ask; a program ending within ``SOON_DAYS`` is flagged; a future start is said.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.answer.evidence import AskContext, Search, cite_ref
 from assistant.answer.format import date_text
@@ -49,7 +50,8 @@ def validity(
     successor: tuple[str, dt.date] | None = None
     if program and program in kb.programs:
         p = kb.programs[program]
-        versions = sorted(p.versions, key=lambda v: v.effective_from)
+        scheme = _scheme_named(ctx.ask.text, p)  # "杭州人工智能终端企业的算力券": that scheme's versions
+        versions = sorted((scheme or p).versions, key=lambda v: v.effective_from)
         named = [v for v in versions if doc_id and v.corpus_doc == doc_id]
         if named:
             v, state, successor = _named_version(ctx, named[-1], versions, on)
@@ -88,6 +90,16 @@ def validity(
         },
     )
     return Validity(state, title, start, end, doc, program, statement, soon, ref, successor)
+
+
+def _scheme_named(text: str, program: Any) -> Any:
+    """The scheme of a program whose own name the question uses ("人工智能终端企业" of
+    "杭州市人工智能终端企业算力券（征求意见稿）"), or None."""
+    for scheme in getattr(program, "schemes", None) or []:
+        core = re.sub(r"^[\u4e00-\u9fff]{2,3}[市省区]|算力券|[（(][^）)]*[）)]", "", scheme.name)
+        if len(core) >= 4 and core in text:
+            return scheme
+    return None
 
 
 def _version_on(versions: list[Version], on: dt.date) -> tuple[Version, State]:
