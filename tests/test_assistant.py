@@ -601,6 +601,12 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="a scheme named by its own words is judged on its own versions (a draft)",
         ),
         pytest.param(
+            "算力券在法律上到底算什么",
+            "answered",
+            "政策工具",
+            id="what a voucher is in law is answered with its basic characterisation",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",
