@@ -111,19 +111,18 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
-    no_cap = (
+    if (
         "cap" in set(ctx.ask.topics)
         and not (set(ctx.ask.topics) & {"rate", "domestic"})
         and not any(p.get("value") for p in caps)
-    )
-    if no_cap:
+    ):
         d.verdict = "not_published"
         if not caps:
             d.say(say(lang, "rules.no_cap", name=name))
     noted = _notes_on(ctx, info, found)
     if noted:
         d.say(noted)
-        if d.verdict == "not_published" and not unpublished and not _SAYS_UNPUBLISHED.search(noted):
+        if d.verdict == "not_published" and not unpublished:
             d.verdict = "answered"  # the note answers what the figures did not ("补早补小": 100%)
     if unpublished and ("rate" in topics or ctx.ask.intent == "calculation"):
         d.verdict = "not_published"
@@ -158,9 +157,6 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
         d.say(say(lang, "rules.tax_unpublished", issuer=issuer))
     conflict_caveat(ctx, info, found)
     period_caveat(ctx, pid, region, found, ctx.today)
-
-
-_SAYS_UNPUBLISHED = re.compile(r"未见公开|未公开|未公布|not published|no cap per", re.I)
 
 
 def _your_base(ctx: AskContext, pid: str, base_label: str) -> None:
