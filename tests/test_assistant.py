@@ -607,6 +607,12 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="what a voucher is in law is answered with its basic characterisation",
         ),
         pytest.param(
+            "扬州广陵的 我们想直接找外面的云厂商租 不走运河城市算力平台 也能申扬州的算力券吗",
+            "not_eligible",
+            "运河城市算力平台",
+            id="Yangzhou's platform condition is checked against compute rented elsewhere",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",

@@ -133,7 +133,7 @@ def reread(ctx: AskContext) -> Ask:
 
 _CAN_WE = re.compile(
     r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
-    r"|能(补|报|拿|领|用)吗"
+    r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗"
     r"|eligib|qualif|can we|may we",
     re.I,
 )
@@ -251,7 +251,7 @@ def _states_a_bar(case: Case) -> bool:
     return (
         bool(case.compliance.stated())
         or bool(case.applicant.other_municipal_subsidy)
-        or any(p.supplier_related or p.self_built for p in case.purchases)
+        or any(p.supplier_related or p.self_built or p.via_platform is False for p in case.purchases)
         # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
         or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
     )
