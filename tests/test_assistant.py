@@ -447,8 +447,11 @@ def test_facts_with_an_amount_asked_whether_allowed_get_a_check_not_an_amount(as
 
 
 def test_a_region_the_rules_do_not_model_is_answered_from_its_text(assistant):
+    r = assistant.ask("注册在成都的企业，能否申请重庆的算力券？")
+    assert r.asks[0].verdict == "undetermined" and "公共算力服务平台" in r.asks[0].conclusion
+    # Nanjing's one visible condition is in the rules since: checked, not left open
     r = assistant.ask("在苏州注册、在南京设有研发中心（非独立法人）的企业，能否申请南京的算力券？")
-    assert r.asks[0].verdict == "undetermined" and "注册在南京" in r.asks[0].conclusion
+    assert r.asks[0].verdict == "not_eligible" and "注册在南京" in r.asks[0].conclusion
 
 
 def test_a_national_figure_asked_for_needs_no_region(assistant):
