@@ -616,6 +616,18 @@ def test_a_helpdesk_list_of_conditions_body_and_rate_is_answered_point_by_point(
             id="Yangzhou's platform condition is checked against compute rented elsewhere",
         ),
         pytest.param(
+            "庆阳算力服务商的发票应该按什么金额开？",
+            "answered",
+            "全额",
+            id="how the supplier invoices is its own clause, not the base",
+        ),
+        pytest.param(
+            "发票金额和合同金额不一样 北京的算力券按哪个算",
+            "answered",
+            "计算基数",
+            id="which figure one region computes on is its base, not a comparison",
+        ),
+        pytest.param(
             "上海2023年大模型措施的补贴比例是多少",
             "answered",
             "10%",

@@ -37,8 +37,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
         ask = _read_as(ctx, "fact")
-    if ask.intent == "comparison" and len(ask.regions) == 1 and not _WHICH.search(ask.text):
-        ask = _read_as(ctx, "fact")  # one region compares nothing
+    if ask.intent == "comparison" and len(ask.regions) == 1 and (not _WHICH.search(ask.text) or "basis" in ask.topics):
+        ask = _read_as(ctx, "fact")  # one region compares nothing ("按哪个算" asks for its base)
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = _read_as(ctx, "fact")  # "询问年度上限和比例"
     if (

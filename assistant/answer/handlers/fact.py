@@ -34,8 +34,15 @@ PREFER = {
     "report": ["市场监督管理部门", "举报"],
     "base_period": ["基期", "3月1日", "至", "期间", "base period"],
     "channel": ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "portal", "online"],
+    "invoice": ["发票", "全额", "开具", "invoice"],
 }
 
+
+# "发票应该按什么金额开": how to invoice (a clause of its own), not which figure is the base
+_HOW_TO_INVOICE = re.compile(
+    r"(发票|票)[^，。？?]{0,10}(开|开具)[？?吗]?$|(怎么|如何|按什么|按多少)[^，。？?]{0,6}开(具)?(发)?票|how (should|do) .{0,20}invoice",
+    re.I,
+)
 
 # Words a clause answering the topic uses and the question usually does not.
 SEARCH_EXTRA = {
@@ -68,7 +75,7 @@ def handle(ctx: AskContext) -> None:
     # breath; each part is answered, the document first, then the rules
     about_doc = bool(regions and topics & {"issuer", "doc_number"})
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
-    if programs and "basis" in topics and not about_doc:  # "按哪个数算", "含税还是不含税"
+    if programs and "basis" in topics and not about_doc and not _HOW_TO_INVOICE.search(ask.text):  # "按哪个数算"
         from assistant.answer.handlers.common import basis_summary
 
         d.programs.append(programs[0])
