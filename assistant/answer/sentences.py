@@ -212,4 +212,26 @@ def pick_best(
     return best[1][1], best[2], best[0]
 
 
+# A statement that ends by saying the thing is not published ("……申报时间和兑付方式未见公开").
+_UNPUBLISHED = re.compile(
+    r"(未见公开|未公开|未公布|尚未公布|未找到|未披露|没有公开|未写明|not (?:been )?(?:published|disclosed|found))\W*$",
+    re.I,
+)
+
+
+def says_unpublished(conclusion: list[str]) -> bool:
+    """Whether the conclusion only says that things are not published: every part of every
+    statement ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
+    fact beside it ("发布日期为……，文号未见公开" is an answer)."""
+    sentences = [x for c in conclusion for x in re.split(r"(?<=[。.!！])(?:\[\d+\])*", c) if x.strip(" []0123456789")]
+    if not sentences:
+        return False
+    for sentence in sentences:  # every statement of it, not only the first
+        said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
+        parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
+        if not parts or not all(not re.search(r"[，,]", p) and _UNPUBLISHED.search(p) for p in parts):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------- the draft

@@ -22,6 +22,7 @@ from assistant.answer.handlers.common import (
 )
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
+from assistant.answer.sentences import says_unpublished
 from assistant.answer.validity import period_caveat, validity
 
 # "还能申请吗", "can we still apply": whether the program still takes applications
@@ -68,8 +69,6 @@ def _from_the_text(ctx: AskContext) -> None:
     topics = list(dict.fromkeys([*(t for t in ctx.ask.topics if t not in ("rate", "cap")), "applicant"]))
     ctx.ask = ctx.draft.ask = ctx.ask.model_copy(update={"topics": topics})
     fact(ctx)
-    from assistant.answer.orchestrate import says_unpublished
-
     if ctx.draft.verdict == "answered" and not says_unpublished(ctx.draft.conclusion):
         ctx.draft.verdict = "undetermined"  # a text saying its conditions are unpublished stays so
 
