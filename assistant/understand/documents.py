@@ -71,13 +71,11 @@ def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
     return out
 
 
-__all__ = ["DocRef", "named_documents"]
-
-
 def dated_documents(text: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
     """The documents of ``regions`` that ``text`` names by their year ("上海2023年大模型措施"):
     issued that year, or carrying the year in their title ("(2023-2025年)")."""
-    docs = [d for d in documents if d.region in set(regions)]
+    asked = set(regions)
+    docs = [d for d in documents if d.region in asked]
     out: list[DocRef] = []
     for m in _DOC_YEAR.finditer(text):
         if _NOT_A_DOCUMENT.search(m.group(2)):
@@ -95,15 +93,19 @@ def _title_years(title: str) -> set[int]:
 def asked_documents(text: str, message: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
     """The documents one ask is about: those its own words name (by number, title or year), or,
     when it points back ("该措施现在是否有效"), those the whole message names."""
-    docs = list(documents)
-    own = named_documents(text, docs)
-    own += [d for d in dated_documents(text, docs, regions) if d not in own]
-    if own or not _REFERS_BACK.search(text):
-        return own
-    named = named_documents(message, docs)
-    return named + [d for d in dated_documents(message, docs, regions) if d not in named]
+    docs, asked = list(documents), list(regions)
+
+    def named_in(words: str) -> list[DocRef]:
+        by_name = named_documents(words, docs)
+        return by_name + [d for d in dated_documents(words, docs, asked) if d not in by_name]
+
+    own = named_in(text)
+    return own if own or not _REFERS_BACK.search(text) else named_in(message)
 
 
 def names_a_document_year(text: str, year: int) -> bool:
     """Whether ``year`` in ``text`` is the year of a document named, not a date asked about."""
     return any(int(m.group(1)) == year and not _NOT_A_DOCUMENT.search(m.group(2)) for m in _DOC_YEAR.finditer(text))
+
+
+__all__ = ["DocRef", "asked_documents", "dated_documents", "named_documents", "names_a_document_year"]

@@ -28,9 +28,8 @@ def _date_asked(ctx: AskContext) -> dt.date:
 
 def _named_doc(ctx: AskContext, program: str | None) -> str | None:
     """The document of ``program`` the ask names ("2023年的《…若干措施》现在是否有效")."""
-    return next(
-        (d for d in ctx.ask.documents if program and ctx.kb.docs.get(d) and ctx.kb.docs[d].program == program), None
-    )
+    docs = (ctx.kb.docs.get(d) for d in ctx.ask.documents)
+    return next((doc.doc_id for doc in docs if program and doc is not None and doc.program == program), None)
 
 
 def handle(ctx: AskContext) -> None:
