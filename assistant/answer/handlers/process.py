@@ -7,6 +7,7 @@ import re
 
 from assistant.answer.evidence import AskContext, add_details, best_evidence, search
 from assistant.answer.format import shorten, yuanify
+from assistant.answer.handlers.fact import PREFER
 from assistant.answer.messages import say
 from assistant.answer.validity import period_caveat
 
@@ -62,7 +63,7 @@ def handle(ctx: AskContext) -> None:
     if _PAY_ORDER.search(ctx.ask.text):  # "是先付钱再申请吗", "要垫付吗": the clause on paying first
         prefer = ["全额", "付款", "垫付", "先", "即领即用", "抵扣", "paid", "in full", "pre-pay", "upfront"]
     if _CHANNEL.search(ctx.ask.text):  # "申报渠道", "在哪个平台申报": the platform or system
-        prefer = ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "online", "portal"]
+        prefer = list(PREFER["channel"])
     when = bool(_WHEN.search(ctx.ask.text))
     if when:  # "什么时候报": the clause giving a date or a window
         prefer = ["截止", "申报", "时间", "批次", "月", "日", "deadline", "window"]
