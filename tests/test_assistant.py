@@ -713,3 +713,20 @@ def test_a_national_text_named_for_its_number_and_dates_is_answered_from_its_rec
     r = assistant.ask("请提供《公平竞争审查条例》的国务院令号、公布日期和施行日期。")
     number, issued, in_force = (a.conclusion for a in r.asks)
     assert "783" in number and "2024年6月6日" in issued and "2024年8月1日" in in_force
+
+
+def test_a_cap_question_where_no_cap_is_published_says_so_and_gives_the_rate_that_bounds_it(assistant):
+    r = assistant.ask("Is there a per-company cap for the Shanghai compute voucher? We are a WFOE in Pudong.")
+    assert r.asks[0].verdict == "not_published"
+    assert "30%" in r.asks[0].conclusion
+    assert not r.refused, "the rate is stated: the response is an answer, not a refusal"
+    r = assistant.ask("重庆算力券一家企业最多补多少钱")
+    assert r.refused, "nothing bounds the amount: saying so is declining to give a figure"
+
+
+def test_a_statement_that_a_figure_is_unpublished_is_recognised_with_its_source_after_it():
+    from assistant.answer.sentences import says_unpublished
+
+    assert says_unpublished(["2025年算力券未公布单个主体上限（《上海市进一步扩大人工智能应用的若干措施》第二条[1]）。"])
+    assert says_unpublished(["No cap per entity is published for the 2025 compute voucher (X 第二条[1])."])
+    assert not says_unpublished(["比例：智能算力租金的30%（上限）[1]。单个主体上限未见公开。"])

@@ -80,6 +80,9 @@ class AskDraft:
     total: str | None = None
     programs: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    # "最多补多少" answered with the rate because no cap is published: the figure asked for is
+    # not published, but the rule that bounds the amount is stated, so this is no refusal.
+    bounded_instead: bool = False
 
     def say(self, text: str) -> None:
         if text and text not in self.conclusion:
@@ -95,4 +98,6 @@ class AskDraft:
 
     @property
     def refused(self) -> bool:
-        return self.verdict in ("refused", "not_published")
+        """Whether this ask's answer declines: out of scope, or the figure asked for is not
+        published and nothing that bounds it is stated instead."""
+        return self.verdict == "refused" or (self.verdict == "not_published" and not self.bounded_instead)

@@ -228,10 +228,23 @@ def says_unpublished(conclusion: list[str]) -> bool:
         return False
     for sentence in sentences:  # every statement of it, not only the first
         said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
+        said = _SOURCE_AFTER.sub("", said).strip(" 。.")  # "……未公布单个主体上限（《……》第二条）"
         parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
-        if not parts or not all(not re.search(r"[，,]", p) and _UNPUBLISHED.search(p) for p in parts):
+        if not parts or not all(not re.search(r"[，,]", p) and _says_unpublished_part(p) for p in parts):
             return False
     return True
+
+
+# The clause a statement rests on, in brackets at its end: not a fact of its own.
+_SOURCE_AFTER = re.compile(r"\s*[（(][^（）()]*(?:第[一二三四五六七八九十百零\d]+条|《[^》]+》)[^（）()]*[）)]$")
+# "……未公布单个主体上限" / "No cap per entity is published for ……": the verb before its object.
+_UNPUBLISHED_BEFORE = re.compile(
+    r"(?:未见?公布|未见?公开|未写明|没有公布)[^，,的]{1,12}$|^No\b[^,]*\bis (?:published|given)\b", re.I
+)
+
+
+def _says_unpublished_part(part: str) -> bool:
+    return bool(_UNPUBLISHED.search(part) or _UNPUBLISHED_BEFORE.search(part))
 
 
 # ---------------------------------------------------------------- the draft

@@ -12,6 +12,7 @@ from assistant.answer.facts import rules_date
 from assistant.answer.format import date_text
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat, other_version_tiers, program_refs, rule_lines, version_notes
+from assistant.answer.sentences import says_unpublished
 from assistant.answer.validity import period_caveat
 
 
@@ -117,12 +118,13 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
         and not any(p.get("value") for p in caps)
     ):
         d.verdict = "not_published"
+        d.bounded_instead = bool(lines)
         if not caps:
             d.say(say(lang, "rules.no_cap", name=name))
     noted = _notes_on(ctx, info, found)
     if noted:
         d.say(noted)
-        if d.verdict == "not_published" and not unpublished:
+        if d.verdict == "not_published" and not unpublished and not says_unpublished([noted]):
             d.verdict = "answered"  # the note answers what the figures did not ("补早补小": 100%)
     if unpublished and ("rate" in topics or ctx.ask.intent == "calculation"):
         d.verdict = "not_published"
