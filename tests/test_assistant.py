@@ -730,3 +730,13 @@ def test_a_statement_that_a_figure_is_unpublished_is_recognised_with_its_source_
     assert says_unpublished(["2025年算力券未公布单个主体上限（《上海市进一步扩大人工智能应用的若干措施》第二条[1]）。"])
     assert says_unpublished(["No cap per entity is published for the 2025 compute voucher (X 第二条[1])."])
     assert not says_unpublished(["比例：智能算力租金的30%（上限）[1]。单个主体上限未见公开。"])
+
+
+def test_a_request_to_work_out_the_amount_and_a_definition_asked_beside_it_are_two_answers(assistant):
+    r = assistant.ask(
+        "请协助测算可申请的训力券金额，并说明初创企业的认定标准。",
+        ["福田区一家初创企业，租用智算做大模型训练，合同金额800万元。"],
+    )
+    assert [a.verdict for a in r.asks] == ["amount", "not_published"]
+    assert [str(x.amount) for x in r.asks[0].amounts] == ["4800000.00"]
+    assert "认定标准" in r.asks[1].conclusion, "how a start-up is defined is not published: said so"

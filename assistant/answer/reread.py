@@ -51,6 +51,17 @@ def reread(ctx: AskContext) -> Ask:
         # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = _read_as(ctx, "fact", topics)
+    if (
+        ask.intent in ("process", "eligibility", "fact")
+        and _CALCULATE_ASKED.search(ask.text)
+        and any(p.amount is not None for p in case.purchases)
+    ):
+        # "请协助测算可申请的训力券金额" with the contract stated: the amount
+        ask = _read_as(ctx, "calculation")
+    if ask.intent in ("eligibility", "process") and _DEFINED.search(ask.text) and not _CAN_WE.search(ask.text):
+        # "初创企业是怎么认定的", "并说明初创企业的认定标准": how the text defines a kind of
+        # applicant (a rule, often unpublished), not whether we qualify or how to apply
+        ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "applicant"])))
     if ask.intent in ("fact", "process") and ask.documents and asks_in_force(ask.text):
         # "引用《…(2023-2025年)》中'最高10%'的规定，询问该措施目前是否仍在执行": its validity
         ask = _read_as(ctx, "validity")
@@ -219,6 +230,15 @@ def _rule_question(ctx: AskContext) -> bool:
 
 _APPLY_ASKED = re.compile(
     r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
+)
+# A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
+_CALCULATE_ASKED = re.compile(
+    r"(测算|核算|计算|算一下|算算)[^，。？?]{0,10}(金额|额度|补贴|券额|支持|多少)|(测算|核算)(一下)?$"
+)
+# How the text defines a kind of applicant.
+_DEFINED = re.compile(
+    r"(怎么|如何|怎样|按什么|依据什么|以什么)[^，。？?]{0,4}(认定|界定|定义)|认定(标准|条件|口径|办法)|界定标准|how is [^?]{1,30} defined|definition of",
+    re.I,
 )
 _STILL_APPLY = re.compile(
     r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用)"

@@ -24,14 +24,24 @@ def fragment_of(text: str) -> bool:
     return len(text.strip()) <= 10 and not has_subject(text)
 
 
+# "请协助测算……金额", "请按通知口径测算补贴": a request is a question of its own.
+_REQUESTS = re.compile(
+    r"(请|烦请|麻烦|帮|替)[^，。？?]{0,20}(测算|计算|核算|算一|说明|提供|告知|答复|回复|列出|比较|对比|评估|解释)"
+)
+
+
 def _fragment(text: str) -> bool:
     """A part that only sets the subject ("那北京的算力券呢") rather than asking a question."""
     from assistant.understand.followup import is_followup
 
-    return is_followup(text) or not re.search(
-        r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|啥|咋|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
-        text,
-        re.I,
+    return (
+        is_followup(text)
+        or not _REQUESTS.search(text)
+        and not re.search(
+            r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|啥|咋|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+            text,
+            re.I,
+        )
     )
 
 

@@ -26,6 +26,8 @@ _ZH_CUE = re.compile(
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|(?<![超智通])算算(?!力)|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
     r"(请|烦请|麻烦)(你)?(分别|逐一|逐条|一并|尽快|协助)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
+    r"|^(并|并请|同时|另请|一并)(说明|告知|提供|列明|解释|明确|注明)"
+    r"|(请|烦请|麻烦)(按|按照|根据|依据|结合|对照)[^，。？?]{1,20}(测算|计算|核算|说明|答复|回复|分析|评估|判断|确认)"
 )
 _EN_CUE = re.compile(
     r"\?|(?:^|[,;:]\s*)\W*(how|what|which|when|where|who|whom|whose|why|can|could|may|might|is|are|was|were|do|does|did|"
@@ -53,7 +55,7 @@ _BREAK = re.compile(
 # "两个问题：1）…… 2）……", "1. …… 2. ……": each numbered item is an ask of its own.
 # Formal enquiries number their points (（一）（二）, ①②, 一是……二是……) the same way.
 _ITEM = re.compile(
-    r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(][1-9][)）]|[1-9][)）.、](?!\d)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(][1-9][)）]|[1-9][)）.、](?!\d)|[1-9][.．](?=(?:19|20)\d\d\s*年)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
     r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff]))"
 )
 # "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
@@ -83,6 +85,8 @@ _WH = re.compile(r"哪|什么|啥|多少|怎么|如何|谁|何时|几|\b(which|w
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
 _SENTENCE_END = re.compile(r"[?？!！。;；\n]\s*$|\.\s+$")
 _INTRO = re.compile(r"[:：]")
+# What introduces the points that follow: a colon, or a request with nothing after it ("请告知 1. ……")
+_INTRODUCES = re.compile(r"([:：]|(请|烦请|麻烦)[^，。,]{0,6}(告知|答复|回复|说明|提供|明确|核实)(如下|以下)?)\s*$")
 _EDGE = re.compile(r"^[\s,，、;；。.!！]+|[\s,，、;；]+$")
 # A greeting in front of a question is not part of the question ("你好，上海能补多少").
 _GREETING_OPENING = re.compile(
@@ -261,7 +265,7 @@ def split_asks(text: str) -> list[str]:
             groups.append((pending, len(text)))
     # "请提供以下信息：①……②……": the request that introduces numbered points belongs to the first
     for i in range(len(groups) - 1, 0, -1):
-        if re.search(r"[：:]\s*$", text[groups[i - 1][0] : groups[i - 1][1]]):
+        if _INTRODUCES.search(text[groups[i - 1][0] : groups[i - 1][1]]):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     # A numbered point is one ask, whatever its commas ("2.使用方式，企业是否需要先垫付全款").
     points = _numbered_points(text)
@@ -299,7 +303,24 @@ def split_asks(text: str) -> list[str]:
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
     asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
+    asks = [part for a in asks for part in _questions_in_a_row(a)]
     return [a for a in asks if a] or [text]
+
+
+# A word that makes a clause a question of its own (a request such as 请告知 does not).
+_QUESTION_WORD = re.compile(
+    r"能否|是否|可否|有无|多少|多久|多长|什么|啥|怎么|怎样|如何|哪|吗|有没有|(?P<x>[\u4e00-\u9fff])[不没](?P=x)"
+)
+
+
+def _questions_in_a_row(ask: str) -> list[str]:
+    """Questions listed with 、 ("省外企业能否申领、抵扣比例是多少、单个企业最多能领多少"): one
+    ask each, when every piece is a question of its own; a list of names ("发布单位、发布时间
+    和比例", "北京、上海哪个多") stays whole."""
+    pieces = ask.split("、")
+    if len(pieces) < 2 or not all(_QUESTION_WORD.search(p) for p in pieces):
+        return [ask]
+    return [p.strip() for p in pieces if p.strip()]
 
 
 def _points(ask: str) -> list[str]:
