@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assistant.understand.lists import listed_points, questions_in_a_row
+
 # A segment asks something when (after a polite opening) it has one of these.
 _ZH_CUE = re.compile(
     r"[?？]|[吗嘛呢]|么\s*$|多少|几(?:成|个点|年|个月|月|号|天|次|家|个|岁)?\s*[啊呀吧哦]?\s*[?？]?\s*$|"
@@ -228,11 +230,32 @@ def _is_punct(piece: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    text = _EDGE.sub("", text)
+    text = _EDGE.sub("", _HEADER.sub("", text))
     rest = _GREETING_OPENING.sub("", text)
     if rest != text and asks_something(rest):
         text = rest
     return _LEADING_CONJ.sub("", text).strip()
+
+
+def _without_closing(ask: str) -> str:
+    """ "……单次最低申领额度。请予答复，谢谢。": the closing request asks nothing of its own."""
+    rest = _CLOSING_TAIL.sub("", ask).strip()
+    return rest if rest != ask and (asks_something(rest) or _names_a_topic(rest)) else ask
+
+
+def _names_a_topic(text: str) -> bool:
+    from assistant.understand.topics import topics
+
+    return bool(topics(text))
+
+
+# A work order's header ("【12345转办】", "【来电记录】"): whose message it is, not what it asks.
+_HEADER = re.compile(r"^\s*【[^】]{1,16}】\s*")
+# The closing request and thanks after the last question of an enquiry.
+_CLOSING_TAIL = re.compile(
+    r"(?:[。，,；;\s]*(?:请|烦请|麻烦|望)(?:予以|予|尽快|及时|核实后|核实并)?(?:答复|回复|告知|反馈)(?:为盼|为谢|是盼)?"
+    r"|[。，,；;\s]*(?:谢谢|感谢|多谢)(?:您|你)?)+[。.!！\s]*$"
+)
 
 
 def split_asks(text: str) -> list[str]:
@@ -303,24 +326,8 @@ def split_asks(text: str) -> list[str]:
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
     asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
-    asks = [part for a in asks for part in _questions_in_a_row(a)]
+    asks = [_without_closing(part) for a in asks for part in questions_in_a_row(a)]
     return [a for a in asks if a] or [text]
-
-
-# A word that makes a clause a question of its own (a request such as 请告知 does not).
-_QUESTION_WORD = re.compile(
-    r"能否|是否|可否|有无|多少|多久|多长|什么|啥|怎么|怎样|如何|哪|吗|有没有|(?P<x>[\u4e00-\u9fff])[不没](?P=x)"
-)
-
-
-def _questions_in_a_row(ask: str) -> list[str]:
-    """Questions listed with 、 ("省外企业能否申领、抵扣比例是多少、单个企业最多能领多少"): one
-    ask each, when every piece is a question of its own; a list of names ("发布单位、发布时间
-    和比例", "北京、上海哪个多") stays whole."""
-    pieces = ask.split("、")
-    if len(pieces) < 2 or not all(_QUESTION_WORD.search(p) for p in pieces):
-        return [ask]
-    return [p.strip() for p in pieces if p.strip()]
 
 
 def _points(ask: str) -> list[str]:
@@ -336,56 +343,7 @@ def _points(ask: str) -> list[str]:
         head, tail = ask[: spans[0][0]], ask[spans[-1][1] :]
         tail = re.sub(r"^[）)A-Za-z类（(]*", "", tail)  # "数据标注券（A类）各自的……": the class stays with its name
         return [head + ask[s:e] + tail for s, e in spans]
-    return _listed_points(ask) or [ask]
-
-
-# A formal request and the list that follows it: "请答复发布日期、支持对象和补贴比例",
-# "答复企业以下四点：年度总额、最高抵减比例、……".
-_REQUEST = re.compile(
-    r"(?:请|烦请|麻烦)[^，。；;]{0,12}?(?:答复|回复|说明|提供|告知|确认|核实|明确|出具)|以下[几两三四五六七八九十\d]+(?:点|项|个问题)"
-)
-# A list ends at a sentence end, or where a purpose is given ("……，便于我们统一答复口径").
-_LIST_END = re.compile(r"[。？?!！；;\n]|[，,]\s*(?=便于|以便|方便|用于|供|为了|谢谢|感谢)")
-_LAST_AND = re.compile(r"(?:以及|和|及|与)(?=[^和及与]{2,}$)")
-MIN_LISTED_POINTS = 3
-MAX_POINT_CHARS = 16  # a point of a list is a name ("年度上限", "申领步骤"), not a sentence
-
-
-def _listed_points(ask: str) -> list[str]:
-    """A request listing three or more points without numbers, each point naming something to
-    answer (a topic: date, rate, cap, issuer ...): one ask per point, each keeping the words
-    before the list (who asks about which program) and, when the first point opens with a
-    qualifier ("深圳市训力券的政策依据、发文单位和执行期限"), that qualifier. "A和B" stays one
-    ask, and so does a list of places or vouchers (those are compared, not itemised)."""
-    from assistant.understand.topics import topics
-
-    requests = list(_REQUEST.finditer(ask))
-    if not requests:
-        return []
-    start = requests[-1].end()
-    colon = re.search(r"[:：]", ask[start : start + 14])
-    if colon:
-        start += colon.end()
-    end_match = _LIST_END.search(ask, start)
-    end = end_match.start() if end_match else len(ask)
-    list_first = not ask[start:end].strip(" ，,。.!！") and requests[-1].start() > 0
-    if list_first:
-        # "文号、渠道要求和补贴比例，请一并答复。": the list comes before the request
-        # "……申领步骤呢？请一并答复。": the list's own question mark and 呢 end it
-        end = len(re.sub(r"(呢|吗)?[？?。.!！\s]*$", "", ask[: requests[-1].start()].rstrip(" ，,")))
-        before = [m.end() for m in _LIST_END.finditer(ask, 0, end)]
-        start = before[-1] if before else 0
-    points = [p.strip(" ，,") for p in re.split(r"[、，,]", ask[start:end]) if p.strip(" ，,")]
-    if points:
-        last = _LAST_AND.split(points[-1], maxsplit=1)
-        points[-1:] = [p for p in last if p]
-    if len(points) < MIN_LISTED_POINTS or sum(bool(topics(p)) for p in points) < len(points) - 1:
-        return []
-    if list_first and max(len(p) for p in points[1:]) > MAX_POINT_CHARS:
-        return []  # "某企业来函称，其在……使用算力，询问……是否仍然适用。请答复": clauses, not a list
-    qualifier = points[0][: points[0].rfind("的") + 1] if "的" in points[0][:-1] else ""
-    head, tail = ask[:start], ask[end:]
-    return [head + (p if i == 0 or p.startswith(qualifier) else qualifier + p) + tail for i, p in enumerate(points)]
+    return listed_points(ask) or [ask]
 
 
 __all__ = ["StatementsAskedEach", "asks_something", "split_asks", "statements_asked_each"]
