@@ -740,3 +740,15 @@ def test_a_request_to_work_out_the_amount_and_a_definition_asked_beside_it_are_t
     assert [a.verdict for a in r.asks] == ["amount", "not_published"]
     assert [str(x.amount) for x in r.asks[0].amounts] == ["4800000.00"]
     assert "认定标准" in r.asks[1].conclusion, "how a start-up is defined is not published: said so"
+
+
+def test_what_the_law_makes_of_an_arrangement_is_answered_and_an_offer_to_us_is_checked(assistant):
+    r = assistant.ask(
+        "律师咨询：企业为申领算力券与服务商另签一份金额虚高的阳合同报给政府，实际按阴合同结算。阳合同的效力如何？"
+    )
+    assert r.asks[0].verdict == "answered", "a question about the law gets the law, not a risk flag"
+    assert "第一百四十六条" in r.asks[0].conclusion
+    r = assistant.ask(
+        "供应商提议：实际算力服务200万，合同写成300万去申请算力券，多领的部分两家分。这样签的合同在法律上有效吗？"
+    )
+    assert r.asks[0].verdict == "risk", "an offer made to us is a plan to check"

@@ -73,6 +73,7 @@ _CLOSER_ONLY = re.compile(
 )
 _BASIS_ONLY = re.compile(
     r"^(请)?(说明|给出|告知)?(一下)?(法律|政策)?(依据|理由|原因|出处|根据|法条)(是什么|是啥|有哪些|在哪里?|何在|呢)?\s*[？?。]?\s*$"
+    r"|^(是|对应|依据|规定在)?(民法典|法律|条例)?(的)?(哪一条|哪条|第几条)(规定)?(呢)?\s*[？?。]?\s*$"
     r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
     re.I,
 )

@@ -7,6 +7,7 @@ triggers no finding. A legal question with no facts is answered from the legal t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, cite_ref, search
@@ -92,7 +93,10 @@ def handle(ctx: AskContext) -> None:
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
     found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
     if findings:
-        d.verdict = "risk"
+        # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
+        # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
+        leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
+        d.verdict = "answered" if _ASKS_THE_LAW.search(ctx.ask.text) and not leave else "risk"
         for i, f in enumerate(findings[:5]):
             # every clause the basis line names is cited (a title's years are then supported)
             marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
@@ -152,6 +156,22 @@ def handle(ctx: AskContext) -> None:
 
         article_lines(ctx)
     d.add_caveat(say(lang, "compliance.not_advice"))
+
+
+# An offer made to us ("供应商提议……", "朋友的公司说可以跟我们签……"): whether to accept it.
+_OFFER_TO_US = re.compile(r"提议|提出|说可以|建议我们|让我们|要我们|找到我们|跟我们说")
+# What the law makes of something: its effect, its characterisation, the article, the consequence.
+_ASKS_THE_LAW = re.compile(
+    r"效力|有效吗|无效|定性|哪一条|哪条|第几条|约束力|什么后果|哪些后果|法律责任|怎么认定|如何认定|由谁|谁(来)?负责"
+    r"|\b(which article|legal effect|void|binding|consequences?)\b",
+    re.I,
+)
+# Whether the asker may do it: a check of the arrangement.
+_ASKS_LEAVE = re.compile(
+    r"合规|违规|风险|有没有问题|有问题吗|行不行|行吗|可以吗|可不可以|能不能|能否|会不会|就行了吧|允许|障碍|能.吗"
+    r"|\b(allowed|permitted|compliant|risk|can we|may we|is it ok)\b",
+    re.I,
+)
 
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
