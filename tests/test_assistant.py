@@ -752,3 +752,19 @@ def test_what_the_law_makes_of_an_arrangement_is_answered_and_an_offer_to_us_is_
         "供应商提议：实际算力服务200万，合同写成300万去申请算力券，多领的部分两家分。这样签的合同在法律上有效吗？"
     )
     assert r.asks[0].verdict == "risk", "an offer made to us is a plan to check"
+
+
+def test_a_plan_a_program_condition_bars_is_checked_against_the_conditions(assistant):
+    """ "行不行" about self-built compute, or a supplier nobody certified: the program's own
+    conditions decide it (not eligible), not a compliance rule that has nothing to say."""
+    r = assistant.ask("我们在郑州自己建了机房自用，想把自建算力的电费和折旧拿去报郑州算力券，行不行？")
+    assert r.asks[0].verdict == "not_eligible"
+    r = assistant.ask("我们想从一家没经过南宁市数据局认定的外地供应商那里采购算力，再拿去申请南宁算力券，可以吗？")
+    assert r.asks[0].verdict == "not_eligible"
+
+
+def test_a_compliance_review_asked_of_a_stated_fact_is_a_compliance_check(assistant):
+    r = assistant.ask(
+        "公司2025年已经拿了北京市另一个市级项目给的智能算力补贴，当时还想同时申请北京市算力券，请回溯评估一下合规性。"
+    )
+    assert r.asks[0].verdict == "risk" and "市级" in r.asks[0].conclusion

@@ -34,6 +34,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "eligibility"
         and set(ask.topics) & {"doc_number", "issuer", "exists"}
         and not _QUALIFY.search(ask.text)
+        and not _states_a_bar(case)  # "没经过数据局认定的供应商……可以吗": the bar is checked
     ):
         # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
         ask = _read_as(ctx, "fact")
@@ -106,6 +107,16 @@ def reread(ctx: AskContext) -> Ask:
         # "如果按含税金额算，最多能补多少？", "两种口径分别是多少？", "最多能拿多少？" about the
         # purchase stated: an amount, not the cap ("每家企业最多多少" stays the cap)
         ask = _read_as(ctx, "calculation")
+    if (
+        ask.intent not in ("compliance", "calculation")
+        and RISK_ASKED.search(ask.text)
+        and (case.compliance.stated() or case.applicant.other_municipal_subsidy or _related_supplier(case))
+    ):
+        # "已经拿了另一个市级项目的补贴……请回溯评估一下合规性", "从关联公司买……就行了吧": a check
+        ask = _read_as(ctx, "compliance")
+    if ask.intent == "compliance" and not case.compliance.stated() and _bars_by_program_conditions(case):
+        # "自己建了机房自用……拿去报郑州算力券，行不行": the program's own conditions decide it
+        ask = _read_as(ctx, "eligibility")
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
         ask = _read_as(ctx, "compliance")
@@ -271,9 +282,26 @@ def _states_a_bar(case: Case) -> bool:
     return (
         bool(case.compliance.stated())
         or bool(case.applicant.other_municipal_subsidy)
-        or any(p.supplier_related or p.self_built or p.via_platform is False for p in case.purchases)
+        or any(
+            p.supplier_related or p.self_built or p.via_platform is False or p.certified_supplier is False
+            for p in case.purchases
+        )
         # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
         or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
+    )
+
+
+def _related_supplier(case: Case) -> bool:
+    return any(p.supplier_related for p in case.purchases)
+
+
+def _bars_by_program_conditions(case: Case) -> bool:
+    """A stated fact that only a program's conditions bar (self-built compute, a supplier not
+    certified, compute not bought through the platform), with nothing a compliance rule covers."""
+    return (
+        not case.applicant.other_municipal_subsidy
+        and not _related_supplier(case)
+        and any(p.self_built or p.certified_supplier is False or p.via_platform is False for p in case.purchases)
     )
 
 

@@ -39,7 +39,7 @@ MIN_LEAD = 0.05
 # describes is what it asks about: a clause leading _none by this ratio is enough.
 ASKED_NONE_RATIO = 1.3
 RISK_ASKED = re.compile(
-    r"风险|合规|违规|违法|违反|有没有问题|有问题吗|有什么问题|行不行得通|审查|追责|处罚|后果"
+    r"风险|合规|违规|违法|违反|有没有问题|有问题吗|有什么问题|行不行得通|审查|追责|处罚|后果|就行了吧|没问题吧|没事吧|可以吧"
     r"|\b(risk|risks|risky|complian\w*|legal|illegal|allowed|permitted|penalt\w*)\b",
     re.I,
 )
