@@ -768,3 +768,9 @@ def test_a_compliance_review_asked_of_a_stated_fact_is_a_compliance_check(assist
         "公司2025年已经拿了北京市另一个市级项目给的智能算力补贴，当时还想同时申请北京市算力券，请回溯评估一下合规性。"
     )
     assert r.asks[0].verdict == "risk" and "市级" in r.asks[0].conclusion
+
+
+def test_a_legal_question_between_a_rule_and_a_compliance_reading_is_answered_not_asked_back(assistant):
+    r = assistant.ask("领到的算力券能不能质押给银行做贷款担保？")
+    assert r.asks[0].verdict != "clarify", "asking 'the amount, the conditions or the process?' fits neither reading"
+    assert r.citations

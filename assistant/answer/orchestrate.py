@@ -60,7 +60,7 @@ def route(ctx: AskContext) -> None:
     if not ask.regions and case.unknown_places and ask.intent != "compliance":
         simple.unknown_region(ctx, case.unknown_places)
         return
-    if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases:
+    if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases and not _from_the_texts(ask):
         simple.unclear(ctx)
         return
     ask = reread(ctx)
@@ -166,6 +166,14 @@ def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]
     if case.asserted:
         out.append(say(lang, "common.asserted"))  # never repeat the figure: it is not the rule
     return list(dict.fromkeys(out))
+
+
+def _from_the_texts(ask: Ask) -> bool:
+    """Whether the intents the classifier hesitates between are both answered from the texts
+    ("公平竞争审查由谁负责", "算力券能不能质押"): the best of them is answered, since asking "the
+    amount, the conditions or the process?" back fits neither."""
+    best_two = sorted(ask.scores, key=lambda k: -ask.scores[k])[:2]
+    return len(best_two) == 2 and set(best_two) <= {"fact", "compliance"}
 
 
 __all__ = ["NEEDS_REGION", "answer_case", "case_caveats", "route"]
