@@ -774,3 +774,12 @@ def test_a_legal_question_between_a_rule_and_a_compliance_reading_is_answered_no
     r = assistant.ask("领到的算力券能不能质押给银行做贷款担保？")
     assert r.asks[0].verdict != "clarify", "asking 'the amount, the conditions or the process?' fits neither reading"
     assert r.citations
+
+
+def test_a_national_question_beside_a_place_without_texts_is_answered_for_the_nation(assistant):
+    r = assistant.ask(
+        "长沙市某区政务中心来电：1. 长沙有没有算力券政策？2. 国家层面有没有统一的算力券管理办法和补贴标准？"
+    )
+    assert r.asks[0].verdict == "refused", "no Changsha text"
+    assert r.asks[1].verdict == "answered", "'is there a national rulebook' is answered: there is none"
+    assert "没有统一" in r.asks[1].conclusion

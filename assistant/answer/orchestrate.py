@@ -57,7 +57,8 @@ def route(ctx: AskContext) -> None:
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
-    if not ask.regions and case.unknown_places and ask.intent != "compliance":
+    if not ask.regions and case.unknown_places and ask.intent != "compliance" and not _NATIONAL.search(ask.text):
+        # (a question about the national level is answered there: "1. 长沙有没有？2. 国家层面呢？")
         simple.unknown_region(ctx, case.unknown_places)
         return
     if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases and not _from_the_texts(ask):
@@ -86,7 +87,7 @@ def route(ctx: AskContext) -> None:
         needs_region = False
     if not ask.regions and needs_region:
         # "国家层面的比例是多少？应到哪里申报？": the second question is about the same level
-        if ambiguous is None and not case.places and (_NATIONAL.search(ask.text) or _NATIONAL.search(case.text)):
+        if (ambiguous is None and not case.places and _NATIONAL.search(case.text)) or _NATIONAL.search(ask.text):
             simple.national(ctx)
         elif ambiguous is not None:
             simple.clarify(ctx, "place", place=_ambiguous_text(case), options=sep(ctx.lang).join(ambiguous.options))

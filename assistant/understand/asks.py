@@ -43,6 +43,8 @@ _SIGNING_YEAR = re.compile(
 )
 
 
+# "2026年发生的费用还能否按《南宁市2025年度算力券兑付通知》申请": a title's year names the document
+_TITLE = re.compile(r"《[^》]{0,60}》")
 # "现在", "目前": the ask is about today, whatever year a document's title carries
 _NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|today)\b", re.I)
 
@@ -50,7 +52,7 @@ _NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|t
 def _year(text: str, today: dt.date) -> int | None:
     if _NOW.search(text) and not re.search(r"(20\d{2}|明|今)年(还|能|可以)", text):
         return None  # "南宁市2025年度兑付通知现在还适用吗": now, not 2025
-    text = _SIGNING_YEAR.sub(" ", _DOC_NUMBER_YEAR.sub(" ", text))
+    text = _SIGNING_YEAR.sub(" ", _DOC_NUMBER_YEAR.sub(" ", _TITLE.sub(" ", text)))
     years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
     if years:
         return years[-1]

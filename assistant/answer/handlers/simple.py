@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answer.evidence import AskContext, search
 from assistant.answer.messages import say, sep
 
@@ -35,12 +37,18 @@ def unknown_region(ctx: AskContext, places: list[str]) -> None:
     ctx.draft.add_caveat(say(lang, "common.ask_local", places=names))
 
 
+_WHETHER_THERE_IS = re.compile(
+    r"有没有|是否有|有无|是否存在|是否出台|\b(is there|are there|does [^?]{0,30} have)\b", re.I
+)
+
+
 def national(ctx: AskContext) -> None:
     """ "国家层面有没有统一的比例": vouchers are set region by region; say so instead of asking
     which region (the question is about the country), and list the regions whose texts we hold."""
     lang = ctx.lang
     covered = sep(lang).join(ctx.kb.region_name(c, lang) for c in sorted(ctx.kb.covered) if c != "national")
-    ctx.draft.verdict = "not_published"
+    # "有没有统一的办法" is answered by "no"; "国家的比例是多少" asks for a figure nobody publishes
+    ctx.draft.verdict = "answered" if _WHETHER_THERE_IS.search(ctx.ask.text) else "not_published"
     # the summary of national texts says so in its first point: cited beside our reading
     found = search(ctx, ["national"], k=4, extra="没有全国统一 各地 算力券" if lang != "en" else "no national rules")
     hit = next((h for h in found.get("hits", []) if h["doc_id"] == "national-voucher-guidance"), None)
