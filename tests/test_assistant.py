@@ -783,3 +783,18 @@ def test_a_national_question_beside_a_place_without_texts_is_answered_for_the_na
     assert r.asks[0].verdict == "refused", "no Changsha text"
     assert r.asks[1].verdict == "answered", "'is there a national rulebook' is answered: there is none"
     assert "没有统一" in r.asks[1].conclusion
+
+
+def test_the_city_plus_district_ceiling_is_computed_when_asked_by_its_name(assistant):
+    r = assistant.ask("徐汇的小微企业，租金300万。1.市级算力券最多补多少；2.如果符合补早补小，市区两级合计最多补多少。")
+    assert [str(x.amount) for x in r.asks[0].amounts] == ["900000.00"]
+    assert [str(x.amount) for x in r.asks[1].amounts] == ["3000000.00"], "100% of the rent, a ceiling"
+    assert "评审裁量" in r.answer, "the ceiling is said to be discretionary"
+
+
+def test_what_a_cap_is_counted_per_is_not_published_when_the_text_does_not_say(assistant):
+    r = assistant.ask("深圳训力券 1000万的上限是按合同算还是按年算？")
+    assert r.asks[0].verdict == "not_published" and not r.refused, "the cap is stated, its basis is not"
+    assert "未写明" in r.asks[0].conclusion
+    r = assistant.ask("北京算力券的上限是按年算还是按合同算")
+    assert r.asks[0].verdict == "answered", "Beijing's text says per firm per year"

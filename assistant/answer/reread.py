@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.evidence import AskContext
+from assistant.answer.handlers.common import CAP_BASIS_ASKED
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
 from assistant.understand.risks import RISK_ASKED
@@ -59,6 +60,9 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "请协助测算可申请的训力券金额" with the contract stated: the amount
         ask = _read_as(ctx, "calculation")
+    if CAP_BASIS_ASKED.search(ask.text) and re.search(r"上限|封顶|最高|\bcap\b", ask.text, re.I):
+        # "2000万的上限是按企业按年度算还是按项目算": what the cap is counted per, a rule
+        ask = _read_as(ctx, "fact", ["cap"])
     if ask.intent in ("eligibility", "process") and _DEFINED.search(ask.text) and not _CAN_WE.search(ask.text):
         # "初创企业是怎么认定的", "并说明初创企业的认定标准": how the text defines a kind of
         # applicant (a rule, often unpublished), not whether we qualify or how to apply
@@ -98,7 +102,8 @@ def reread(ctx: AskContext) -> Ask:
             _ON_A_FIGURE.search(ask.text)
             or _names_an_amount(ask.text)
             or not ask.topics
-            or (set(ask.topics) == {"cap"} and not _amount_asked_before(ctx))  # not "能补多少 另外封顶多少"
+            # not "能补多少 另外封顶多少"; but "市级最多补多少；补早补小合计最多补多少" asks the second amount
+            or (set(ask.topics) == {"cap"} and (not _amount_asked_before(ctx) or _another_voucher(ctx)))
         )
         and not _GENERIC_SUBJECT.search(ask.text)
         and _HOW_MUCH.search(ask.text)
@@ -205,6 +210,11 @@ def _amount_asked_before(ctx: AskContext) -> bool:
     return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
 
 
+def _another_voucher(ctx: AskContext) -> bool:
+    """Whether the ask names a voucher the asks before it did not."""
+    return ctx.ask.voucher != "compute" and all(a.voucher != ctx.ask.voucher for a in _earlier_asks(ctx))
+
+
 def _names_an_amount(text: str) -> bool:
     """Whether an ask's own words state a purchase amount ("上海，租金¥150万：1. 最多补多少")."""
     from assistant.understand.money import find_money
@@ -236,6 +246,7 @@ def _rule_question(ctx: AskContext) -> bool:
         and bool(set(ask.topics) & _RULE_TOPICS)
         and not find_money(ask.text)
         and _amount_asked_before(ctx)
+        and not _another_voucher(ctx)  # "补早补小合计最多补多少" after the city voucher: its own amount
     )
 
 

@@ -21,7 +21,7 @@ ROLES = ("rate", "per_claim_cap", "annual_cap", "cumulative_cap", "min_claim", "
 
 # What a scheme pays for. Regions issue several vouchers side by side (Shanghai's 算力券, 模型券
 # and 语料券), so a question about a 模型券 must never be answered with the compute voucher's rate.
-VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "provider", "award"]
+VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "provider", "award", "city_district"]
 VOUCHER_TYPES: tuple[str, ...] = get_args(VoucherType)
 VOUCHER_LABELS: dict[str, tuple[str, str]] = {
     "compute": ("算力券", "compute voucher"),
@@ -31,6 +31,8 @@ VOUCHER_LABELS: dict[str, tuple[str, str]] = {
     "labelling": ("标注券", "data-labelling voucher"),
     "provider": ("算力供给方支持", "support for compute providers"),
     "award": ("一次性奖励", "one-off award"),
+    # Shanghai's 补早补小: city and district together, a ceiling beside the city's own voucher
+    "city_district": ("市区两级合计（补早补小）", "city plus district ceiling (补早补小)"),
 }
 
 
@@ -61,6 +63,10 @@ class Parameter(BaseModel):
     reference: Reference | None = None
     status: Literal["published", "unpublished", "unverified"] = "published"
     upper_bound: bool = False  # the text says 最高 / 不超过: the value is a maximum, set on review
+    # For a cap: whether the text says what it is counted per (year, entity, contract). When it
+    # does not, the calculator applies one reading (said in the note) and "按年还是按合同" is
+    # answered as not published.
+    basis_stated: bool = True
     note: Text | None = None
 
     @property

@@ -50,6 +50,10 @@ VOUCHER_WORDS: dict[str, str] = {
     "奖励": "award",
     "一次性奖励": "award",
     "one-off award": "award",
+    "city_district": "city_district",
+    "补早补小": "city_district",
+    "市区合计": "city_district",
+    "city plus district": "city_district",
 }
 
 

@@ -38,7 +38,7 @@ INTENTS: tuple[Intent, ...] = (
     "greeting",
     "off_topic",
 )
-VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "intelligent", "award"]
+VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "intelligent", "award", "city_district"]
 PurchaseItem = Literal[
     "compute", "storage", "network", "security", "software", "model", "corpus", "data_product", "labelling", "other"
 ]

@@ -21,7 +21,16 @@ from assistant.understand.case import VoucherType
 LEXICON = Path(__file__).resolve().parent.parent / "lexicon"
 TOPICS_PATH = LEXICON / "topics.yaml"
 VOUCHERS_PATH = LEXICON / "vouchers.yaml"
-VOUCHER_TYPES: tuple[VoucherType, ...] = ("compute", "model", "corpus", "data", "labelling", "intelligent", "award")
+VOUCHER_TYPES: tuple[VoucherType, ...] = (
+    "compute",
+    "model",
+    "corpus",
+    "data",
+    "labelling",
+    "intelligent",
+    "award",
+    "city_district",
+)
 
 _LATIN = re.compile(r"[A-Za-z]")
 

@@ -126,6 +126,17 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
         d.say(noted)
         if d.verdict == "not_published" and not unpublished and not says_unpublished([noted]):
             d.verdict = "answered"  # the note answers what the figures did not ("补早补小": 100%)
+    valued = [p for p in caps if p.get("value")]
+    if (
+        "cap" in topics
+        and valued
+        and CAP_BASIS_ASKED.search(ctx.ask.text)
+        and not any(p.get("basis_stated", True) for p in valued)
+    ):
+        # "2000万的上限是按企业按年度算还是按项目算": the text does not say (the note above says
+        # which reading the calculator applies); the cap itself is stated, so this is no refusal
+        d.verdict = "not_published"
+        d.bounded_instead = True
     if unpublished and ("rate" in topics or ctx.ask.intent == "calculation"):
         d.verdict = "not_published"
         issuer = ctx.kb.issuer_of(region, pid)
@@ -138,6 +149,12 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
     period_caveat(ctx, pid, region, found, ctx.today)
 
 
+# What a cap is counted per, asked for ("按年还是按项目", "按合同算还是按年算", "per year or per contract").
+CAP_BASIS_ASKED = re.compile(
+    r"按(企业|主体|年|年度|项目|合同|单笔|笔|次|单次|累计)[^，。？?]{0,10}(还是|或者|或是)"
+    r"|(每年|累计|按年)[^，。？?]{0,4}(还是|或者)|\bper (year|firm|company|contract|project)\b[^?]{0,30}\bor\b",
+    re.I,
+)
 _TAX = re.compile(r"含税|不含税|税前|税后|增值税|\btax", re.I)
 
 
@@ -225,7 +242,14 @@ def single_source_caveat(ctx: AskContext, pid: str | None) -> None:
 __all__ = ["ask_missing", "confirm", "no_program", "reasons_and_questions", "rules_summary", "single_source_caveat"]
 
 
-SCHEME_VOUCHERS = ("model", "corpus", "data", "labelling", "award")  # 智能券 is Hangzhou's name for compute
+SCHEME_VOUCHERS = (
+    "model",
+    "corpus",
+    "data",
+    "labelling",
+    "award",
+    "city_district",
+)  # 智能券 is Hangzhou's name for compute
 
 
 def uses_scheme(ctx: AskContext, pid: str) -> bool:
