@@ -798,3 +798,10 @@ def test_what_a_cap_is_counted_per_is_not_published_when_the_text_does_not_say(a
     assert "未写明" in r.asks[0].conclusion
     r = assistant.ask("北京算力券的上限是按年算还是按合同算")
     assert r.asks[0].verdict == "answered", "Beijing's text says per firm per year"
+
+
+def test_a_kind_of_applicant_the_conditions_bar_is_not_eligible_and_an_admitted_kind_gets_the_rule(assistant):
+    r = assistant.ask("东湖高新区政务窗口来电，请协助答复：个体工商户能否申请武汉算力服务券。")
+    assert r.asks[0].verdict == "not_eligible" and "独立法人" in r.asks[0].conclusion
+    r = assistant.ask("贵州算力券 省外企业能不能申领")
+    assert r.asks[0].verdict == "answered" and "省内外" in r.asks[0].conclusion

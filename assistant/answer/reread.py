@@ -47,6 +47,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "eligibility"
         and (_ABOUT_OTHERS.search(ask.text) or (_WHAT_CONDITIONS.search(ask.text) and not _states_facts(case)))
         and not _ABOUT_US.search(case.text)
+        and not _kind_barred(ctx)  # "个体工商户能否申请" where a legal person is required: not eligible
     ):
         # a helpdesk asking whether a kind of applicant may apply ("省外企业能不能申领", "还没注册
         # 公司的创客能不能申请") or what the conditions are ("申请主体需要满足什么条件？"): the rule,
@@ -300,6 +301,27 @@ def _states_a_bar(case: Case) -> bool:
         # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
         or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
     )
+
+
+def _kind_barred(ctx: AskContext) -> bool:
+    """Whether the kind of applicant the ask names ("个体工商户", "分公司", "事业单位") fails a
+    condition of the program asked about, on the facts of the ask's own words alone."""
+    from assistant.answer.facts import rules_date
+    from assistant.rules import check_eligibility
+    from assistant.understand.phrases import read_group
+
+    facts = read_group(ctx.ask.text, "applicant")
+    if not facts or not ctx.ask.regions:
+        return False
+    pid = next(iter(ctx.kb.programs_for(list(ctx.ask.regions))), None)
+    if pid is None:
+        return False
+    profile = {**facts, "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
+    try:
+        found = check_eligibility(profile, pid, voucher=ctx.voucher)
+    except Exception:  # the facts do not parse for this program: the rule is answered instead
+        return False
+    return bool(found) and found[0].status == "not_eligible"
 
 
 def _related_supplier(case: Case) -> bool:
