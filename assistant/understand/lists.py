@@ -18,6 +18,7 @@ _REQUEST = re.compile(
 # A list ends at a sentence end, or where a purpose is given ("……，便于我们统一答复口径").
 _LIST_END = re.compile(r"[。？?!！；;\n]|[，,]\s*(?=便于|以便|方便|用于|供|为了|谢谢|感谢)")
 _LAST_AND = re.compile(r"(?:以及|和|及|与)(?=[^和及与]{2,}$)")
+_POINT_BREAK = re.compile(r"[、，,]|(?<=[\u4e00-\u9fff）)])\s+(?=[\u4e00-\u9fff（(])")
 MIN_LISTED_POINTS = 3
 MAX_POINT_CHARS = 16  # a point of a list is a name ("年度上限", "申领步骤"), not a sentence
 
@@ -46,7 +47,8 @@ def listed_points(ask: str) -> list[str]:
         end = len(re.sub(r"(呢|吗)?[？?。.!！\s]*$", "", ask[: requests[-1].start()].rstrip(" ，,")))
         before = [m.end() for m in _LIST_END.finditer(ask, 0, end)]
         start = before[-1] if before else 0
-    points = [p.strip(" ，,") for p in re.split(r"[、，,]", ask[start:end]) if p.strip(" ，,")]
+    # phone messages list with spaces ("请答复发布日期 支持对象和补贴比例")
+    points = [p.strip(" ，,") for p in _POINT_BREAK.split(ask[start:end]) if p.strip(" ，,")]
     if points:
         last = _LAST_AND.split(points[-1], maxsplit=1)
         points[-1:] = [p for p in last if p]

@@ -29,6 +29,7 @@ _ZH_CUE = re.compile(
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
     r"(请|烦请|麻烦)(你)?(分别|逐一|逐条|一并|尽快|协助)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
     r"|^(并|并请|同时|另请|一并)(说明|告知|提供|列明|解释|明确|注明)"
+    r"|还是[^，。？?\s]{1,12}(算|计算|计|呢|好|对|行|为准)\s*$"  # "按合同额还是结算额算" with no "？"
     r"|(请|烦请|麻烦)(按|按照|根据|依据|结合|对照)[^，。？?]{1,20}(测算|计算|核算|说明|答复|回复|分析|评估|判断|确认)"
 )
 _EN_CUE = re.compile(
@@ -60,6 +61,22 @@ _ITEM = re.compile(
     r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(][1-9][)）]|[1-9][)）.、](?!\d)|[1-9][.．](?=(?:19|20)\d\d\s*年)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
     r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff]))"
 )
+# Phone messages number their points with a space and no mark ("1 领到的券…… 2 让供应商……",
+# "一 政策依据 二 渠道"): counted only as a run 1, 2, 3 … so "合同 5 份" is no list.
+_SPACED_ITEM = re.compile(r"(?:^|(?<=[\s:：]))([1-9]|[一二三四五六七八九])\s+(?=[\u4e00-\u9fff])")
+_NUMERALS = "一二三四五六七八九"
+
+
+def _items(text: str) -> list[re.Match[str]]:
+    """The numbers of a numbered list: marked ones ("1." "（一）" "①"), else a spaced run."""
+    marked = list(_ITEM.finditer(text))
+    if len(marked) >= 2:
+        return marked
+    spaced = list(_SPACED_ITEM.finditer(text))
+    numbers = [int(m.group(1)) if m.group(1).isdigit() else _NUMERALS.index(m.group(1)) + 1 for m in spaced]
+    return spaced if len(spaced) >= 2 and numbers == list(range(1, len(spaced) + 1)) else marked
+
+
 # "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
 _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 # Someone else's question reported by the helpdesk ("企业询问", "有企业反映", "来电咨询").
@@ -119,7 +136,7 @@ def _numbered_points(text: str) -> list[re.Match[str]]:
     """The numbers of a numbered list whose points are asks. A list of statements followed by
     the question about them ("一是供应商是关联方；二是合同倒签……这三点分别有什么风险？") is
     one ask: its points are the facts the question is about, not questions of their own."""
-    items = list(_ITEM.finditer(text))
+    items = _items(text)
     if len(items) < 2:
         return []
     bodies = [text[a.end() : b.start()] for a, b in zip(items, items[1:])]
@@ -161,7 +178,7 @@ class StatementsAskedEach(NamedTuple):
 def statements_asked_each(text: str) -> StatementsAskedEach | None:
     """Numbered statements followed by one question asked of each ("草案里有两条：一是……；二是……。
     这两条分别有没有问题？", "……请逐条说明问题在哪。"); None for any other message."""
-    items = list(_ITEM.finditer(text))
+    items = _items(text)
     if len(items) < 2:
         return None
     intro = text[: items[0].start()]
