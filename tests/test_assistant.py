@@ -805,3 +805,8 @@ def test_a_kind_of_applicant_the_conditions_bar_is_not_eligible_and_an_admitted_
     assert r.asks[0].verdict == "not_eligible" and "独立法人" in r.asks[0].conclusion
     r = assistant.ask("贵州算力券 省外企业能不能申领")
     assert r.asks[0].verdict == "answered" and "省内外" in r.asks[0].conclusion
+
+
+def test_a_city_without_texts_asked_about_in_a_formal_enquiry_is_refused_not_asked_back(assistant):
+    r = assistant.ask("保定市来函：保定市有没有自己的算力券政策？请拟答复。")
+    assert r.asks[0].verdict == "refused" and "保定" in r.asks[0].conclusion

@@ -21,6 +21,7 @@ from assistant.answer.reread import reread
 from assistant.answer.sentences import says_unpublished
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
+from assistant.understand.risks import RISK_ASKED
 
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
 # Fact topics that only make sense for one region's program ("the rate" of which program?).
@@ -57,7 +58,8 @@ def route(ctx: AskContext) -> None:
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
-    if not ask.regions and case.unknown_places and ask.intent != "compliance" and not _NATIONAL.search(ask.text):
+    legal = ask.intent == "compliance" and (case.compliance.stated() or RISK_ASKED.search(ask.text))
+    if not ask.regions and case.unknown_places and not legal and not _NATIONAL.search(ask.text):
         # (a question about the national level is answered there: "1. 长沙有没有？2. 国家层面呢？")
         simple.unknown_region(ctx, case.unknown_places)
         return

@@ -108,7 +108,12 @@ def _ask(
             scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
     in_words = read_group(part, "compliance")
     stated = {k: v for k, v in in_words.items() if k != "role"}
-    if not stated and intent not in ("off_topic", "greeting"):
+    # a purchase fact the phrase tables read ("向其母公司购买语料": a related supplier) explains
+    # the arrangement; the reader by meaning would only guess a second one beside it
+    explained = bool(_BOUGHT_FROM.search(part)) and any(
+        read_group(part, "purchase").get(k) for k in ("supplier_related", "self_built")
+    )
+    if not stated and not explained and intent not in ("off_topic", "greeting"):
         stated = _risks_in_words(own_point or part, clf, dict(scores), cur, unclear)
     arrangements = {k: v for k, v in stated.items() if k != "role"}
     if (
@@ -210,6 +215,8 @@ def shared_leads(parts: list[str]) -> list[str]:
     return out
 
 
+# "向其母公司购买语料", "从兄弟公司租GPU": who the purchase is from, said with the purchase.
+_BOUGHT_FROM = re.compile(r"(向|从|跟|找)[^，。？?]{0,10}(购买|采购|租用|租|买)")
 # An ask is read for arrangements stated in words (understand/risks.py) only when the intent
 # classifier gives compliance at least this share: ordinary amount questions are not read for
 # accusations, and a kickback worded as "能拿多少" still has a compliance share well above it.
