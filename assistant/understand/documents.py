@@ -8,6 +8,7 @@ loaded index (``Knowledge.docs``), passed in by the caller: the understanding re
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -108,4 +109,49 @@ def names_a_document_year(text: str, year: int) -> bool:
     return any(int(m.group(1)) == year and not _NOT_A_DOCUMENT.search(m.group(2)) for m in _DOC_YEAR.finditer(text))
 
 
-__all__ = ["DocRef", "asked_documents", "dated_documents", "named_documents", "names_a_document_year"]
+_YEAR = re.compile(r"(20\d{2})\s*(年|年度)?")
+
+
+_RELATIVE_YEAR = {
+    "今年": 0,
+    "本年": 0,
+    "this year": 0,
+    "明年": 1,
+    "next year": 1,
+    "去年": -1,
+    "last year": -1,
+    "后年": 2,
+}
+
+
+# A year that dates the contract ("去年12月签的", "2024年签订") is not the year the ask is about.
+# "武政规〔2025〕3号": the year of a document's number, not a year asked about
+_DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d+\s*号")
+_SIGNING_YEAR = re.compile(
+    r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)"
+    r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)",  # "按2025年的新政策": a version, not a year
+    re.I,
+)
+
+
+# "现在", "目前": the ask is about today, whatever year a document's title carries
+_NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|today)\b", re.I)
+
+
+def year_asked(text: str, today: dt.date) -> int | None:
+    """The year an ask is about: a year it states, not one that names a document (its title or
+    number) or dates the contract; "现在" is today whatever a title says."""
+    if _NOW.search(text) and not re.search(r"(20\d{2}|明|今)年(还|能|可以)", text):
+        return None  # "南宁市2025年度兑付通知现在还适用吗": now, not 2025
+    text = _SIGNING_YEAR.sub(" ", _DOC_NUMBER_YEAR.sub(" ", _TITLE.sub(" ", text)))  # 《title》: a document's name
+    years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
+    if years:
+        return years[-1]
+    low = text.lower()
+    for word, delta in _RELATIVE_YEAR.items():
+        if word in low:
+            return today.year + delta
+    return None
+
+
+__all__ = ["year_asked", "DocRef", "asked_documents", "dated_documents", "named_documents", "names_a_document_year"]
