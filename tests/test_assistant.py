@@ -810,3 +810,10 @@ def test_a_kind_of_applicant_the_conditions_bar_is_not_eligible_and_an_admitted_
 def test_a_city_without_texts_asked_about_in_a_formal_enquiry_is_refused_not_asked_back(assistant):
     r = assistant.ask("保定市来函：保定市有没有自己的算力券政策？请拟答复。")
     assert r.asks[0].verdict == "refused" and "保定" in r.asks[0].conclusion
+
+
+def test_whether_a_program_still_runs_is_not_read_as_combining_two_supports(assistant):
+    r = assistant.ask("北京市级算力券现在还能申请吗？")
+    assert r.asks[0].verdict == "ended"
+    r = assistant.ask("郑州的 已经拿了省级算力券 市里的还能再拿吗")
+    assert "优先" in r.asks[0].conclusion, "再拿 after a provincial voucher: how the two combine"

@@ -126,7 +126,12 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "……从我们参股30%的公司租；合同400万。这样申请训力券合规吗？": whether it is allowed
         ask = _read_as(ctx, "compliance")
-    if ask.intent in ("validity", "eligibility") and not asks_in_force(ask.text) and _about_stacking(ask):
+    if (
+        ask.intent in ("validity", "eligibility")
+        and not asks_in_force(ask.text)
+        and _about_stacking(ask)
+        and not _STILL_NOW.search(ask.text)  # "北京市级算力券现在还能申请吗": whether it still runs
+    ):
         # "省里的还能再拿吗", "我司已获得河南省级算力券，请问：是否还能申请郑州市级算力券"
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "stacking"])))
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
@@ -257,6 +262,10 @@ _APPLY_ASKED = re.compile(
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = re.compile(
     r"(测算|核算|计算|算一下|算算)[^，。？?]{0,10}(金额|额度|补贴|券额|支持|多少)|(测算|核算)(一下)?$"
+)
+# "现在还能申请吗" with no word of a second support (再, 也, 同时, 都): whether it still runs.
+_STILL_NOW = re.compile(
+    r"^(?!.*(再|也|同时|叠加|都|一起|另外)).*(现在|目前|今年|如今|20\d\d年)[^，。？?]{0,4}还(能|可以)"
 )
 # How the text defines a kind of applicant.
 _DEFINED = re.compile(
