@@ -817,3 +817,9 @@ def test_whether_a_program_still_runs_is_not_read_as_combining_two_supports(assi
     assert r.asks[0].verdict == "ended"
     r = assistant.ask("郑州的 已经拿了省级算力券 市里的还能再拿吗")
     assert "优先" in r.asks[0].conclusion, "再拿 after a provincial voucher: how the two combine"
+
+
+def test_how_vouchers_are_redeemed_is_answered_from_the_version_in_force(assistant):
+    r = assistant.ask("成都的算力券怎么兑付")
+    assert r.asks[0].intent == "process", "a question naming the vouchers and a step of them is on topic"
+    assert "服务提供商" in r.asks[0].conclusion, "the 2025 text says how; the 2023 text did not"

@@ -111,7 +111,9 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
         rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and domain(whole)
         if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
             a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
-        if a.intent == "off_topic" and ((on_subject and len(asks) > 1) or rules_ask):
+        # "成都的算力券怎么兑付": unsure, names the vouchers and asks about one of their topics
+        unsure_on_subject = a.confidence <= 0 and bool(a.topics) and domain(a.text)
+        if a.intent == "off_topic" and ((on_subject and len(asks) > 1) or rules_ask or unsure_on_subject):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
                 key=lambda kv: kv[1],

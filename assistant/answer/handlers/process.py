@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, add_details, best_evidence, search
+from assistant.answer.evidence import AskContext, Hit, add_details, best_evidence, search
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.fact import PREFER
 from assistant.answer.messages import say
@@ -29,6 +29,22 @@ _APPLYING = re.compile(r"申报|申请|受理|提交|截止|兑付|apply|submit|
 _PREFER_EN = ["apply", "submit", "redeem", "invoice", "step", "platform"]
 
 
+def _current_version_first(ctx: AskContext, programs: list[str], hits: list[Hit]) -> list[Hit]:
+    """The steps of the version in force: hits from an older version's text ("成都2023年政策的
+    申领流程……未见公开") are dropped when the current version's text has some ("经由算力服务
+    提供商兑付"); a question naming the older document keeps it."""
+    if not programs or ctx.ask.documents:
+        return hits
+    info = ctx.session.call("program_info", program=programs[0], date=ctx.today.isoformat(), voucher=ctx.voucher)
+    if "error" in info:
+        return hits
+    current = info["version"].get("corpus_doc")
+    older = {o.get("corpus_doc") for o in info.get("other_versions", [])} - {current}
+    if not any(h["doc_id"] == current for h in hits):
+        return hits
+    return [h for h in hits if h["doc_id"] not in older]
+
+
 def handle(ctx: AskContext) -> None:
     d, lang = ctx.draft, ctx.lang
     regions = ctx.ask.regions
@@ -46,6 +62,7 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
+    hits = _current_version_first(ctx, programs, hits)
     asks_steps = bool({"process", "materials"} & set(ctx.ask.topics)) or not ctx.ask.topics
     prefer = (_PREFER_EN if lang == "en" else _PREFER_ZH) if asks_steps else []
     if programs and (
