@@ -158,20 +158,17 @@ def handle(ctx: AskContext) -> None:
     d.add_caveat(say(lang, "compliance.not_advice"))
 
 
-# An offer made to us ("供应商提议……", "朋友的公司说可以跟我们签……"): whether to accept it.
-_OFFER_TO_US = re.compile(r"提议|提出|说可以|建议我们|让我们|要我们|找到我们|跟我们说")
-# What the law makes of something: its effect, its characterisation, the article, the consequence.
-_ASKS_THE_LAW = re.compile(
-    r"效力|有效吗|无效|定性|哪一条|哪条|第几条|约束力|什么后果|哪些后果|法律责任|怎么认定|如何认定|由谁|谁(来)?负责"
-    r"|\b(which article|legal effect|void|binding|consequences?)\b",
-    re.I,
-)
-# Whether the asker may do it: a check of the arrangement.
-_ASKS_LEAVE = re.compile(
-    r"合规|违规|风险|有没有问题|有问题吗|行不行|行吗|可以吗|可不可以|能不能|能否|会不会|就行了吧|允许|障碍|能.吗"
-    r"|\b(allowed|permitted|compliant|risk|can we|may we|is it ok)\b",
-    re.I,
-)
+def _patterns(name: str) -> re.Pattern[str]:
+    from assistant.lexicon import load_yaml
+
+    return re.compile("|".join(load_yaml("compliance_questions.yaml")[name]), re.I)
+
+
+# What a compliance question asks: what the law makes of an arrangement, whether the asker may
+# do it, an offer made to the asker (lexicon/compliance_questions.yaml).
+_ASKS_THE_LAW = _patterns("asks_the_law")
+_ASKS_LEAVE = _patterns("asks_leave")
+_OFFER_TO_US = _patterns("offer_to_us")
 
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
