@@ -17,7 +17,7 @@ import re
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers.common import CAP_BASIS_ASKED
 from assistant.understand import asks_in_force
-from assistant.understand.case import Ask, Case
+from assistant.understand.case import Ask, Case, Purchase
 from assistant.understand.risks import RISK_ASKED
 
 
@@ -303,10 +303,8 @@ def _states_a_bar(case: Case) -> bool:
     return (
         bool(case.compliance.stated())
         or bool(case.applicant.other_municipal_subsidy)
-        or any(
-            p.supplier_related or p.self_built or p.via_platform is False or p.certified_supplier is False
-            for p in case.purchases
-        )
+        or _related_supplier(case)
+        or any(_barred_by_conditions(p) for p in case.purchases)
         # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
         or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
     )
@@ -337,13 +335,19 @@ def _related_supplier(case: Case) -> bool:
     return any(p.supplier_related for p in case.purchases)
 
 
+def _barred_by_conditions(p: Purchase) -> bool:
+    """A purchase a program's own conditions bar: self-built compute, a supplier not certified,
+    compute not bought through the platform."""
+    return bool(p.self_built) or p.certified_supplier is False or p.via_platform is False
+
+
 def _bars_by_program_conditions(case: Case) -> bool:
     """A stated fact that only a program's conditions bar (self-built compute, a supplier not
     certified, compute not bought through the platform), with nothing a compliance rule covers."""
     return (
         not case.applicant.other_municipal_subsidy
         and not _related_supplier(case)
-        and any(p.self_built or p.certified_supplier is False or p.via_platform is False for p in case.purchases)
+        and any(_barred_by_conditions(p) for p in case.purchases)
     )
 
 
