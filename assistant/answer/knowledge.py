@@ -36,6 +36,7 @@ class DocInfo:
     issued: dt.date | None
     effective_from: dt.date | None
     effective_to: dt.date | None
+    superseded_by: str | None = None  # the document that replaced it, when the source names one
 
 
 def _issuer_name(raw: str) -> str:
@@ -106,6 +107,7 @@ class Knowledge:
                 issued=m.issued,
                 effective_from=m.effective_from,
                 effective_to=m.effective_to,
+                superseded_by=str(fm["superseded_by"]) if fm.get("superseded_by") else None,
             )
         from assistant.understand.documents import DocRef
 

@@ -21,6 +21,7 @@ from assistant.answer.reread import reread
 from assistant.answer.sentences import says_unpublished
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
+from assistant.understand.documents import unheld_documents
 from assistant.understand.risks import RISK_ASKED
 
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
@@ -74,6 +75,10 @@ def route(ctx: AskContext) -> None:
             ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region]})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
+    if ask.intent == "fact" and not ask.documents and unheld_documents(ask.text, ctx.kb.doc_refs):
+        needs_region = False  # "《……实施办法》是谁发布的": found wherever the texts mention it
+    if ask.intent == "validity" and ask.documents and all(_national(ctx, x) for x in ask.documents):
+        needs_region = False  # "2021年的《……实施细则》现在还有效吗": that text's own status
     if (
         not ask.regions
         and needs_region
@@ -132,6 +137,11 @@ _ASKS_WHEN = re.compile(
     re.I,
 )
 _WHETHER = re.compile(r"是否|吗|有没有|还(能|可以|在)|whether|\bis it\b|\bstill\b", re.I)
+
+
+def _national(ctx: AskContext, doc_id: str) -> bool:
+    doc = ctx.kb.docs.get(doc_id)
+    return doc is not None and doc.region == "national"
 
 
 def _names_national_text(ctx: AskContext) -> bool:

@@ -68,9 +68,17 @@ def reread(ctx: AskContext) -> Ask:
         # "初创企业是怎么认定的", "并说明初创企业的认定标准": how the text defines a kind of
         # applicant (a rule, often unpublished), not whether we qualify or how to apply
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "applicant"])))
-    if ask.intent in ("fact", "process") and ask.documents and asks_in_force(ask.text):
+    if ask.intent in ("fact", "process", "compliance") and ask.documents and asks_in_force(ask.text):
         # "引用《…(2023-2025年)》中'最高10%'的规定，询问该措施目前是否仍在执行": its validity
         ask = _read_as(ctx, "validity")
+    if (
+        ask.intent == "validity"
+        and set(ask.topics) & {"rate", "cap"}
+        and re.search(r"\d\s*[%％]|万", ask.text)
+        and _names_a_version(ctx)
+    ):
+        # "2.0版出台后，20%的比例是否仍然适用": whether the figure stands, a rule of the version now
+        ask = _read_as(ctx, "fact")
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
         ask = _read_as(ctx, "validity")
@@ -308,6 +316,12 @@ def _states_a_bar(case: Case) -> bool:
         # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
         or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
     )
+
+
+def _names_a_version(ctx: AskContext) -> bool:
+    """ "2.0版出台后": the ask names a version of one of its programs by the name users give it."""
+    programs = (ctx.kb.programs[p] for p in ctx.kb.programs_for(ctx.ask.regions))
+    return any(n in ctx.ask.text for p in programs for v in p.versions for n in v.names)
 
 
 def _kind_barred(ctx: AskContext) -> bool:

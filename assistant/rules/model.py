@@ -123,6 +123,9 @@ class Version(BaseModel):
     conditions: list[Condition] = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     alternatives: list[str] = Field(default_factory=list)
+    # What users call this version when several share one text ("2.0版"): an ask naming it is
+    # about this version's rules, whatever date it mentions ("2025年8月发布的2.0版").
+    names: list[str] = Field(default_factory=list)
     prorate: dict[str, str] | None = None  # {period_start: PARAM, period_end: PARAM}
 
     def param(self, name: str) -> Parameter | None:

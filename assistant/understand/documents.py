@@ -17,6 +17,8 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]�
 _TITLE = re.compile(r"《([^》]{4,80})》")
 _BRACKETED = re.compile(r"[（(][^）)]*[）)]|\s")
 MIN_TITLE_CHARS = 8  # a shorter quoted name ("若干措施") says too little to pick one document
+# "《公平竞争审查条例实施办法》" is not the 条例: a title with a derived text's name after it
+_DERIVED = re.compile(r"(实施办法|实施细则|实施意见|实施方案|解读|释义|配套)")
 # "上海2023年大模型措施", "杭州2024年7月的算力券措施", "2025年6月的新举措": a document named by
 # the year it was issued; words of a purchase in between ("2025年签的合同") make it a date instead.
 _DOC_YEAR = re.compile(
@@ -63,13 +65,29 @@ def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
             continue
         for d in docs:
             title = _plain_title(d.title)
-            if title and (asked in title or title in asked):
+            if title and (asked in title or (title in asked and not _DERIVED.match(asked.split(title, 1)[1]))):
                 found.append((m.start(), d))
     out: list[DocRef] = []
     for _, d in sorted(found, key=lambda f: f[0]):
         if d not in out:
             out.append(d)
     return out
+
+
+def unheld_documents(text: str, documents: Iterable[DocRef]) -> list[str]:
+    """Document numbers and 《titles》 ``text`` names that match no indexed document
+    ("鲁政办字〔2025〕49号", a package a summary only mentions): the question is about a text the
+    library does not hold, so the rules of the one it does hold do not answer it."""
+    docs = list(documents)
+    out: list[str] = []
+    for m in _DOC_NUMBER.finditer(text):
+        if not named_documents(m.group(0), docs):
+            number = _plain_number(m.group(0))
+            out.append(re.sub(r"^.*?([\u4e00-\u9fff]{1,4}〔)", r"\1", number))  # "5月鲁政办字〔…": the code
+    for m in _TITLE.finditer(text):
+        if len(_plain_title(m.group(1))) >= MIN_TITLE_CHARS and not named_documents(m.group(0), docs):
+            out.append(m.group(1))
+    return list(dict.fromkeys(out))
 
 
 def dated_documents(text: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
@@ -129,7 +147,8 @@ _RELATIVE_YEAR = {
 _DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*20\d{2}\s*[〕\]］)）]\s*\d+\s*号")
 _SIGNING_YEAR = re.compile(
     r"(20\d{2}\s*年|去年|今年|前年|last year|this year)[^，。,;；？?]{0,6}(签|订)"
-    r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)",  # "按2025年的新政策": a version, not a year
+    r"|20\d{2}\s*年(版|的)?(新)?(政策|措施|版本|文件|办法|方案|新政)"  # "按2025年的新政策": a version, not a year
+    r"|20\d{2}\s*年版",  # "2023年版规定的20%": the version's name
     re.I,
 )
 
@@ -154,4 +173,12 @@ def year_asked(text: str, today: dt.date) -> int | None:
     return None
 
 
-__all__ = ["year_asked", "DocRef", "asked_documents", "dated_documents", "named_documents", "names_a_document_year"]
+__all__ = [
+    "year_asked",
+    "DocRef",
+    "asked_documents",
+    "dated_documents",
+    "named_documents",
+    "names_a_document_year",
+    "unheld_documents",
+]

@@ -71,6 +71,16 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "common.other_voucher", voucher=say(lang, f"vouchers.{ask.voucher}")))
     if ask.articles and _article(ctx):
         return
+    if _not_held(ctx):
+        return
+    if programs and _DISTRICT_ADDON.search(ask.text) and _district_without_texts(ctx):
+        district = _district_without_texts(ctx)
+        d.say(say(lang, "fact.district_addon", district=district, city=ctx.kb.region_name(regions[0], lang)))
+        d.programs.append(programs[0])
+        rules_summary(ctx, regions[0], programs[0])
+        d.verdict = "not_published"
+        d.bounded_instead = True  # the city's figures are stated: not a refusal
+        return
     # "文号、发布日期、比例和上限": a helpdesk enquiry lists document facts and rules in one
     # breath; each part is answered, the document first, then the rules
     about_doc = bool(regions and topics & {"issuer", "doc_number"})
@@ -127,6 +137,67 @@ def handle(ctx: AskContext) -> None:
         d.add_caveat(say(lang, "fact.reported"))
     if any(h.get("status") == "draft" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.draft"))
+
+
+# "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
+_DISTRICT_ADDON = re.compile(
+    r"(区级|区里|区一级|区县级|县级|区财政|区政府)[^，。？?：:]{0,8}(有没有|是否有|有无|是否)[^，。？?]{0,8}(配套|算力券|补贴|支持|政策)"
+    r"|(是否|有没有|有无)[^，。？?：:]{0,6}(区级|区里|区一级|县级)[^，。？?]{0,6}(配套|算力券|补贴|支持|政策)"
+    r"|(区级|县级)(配套)?(算力券|补贴|支持)?(及其|的)?(比例|标准|金额|多少)"
+    r"|(is there|any) (a )?district[- ]level|the district's own",
+    re.I,
+)
+
+
+def _district_without_texts(ctx: AskContext) -> str:
+    """The district (or county) the user named when it has no texts of its own: the ask's region
+    is its city, so what the district adds is not in the library."""
+    for place in ctx.case.places:
+        if place.district and place.region and place.region in ctx.ask.regions:
+            if place.district != ctx.kb.region_name(place.region, "zh"):  # not 石景山区, a region of its own
+                return place.district if ctx.lang != "en" else place.text
+    return ""
+
+
+def _not_held(ctx: AskContext) -> bool:
+    """A document named by number or title that the library does not hold ("鲁政办字〔2025〕49号
+    文件里的比例", "《公平竞争审查条例实施办法》是谁发布的"): answered from what the held texts
+    say about it, never from the rules of another document; a figure they say is not visible is
+    not published."""
+    from assistant.answer.sentences import says_unpublished
+    from assistant.understand.documents import named_documents, unheld_documents
+
+    names = unheld_documents(ctx.ask.text, ctx.kb.doc_refs)
+    if not names or named_documents(ctx.ask.text, ctx.kb.doc_refs):
+        return False
+    plain = [re.sub(r"[\s\[［(（\]］)）〔〕]", "", n) for n in names]
+    found = search(ctx, ctx.ask.regions, query=" ".join(names), extra=ctx.ask.text, k=8, include_national=True)
+    hits = [
+        h for h in found.get("hits", []) if any(p in re.sub(r"[\s\[［(（\]］)）〔〕]", "", h["text"]) for p in plain)
+    ]
+    d, lang = ctx.draft, ctx.lang
+    if not hits:
+        if ctx.ask.regions:
+            return False  # the region's own texts answer as for any other question
+        d.verdict = "refused"
+        d.say(say(lang, "common.not_found"))
+        return True
+    prefer = [w for t in ctx.ask.topics for w in PREFER.get(t, [])] + ["未见公开", "发布", "施行"]
+    hit, sentence, _score = best_evidence(ctx, hits, prefer)
+    if hit is None:
+        return False
+    # the whole passage about the text when it is short: what it is and what is not visible of it
+    body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", hit["text"])
+    text = yuanify(shorten(body if len(body) <= 260 else sentence, 260))
+    d.say(say(lang, "fact.not_held", name=names[0] if names[0].endswith("号") else f"《{names[0]}》"))
+    d.say(say(lang, according_key(hit), title=hit["title"], locator=hit["locator"], text=text, mark=ctx.cite(hit)))
+    if set(ctx.ask.topics) & _RULE_TOPICS and re.search(
+        r"未见公开|未公开|未见|not (?:been )?published|not visible", text
+    ):
+        d.verdict = "not_published"
+    elif says_unpublished([text]):
+        d.verdict = "not_published"
+    return True
 
 
 def article_lines(ctx: AskContext) -> bool:

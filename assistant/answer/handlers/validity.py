@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.answer.evidence import AskContext, according_key, best_evidence, search
+from assistant.answer.evidence import AskContext, according_key, best_evidence, lang_hits, search, terms
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
+from assistant.answer.sentences import pick_best
 from assistant.answer.validity import statement_text, validity, validity_line
 from assistant.understand.documents import names_a_document_year
 
@@ -32,11 +33,22 @@ def _named_doc(ctx: AskContext, program: str | None) -> str | None:
     return next((doc.doc_id for doc in docs if program and doc is not None and doc.program == program), None)
 
 
+# "是否已被新版替代", "2023年的和2025年的现在适用哪一个": whether a text was replaced, asked now
+_REPLACED = re.compile(
+    r"替代|取代|废止|代替|被[^，。？?]{0,12}(新版|新政策|新举措|新文件|新办法)|适用哪(一)?(个|份|版)|以哪(个|份|一版)为准"
+    r"|哪(个|份|一版)(文件|版本|政策)?(为准|有效|适用)|\b(superseded|replaced|repealed)\b|which (one|version|text) applies",
+    re.I,
+)
+
+
 def handle(ctx: AskContext) -> None:
     d, lang = ctx.draft, ctx.lang
-    on = _date_asked(ctx)
+    replaced_asked = bool(_REPLACED.search(ctx.ask.text))
+    on = ctx.today if replaced_asked else _date_asked(ctx)
     d.regions = list(ctx.ask.regions)
     states = []
+    if not ctx.ask.regions and (_national_status(ctx) or (replaced_asked and _replaced_texts(ctx))):
+        return
     for region in ctx.ask.regions:
         programs: list[str | None] = [*ctx.kb.programs_for([region])] or [None]
         for pid in programs[:1]:
@@ -78,6 +90,8 @@ def handle(ctx: AskContext) -> None:
             if v.statement is not None and v.state != "ended" and not (v.end and v.end < ctx.today):
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
+    if replaced_asked and states and _replaced_texts(ctx):
+        return
     if "ended" in states and _NEW_TEXT_ASKED.search(ctx.ask.text):
         # "2026年有没有新的通知": none is in the knowledge base; the period above says why it matters
         d.say(say(lang, "validity.no_new_text"))
@@ -90,6 +104,83 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "in_force"
     else:
         d.verdict = "answered"
+
+
+def _national_status(ctx: AskContext) -> bool:
+    """A national text named by title ("2021年的《公平竞争审查制度实施细则》现在还有效吗"): its
+    status as its source records it; one marked superseded says by which."""
+    named = [ctx.kb.docs[x] for x in ctx.ask.documents if x in ctx.kb.docs]
+    if not named or any(doc.region != "national" for doc in named):
+        return False
+    if any(doc.status == "superseded" for doc in named):
+        return _replaced_texts(ctx)
+    d, lang = ctx.draft, ctx.lang
+    for doc in named:
+        found = search(ctx, [doc.region], k=3, extra="施行 生效")
+        hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
+        mark = ctx.cite(hit) if hit else ""
+        start = date_text(doc.effective_from or doc.issued, lang) if (doc.effective_from or doc.issued) else ""
+        d.say(say(lang, "validity.in_force_open", title=doc.title, mark=mark, start=start))
+    d.verdict = "in_force"
+    return True
+
+
+_RELATION = re.compile(r"替代|废止|取代|替换|新版|修订|衔接|又出台|replac|supersed|repeal", re.I)
+
+
+def _replaced_texts(ctx: AskContext) -> bool:
+    """Whether the texts asked about were replaced: a text its source marks as superseded says by
+    which (answered); otherwise what the texts say of a newer version, and that the replacement
+    itself is not stated (undetermined). False when no text is known to speak of."""
+    d, lang = ctx.draft, ctx.lang
+    named = [ctx.kb.docs[x] for x in ctx.ask.documents if x in ctx.kb.docs]
+    if not named:
+        for region in ctx.ask.regions:
+            pids = ctx.kb.programs_for([region])
+            doc = ctx.kb.current_doc(pids[0], ctx.today) if pids else ctx.kb.doc_of(None, region)
+            named += [doc] if doc is not None else []
+    if not named:
+        return False
+    superseded = [doc for doc in named if doc.status == "superseded"]
+    for doc in superseded:
+        later = ctx.kb.docs.get(doc.superseded_by or "")
+        found = search(ctx, [doc.region], k=4, extra="替代 废止 取代 新版")
+        hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
+        mark = ctx.cite(hit, prefer=["替代", "取代", "废止", "2.0"]) if hit else ""
+        if later is not None:
+            number = later.doc_number or ""
+            got = search(ctx, [later.region], query=f"{later.title} {number}", k=4)
+            own = [h for h in got.get("hits", []) if h["doc_id"] == later.doc_id]
+            cited = next((h for h in own if number and number in h["text"]), own[0] if own else None)
+            later_mark = ctx.cite(cited) if cited else ""
+            name = f"《{later.title}》" + (f"（{number}）" if number and cited else "")
+            d.say(say(lang, "validity.superseded_by", title=doc.title, later=name + later_mark, mark=mark))
+        else:
+            d.say(say(lang, "validity.superseded", title=doc.title, mark=mark))
+    if superseded:
+        d.verdict = "answered"
+        return True
+    regions = list(dict.fromkeys(doc.region for doc in named))
+    found = search(ctx, regions, k=6, extra="替代 废止 取代 新版 修订 征求意见 关系")
+    # the source's own note (说明) is often where the relation is stated ("两者的衔接关系未见公开")
+    hits = [h for h in lang_hits(found.get("hits", []), lang) if _RELATION.search(h["text"])]
+    hit, sentence, _score = pick_best(
+        hits, terms(ctx), ["替代", "废止", "取代", "新版", "衔接", "未见", "未核实"], top=6
+    )
+    if hit is not None and _RELATION.search(sentence):
+        d.say(
+            say(
+                lang,
+                according_key(hit),
+                title=hit["title"],
+                locator=hit["locator"],
+                text=yuanify(shorten(sentence, 200)),
+                mark=ctx.cite(hit),
+            )
+        )
+    d.say(say(lang, "validity.replacement_unstated", title=named[0].title))
+    d.verdict = "undetermined"
+    return True
 
 
 # "有没有新的通知", "出台新政策了吗", "is there a new notice": a later text, not the period
