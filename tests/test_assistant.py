@@ -862,3 +862,15 @@ def test_whether_a_text_was_replaced_says_what_the_sources_record(assistant):
     ask = r.asks[0]
     assert ask.verdict == "answered" and "公平竞争审查条例" in ask.conclusion and "783" in ask.conclusion
 
+
+def test_a_question_whether_something_was_done_is_not_a_statement_that_it_was_not(assistant):
+    r = assistant.ask("武汉算力服务券的资金管理办法印发前是否做过公平竞争审查？")
+    assert r.asks[0].verdict != "risk" and "自我审查" in r.asks[0].conclusion
+    r = assistant.ask("我们区的算力券办法还没做公平竞争审查就准备印发，可以吗？")
+    assert r.asks[0].verdict == "risk"
+
+
+def test_a_buyers_plan_is_not_read_as_an_issuers_measure(assistant):
+    r = assistant.ask("我们准备从同一实控人控制的兄弟公司采购算力，申请北京算力券可以吗？")
+    assert r.asks[0].verdict in ("risk", "not_eligible") and "关联" in r.asks[0].conclusion
+    assert "选择性" not in r.asks[0].conclusion, "a buyer states no subsidy terms"

@@ -188,7 +188,7 @@ def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case, un
     bar = RISK_READING_MIN_SCORE_UNCLEAR if unclear else RISK_READING_MIN_SCORE
     if reader is None or scores.get("compliance", 0.0) < bar:
         return {}
-    found = reader().read(part)
+    found = reader().read(part, cur.text)
     for fact, value in found.items():
         if getattr(cur.compliance, fact) is None:
             setattr(cur.compliance, fact, value)

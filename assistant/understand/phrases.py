@@ -54,6 +54,10 @@ def negated(text: str, start: int) -> bool:
     return bool(_negation().search(text[max(0, start - _NEG_WINDOW) : start]))
 
 
+# "有没有做过", "是否经过": the words right before a fact ask whether it holds
+_QUESTIONED = re.compile(r"(有没有|是不是|是否|有无|做没做|\bwhether)\s*$", re.I)
+
+
 def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
     """The value a fact takes in ``text`` by its table ``spec``; None when not stated."""
     keys = list(spec)
@@ -61,8 +65,8 @@ def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
         if False in spec and first_match(text, spec[False]):
             return False
         m = first_match(text, spec.get(True, []))
-        if m is None:
-            return None
+        if m is None or _QUESTIONED.search(text[max(0, m.start() - 4) : m.start()]):
+            return None  # "出台前有没有做过公平竞争审查": asked, not stated either way
         return not negated(text, m.start())
     for value in keys:
         m = first_match(text, spec[value])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -132,16 +133,18 @@ class RiskReader:
         probs = _softmax(np.hstack([x, np.ones((len(x), 1), dtype=np.float32)]) @ self._weights)
         return [{label: float(p) for label, p in zip(self.labels, row)} for row in probs]
 
-    def read(self, text: str) -> dict[str, Any]:
+    def read(self, text: str, message: str = "") -> dict[str, Any]:
         """The compliance facts ``text`` states, by meaning, clause by clause (the whole message
         only when no clause states one); ``role`` is issuer when only an issuer could have stated
-        them."""
+        them (``message``: the whole message a point of it comes from)."""
         pieces = clauses(text)
         ratio = ASKED_NONE_RATIO if RISK_ASKED.search(text) else NONE_RATIO
         found = self._read(pieces[:-1] if len(pieces) > 1 else pieces, ratio)
         if not found and len(pieces) > 1:  # an arrangement spread over several clauses
             found = self._read(pieces[-1:], ratio)
         if found and set(found) <= ISSUER_FACTS:
+            if not _issuer_voice().search(message or text):  # the point's message says who speaks
+                return {}  # a buyer's plan read as a measure's terms: nothing an issuer stated
             found["role"] = "issuer"
         return found
 
@@ -157,6 +160,13 @@ class RiskReader:
             if top > best.get(fact, 0.0):
                 found[fact], best[fact] = value, top
         return found
+
+
+@lru_cache(maxsize=1)
+def _issuer_voice() -> re.Pattern[str]:
+    from assistant.lexicon import load_yaml
+
+    return re.compile("|".join(load_yaml("compliance_questions.yaml")["issuer_voice"]), re.I)
 
 
 __all__ = ["EXAMPLES_PATH", "ISSUER_FACTS", "RiskReader", "clauses", "load_examples"]
