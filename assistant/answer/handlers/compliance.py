@@ -133,6 +133,11 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "compliance.none"))
         for f in infos[:2]:
             d.findings.append(_finding(lang, f) + "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:2]))
+        # what the plan was checked against: the region's own clauses on it, as evidence
+        own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
+        own = [h for h in found.get("hits", []) if h["doc_id"] in own_docs]
+        if own:
+            add_details(ctx, own, [], n=2, min_score=1.0)
     else:
         hits = found.get("hits", [])
         hit, sentence, _ = best_evidence(ctx, hits, [w for t in ctx.ask.topics for w in PREFER.get(t, [])])
