@@ -874,3 +874,11 @@ def test_a_buyers_plan_is_not_read_as_an_issuers_measure(assistant):
     r = assistant.ask("我们准备从同一实控人控制的兄弟公司采购算力，申请北京算力券可以吗？")
     assert r.asks[0].verdict in ("risk", "not_eligible") and "关联" in r.asks[0].conclusion
     assert "选择性" not in r.asks[0].conclusion, "a buyer states no subsidy terms"
+
+
+def test_how_a_voucher_is_shared_between_levels_and_whether_last_years_claims_count_are_rules(assistant):
+    r = assistant.ask("河南：全年算力使用费600万，省级算力券能拿多少？这笔钱省里和市里各出多少？")
+    amount, shared = r.asks
+    assert amount.verdict == "amount" and shared.verdict == "answered" and "1:1" in shared.conclusion
+    r = assistant.ask("北京市算力券2024年领满了200万，2024年领的会不会占2025年的额度？")
+    assert r.asks[-1].verdict == "answered" and "自然年" in r.asks[-1].conclusion

@@ -61,7 +61,7 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "请协助测算可申请的训力券金额" with the contract stated: the amount
         ask = _read_as(ctx, "calculation")
-    if CAP_BASIS_ASKED.search(ask.text) and re.search(r"上限|封顶|最高|\bcap\b", ask.text, re.I):
+    if CAP_BASIS_ASKED.search(ask.text) and re.search(r"上限|封顶|最高|额度|\bcap\b", ask.text, re.I):
         # "2000万的上限是按企业按年度算还是按项目算": what the cap is counted per, a rule
         ask = _read_as(ctx, "fact", ["cap"])
     if ask.intent in ("eligibility", "process") and _DEFINED.search(ask.text) and not _CAN_WE.search(ask.text):
@@ -167,6 +167,9 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and _QUALIFY.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "…the contract is CNY 12M. Do foreign-invested companies qualify?": whether, not how much
         ask = _read_as(ctx, "eligibility")
+    if ask.intent == "calculation" and "cost_share" in ask.topics and not _CALCULATE_ASKED.search(ask.text):
+        # "这笔钱省里和市里各出多少": how the voucher's cost is shared, a rule
+        ask = _read_as(ctx, "fact")
     if ask.intent == "calculation" and _rule_question(ctx):
         ask = _read_as(ctx, "fact")
     return ask
