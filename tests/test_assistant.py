@@ -882,3 +882,12 @@ def test_how_a_voucher_is_shared_between_levels_and_whether_last_years_claims_co
     assert amount.verdict == "amount" and shared.verdict == "answered" and "1:1" in shared.conclusion
     r = assistant.ask("北京市算力券2024年领满了200万，2024年领的会不会占2025年的额度？")
     assert r.asks[-1].verdict == "answered" and "自然年" in r.asks[-1].conclusion
+
+
+def test_a_second_clause_that_answers_as_well_joins_the_conclusion(assistant):
+    r = assistant.ask("南宁算力券基期天数怎么算")
+    ask = r.asks[0]
+    assert "合同期落在基期内的天数" in ask.conclusion and "305天" in ask.conclusion, "the formula and its example"
+    r = assistant.ask("贵州算力券的比例是多少")
+    assert r.asks[0].verdict == "not_published", "a not-published answer gets no second statement"
+

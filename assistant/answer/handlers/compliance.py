@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, cite_ref, search
+from assistant.answer.evidence import (
+    AskContext,
+    according_key,
+    add_details,
+    best_evidence,
+    cite_ref,
+    search,
+    second_evidence,
+)
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
@@ -140,21 +148,23 @@ def handle(ctx: AskContext) -> None:
             add_details(ctx, own, [], n=2, min_score=1.0)
     else:
         hits = found.get("hits", [])
-        hit, sentence, _ = best_evidence(ctx, hits, [w for t in ctx.ask.topics for w in PREFER.get(t, [])])
+        prefer = [w for t in ctx.ask.topics for w in PREFER.get(t, [])]
+        hit, sentence, score = best_evidence(ctx, hits, prefer)
         if hit is None or (found.get("weak") and not regions):
             d.verdict = "refused"
             d.say(say(lang, "common.not_found"))
             return
-        d.say(
-            say(
-                lang,
-                according_key(hit),
-                title=hit["title"],
-                locator=hit["locator"],
-                text=yuanify(shorten(sentence, 200)),
-                mark=ctx.cite(hit),
+        for h, text in [(hit, sentence), *filter(None, [second_evidence(ctx, hits, prefer, hit, score, sentence)])]:
+            d.say(
+                say(
+                    lang,
+                    according_key(h),
+                    title=h["title"],
+                    locator=h["locator"],
+                    text=yuanify(shorten(text, 200)),
+                    mark=ctx.cite(h),
+                )
             )
-        )
         add_details(ctx, hits, [], n=2, min_score=1.0)
     if ctx.ask.articles:  # "民法典545条怎么理解": the article itself belongs in the answer
         from assistant.answer.handlers.fact import article_lines

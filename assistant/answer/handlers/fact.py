@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, search
+from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, search, second_evidence
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import rules_summary, uses_scheme
 from assistant.answer.messages import say
@@ -117,22 +117,22 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
-    hit, sentence, _score = best_evidence(ctx, hits, prefer)
+    hit, sentence, score = best_evidence(ctx, hits, prefer)
     if hit is None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
-    mark = ctx.cite(hit, prefer=prefer)
-    d.say(
-        say(
-            lang,
-            according_key(hit),
-            title=hit["title"],
-            locator=hit["locator"],
-            text=yuanify(shorten(sentence, 200)),
-            mark=mark,
+    for h, text in [(hit, sentence), *filter(None, [second_evidence(ctx, hits, prefer, hit, score, sentence)])]:
+        d.say(
+            say(
+                lang,
+                according_key(h),
+                title=h["title"],
+                locator=h["locator"],
+                text=yuanify(shorten(text, 200)),
+                mark=ctx.cite(h, prefer=prefer),
+            )
         )
-    )
     add_details(ctx, hits, prefer, n=2, min_score=1.0)
     if any(h.get("status") == "reported" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.reported"))
