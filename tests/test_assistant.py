@@ -891,3 +891,13 @@ def test_a_second_clause_that_answers_as_well_joins_the_conclusion(assistant):
     r = assistant.ask("贵州算力券的比例是多少")
     assert r.asks[0].verdict == "not_published", "a not-published answer gets no second statement"
 
+
+
+def test_a_tier_the_ask_names_answers_for_its_rate_cap_and_duration(assistant):
+    r = assistant.ask("武汉一人公司（OPC）的算力补贴比例是多少？每年最多补多少？最长能享受几年？")
+    rate, cap, years = r.asks
+    assert rate.verdict == "answered" and "50%" in rate.conclusion, "the OPC tier has a rate"
+    assert cap.verdict == "answered" and "20万" in cap.conclusion
+    assert years.verdict == "answered" and "3年" in years.conclusion
+    r = assistant.ask("武汉算力服务券的补贴比例是多少")
+    assert r.asks[0].verdict == "not_published", "no tier named: the general rate is not published"

@@ -167,6 +167,9 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and _QUALIFY.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "…the contract is CNY 12M. Do foreign-invested companies qualify?": whether, not how much
         ask = _read_as(ctx, "eligibility")
+    if ask.intent == "calculation" and "duration" in ask.topics and not _HOW_MUCH.search(ask.text):
+        # "最长可享受年限": how long support runs, a rule
+        ask = _read_as(ctx, "fact")
     if ask.intent == "calculation" and "cost_share" in ask.topics and not _CALCULATE_ASKED.search(ask.text):
         # "这笔钱省里和市里各出多少": how the voucher's cost is shared, a rule
         ask = _read_as(ctx, "fact")

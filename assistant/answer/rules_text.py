@@ -65,6 +65,8 @@ def rule_lines(ctx: AskContext, info: dict[str, Any], found: Search, topics: set
                 lines.append(
                     say(lang, "rules.tier", label=label, what=what, value=shown, flags=_flags(ctx, p), mark=mark)
                 )
+                if role == "rate" and _tier_named(ctx, t):
+                    unpublished = False  # "OPC措施的补贴比例": the tier asked about has its rate
     if want_cap:
         for role in _CAP_ROLES:
             p = params.get(role)
@@ -79,6 +81,32 @@ def rule_lines(ctx: AskContext, info: dict[str, Any], found: Search, topics: set
                     say(lang, "rules.cap", label=label, value=money(p["value"], lang), flags=_flags(ctx, p), mark=mark)
                 )
     return lines, unpublished
+
+
+def named_tier_roles(ctx: AskContext, info: dict[str, Any]) -> set[str]:
+    """The roles (rate, annual_cap ...) with a published value in a tier the ask names."""
+    params = info["version"]["parameters"]
+    return {
+        role
+        for t in info["version"].get("tiers", [])
+        if _tier_named(ctx, t)
+        for role, pname in t["use"].items()
+        if (params.get(pname) or {}).get("value") is not None
+    }
+
+
+def _tier_named(ctx: AskContext, tier: dict[str, Any]) -> bool:
+    """Whether the ask (or the message it is part of) names the tier by a word of its label
+    ("一人公司（OPC）": 一人公司, OPC)."""
+    words = [
+        w for label in (tier.get("label_zh", ""), tier.get("label_en", "")) for w in re.split(r"[（）()\s,，]+", label)
+    ]
+    from assistant.understand.phrases import negated
+
+    text = f"{ctx.ask.text} {ctx.case.text}".lower()
+    words = [w.lower() for w in words if len(w) >= 3 and w.lower() not in {"one", "the"}]
+    # named, and not denied ("我们是普通公司不是OPC")
+    return any(w in text and not negated(text, text.index(w)) for w in words)
 
 
 def other_version_tiers(ctx: AskContext, info: dict[str, Any], found: Search) -> list[str]:
@@ -251,6 +279,7 @@ __all__ = [
     "other_version_tiers",
     "program_refs",
     "ref_hit",
+    "named_tier_roles",
     "replace_doc_refs",
     "rule_lines",
     "version_notes",

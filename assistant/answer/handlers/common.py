@@ -11,7 +11,14 @@ from assistant.answer.evidence import AskContext, Search, add_details, cite_ref,
 from assistant.answer.facts import rules_date
 from assistant.answer.format import date_text
 from assistant.answer.messages import say
-from assistant.answer.rules_text import conflict_caveat, other_version_tiers, program_refs, rule_lines, version_notes
+from assistant.answer.rules_text import (
+    conflict_caveat,
+    named_tier_roles,
+    other_version_tiers,
+    program_refs,
+    rule_lines,
+    version_notes,
+)
 from assistant.answer.sentences import says_unpublished
 from assistant.answer.validity import period_caveat
 
@@ -122,6 +129,7 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
         "cap" in set(ctx.ask.topics)
         and not (set(ctx.ask.topics) & {"rate", "domestic"})
         and not any(p.get("value") for p in caps)
+        and not named_tier_roles(ctx, info) & {"per_claim_cap", "annual_cap", "cumulative_cap"}  # "OPC每年最高"
     ):
         d.verdict = "not_published"
         d.bounded_instead = bool(lines)
