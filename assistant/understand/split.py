@@ -25,7 +25,7 @@ _ZH_CUE = re.compile(
     r"[?？]|[吗嘛呢]|么\s*$|多少|几(?:成|个点|年|个月|月|号|天|次|家|个|岁)?\s*[啊呀吧哦]?\s*[?？]?\s*$|"
     r"有[^，。？?\s]{1,8}(?:没|没有)\s*[啊呀]?\s*[?？]?\s*$|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
     r"多久|多大|多长|多高|多少|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
-    r"(?:能|可以|可|行|会)[\u4e00-\u9fff]{0,3}不\s*[啊呀吧哦]?\s*[?？]?\s*$|"  # "今年还能申不"
+    r"(?:能|可以|可|行|会)[\u4e00-\u9fff]{0,3}不\s*[啊呀吧哦]?\s*[?？。.]?\s*$|"  # "今年还能申不"
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|(?<![超智通])算算(?!力)|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
     r"(请|烦请|麻烦)(你)?(分别|逐一|逐条|一并|尽快|协助)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
@@ -362,7 +362,8 @@ def _points(ask: str) -> list[str]:
         head, tail = ask[: spans[0][0]], ask[spans[-1][1] :]
         tail = re.sub(r"^[）)A-Za-z类（(]*", "", tail)  # "数据标注券（A类）各自的……": the class stays with its name
         return [head + ask[s:e] + tail for s, e in spans]
-    return listed_points(ask) or [ask]
+    # "……年限。请予答复，谢谢。": the list before the closing request (which may be its request)
+    return listed_points(ask) or listed_points(_without_closing(ask)) or [ask]
 
 
 __all__ = ["StatementsAskedEach", "asks_something", "split_asks", "statements_asked_each"]
