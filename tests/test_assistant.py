@@ -892,7 +892,6 @@ def test_a_second_clause_that_answers_as_well_joins_the_conclusion(assistant):
     assert r.asks[0].verdict == "not_published", "a not-published answer gets no second statement"
 
 
-
 def test_a_tier_the_ask_names_answers_for_its_rate_cap_and_duration(assistant):
     r = assistant.ask("武汉一人公司（OPC）的算力补贴比例是多少？每年最多补多少？最长能享受几年？")
     rate, cap, years = r.asks
@@ -901,3 +900,12 @@ def test_a_tier_the_ask_names_answers_for_its_rate_cap_and_duration(assistant):
     assert years.verdict == "answered" and "3年" in years.conclusion
     r = assistant.ask("武汉算力服务券的补贴比例是多少")
     assert r.asks[0].verdict == "not_published", "no tier named: the general rate is not published"
+
+
+def test_which_national_documents_mention_vouchers_is_answered_with_the_list(assistant):
+    r = assistant.ask("国家层面有哪些文件提到过算力券？")
+    ask = r.asks[0]
+    assert ask.verdict == "answered" and "1822号" in ask.conclusion and "国发〔2025〕11号" in ask.conclusion
+    assert "本库整理" in ask.conclusion, "the entry names are our summary's, said to be ours"
+    r = assistant.ask("国家层面的算力券比例是多少")
+    assert r.asks[0].verdict == "not_published"

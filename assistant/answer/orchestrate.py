@@ -92,6 +92,14 @@ def route(ctx: AskContext) -> None:
         # 如果事后被发现，已领的补贴会怎么处理？": about the arrangement described, not a procedure
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
         needs_region = False
+    if (
+        not ask.regions
+        and ask.intent == "fact"
+        and _NATIONAL.search(ask.text)
+        and simple.asks_which_documents(ask.text)
+    ):
+        simple.national(ctx)  # "国家层面哪些文件提到了算力券": the national texts, listed
+        return
     if not ask.regions and needs_region:
         # "国家层面的比例是多少？应到哪里申报？": the second question is about the same level
         if (ambiguous is None and not case.places and _NATIONAL.search(case.text)) or _NATIONAL.search(ask.text):

@@ -51,9 +51,44 @@ def national(ctx: AskContext) -> None:
     ctx.draft.verdict = "answered" if _WHETHER_THERE_IS.search(ctx.ask.text) else "not_published"
     # the summary of national texts says so in its first point: cited beside our reading
     found = search(ctx, ["national"], k=4, extra="没有全国统一 各地 算力券" if lang != "en" else "no national rules")
-    hit = next((h for h in found.get("hits", []) if h["doc_id"] == "national-voucher-guidance"), None)
+    hit = next((h for h in found.get("hits", []) if h["doc_id"] == _NATIONAL_SUMMARY), None)
+    if _WHICH_DOCUMENTS.search(ctx.ask.text) and _national_documents(ctx):
+        ctx.draft.verdict = "answered"  # "国家层面哪些文件提到了算力券": the list, then the point
     ctx.draft.say(say(lang, "common.national") + (ctx.cite(hit) if hit else ""))
     ctx.draft.info.append(say(lang, "common.covered", regions=covered))
+
+
+_NATIONAL_SUMMARY = "national-voucher-guidance"
+# "国家层面哪些文件提到了算力券", "which national documents mention vouchers"
+_WHICH_DOCUMENTS = re.compile(
+    r"哪些(文件|政策|通知|意见)|哪几(个|份)(文件|政策)|什么文件|which (national )?(documents|texts|policies)"
+    r"|what (national )?(documents|texts|policies)",
+    re.I,
+)
+
+
+def asks_which_documents(text: str) -> bool:
+    return bool(_WHICH_DOCUMENTS.search(text))
+
+
+def _national_documents(ctx: AskContext) -> bool:
+    """The national texts and statements our summary lists, one cited entry each, by the name
+    the summary gives them (our labels, said to be ours); False when the summary is not indexed."""
+    chunks = ctx.kb.clauses.by_doc.get(_NATIONAL_SUMMARY, [])
+    listed = [c for c in chunks if re.match(r"^[二三四五六七八九十]+、$", c.locator)]
+    if not listed:
+        return False
+    found = search(ctx, [], references=[{"doc": c.doc_id, "clause": c.locator} for c in listed], fetch_only=True)
+    entries = []
+    for h in found.get("references", []):
+        m = re.match(r"^\s*[一二三四五六七八九十]+、\s*【([^】]{2,60})】\s*((?:【[^】]{1,10}】\s*)*)", h["text"])
+        if m:
+            flags = "".join(f"（{f}）" for f in re.findall(r"【([^】]{1,10})】", m.group(2)))
+            entries.append(f"{m.group(1)}{flags}{ctx.cite(h)}")
+    if not entries:
+        return False
+    ctx.draft.say(say(ctx.lang, "common.national_documents", items=sep(ctx.lang).join(entries)))
+    return True
 
 
 def clarify(ctx: AskContext, fact: str, **values: str) -> None:
@@ -73,4 +108,4 @@ def unclear(ctx: AskContext) -> None:
     ctx.draft.ask_for("intent", say(ctx.lang, "common.unclear"))
 
 
-__all__ = ["clarify", "contentless", "greeting", "off_topic", "unclear", "unknown_region"]
+__all__ = ["asks_which_documents", "clarify", "contentless", "greeting", "off_topic", "unclear", "unknown_region"]
