@@ -909,3 +909,12 @@ def test_which_national_documents_mention_vouchers_is_answered_with_the_list(ass
     assert "本库整理" in ask.conclusion, "the entry names are our summary's, said to be ours"
     r = assistant.ask("国家层面的算力券比例是多少")
     assert r.asks[0].verdict == "not_published"
+
+
+def test_can_we_apply_now_after_the_period_or_before_paying_is_decided_by_that(assistant):
+    r = assistant.ask("我们是朝阳的软件公司，目前能否申领北京市算力券？")
+    assert r.asks[0].verdict == "ended", "the program ended; a checklist would not help"
+    r = assistant.ask("上海2023年大模型措施里的租用补贴现在还能申请吗？")
+    assert r.asks[0].verdict == "ended", "the older text named ended, whatever the later one allows"
+    r = assistant.ask("扬州的算力合同签了还没付款，能不能先申请算力券？")
+    assert r.asks[0].verdict == "not_eligible" and "付款" in r.asks[0].conclusion

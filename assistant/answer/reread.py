@@ -157,7 +157,10 @@ def reread(ctx: AskContext) -> Ask:
         # "2024年6月签的，应该按哪份文件算？": the version that applies on that date
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
     if (
-        (ask.intent == "validity" or (ask.intent == "calculation" and not any(p.amount for p in case.purchases)))
+        (
+            ask.intent in ("validity", "process")
+            or (ask.intent == "calculation" and not any(p.amount for p in case.purchases))
+        )
         and _APPLY_ASKED.search(ask.text)
         and (_states_a_bar(case) or _states_contract_terms(case))
     ):
@@ -186,8 +189,8 @@ _CAN_WE = re.compile(
 )
 # Who an eligibility question is about: a kind of applicant named in the third person, or us.
 _ABOUT_OTHERS = re.compile(
-    r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
-    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*"
+    r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|创业团队|尚未注册|还没注册|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
+    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*(询问|咨询|问)?"
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
     r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
     r"(use|apply|claim|get|receive)\b",
@@ -357,8 +360,8 @@ def _related_supplier(case: Case) -> bool:
 
 def _barred_by_conditions(p: Purchase) -> bool:
     """A purchase a program's own conditions bar: self-built compute, a supplier not certified,
-    compute not bought through the platform."""
-    return bool(p.self_built) or p.certified_supplier is False or p.via_platform is False
+    compute not bought through the platform, a fee not yet paid ("钱还没付，能先申请吗")."""
+    return bool(p.self_built) or p.certified_supplier is False or p.via_platform is False or p.paid is False
 
 
 def _bars_by_program_conditions(case: Case) -> bool:

@@ -27,7 +27,8 @@ from assistant.answer.validity import period_caveat, validity
 
 # "还能申请吗", "can we still apply": whether the program still takes applications
 _STILL_APPLY = re.compile(
-    r"还(能|可以|可|来得及|赶得上)(不能)?[^，。？?]{0,4}(申请|申报|申领|申|报)|still (apply|be able to apply|claim)",
+    r"还(能|可以|可|来得及|赶得上)(不能)?[^，。？?]{0,4}(申请|申报|申领|申|报)|still (apply|be able to apply|claim)"
+    r"|(现在|目前|如今|当前)[^，。？?]{0,4}(能否|能不能|可否|是否(可以|能)|可以|能)[^，。？?]{0,6}(申请|申报|申领)",  # "该企业现在能否申领"
     re.I,
 )
 
@@ -85,11 +86,16 @@ def _only_the_period_decides(ctx: AskContext) -> bool:
     profile = {**case_facts(ctx.case), "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
     for region in ctx.ask.regions:
         pid = next(iter(ctx.kb.programs_for([region])), None)
-        v = validity(ctx, pid, region, ctx.today) if pid else None
+        named = next(
+            (x for x in ctx.ask.documents if pid and getattr(ctx.kb.docs.get(x), "program", None) == pid), None
+        )
+        v = validity(ctx, pid, region, ctx.today, named) if pid else None  # "2023年大模型措施里的补贴现在还能申请吗"
         if pid is None or v is None or v.state != "ended":
             return False
         if not still and not (ctx.ask.year and v.end and ctx.ask.year > v.end.year):
             return False  # "2026年的用量能按这个通知申请吗": a year after the period is the same question
+        if named:
+            continue  # an older text named, since ended: the later one's conditions are not its
         try:
             found = check_eligibility(profile, pid, voucher=ctx.voucher)
         except Exception:  # the facts do not parse for this program: let the checklist say so
