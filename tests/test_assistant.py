@@ -918,3 +918,8 @@ def test_can_we_apply_now_after_the_period_or_before_paying_is_decided_by_that(a
     assert r.asks[0].verdict == "ended", "the older text named ended, whatever the later one allows"
     r = assistant.ask("扬州的算力合同签了还没付款，能不能先申请算力券？")
     assert r.asks[0].verdict == "not_eligible" and "付款" in r.asks[0].conclusion
+
+
+def test_how_much_on_another_reading_of_the_firm_is_an_amount(assistant):
+    r = assistant.ask("深圳训练算力合同800万，如果我们属于初创企业，又是多少？")
+    assert r.asks[-1].verdict == "amount" and r.asks[-1].amounts[0].amount == "4800000.00"

@@ -170,6 +170,14 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and _QUALIFY.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "…the contract is CNY 12M. Do foreign-invested companies qualify?": whether, not how much
         ask = _read_as(ctx, "eligibility")
+    if (
+        ask.intent == "eligibility"
+        and _HOW_MUCH.search(ask.text)
+        and not _CAN_WE.search(ask.text)
+        and any(p.amount is not None for p in case.purchases)
+    ):
+        # "若该企业属于初创企业，又是多少？" after the contract: the amount on that reading
+        ask = _read_as(ctx, "calculation")
     if ask.intent == "calculation" and "duration" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "最长可享受年限": how long support runs, a rule
         ask = _read_as(ctx, "fact")
