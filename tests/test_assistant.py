@@ -923,3 +923,8 @@ def test_can_we_apply_now_after_the_period_or_before_paying_is_decided_by_that(a
 def test_how_much_on_another_reading_of_the_firm_is_an_amount(assistant):
     r = assistant.ask("深圳训练算力合同800万，如果我们属于初创企业，又是多少？")
     assert r.asks[-1].verdict == "amount" and r.asks[-1].amounts[0].amount == "4800000.00"
+
+
+def test_how_many_years_is_answered_with_the_duration_not_the_cap(assistant):
+    r = assistant.ask("武汉的一人公司，OPC算力补贴最多能连续拿几年？")
+    assert r.asks[0].verdict == "answered" and "3年" in r.asks[0].conclusion

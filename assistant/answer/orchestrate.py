@@ -133,7 +133,7 @@ def route(ctx: AskContext) -> None:
 
 
 _NATIONAL = re.compile(
-    r"国家(层面|级|统一|算力券|出台|规定|标准|补贴|政策)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b",
+    r"国家(层面|级|统一|算力券|出台|规定|标准|补贴|政策|文件)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b",
     re.I,
 )
 

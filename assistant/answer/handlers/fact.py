@@ -39,6 +39,9 @@ PREFER = {
 }
 
 
+# "最多能连续拿几年", "最长可享受年限": a length of time asked for
+_HOW_LONG = re.compile(r"几年|多少年|多久|多长时间|年限|几个月|how (long|many years)", re.I)
+
 # "发票应该按什么金额开": how to invoice (a clause of its own), not which figure is the base
 _HOW_TO_INVOICE = re.compile(
     r"(发票|票)[^，。？?]{0,10}(开|开具)[？?吗]?$|(怎么|如何|按什么|按多少)[^，。？?]{0,6}开(具)?(发)?票|how (should|do) .{0,20}invoice",
@@ -86,6 +89,8 @@ def handle(ctx: AskContext) -> None:
     # breath; each part is answered, the document first, then the rules
     about_doc = bool(regions and topics & {"issuer", "doc_number"})
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
+    if "duration" in topics and _HOW_LONG.search(ask.text):
+        about_rules = False  # "最多能连续拿几年": how long, whatever "最多" suggests
     if programs and "basis" in topics and not about_doc and not _HOW_TO_INVOICE.search(ask.text):  # "按哪个数算"
         from assistant.answer.handlers.common import basis_summary
 

@@ -61,7 +61,7 @@ def national(ctx: AskContext) -> None:
 _NATIONAL_SUMMARY = "national-voucher-guidance"
 # "国家层面哪些文件提到了算力券", "which national documents mention vouchers"
 _WHICH_DOCUMENTS = re.compile(
-    r"哪些(文件|政策|通知|意见)|哪几(个|份)(文件|政策)|什么文件|which (national )?(documents|texts|policies)"
+    r"哪些[^，。？?]{0,4}(文件|政策|通知|意见)|哪几(个|份)(文件|政策)|什么文件|which (national )?(documents|texts|policies)"
     r"|what (national )?(documents|texts|policies)",
     re.I,
 )
