@@ -77,8 +77,8 @@ def handle(ctx: AskContext) -> None:
         return
     if _not_held(ctx):
         return
-    if programs and _DISTRICT_ADDON.search(ask.text) and _district_without_texts(ctx):
-        district = _district_without_texts(ctx)
+    district = _district_without_texts(ctx) if programs and _DISTRICT_ADDON.search(ask.text) else ""
+    if district:
         d.say(say(lang, "fact.district_addon", district=district, city=ctx.kb.region_name(regions[0], lang)))
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])

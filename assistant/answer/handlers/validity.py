@@ -110,8 +110,8 @@ def _national_status(ctx: AskContext) -> bool:
     """A national text named by title ("2021年的《公平竞争审查制度实施细则》现在还有效吗"): its
     status as its source records it; one marked superseded says by which."""
     named = [ctx.kb.docs[x] for x in ctx.ask.documents if x in ctx.kb.docs]
-    if not named or any(doc.region != "national" for doc in named):
-        return False
+    if not named or any(doc.region != "national" or doc.status not in ("in_force", "superseded") for doc in named):
+        return False  # (an expired or reported text: the general path says its period)
     if any(doc.status == "superseded" for doc in named):
         return _replaced_texts(ctx)
     d, lang = ctx.draft, ctx.lang
@@ -146,7 +146,7 @@ def _replaced_texts(ctx: AskContext) -> bool:
         later = ctx.kb.docs.get(doc.superseded_by or "")
         found = search(ctx, [doc.region], k=4, extra="替代 废止 取代 新版")
         hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
-        mark = ctx.cite(hit, prefer=["替代", "取代", "废止", "2.0"]) if hit else ""
+        mark = ctx.cite(hit, prefer=["替代", "取代", "废止", "新版"]) if hit else ""
         if later is not None:
             number = later.doc_number or ""
             got = search(ctx, [later.region], query=f"{later.title} {number}", k=4)
