@@ -928,3 +928,10 @@ def test_how_much_on_another_reading_of_the_firm_is_an_amount(assistant):
 def test_how_many_years_is_answered_with_the_duration_not_the_cap(assistant):
     r = assistant.ask("武汉的一人公司，OPC算力补贴最多能连续拿几年？")
     assert r.asks[0].verdict == "answered" and "3年" in r.asks[0].conclusion
+
+
+def test_a_supposition_about_the_firm_changes_only_the_ask_that_supposes_it(assistant):
+    r = assistant.ask("深圳训练算力合同800万元，请测算训力券能拿多少；若该企业属于初创企业，又是多少？")
+    as_is, supposed = r.asks
+    assert as_is.amounts[0].amount == "4000000.00", "the firm as it is: 50%"
+    assert supposed.amounts[0].amount == "4800000.00", "as a start-up: 60%"

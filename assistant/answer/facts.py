@@ -30,9 +30,15 @@ _APPLICANT_FACTS = (
 )
 
 
-def applicant_facts(case: Case) -> dict[str, Any]:
+def applicant_facts(case: Case, ask: Ask | None = None) -> dict[str, Any]:
+    """The applicant's facts; with ``ask``, the traits its own words state (a supposition, "若该
+    企业属于初创企业") win for that ask."""
     a = case.applicant
     facts: dict[str, Any] = {k: getattr(a, k) for k in _APPLICANT_FACTS if getattr(a, k) is not None}
+    if ask is not None and ask.own_applicant is not None:
+        facts.update(
+            {k: getattr(ask.own_applicant, k) for k in _APPLICANT_FACTS if getattr(ask.own_applicant, k) is not None}
+        )
     if a.registered is not None and a.registered.region:
         facts["registered_in"] = a.registered.region
     if case.compute_at is not None and case.compute_at.region:

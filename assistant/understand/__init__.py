@@ -68,6 +68,7 @@ def understand(
     from assistant.understand.documents import named_documents
     from assistant.understand.facts import read_turn
     from assistant.understand.state import apply_answer, merge
+    from assistant.understand.suppositions import bind_suppositions
 
     today = today or dt.date.today()
     documents = tuple(documents)
@@ -81,6 +82,7 @@ def understand(
         if documents and not cur.regions:  # "企业问京技管发〔2024〕29号是否仍然有效", "经开区" ambiguous alone
             cur.regions = [d.region for d in named_documents(cur.text, documents) if d.region in cov][:1]
         cur.asks = read_asks(cur, clf, today, previous_asks, cov)
+        bind_suppositions(cur)  # "若该企业属于初创企业，又是多少": that ask's supposition only
         case = cur if case is None else merge(case, cur, last_turn)
         last_turn = cur
         if case.regions:

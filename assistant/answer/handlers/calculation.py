@@ -162,7 +162,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
             on = rules_date(ctx.case, ctx.ask, ctx.today, p)
             if received is None:
                 received = ctx.case.received_in(on.year)
-            facts = {**applicant_facts(ctx.case), **purchase_facts(p)}
+            facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
             if several:  # 30万 and 35万 this year: a tier set by the year's total sees 65万, not each
                 facts.setdefault("annual_contract_total", format(year_total, "f"))
             rate_param = published_rate(ctx, pid, on)
@@ -354,7 +354,7 @@ def _target(ctx: AskContext, region: str, pid: str) -> int:
         program=pid,
         amount=format(base, "f"),
         date=on.isoformat(),
-        facts=applicant_facts(ctx.case),
+        facts=applicant_facts(ctx.case, ctx.ask),
         voucher=ctx.voucher,
     )
     if "error" in calc:
