@@ -247,6 +247,36 @@ def second_evidence(
     return hit, sentence
 
 
+def from_the_text(
+    ctx: AskContext, hit: Hit, text: str, limit: int = 200, prefer: list[str] | tuple[str, ...] = ()
+) -> str:
+    """A sentence of ``hit`` as an answer states it: framed by what the hit is (our summary, our
+    note, the issuer's own text ...), shortened, amounts in yuan, and cited."""
+    return say(
+        ctx.lang,
+        according_key(hit),
+        title=hit["title"],
+        locator=hit["locator"],
+        text=yuanify(shorten(text, limit)),
+        mark=ctx.cite(hit, prefer=prefer),
+    )
+
+
+def say_best_clauses(
+    ctx: AskContext,
+    hits: list[Hit],
+    prefer: list[str],
+    best: tuple[Hit, str, float],
+    cite_prefer: list[str] | tuple[str, ...] = (),
+) -> None:
+    """The conclusion drawn from the clauses: the best sentence (``best``, from best_evidence),
+    and another clause's when it answers nearly as well (second_evidence)."""
+    hit, sentence, score = best
+    second = second_evidence(ctx, hits, prefer, hit, score, sentence)
+    for h, text in [(hit, sentence), *([second] if second else [])]:
+        ctx.draft.say(from_the_text(ctx, h, text, prefer=cite_prefer))
+
+
 def add_details(
     ctx: AskContext, hits: list[Hit], prefer: list[str], n: int = 2, min_score: float = 0.0, limit: int = 150
 ) -> None:
@@ -319,9 +349,11 @@ __all__ = [
     "best_evidence",
     "cite_ref",
     "fetch",
+    "from_the_text",
     "lang_hits",
     "quote_of",
     "ref_hit",
+    "say_best_clauses",
     "search",
     "second_evidence",
     "sentence_with_context",

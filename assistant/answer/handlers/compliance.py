@@ -10,17 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.answer.evidence import (
-    AskContext,
-    according_key,
-    add_details,
-    best_evidence,
-    cite_ref,
-    search,
-    second_evidence,
-)
+from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, say_best_clauses, search
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
-from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say
 from assistant.understand.case import ComplianceFacts
@@ -154,17 +145,7 @@ def handle(ctx: AskContext) -> None:
             d.verdict = "refused"
             d.say(say(lang, "common.not_found"))
             return
-        for h, text in [(hit, sentence), *filter(None, [second_evidence(ctx, hits, prefer, hit, score, sentence)])]:
-            d.say(
-                say(
-                    lang,
-                    according_key(h),
-                    title=h["title"],
-                    locator=h["locator"],
-                    text=yuanify(shorten(text, 200)),
-                    mark=ctx.cite(h),
-                )
-            )
+        say_best_clauses(ctx, hits, prefer, (hit, sentence, score))
         add_details(ctx, hits, [], n=2, min_score=1.0)
     if ctx.ask.articles:  # "民法典545条怎么理解": the article itself belongs in the answer
         from assistant.answer.handlers.fact import article_lines

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, according_key, add_details, best_evidence, search, second_evidence
+from assistant.answer.evidence import AskContext, add_details, best_evidence, from_the_text, say_best_clauses, search
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import rules_summary, uses_scheme
 from assistant.answer.messages import say
@@ -127,17 +127,7 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
         return
-    for h, text in [(hit, sentence), *filter(None, [second_evidence(ctx, hits, prefer, hit, score, sentence)])]:
-        d.say(
-            say(
-                lang,
-                according_key(h),
-                title=h["title"],
-                locator=h["locator"],
-                text=yuanify(shorten(text, 200)),
-                mark=ctx.cite(h, prefer=prefer),
-            )
-        )
+    say_best_clauses(ctx, hits, prefer, (hit, sentence, score), cite_prefer=prefer)
     add_details(ctx, hits, prefer, n=2, min_score=1.0)
     if any(h.get("status") == "reported" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.reported"))
@@ -194,9 +184,10 @@ def _not_held(ctx: AskContext) -> bool:
         return False
     # the whole passage about the text when it is short: what it is and what is not visible of it
     body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", hit["text"])
-    text = yuanify(shorten(body if len(body) <= 260 else sentence, 260))
+    passage = body if len(body) <= 260 else sentence
+    text = yuanify(shorten(passage, 260))
     d.say(say(lang, "fact.not_held", name=names[0] if names[0].endswith("号") else f"《{names[0]}》"))
-    d.say(say(lang, according_key(hit), title=hit["title"], locator=hit["locator"], text=text, mark=ctx.cite(hit)))
+    d.say(from_the_text(ctx, hit, passage, limit=260))
     if set(ctx.ask.topics) & _RULE_TOPICS and re.search(
         r"未见公开|未公开|未见|not (?:been )?published|not visible", text
     ):
@@ -294,16 +285,7 @@ def _document(ctx: AskContext, region: str) -> None:
             and score > 0
             and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence)
         ):
-            d.say(
-                say(
-                    lang,
-                    according_key(best),
-                    title=best["title"],
-                    locator=best["locator"],
-                    text=yuanify(shorten(sentence, 160)),
-                    mark=ctx.cite(best),
-                )
-            )
+            d.say(from_the_text(ctx, best, sentence, limit=160))
 
 
 __all__ = ["handle"]

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, according_key, best_evidence, search
-from assistant.answer.format import shorten, yuanify
+from assistant.answer.evidence import AskContext, best_evidence, from_the_text, search
 from assistant.answer.handlers.common import SCHEME_VOUCHERS
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say, sep
@@ -59,16 +58,7 @@ def stacking_line(ctx: AskContext, region: str, kinds: list[str]) -> None:
         ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
         return
     ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers))
-    ctx.draft.say(
-        say(
-            lang,
-            according_key(hit),
-            title=hit["title"],
-            locator=hit["locator"],
-            text=yuanify(shorten(sentence, 160)),
-            mark=ctx.cite(hit, prefer=PREFER["stacking"]),
-        )
-    )
+    ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160, prefer=PREFER["stacking"]))
 
 
 __all__ = ["purchase_groups", "stacking_line", "use_scheme"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.answer.evidence import AskContext, according_key, best_evidence, lang_hits, search, terms
-from assistant.answer.format import date_text, shorten, yuanify
+from assistant.answer.evidence import AskContext, best_evidence, from_the_text, lang_hits, search, terms
+from assistant.answer.format import date_text
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
 from assistant.answer.sentences import pick_best
@@ -168,16 +168,7 @@ def _replaced_texts(ctx: AskContext) -> bool:
         hits, terms(ctx), ["替代", "废止", "取代", "新版", "衔接", "未见", "未核实"], top=6
     )
     if hit is not None and _RELATION.search(sentence):
-        d.say(
-            say(
-                lang,
-                according_key(hit),
-                title=hit["title"],
-                locator=hit["locator"],
-                text=yuanify(shorten(sentence, 200)),
-                mark=ctx.cite(hit),
-            )
-        )
+        d.say(from_the_text(ctx, hit, sentence))
     d.say(say(lang, "validity.replacement_unstated", title=named[0].title))
     d.verdict = "undetermined"
     return True
@@ -203,16 +194,7 @@ def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, 
     hit, sentence, score = best_evidence(ctx, hits, [], skip)
     if hit is None or score < 1.5 or not _MECHANICS.search(sentence):
         return
-    ctx.draft.say(
-        say(
-            ctx.lang,
-            according_key(hit),
-            title=hit["title"],
-            locator=hit["locator"],
-            text=yuanify(shorten(sentence, 160)),
-            mark=ctx.cite(hit),
-        )
-    )
+    ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160))
 
 
 __all__ = ["handle"]
