@@ -8,6 +8,7 @@ read once per process.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -101,6 +102,12 @@ def _unique(items: list[str]) -> list[str]:
 def load_yaml(name: str) -> Any:
     """A YAML file of this package, parsed (cached: callers must not mutate the result)."""
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=32)
+def patterns(name: str, key: str) -> re.Pattern[str]:
+    """One list of regular expressions in a YAML file of this package, as one pattern (any case)."""
+    return re.compile("|".join(load_yaml(name)[key]), re.I)
 
 
 @lru_cache(maxsize=1)
@@ -234,6 +241,7 @@ __all__ = [
     "names_zh",
     "not_places",
     "parent",
+    "patterns",
     "region",
     "region_lexicon",
     "regions",

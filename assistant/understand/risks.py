@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
+from assistant.lexicon import patterns
 from assistant.understand.case import ComplianceFacts
 from assistant.understand.intent import MAX_EMBED_CHARS, Vectors, _normalise_rows, _softmax, fit_softmax
 
@@ -143,7 +143,9 @@ class RiskReader:
         if not found and len(pieces) > 1:  # an arrangement spread over several clauses
             found = self._read(pieces[-1:], ratio)
         if found and set(found) <= ISSUER_FACTS:
-            if not _issuer_voice().search(message or text):  # the point's message says who speaks
+            if not patterns("compliance_questions.yaml", "issuer_voice").search(
+                message or text
+            ):  # the point's message says who speaks
                 return {}  # a buyer's plan read as a measure's terms: nothing an issuer stated
             found["role"] = "issuer"
         return found
@@ -160,13 +162,6 @@ class RiskReader:
             if top > best.get(fact, 0.0):
                 found[fact], best[fact] = value, top
         return found
-
-
-@lru_cache(maxsize=1)
-def _issuer_voice() -> re.Pattern[str]:
-    from assistant.lexicon import load_yaml
-
-    return re.compile("|".join(load_yaml("compliance_questions.yaml")["issuer_voice"]), re.I)
 
 
 __all__ = ["EXAMPLES_PATH", "ISSUER_FACTS", "RiskReader", "clauses", "load_examples"]

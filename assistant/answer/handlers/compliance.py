@@ -7,13 +7,13 @@ triggers no finding. A legal question with no facts is answered from the legal t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, say_best_clauses, search
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say
+from assistant.lexicon import patterns
 from assistant.understand.case import ComplianceFacts
 
 
@@ -154,17 +154,11 @@ def handle(ctx: AskContext) -> None:
     d.add_caveat(say(lang, "compliance.not_advice"))
 
 
-def _patterns(name: str) -> re.Pattern[str]:
-    from assistant.lexicon import load_yaml
-
-    return re.compile("|".join(load_yaml("compliance_questions.yaml")[name]), re.I)
-
-
 # What a compliance question asks: what the law makes of an arrangement, whether the asker may
 # do it, an offer made to the asker (lexicon/compliance_questions.yaml).
-_ASKS_THE_LAW = _patterns("asks_the_law")
-_ASKS_LEAVE = _patterns("asks_leave")
-_OFFER_TO_US = _patterns("offer_to_us")
+_ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
+_ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
+_OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
 
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
