@@ -175,4 +175,10 @@ def period_caveat(
     return v
 
 
-__all__ = ["SOON_DAYS", "Validity", "period_caveat", "statement_text", "validity", "validity_line"]
+def named_doc(ctx: AskContext, program: str | None) -> str | None:
+    """The document of ``program`` the ask names ("2023年的《…若干措施》现在是否有效")."""
+    docs = (ctx.kb.docs.get(d) for d in ctx.ask.documents)
+    return next((doc.doc_id for doc in docs if program and doc is not None and doc.program == program), None)
+
+
+__all__ = ["SOON_DAYS", "Validity", "named_doc", "period_caveat", "statement_text", "validity", "validity_line"]

@@ -79,10 +79,8 @@ def _named_versions(ctx: AskContext, pid: str) -> list[dt.date]:
     program = ctx.kb.programs.get(pid)
     if program is None:
         return []
-    years = {int(y) for y in re.findall(r"(20\d{2})\s*年?版", ctx.ask.text)}  # "2023年版是多少"
-    by_name = [
-        v for v in program.versions if any(n in ctx.ask.text for n in v.names) or (v.id in {str(y) for y in years})
-    ]
+    years = set(re.findall(r"(20\d{2})\s*年?版", ctx.ask.text))  # "2023年版是多少"
+    by_name = [v for v in program.versions if any(n in ctx.ask.text for n in v.names) or v.id in years]
     if by_name:  # "2.0版的比例": that version, though both share one text
         return sorted(v.effective_from for v in by_name)
     return sorted(v.effective_from for v in program.versions if v.corpus_doc in ctx.ask.documents)

@@ -23,7 +23,7 @@ from assistant.answer.handlers.common import (
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.sentences import says_unpublished
-from assistant.answer.validity import period_caveat, validity
+from assistant.answer.validity import named_doc, period_caveat, validity
 
 # "还能申请吗", "can we still apply": whether the program still takes applications
 _STILL_APPLY = re.compile(
@@ -86,9 +86,7 @@ def _only_the_period_decides(ctx: AskContext) -> bool:
     profile = {**case_facts(ctx.case), "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
     for region in ctx.ask.regions:
         pid = next(iter(ctx.kb.programs_for([region])), None)
-        named = next(
-            (x for x in ctx.ask.documents if pid and getattr(ctx.kb.docs.get(x), "program", None) == pid), None
-        )
+        named = named_doc(ctx, pid)
         v = validity(ctx, pid, region, ctx.today, named) if pid else None  # "2023年大模型措施里的补贴现在还能申请吗"
         if pid is None or v is None or v.state != "ended":
             return False

@@ -155,6 +155,10 @@ def _district_without_texts(ctx: AskContext) -> str:
     return ""
 
 
+# Brackets and spaces, which number and title are written with in many forms ("〔2025〕", "[2025]")
+_BRACKETS = re.compile(r"[\s\[［(（\]］)）〔〕]")
+
+
 def _not_held(ctx: AskContext) -> bool:
     """A document named by number or title that the library does not hold ("鲁政办字〔2025〕49号
     文件里的比例", "《公平竞争审查条例实施办法》是谁发布的"): answered from what the held texts
@@ -166,11 +170,9 @@ def _not_held(ctx: AskContext) -> bool:
     names = unheld_documents(ctx.ask.text, ctx.kb.doc_refs)
     if not names or named_documents(ctx.ask.text, ctx.kb.doc_refs):
         return False
-    plain = [re.sub(r"[\s\[［(（\]］)）〔〕]", "", n) for n in names]
+    plain = [_BRACKETS.sub("", n) for n in names]
     found = search(ctx, ctx.ask.regions, query=" ".join(names), extra=ctx.ask.text, k=8, include_national=True)
-    hits = [
-        h for h in found.get("hits", []) if any(p in re.sub(r"[\s\[［(（\]］)）〔〕]", "", h["text"]) for p in plain)
-    ]
+    hits = [h for h in found.get("hits", []) if any(p in _BRACKETS.sub("", h["text"]) for p in plain)]
     d, lang = ctx.draft, ctx.lang
     if not hits:
         if ctx.ask.regions:

@@ -11,7 +11,7 @@ from assistant.answer.format import date_text
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
 from assistant.answer.sentences import pick_best
-from assistant.answer.validity import statement_text, validity, validity_line
+from assistant.answer.validity import named_doc, statement_text, validity, validity_line
 from assistant.understand.documents import names_a_document_year
 
 
@@ -25,12 +25,6 @@ def _date_asked(ctx: AskContext) -> dt.date:
     if year is not None and year < ctx.today.year:
         return dt.date(year, 12, 31)
     return ctx.today
-
-
-def _named_doc(ctx: AskContext, program: str | None) -> str | None:
-    """The document of ``program`` the ask names ("2023年的《…若干措施》现在是否有效")."""
-    docs = (ctx.kb.docs.get(d) for d in ctx.ask.documents)
-    return next((doc.doc_id for doc in docs if program and doc is not None and doc.program == program), None)
 
 
 # "是否已被新版替代", "2023年的和2025年的现在适用哪一个": whether a text was replaced, asked now
@@ -52,7 +46,7 @@ def handle(ctx: AskContext) -> None:
     for region in ctx.ask.regions:
         programs: list[str | None] = [*ctx.kb.programs_for([region])] or [None]
         for pid in programs[:1]:
-            v = validity(ctx, pid, region, on, _named_doc(ctx, pid))
+            v = validity(ctx, pid, region, on, named_doc(ctx, pid))
             if v is None:
                 continue
             if pid:
