@@ -283,6 +283,7 @@ def _program_info(program_id: str, date: str | None, voucher: str | None = None)
             "label_en": p.label_en,
             "upper_bound": p.upper_bound,
             "basis_stated": p.basis_stated,
+            "single_source": p.single_source,
             "reference": p.reference.model_dump() if p.reference else None,
         }
         if p.value is None:

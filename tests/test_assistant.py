@@ -935,3 +935,21 @@ def test_a_supposition_about_the_firm_changes_only_the_ask_that_supposes_it(assi
     as_is, supposed = r.asks
     assert as_is.amounts[0].amount == "4000000.00", "the firm as it is: 50%"
     assert supposed.amounts[0].amount == "4800000.00", "as a start-up: 60%"
+
+
+def test_a_cap_only_one_news_report_gives_is_not_published_and_shown_labelled(assistant):
+    ask = assistant.ask("贵州算力券单个企业最多能领多少？").asks[0]
+    assert ask.verdict == "not_published", "a Gansu news item is not Guizhou's published cap"
+    assert "200万" in ask.conclusion and "未核实" in ask.conclusion, "the report is shown, labelled"
+
+
+def test_figures_quoted_in_brackets_do_not_turn_a_continuation_question_into_a_rate_question(assistant):
+    ask = assistant.ask("山东2025年政策清单里的算力券（最高5%、累计500万）2026年是否继续执行？").asks[0]
+    assert ask.intent == "validity" and ask.verdict == "ended"
+
+
+def test_still_the_quoted_rate_is_answered_from_the_current_version_not_a_versions_date(assistant):
+    r = assistant.ask("安徽现在还是按算力总支出的20%补贴吗？2025年8月的2.0版对比例有没有调整？")
+    now = r.asks[0]
+    assert now.verdict == "not_published" and "2.0版" in now.conclusion, "today's version has no visible rate"
+    assert "20%" in now.conclusion and not r.refused, "the quoted 20% is placed as the older version's"

@@ -160,6 +160,8 @@ def conflict_caveat(ctx: AskContext, info: dict[str, Any], found: Search) -> Non
             # the user asks about that version ("40%的那个版本"): the conflict is the answer
             line = say(ctx.lang, key, label=label, parts="; ".join(parts), current=current)
             (ctx.draft.say if named else ctx.draft.add_caveat)(line)
+            if named:  # "现在还是按20%吗": the figure the user quoted is placed, so no refusal
+                ctx.draft.bounded_instead = True
 
 
 def replace_doc_refs(ctx: AskContext, text: str, found: Search) -> str:

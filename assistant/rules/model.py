@@ -67,6 +67,10 @@ class Parameter(BaseModel):
     # does not, the calculator applies one reading (said in the note) and "按年还是按合同" is
     # answered as not published.
     basis_stated: bool = True
+    # Only one non-official report gives the figure (Guizhou's 200万 per entity, from a Gansu news
+    # item): the calculator still warns, and a question asking for the figure is answered as not
+    # published, with the report shown beside it, labelled.
+    single_source: bool = False
     note: Text | None = None
 
     @property

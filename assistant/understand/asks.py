@@ -44,10 +44,10 @@ def _ask(
         scores = clf.classify(own_point)
         intent, confidence, unclear = clf.decide(scores)
         if unclear:
-            scores = clf.classify(part)
+            scores = clf.classify(_without_asides(part))
             intent, confidence, unclear = clf.decide(scores)
     else:
-        scores = clf.classify(part)
+        scores = clf.classify(_without_asides(part))
         intent, confidence, unclear = clf.decide(scores)
     point = own_point or _after_intro(part)
     if point != part and not own_point:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
@@ -81,7 +81,7 @@ def _ask(
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
         intent, unclear = intent_hint, False
-    asked_about = _topics_asked(part, point)
+    asked_about = _topics_asked(_without_asides(part), _without_asides(point))
     if own_point and intent == "compliance" and not arrangements and set(asked_about) & _RULE_OR_DOCUMENT:
         intent = "fact"  # a point of a list ("……的文号") that states no arrangement asks for a fact
 
@@ -217,6 +217,15 @@ _SENDER = re.compile(
     r"^\s*[^：:，,。？?]{0,20}(局|委|委员会|办|办公室|中心|厅|政府|管委会|窗口|热线|工单|转办|来函|政务服务)"
     r"[^：:，,。？?]{0,6}[：:]"
 )
+
+
+# "（最高5%、累计500万）": figures the user quotes in brackets describe what the question is about;
+# they do not ask for a rate or a cap
+_FIGURES_ASIDE = re.compile(r"[（(][^（）()？?]{0,30}\d[^（）()？?]{0,30}[）)]")
+
+
+def _without_asides(text: str) -> str:
+    return _FIGURES_ASIDE.sub("", text)
 
 
 def _topics_asked(part: str, point: str) -> list[str]:

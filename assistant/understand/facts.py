@@ -280,6 +280,13 @@ def _own_words(clause: Clause, purchase: Purchase, pcs: list[tuple[Clause, Purch
     return clause.text
 
 
+def _document_date(text: str, end: int) -> bool:
+    """A date that names a version or a text ("2025年8月的2.0版") is not the date asked about."""
+    from assistant import lexicon
+
+    return bool(lexicon.patterns("facts.yaml", "document_date_after").search(text[end : end + 12]))
+
+
 def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
     def target(clause: Clause) -> Purchase | None:
         return next((p for c, p in pcs if c is clause), pcs[0][1] if len(pcs) == 1 else None)
@@ -302,7 +309,7 @@ def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause,
                 p.signed = dm.value
         elif dm.precision == "year":
             continue  # a year is the ask's ("2026年还能申请吗"), set by the caller
-        elif case.as_of is None and not re.search(r"领|拿|获", clause.text):
+        elif case.as_of is None and not re.search(r"领|拿|获", clause.text) and not _document_date(text, dm.end):
             case.as_of = dm.value
     for tm in dates_mod.find_terms(text):
         clause = clause_at(cls, tm.start)

@@ -133,12 +133,22 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
         d.bounded_instead = bool(lines)
         if not caps:
             d.say(say(lang, "rules.no_cap", name=name))
+    valued = [p for p in caps if p.get("value")]
     noted = _notes_on(ctx, info, found)
     if noted:
         d.say(noted)
         if d.verdict == "not_published" and not unpublished and not says_unpublished([noted]):
             d.verdict = "answered"  # the note answers what the figures did not ("补早补小": 100%)
-    valued = [p for p in caps if p.get("value")]
+    if (
+        "cap" in topics
+        and not set(ctx.ask.topics) & {"rate", "domestic"}
+        and valued
+        and all(p.get("single_source") for p in valued)
+    ):
+        # "单个企业最多能领多少" where only one news report gives a cap: no published figure, the
+        # report is shown labelled (not a refusal)
+        d.verdict = "not_published"
+        d.bounded_instead = True
     if (
         "cap" in topics
         and valued
