@@ -953,3 +953,9 @@ def test_still_the_quoted_rate_is_answered_from_the_current_version_not_a_versio
     now = r.asks[0]
     assert now.verdict == "not_published" and "2.0版" in now.conclusion, "today's version has no visible rate"
     assert "20%" in now.conclusion and not r.refused, "the quoted 20% is placed as the older version's"
+
+
+def test_whether_the_base_includes_tax_is_not_published_with_the_base_stated(assistant):
+    ask = assistant.ask("深圳训力券按含税还是不含税金额算？").asks[0]
+    assert ask.verdict == "not_published" and "合同金额" in ask.conclusion
+    assert not assistant.ask("深圳训力券按含税还是不含税金额算？").refused, "the base is stated: no refusal"

@@ -179,6 +179,10 @@ CAP_BASIS_ASKED = re.compile(
     re.I,
 )
 _TAX = re.compile(r"含税|不含税|税前|税后|增值税|\btax", re.I)
+_TAX_CHOICE = re.compile(
+    r"(含税|税前|税后|不含税)[^，。？?]{0,8}(还是|或者?)|含不含税|是否含税|包不包括税|(including|incl\.?|with) (VAT|tax) or",
+    re.I,
+)
 
 
 def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
@@ -197,6 +201,9 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
     if _TAX.search(ctx.ask.text):
         issuer = ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")
         d.say(say(lang, "rules.tax_unpublished", issuer=issuer))
+        if _TAX_CHOICE.search(ctx.ask.text):  # "按含税还是不含税算": that is what no text says
+            d.verdict = "not_published"
+            d.bounded_instead = True  # the base itself is stated
     conflict_caveat(ctx, info, found)
     period_caveat(ctx, pid, region, found, ctx.today)
 
