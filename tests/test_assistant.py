@@ -294,7 +294,7 @@ def test_a_kind_of_applicant_asked_about_gets_the_rule_not_a_checklist(assistant
     """A helpdesk asks whether a kind of applicant may apply: the text's rule for that kind; a
     firm asking about itself is still checked against its facts."""
     r = assistant.ask("请答复：廊坊算力券，还没有注册成公司的创客能不能申请？")
-    assert r.asks[0].verdict == "answered" and "创客" in r.asks[0].conclusion
+    assert r.asks[0].verdict == "eligible" and "创客" in r.asks[0].conclusion  # the rule admits them
     own = assistant.ask("我们是廊坊的企业，能不能申请算力券？")
     assert own.asks[0].intent == "eligibility"
 
@@ -805,7 +805,7 @@ def test_a_kind_of_applicant_the_conditions_bar_is_not_eligible_and_an_admitted_
     r = assistant.ask("东湖高新区政务窗口来电，请协助答复：个体工商户能否申请武汉算力服务券。")
     assert r.asks[0].verdict == "not_eligible" and "独立法人" in r.asks[0].conclusion
     r = assistant.ask("贵州算力券 省外企业能不能申领")
-    assert r.asks[0].verdict == "answered" and "省内外" in r.asks[0].conclusion
+    assert r.asks[0].verdict == "eligible" and "省内外" in r.asks[0].conclusion
 
 
 def test_a_city_without_texts_asked_about_in_a_formal_enquiry_is_refused_not_asked_back(assistant):
@@ -959,3 +959,15 @@ def test_whether_the_base_includes_tax_is_not_published_with_the_base_stated(ass
     ask = assistant.ask("深圳训力券按含税还是不含税金额算？").asks[0]
     assert ask.verdict == "not_published" and "合同金额" in ask.conclusion
     assert not assistant.ask("深圳训力券按含税还是不含税金额算？").refused, "the base is stated: no refusal"
+
+
+def test_whether_a_kind_of_applicant_may_apply_is_eligible_when_the_rule_admits_it(assistant):
+    for question in (
+        "南京江北新区某高校能否申请南京市算力券？",
+        "三河市燕郊一个尚未注册公司的创客团队能不能申请廊坊市算力券？",
+        "省外注册的企业能否申领贵州算力券？",
+    ):
+        ask = assistant.ask(question).asks[0]
+        assert ask.verdict == "eligible", question
+    ask = assistant.ask("北京的个体工商户能否申请北京市算力券？").asks[0]
+    assert ask.verdict != "eligible", "a rule that admits firms does not admit every kind"

@@ -15,6 +15,7 @@ import re
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers import HANDLERS, simple
+from assistant.answer.kinds import admits_kind_asked
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
 from assistant.answer.reread import reread
@@ -124,6 +125,9 @@ def route(ctx: AskContext) -> None:
     if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
         # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
         ctx.draft.verdict = "answered"
+    if ctx.draft.verdict == "answered" and admits_kind_asked(ask.text, " ".join(ctx.draft.conclusion)):
+        # "高校能否申请" answered by "面向……高校": the rule says that kind may apply
+        ctx.draft.verdict = "eligible"
     if ctx.draft.verdict == "answered" and says_unpublished(ctx.draft.conclusion):
         # "文号是多少？" answered by a clause saying "文号未找到": the figure is not published
         ctx.draft.verdict = "not_published"

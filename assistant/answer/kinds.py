@@ -1,0 +1,43 @@
+"""Whether a clause the answer rests on admits the kind of applicant a question names.
+
+Why: "高校能否申请南京市算力券" is answered from the rule ("面向……在南京的高校和科研院所"), not by
+checking a firm's facts nobody gave; the rule's sentence then says yes, and the verdict should say
+it too (eligible), not merely "answered". The kinds and cues are data (lexicon/applicant_kinds.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant import lexicon
+
+_SENTENCE_END = re.compile(r"(?<=[。；;！!？?])|(?<=\.)\s+")
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, re.Pattern[str]]:
+    data = lexicon.load_yaml("applicant_kinds.yaml")["kinds"]
+    return {kind: re.compile("|".join(words), re.I) for kind, words in data.items()}
+
+
+def kinds_named(text: str) -> list[str]:
+    """The kinds of applicant ``text`` names."""
+    return [kind for kind, pattern in _kinds().items() if pattern.search(text)]
+
+
+def admits_kind_asked(question: str, conclusion: str) -> bool:
+    """Whether ``question`` asks if a kind of applicant may apply and a sentence of
+    ``conclusion`` admits that kind (names it with an admitting cue and no bar)."""
+    if not lexicon.patterns("applicant_kinds.yaml", "can_apply").search(question):
+        return False
+    asked = kinds_named(question)
+    if not asked:
+        return False
+    admits = lexicon.patterns("applicant_kinds.yaml", "admits")
+    bars = lexicon.patterns("applicant_kinds.yaml", "bars")
+    for sentence in _SENTENCE_END.split(conclusion):
+        named = [k for k in asked if _kinds()[k].search(sentence)]
+        if named and admits.search(sentence) and not bars.search(sentence):
+            return True
+    return False
