@@ -971,3 +971,18 @@ def test_whether_a_kind_of_applicant_may_apply_is_eligible_when_the_rule_admits_
         assert ask.verdict == "eligible", question
     ask = assistant.ask("北京的个体工商户能否申请北京市算力券？").asks[0]
     assert ask.verdict != "eligible", "a rule that admits firms does not admit every kind"
+
+
+def test_whether_a_successor_text_exists_is_not_published_with_the_period_stated(assistant):
+    for question in ("深圳是否已出台接续政策？", "南宁2026年度是否另有兑付通知？", "Nanning: is there a 2026 round?"):
+        r = assistant.ask(question)
+        assert r.asks[0].verdict == "not_published" and not r.refused, question
+    ask = assistant.ask("南宁市2025年度算力券兑付通知目前（2026年）是否仍可申报？").asks[0]
+    assert ask.verdict == "ended", "whether it still runs is not a question about a later text"
+
+
+def test_the_base_period_and_the_application_deadline_are_rules_not_the_programs_validity(assistant):
+    ask = assistant.ask("南宁市2025年度算力券的计算基期是哪段时间？").asks[0]
+    assert ask.intent == "fact" and "2025年3月1日" in ask.conclusion
+    ask = assistant.ask("Beijing E-Town voucher: is there an application deadline?").asks[0]
+    assert ask.intent == "process" and ask.verdict == "not_published"

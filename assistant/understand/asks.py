@@ -346,6 +346,8 @@ def _rule_about_time(ask: Ask) -> Ask:
         return ask.model_copy(update={"intent": "validity"})
     if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})
+    if ask.intent == "validity" and "base_period" in ask.topics and not _IN_FORCE_ASKED.search(ask.text):
+        return ask.model_copy(update={"intent": "fact"})  # "计算基期是哪段时间": the costs that count
     if ask.intent == "validity" and "stacking" in ask.topics and "period" not in ask.topics:
         return ask.model_copy(update={"intent": "fact"})  # "能同时拿吗": may both be held, a rule
     if ask.intent == "validity" and _CHANGED.search(ask.text) and not _IN_FORCE_ASKED.search(ask.text):
@@ -361,7 +363,11 @@ def _rule_about_time(ask: Ask) -> Ask:
 
 
 # "申报截止时间", "受理截止日期": the application deadline, a step of the process
-_DEADLINE = re.compile(r"(申报|申请|受理|报名|提交)[^，。？?]{0,4}截止(时间|日期|日)|截止(时间|日期)")
+_DEADLINE = re.compile(
+    r"(申报|申请|受理|报名|提交)[^，。？?]{0,4}截止(时间|日期|日)|截止(时间|日期)"
+    r"|application deadline|deadline (for|to) (apply|applications?|submit)|closing date",
+    re.I,
+)
 _CHANGED = re.compile(r"(有没有|是否|有无)?(调整|变化|改变|修改|提高|降低|上调|下调)|(改|变)了(吗|没)")
 _WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|赶得上)")
 # "券的有效期", "有效期多久": how long a voucher can be used, a rule (not whether the program runs)

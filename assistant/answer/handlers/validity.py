@@ -86,10 +86,12 @@ def handle(ctx: AskContext) -> None:
             confirm(ctx, region, pid)
     if replaced_asked and states and _replaced_texts(ctx):
         return
-    if "ended" in states and _NEW_TEXT_ASKED.search(ctx.ask.text):
-        # "2026年有没有新的通知": none is in the knowledge base; the period above says why it matters
+    if states and "succeeded" not in states and _NEW_TEXT_ASKED.search(ctx.ask.text):
+        # "2026年有没有新的通知", "是否已出台接续政策": none is in the knowledge base; the period
+        # above says why it matters (stated, so this is no refusal)
         d.say(say(lang, "validity.no_new_text"))
         d.verdict = "not_published"
+        d.bounded_instead = True
     elif "succeeded" in states:
         d.verdict = "answered"  # whether the later text replaced it is not stated
     elif "ended" in states:
@@ -173,7 +175,10 @@ _NEW_TEXT_ASKED = re.compile(
     r"(有没有|有无|是否有|是否)(出台|发布|印发)?(了)?[^，。？?]{0,6}新的?(通知|政策|文件|措施|办法|方案)|"
     r"(出台|发布|印发)(了)?新的?(通知|政策|文件|措施|办法|方案)|新的?(通知|政策|文件|措施|办法)(出来|出台|发布)|"
     r"(是否|有没有)还有[^，。？?]{0,6}(通知|政策|文件|措施)|"
-    r"\b(new|newer|later|follow-up) (notice|policy|measures|document|round)\b",
+    r"接续|后续政策|延续政策|另有[^，。？?]{0,6}(通知|政策|文件|措施|安排)|新一(轮|批|年度)|下一(轮|年度|批)|"
+    r"20\d\d年度?[^，。？?]{0,4}(有没有|还有|会不会|是否有)[^，。？?]{0,6}(通知|政策|文件|批次)|"
+    r"\b(new|newer|later|follow-up|next|successor) (notice|policy|measures|document|round|scheme|programme|program)\b|"
+    r"\b(a|another) (20\d\d|new|second|next) round\b|\bround (in|for) 20\d\d\b|\bsuccessor\b",
     re.I,
 )
 _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|到期|valid|months|quarter|before|after")
