@@ -986,3 +986,17 @@ def test_the_base_period_and_the_application_deadline_are_rules_not_the_programs
     assert ask.intent == "fact" and "2025年3月1日" in ask.conclusion
     ask = assistant.ask("Beijing E-Town voucher: is there an application deadline?").asks[0]
     assert ask.intent == "process" and ask.verdict == "not_published"
+
+
+def test_what_the_law_provides_about_a_practice_is_answered_not_checked(assistant):
+    ask = assistant.ask("地方政府要求算力券只能用于本地国资算力平台的算力，反垄断法对这种做法有什么规定？").asks[0]
+    assert ask.intent == "compliance" and ask.verdict == "answered"
+    ask = assistant.ask("某市规定算力券只能用于购买市里指定的三家算力服务商的算力，这个条款有什么法律风险？").asks[0]
+    assert ask.verdict == "risk", "asking for the risk of a clause is still a check"
+
+
+def test_a_relayed_question_about_both_sides_claiming_gets_qingyangs_rule(assistant):
+    ask = assistant.ask(
+        "群众反映：在庆阳，同一笔算力业务的供给方和需求方都符合条件，两方能否都申领？请出具答复口径。"
+    ).asks[0]
+    assert ask.verdict == "answered" and "供给方优先" in ask.conclusion, "the rule, not double fiscal support"

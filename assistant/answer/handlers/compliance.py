@@ -95,7 +95,9 @@ def handle(ctx: AskContext) -> None:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
         leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
-        d.verdict = "answered" if _ASKS_THE_LAW.search(ctx.ask.text) and not leave else "risk"
+        the_law = _ASKS_THE_LAW.search(ctx.ask.text) and not leave
+        relayed = _RELAYED.search(ctx.case.text) and not _ISSUER_VOICE.search(ctx.case.text)
+        d.verdict = "answered" if the_law or relayed or _LAW_PROVIDES.search(ctx.ask.text) else "risk"
         for i, f in enumerate(findings[:5]):
             # every clause the basis line names is cited (a title's years are then supported)
             marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
@@ -158,6 +160,9 @@ def handle(ctx: AskContext) -> None:
 # do it, an offer made to the asker (lexicon/compliance_questions.yaml).
 _ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
+_LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")
+_RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
+_ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
 
 
