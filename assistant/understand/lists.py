@@ -63,7 +63,8 @@ def listed_points(ask: str) -> list[str]:
 
 # A word that makes a clause a question of its own (a request such as 请告知 does not).
 _QUESTION_WORD = re.compile(
-    r"能否|是否|可否|有无|多少|多久|多长|什么|啥|怎么|怎样|如何|哪|吗|有没有|(?P<x>[\u4e00-\u9fff])[不没](?P=x)"
+    r"能否|是否|可否|有无|多少|多久|多长|什么|啥|怎么|怎样|如何|哪|吗|有没有|谁|何时|何地|几(时|年|月|天|个|次|家)"
+    r"|(?P<x>[\u4e00-\u9fff])[不没](?P=x)"
 )
 
 
