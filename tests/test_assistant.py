@@ -207,7 +207,7 @@ def test_cli_batch_jsonl(real_index_settings, tmp_path):
     rows = [json.loads(x) for x in out.stdout.splitlines()]
     assert [r.get("id") for r in rows[:3]] == ["a", "b", "c"]
     assert set(rows[0]) == {"id", "answer", "citations", "tool_calls", "refused", "language"}
-    assert "15万元" in rows[0]["answer"] and "20万元" in rows[0]["answer"]
+    assert "15万元" in rows[0]["answer"] and "版本冲突" in rows[0]["answer"] and "40%" in rows[0]["answer"]
     assert rows[1]["refused"] is True
     assert rows[2]["language"] == "en"
     assert "error" in rows[3]
