@@ -14,10 +14,18 @@ from __future__ import annotations
 
 import re
 
+from assistant.answer.bars import (
+    bars_by_program_conditions,
+    kind_barred,
+    names_a_version,
+    related_supplier,
+    states_a_bar,
+    states_contract_terms,
+)
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers.common import CAP_BASIS_ASKED
 from assistant.understand import asks_in_force
-from assistant.understand.case import Ask, Case, Purchase
+from assistant.understand.case import Ask, Case
 from assistant.understand.risks import RISK_ASKED
 
 
@@ -35,7 +43,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "eligibility"
         and set(ask.topics) & {"doc_number", "issuer", "exists"}
         and not _QUALIFY.search(ask.text)
-        and not _states_a_bar(case)  # "没经过数据局认定的供应商……可以吗": the bar is checked
+        and not states_a_bar(case)  # "没经过数据局认定的供应商……可以吗": the bar is checked
     ):
         # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
         ask = _read_as(ctx, "fact")
@@ -47,7 +55,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "eligibility"
         and (_ABOUT_OTHERS.search(ask.text) or (_WHAT_CONDITIONS.search(ask.text) and not _states_facts(case)))
         and not _ABOUT_US.search(case.text)
-        and not _kind_barred(ctx)  # "个体工商户能否申请" where a legal person is required: not eligible
+        and not kind_barred(ctx)  # "个体工商户能否申请" where a legal person is required: not eligible
     ):
         # a helpdesk asking whether a kind of applicant may apply ("省外企业能不能申领", "还没注册
         # 公司的创客能不能申请") or what the conditions are ("申请主体需要满足什么条件？"): the rule,
@@ -75,7 +83,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "validity"
         and set(ask.topics) & {"rate", "cap"}
         and re.search(r"\d\s*[%％]|万", ask.text)
-        and _names_a_version(ctx)
+        and names_a_version(ctx)
     ):
         # "2.0版出台后，20%的比例是否仍然适用": whether the figure stands, a rule of the version now
         ask = _read_as(ctx, "fact")
@@ -86,7 +94,7 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "eligibility"
         and "scope" in ask.topics
         and _WHAT_COUNTS.search(ask.text)
-        and not _states_a_bar(case)
+        and not states_a_bar(case)
     ):
         # "存储和技术支持服务费能不能算进补贴范围": what the program covers, not whether we qualify
         ask = _read_as(ctx, "fact")
@@ -102,7 +110,7 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "process")  # "上海的算力券什么时候申报": the window, not the period
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
         ask = _read_as(ctx, "fact")  # "按什么周期结算": a rule
-    if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and _states_a_bar(case):
+    if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and states_a_bar(case):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = _read_as(ctx, "eligibility")
     if (
@@ -124,11 +132,11 @@ def reread(ctx: AskContext) -> Ask:
     if (
         ask.intent not in ("compliance", "calculation")
         and RISK_ASKED.search(ask.text)
-        and (case.compliance.stated() or case.applicant.other_municipal_subsidy or _related_supplier(case))
+        and (case.compliance.stated() or case.applicant.other_municipal_subsidy or related_supplier(case))
     ):
         # "已经拿了另一个市级项目的补贴……请回溯评估一下合规性", "从关联公司买……就行了吧": a check
         ask = _read_as(ctx, "compliance")
-    if ask.intent == "compliance" and not case.compliance.stated() and _bars_by_program_conditions(case):
+    if ask.intent == "compliance" and not case.compliance.stated() and bars_by_program_conditions(case):
         # "自己建了机房自用……拿去报郑州算力券，行不行": the program's own conditions decide it
         ask = _read_as(ctx, "eligibility")
     if ask.intent == "calculation" and RISK_ASKED.search(ask.text) and not _HOW_MUCH.search(ask.text):
@@ -162,7 +170,7 @@ def reread(ctx: AskContext) -> Ask:
             or (ask.intent == "calculation" and not any(p.amount for p in case.purchases))
         )
         and _APPLY_ASKED.search(ask.text)
-        and (_states_a_bar(case) or _states_contract_terms(case))
+        and (states_a_bar(case) or states_contract_terms(case))
     ):
         # "这笔费用还能再报一次吗" after other support for it, "8月20日签的合同能不能用来申领": the
         # stated facts are checked (the period is said beside them), not only the period
@@ -319,72 +327,6 @@ _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？
 # "能拿多少" asks how much; "两个都能拿吗" asks whether
 _HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
-
-
-def _states_a_bar(case: Case) -> bool:
-    """Whether the message states something that may bar the firm whatever the period (a related
-    supplier, an arrangement, other fiscal support for the same fee): then the conditions are
-    checked, the period said beside them."""
-    return (
-        bool(case.compliance.stated())
-        or bool(case.applicant.other_municipal_subsidy)
-        or _related_supplier(case)
-        or any(_barred_by_conditions(p) for p in case.purchases)
-        # compute bought elsewhere ("济南的公司，买的是贵州那边的算力"), against the region asked
-        or (case.compute_at is not None and bool(case.regions) and case.compute_at.region not in case.regions)
-    )
-
-
-def _names_a_version(ctx: AskContext) -> bool:
-    """ "2.0版出台后": the ask names a version of one of its programs by the name users give it."""
-    programs = (ctx.kb.programs[p] for p in ctx.kb.programs_for(ctx.ask.regions))
-    return any(n in ctx.ask.text for p in programs for v in p.versions for n in v.names)
-
-
-def _kind_barred(ctx: AskContext) -> bool:
-    """Whether the kind of applicant the ask names ("个体工商户", "分公司", "事业单位") fails a
-    condition of the program asked about, on the facts of the ask's own words alone."""
-    from assistant.answer.facts import rules_date
-    from assistant.rules import check_eligibility
-    from assistant.understand.phrases import read_group
-
-    facts = read_group(ctx.ask.text, "applicant")
-    if not facts or not ctx.ask.regions:
-        return False
-    pid = next(iter(ctx.kb.programs_for(list(ctx.ask.regions))), None)
-    if pid is None:
-        return False
-    profile = {**facts, "date": rules_date(ctx.case, ctx.ask, ctx.today).isoformat()}
-    try:
-        found = check_eligibility(profile, pid, voucher=ctx.voucher)
-    except Exception:  # the facts do not parse for this program: the rule is answered instead
-        return False
-    return bool(found) and found[0].status == "not_eligible"
-
-
-def _related_supplier(case: Case) -> bool:
-    return any(p.supplier_related for p in case.purchases)
-
-
-def _barred_by_conditions(p: Purchase) -> bool:
-    """A purchase a program's own conditions bar: self-built compute, a supplier not certified,
-    compute not bought through the platform, a fee not yet paid ("钱还没付，能先申请吗")."""
-    return bool(p.self_built) or p.certified_supplier is False or p.via_platform is False or p.paid is False
-
-
-def _bars_by_program_conditions(case: Case) -> bool:
-    """A stated fact that only a program's conditions bar (self-built compute, a supplier not
-    certified, compute not bought through the platform), with nothing a compliance rule covers."""
-    return (
-        not case.applicant.other_municipal_subsidy
-        and not _related_supplier(case)
-        and any(_barred_by_conditions(p) for p in case.purchases)
-    )
-
-
-def _states_contract_terms(case: Case) -> bool:
-    """Whether the message gives a contract's date or term (which a program's conditions test)."""
-    return any(p.signed is not None or p.term_months is not None for p in case.purchases)
 
 
 __all__ = ["reread"]
