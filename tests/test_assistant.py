@@ -1014,3 +1014,13 @@ def test_messages_split_at_each_question_word_a_second_request_and_an_english_se
         "Our JV in Yizhuang settled CNY 800k. A consultant told us it gets 40%. Which rate is right, and how much?"
     )
     assert len(r.asks) == 2
+
+
+def test_a_barred_kind_or_compute_from_elsewhere_is_not_eligible_when_asked_whether(assistant):
+    ask = assistant.ask("群众反映：某外地公司在南宁设立的分公司，能否申请南宁市算力券？").asks[0]
+    assert ask.verdict == "not_eligible" and "独立法人" in ask.conclusion
+    r = assistant.ask(
+        "芜湖鸠江区企业：使用芜湖本地智算中心算力1200万元，可获补贴多少？使用外地智算中心的算力费用能否一并申请？"
+    )
+    assert r.asks[0].amounts[0].amount == "3000000.00", "the local compute is computed"
+    assert r.asks[1].verdict == "not_eligible", "the compute from elsewhere fails Wuhu's local condition"

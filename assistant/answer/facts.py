@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.understand.case import Ask, Case, Money, Purchase
+from assistant.understand.facts import compute_elsewhere_in
 
 _APPLICANT_FACTS = (
     "entity_type",
@@ -43,6 +44,10 @@ def applicant_facts(case: Case, ask: Ask | None = None) -> dict[str, Any]:
         facts["registered_in"] = a.registered.region
     if case.compute_at is not None and case.compute_at.region:
         facts["compute_location"] = case.compute_at.region
+    elif case.compute_elsewhere:
+        facts["compute_location"] = "elsewhere"  # within no region: a local-compute condition fails
+    if ask is not None and compute_elsewhere_in(ask.text):
+        facts["compute_location"] = "elsewhere"  # "本地的算多少？外地的能否一并申请？": this ask's compute
     total = case.received_total()
     if total is not None:
         facts["claimed_total"] = str(total)
@@ -93,6 +98,8 @@ def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
     """The case's facts for one ask: an ask about one of several kinds of applicant ("分别答复：
     （1）分公司；（2）事业单位") takes the traits its own words name, not the message's."""
     facts = case_facts(case)
+    if compute_elsewhere_in(ask.text):
+        facts["compute_location"] = "elsewhere"  # "本地的算多少？外地的能否一并申请？": this ask's compute
     if ask.own_applicant is None:
         return facts
     own = ask.own_applicant

@@ -26,6 +26,7 @@ from assistant.answer.evidence import AskContext
 from assistant.answer.handlers.common import CAP_BASIS_ASKED
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
+from assistant.understand.facts import compute_elsewhere_in
 from assistant.understand.risks import RISK_ASKED
 
 
@@ -62,6 +63,9 @@ def reread(ctx: AskContext) -> Ask:
         # not a check of facts nobody gave
         topics = list(dict.fromkeys([*ask.topics, "applicant"]))
         ask = _read_as(ctx, "fact", topics)
+    if ask.intent == "fact" and _QUALIFY.search(ask.text) and not ask.documents and kind_barred(ctx):
+        # "某外地公司在南宁设立的分公司，能否申请南宁市算力券？": the kind fails a condition
+        ask = _read_as(ctx, "eligibility")
     if (
         ask.intent in ("process", "eligibility", "fact")
         and _CALCULATE_ASKED.search(ask.text)
@@ -110,7 +114,12 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "process")  # "上海的算力券什么时候申报": the window, not the period
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
         ask = _read_as(ctx, "fact")  # "按什么周期结算": a rule
-    if ask.intent == "fact" and _CAN_WE.search(ask.text) and not set(ask.topics) & _FIGURES and states_a_bar(case):
+    if (
+        ask.intent == "fact"
+        and _CAN_WE.search(ask.text)
+        and not set(ask.topics) & _FIGURES
+        and (states_a_bar(case) or compute_elsewhere_in(ask.text))  # "购买省外算力能否获得支持"
+    ):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = _read_as(ctx, "eligibility")
     if (

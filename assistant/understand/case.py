@@ -239,6 +239,7 @@ class Case(_Model):
     target: Money | None = None  # "要拿到100万券需要多大合同"
     asserted: list[Money] = Field(default_factory=list)  # figures the user claims the rules say
     compute_at: Place | None = None  # where the compute is bought or used ("在贵州买算力", "合肥的算力中心")
+    compute_elsewhere: bool | None = None  # "外地智算中心的算力": outside the region asked, place unnamed
     proposed: list[Money] = Field(default_factory=list)  # a base the user asks to claim on ("能按340万申请吗")
     guessed: list[Money] = Field(default_factory=list)  # a result the user expects ("按30%算能拿2400万吗")
     as_of: dt.date | None = None  # the date the user asks about

@@ -202,6 +202,8 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     if case.compute_at is None and first_match(clean, tables()["compute_cues"]["local"]):
         # "用本地智算中心": the compute is where the firm is, or in the place asked about
         case.compute_at = case.applicant.registered or next((p for _, p in asked), None)
+    if case.compute_at is None and compute_elsewhere_in(clean):
+        case.compute_elsewhere = True
     pcs, breakdowns = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
     _dates(clean, cls, today, pcs, case)
@@ -278,6 +280,12 @@ def _own_words(clause: Clause, purchase: Purchase, pcs: list[tuple[Clause, Purch
             return clause.text[pos:end]
         pos = end
     return clause.text
+
+
+def compute_elsewhere_in(text: str) -> bool:
+    """Whether ``text`` says the compute is outside the region asked about ("使用外地智算中心的
+    算力费用能否一并申请"), without naming where."""
+    return first_match(text, tables()["compute_cues"]["elsewhere"]) is not None
 
 
 def _document_date(text: str, end: int) -> bool:

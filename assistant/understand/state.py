@@ -143,6 +143,7 @@ def merge(prev: Case, cur: Case, last_turn: Case | None = None) -> Case:
             "rate": cur.rate if cur.rate is not None else prev.rate,
             "target": cur.target if cur.target is not None else prev.target,
             "compute_at": cur.compute_at or prev.compute_at,
+            "compute_elsewhere": cur.compute_elsewhere if cur.compute_elsewhere is not None else prev.compute_elsewhere,
             "as_of": cur.as_of or prev.as_of,
             "clarifications": clarifications,
             "notes": cur.notes,
