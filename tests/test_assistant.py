@@ -1024,3 +1024,9 @@ def test_a_barred_kind_or_compute_from_elsewhere_is_not_eligible_when_asked_whet
     )
     assert r.asks[0].amounts[0].amount == "3000000.00", "the local compute is computed"
     assert r.asks[1].verdict == "not_eligible", "the compute from elsewhere fails Wuhu's local condition"
+
+
+def test_the_yearly_total_asked_beside_the_cap_is_stated_from_the_text_in_force(assistant):
+    ask = assistant.ask("上海算力券的比例和每年总额分别是多少？").asks[0]
+    assert "30%" in ask.conclusion and "6亿" in ask.conclusion
+    assert "不可靠" not in ask.conclusion, "our note on unreliable claims is not the budget clause"

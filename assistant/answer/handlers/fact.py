@@ -102,6 +102,8 @@ def handle(ctx: AskContext) -> None:
     if about_rules:
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
+        if "budget" in topics:  # "年度总额和单户年度上限": the total is a clause, not a parameter
+            _clause_for(ctx, regions, "budget")
     if about_doc or about_rules:
         return
     if regions and not programs and topics & {"rate", "cap"}:
@@ -133,6 +135,19 @@ def handle(ctx: AskContext) -> None:
         d.add_caveat(say(lang, "fact.reported"))
     if any(h.get("status") == "draft" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.draft"))
+
+
+def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
+    """The best sentence on one topic the figures above do not state, cited."""
+    found = search(ctx, regions, k=6, extra=" ".join(PREFER[topic]))
+    hits = found.get("hits", [])
+    programs = ctx.kb.programs_for(regions)
+    current = ctx.kb.current_doc(programs[0], ctx.today) if programs else None
+    # the text in force first, its clauses before our notes about it (a note may quote a claim)
+    own = [h for h in hits if current is not None and h["doc_id"] == current.doc_id and h.get("text_kind") != "note"]
+    hit, sentence, score = best_evidence(ctx, own or hits, PREFER[topic])
+    if hit is not None and score > 0 and any(w in sentence for w in PREFER[topic]):
+        ctx.draft.say(from_the_text(ctx, hit, sentence))
 
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
