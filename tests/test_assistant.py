@@ -1030,3 +1030,19 @@ def test_the_yearly_total_asked_beside_the_cap_is_stated_from_the_text_in_force(
     ask = assistant.ask("上海算力券的比例和每年总额分别是多少？").asks[0]
     assert "30%" in ask.conclusion and "6亿" in ask.conclusion
     assert "不可靠" not in ask.conclusion, "our note on unreliable claims is not the budget clause"
+
+
+def test_where_to_complain_needs_no_region_and_a_named_number_does_not_hide_the_rate_asked(assistant):
+    ask = assistant.ask("我们认为某地算力券的申请条件排斥外地企业，可以向哪个部门反映？").asks[0]
+    assert ask.verdict == "answered" and "市场监督管理" in ask.conclusion
+    ask = assistant.ask("黄埔区企业询问穗开经信规字〔2025〕7号文件中算力券的补贴比例和上限。").asks[0]
+    assert ask.verdict == "not_published", "the rate asked, not the document's number"
+
+
+def test_must_we_go_through_a_platform_and_for_how_many_years_are_rules(assistant):
+    ask = assistant.ask("Yangzhou compute voucher: do we have to rent compute through a specific platform?").asks[0]
+    assert ask.intent == "fact" and ask.verdict == "answered"
+    r = assistant.ask(
+        "One-person company in Wuhan, compute fees RMB 500k a year. How much per year, and for how many years?"
+    )
+    assert r.asks[1].intent == "fact" and "3年" in r.asks[1].conclusion

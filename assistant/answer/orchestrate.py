@@ -78,6 +78,10 @@ def route(ctx: AskContext) -> None:
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
     if ask.intent == "fact" and not ask.documents and unheld_documents(ask.text, ctx.kb.doc_refs):
         needs_region = False  # "《……实施办法》是谁发布的": found wherever the texts mention it
+    if not ask.regions and "report" in ask.topics and ask.intent in ("fact", "eligibility", "compliance"):
+        # "某地的条件排斥外地企业，可以向哪个部门反映？": the national review rules say where
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+        needs_region = False
     if ask.intent == "validity" and ask.documents and all(_national(ctx, x) for x in ask.documents):
         needs_region = False  # "2021年的《……实施细则》现在还有效吗": that text's own status
     if (

@@ -94,6 +94,9 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
         ask = _read_as(ctx, "validity")
+    if ask.intent == "eligibility" and "channel" in ask.topics and _MUST_WE.search(ask.text) and not states_a_bar(case):
+        # "do we have to rent compute through a specific platform?", "是否必须通过该平台": a rule
+        ask = _read_as(ctx, "fact")
     if (
         ask.intent == "eligibility"
         and "scope" in ask.topics
@@ -219,6 +222,11 @@ _ABOUT_OTHERS = re.compile(
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
     r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
     r"(use|apply|claim|get|receive)\b",
+    re.I,
+)
+# "是否必须通过该平台", "do we have to": whether the rules require something
+_MUST_WE = re.compile(
+    r"是否(必须|需要|要求)|必须[^，。？?]{0,10}吗|要不要|需不需要|(do|does|must) (we|i|they|it) (have to|need to)|is it (required|mandatory)",
     re.I,
 )
 # "能不能算进补贴范围", "计入补贴基数吗", "包括存储吗": what a program covers

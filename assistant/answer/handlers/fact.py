@@ -39,6 +39,9 @@ PREFER = {
 }
 
 
+# "穗开经信规字〔2025〕7号文件中的比例": a document number naming the text the question is about
+_NAMED_NUMBER_ONLY = re.compile(r"号(文件|文|通知|政策|措施)?(中|里|里面|内|规定的|的)")
+
 # "最多能连续拿几年", "最长可享受年限": a length of time asked for
 _HOW_LONG = re.compile(r"几年|多少年|多久|多长时间|年限|几个月|how (long|many years)", re.I)
 
@@ -88,6 +91,14 @@ def handle(ctx: AskContext) -> None:
     # "文号、发布日期、比例和上限": a helpdesk enquiry lists document facts and rules in one
     # breath; each part is answered, the document first, then the rules
     about_doc = bool(regions and topics & {"issuer", "doc_number"})
+    if (
+        about_doc
+        and "issuer" not in topics
+        and topics & {"rate", "cap"}
+        and _NAMED_NUMBER_ONLY.search(ask.text)
+        and not re.search(r"文号|发文|发布(日期|时间|单位)|印发|落款", ask.text)
+    ):
+        about_doc = False  # "……7号文件中算力券的补贴比例和上限": the number names the text, not asked
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
     if "duration" in topics and _HOW_LONG.search(ask.text):
         about_rules = False  # "最多能连续拿几年": how long, whatever "最多" suggests
