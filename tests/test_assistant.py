@@ -1046,3 +1046,21 @@ def test_must_we_go_through_a_platform_and_for_how_many_years_are_rules(assistan
         "One-person company in Wuhan, compute fees RMB 500k a year. How much per year, and for how many years?"
     )
     assert r.asks[1].intent == "fact" and "3年" in r.asks[1].conclusion
+
+
+def test_a_years_running_total_counts_against_the_annual_cap(assistant):
+    r = assistant.ask(
+        "北京市算力券：我司2025年已累计申领兑付150万元，2025年10月又签了一份400万元的智能算力合同，当年还能申领多少？"
+    )
+    assert r.asks[0].amounts[0].amount == "500000.00", "200万 a year less the 150万 already paid that year"
+
+
+def test_a_monthly_figure_asked_per_year_is_taken_for_twelve_months_and_said_so(assistant):
+    r = assistant.ask("光谷这边 我们是一人公司OPC 一个月算力大概三万 一年能补多少")
+    assert r.asks[0].amounts[0].amount == "180000.00" and "12" in r.answer
+
+
+def test_consumer_vouchers_and_income_tax_with_a_district_and_an_amount_are_off_topic(assistant):
+    assert assistant.ask("市民反映闵行区发放的200元餐饮消费券过期后无法核销，要求补发。").refused
+    assert assistant.ask("What's the corporate income tax rate for a WFOE in Minhang? Profit RMB 1.2m.").refused
+    assert not assistant.ask("闵行的企业，算力租金120万，算力券能补多少？").refused

@@ -326,6 +326,8 @@ def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause,
             or target(clause)
             or (case.purchases[0] if case.purchases else _patch(case))
         )
+        if p.amount is not None and p.amount.per == "month" and tm.months == 1:
+            continue  # "一个月算力大概三万": the unit of a monthly figure, not a one-month term
         if p.term_months is None:
             p.term_months = tm.months
 

@@ -8,6 +8,7 @@ such), a foreign currency or an amount to confirm becomes a question instead of 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,10 @@ from assistant.answer.messages import say
 from assistant.understand.case import Purchase
 
 _PER = {"month": 12, "quarter": 4}
+
+
+# "一年能补多少" after a monthly figure: the year is the term asked about (12 months, said back)
+_A_YEAR_ASKED = re.compile(r"一年|每年|全年|年度|per year|a year|annual", re.I)
 
 
 def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decimal, bool]] | None:
@@ -40,7 +45,7 @@ def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, 
         d.say(say(lang, "calc.nothing_left"))
         return []
     if money_.per in _PER:
-        months = p.term_months or (12 if money_.per == "quarter" else None)
+        months = p.term_months or (12 if money_.per == "quarter" or _A_YEAR_ASKED.search(ctx.ask.text) else None)
         if months is None:  # an approximate monthly figure is computed like any approximate amount
             ask_missing(ctx, "monthly_total")
             return None
