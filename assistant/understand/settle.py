@@ -73,6 +73,14 @@ _SUPPORT = re.compile(
 )
 
 
+def _other_subject(text: str) -> bool:
+    """Whether a message names another subject with places and money (consumer vouchers, taxes)."""
+    from assistant import lexicon
+
+    words = lexicon.load_yaml("vouchers.yaml")["other_subjects"]
+    return bool(re.search("|".join(words), text, re.I))
+
+
 def _about_support(text: str) -> bool:
     """Whether a message speaks of support at all; English messages are left to the classifier
     (their words for it are too many for a list)."""
@@ -86,11 +94,16 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     from assistant.understand.money import find_money
 
     # asks on the subject by their own words ("要多久" after a taxi fare is not)
+    elsewhere = _other_subject(whole) and not domain(whole) and not in_conversation
     on_subject = [
-        a for a in asks if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text))
+        a
+        for a in asks
+        if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text)) and not elsewhere
     ]
     out: list[Ask] = []
     for a in asks:
+        if elsewhere and a.intent != "greeting":  # "闵行区的200元餐饮消费券过期了": another subject
+            a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
         if (
             a.intent not in ("off_topic", "greeting")
