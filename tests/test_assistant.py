@@ -1064,3 +1064,10 @@ def test_consumer_vouchers_and_income_tax_with_a_district_and_an_amount_are_off_
     assert assistant.ask("市民反映闵行区发放的200元餐饮消费券过期后无法核销，要求补发。").refused
     assert assistant.ask("What's the corporate income tax rate for a WFOE in Minhang? Profit RMB 1.2m.").refused
     assert not assistant.ask("闵行的企业，算力租金120万，算力券能补多少？").refused
+
+
+def test_how_often_it_settles_and_whether_it_continues_next_year_are_read_as_asked(assistant):
+    r = assistant.ask("庆阳的算力合同1,200,000元 能申多少券 多久结一次")
+    assert "季度" in r.asks[1].conclusion, "the settlement rhythm, not the voucher's validity"
+    ask = assistant.ask("天津算力券2027年还会不会继续？").asks[0]
+    assert ask.verdict == "not_published", "no text says what happens after 2026"

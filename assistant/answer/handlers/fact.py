@@ -64,7 +64,9 @@ def _timed_step(text: str) -> set[str]:
     """ "多久结算一次" asks how often a step happens: its own words find the clause, and the words
     of a validity period ("能用多久" shares none with 有效期) would find the wrong one."""
     return (
-        {"duration"} if re.search(r"结算|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I) else set()
+        {"duration"}
+        if re.search(r"结算|结一次|多久结|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I)
+        else set()
     )
 
 
