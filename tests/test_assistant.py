@@ -1071,3 +1071,18 @@ def test_how_often_it_settles_and_whether_it_continues_next_year_are_read_as_ask
     assert "季度" in r.asks[1].conclusion, "the settlement rhythm, not the voucher's validity"
     ask = assistant.ask("天津算力券2027年还会不会继续？").asks[0]
     assert ask.verdict == "not_published", "no text says what happens after 2026"
+
+
+def test_the_rounding_rule_is_the_programs_own_or_said_to_be_unpublished(assistant):
+    ask = assistant.ask("南宁算力券的金额取整规则是什么？").asks[0]
+    assert ask.verdict == "answered" and "截断" in ask.conclusion and "4位" in ask.conclusion
+    ask = assistant.ask("芜湖算力补贴的金额怎么取整？").asks[0]
+    assert ask.verdict == "not_published" and "截断" in ask.conclusion, "the calculator's reading, said as ours"
+
+
+def test_which_of_two_quoted_rates_is_right_is_a_rate_question(assistant):
+    r = assistant.ask(
+        "Yizhuang JV, settled CNY 800k. A consultant told us it gets 40%. Which rate is right, and how much?"
+    )
+    assert r.asks[0].intent == "fact" and "30%" in r.asks[0].conclusion
+    assert r.asks[1].amounts[0].amount == "240000.00"

@@ -198,6 +198,9 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "若该企业属于初创企业，又是多少？" after the contract: the amount on that reading
         ask = _read_as(ctx, "calculation")
+    if ask.intent == "calculation" and "rate" in ask.topics and _WHICH_RATE.search(ask.text):
+        # "A consultant told us 40%. Which rate is right": the rate, not an amount
+        ask = _read_as(ctx, "fact")
     if ask.intent == "calculation" and "duration" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "最长可享受年限": how long support runs, a rule
         ask = _read_as(ctx, "fact")
@@ -222,6 +225,11 @@ _ABOUT_OTHERS = re.compile(
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
     r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
     r"(use|apply|claim|get|receive)\b",
+    re.I,
+)
+# "哪个比例对", "which rate is right": which of two rates holds
+_WHICH_RATE = re.compile(
+    r"哪个(比例)?(对|正确|准确|为准)|(比例|rate)[^，。？?]{0,6}(对不对|是否正确)|which (rate|percentage|figure) is (right|correct)",
     re.I,
 )
 # "是否必须通过该平台", "do we have to": whether the rules require something

@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer.evidence import AskContext, add_details, best_evidence, from_the_text, say_best_clauses, search
+from assistant.answer.evidence import (
+    AskContext,
+    add_details,
+    best_evidence,
+    cite_ref,
+    from_the_text,
+    say_best_clauses,
+    search,
+)
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import rules_summary, uses_scheme
 from assistant.answer.messages import say
@@ -110,6 +118,10 @@ def handle(ctx: AskContext) -> None:
         d.programs.append(programs[0])
         basis_summary(ctx, regions[0], programs[0])
         return
+    if programs and "rounding" in topics:
+        _rounding(ctx, regions, programs[0])
+        if not (about_doc or about_rules):
+            return
     if about_doc:
         _document(ctx, regions[0])
     if about_rules:
@@ -148,6 +160,31 @@ def handle(ctx: AskContext) -> None:
         d.add_caveat(say(lang, "fact.reported"))
     if any(h.get("status") == "draft" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.draft"))
+
+
+def _rounding(ctx: AskContext, regions: list[str], pid: str) -> None:
+    """How the program rounds its amounts: the rule the calculator applies, with the clause that
+    states it; a program whose texts state none says so (the calculator's reading beside)."""
+    program = ctx.kb.programs.get(pid)
+    if program is None:
+        return
+    rule = program.rounding
+    name = ctx.kb.program_name(pid, ctx.lang)
+    how = (
+        rule.describe()
+        if ctx.lang == "en"
+        else ("截断" if rule.mode == "ROUND_DOWN" else "四舍五入")
+        + (f"保留{rule.places}位小数（单位：{'万元' if rule.unit == 'wan' else '元'}）")
+    )
+    if rule.reference is None:
+        ctx.draft.say(say(ctx.lang, "fact.rounding_unpublished", name=name, rule=how))
+        ctx.draft.verdict = "not_published"
+        ctx.draft.bounded_instead = True
+        return
+    found = search(ctx, regions, references=[rule.reference.model_dump()], k=2)
+    mark = cite_ref(ctx, found, rule.reference.model_dump(), ["截断", "小数", "取整", "位"])
+    text = rule.explanation if ctx.lang != "en" and rule.explanation else how + ("." if ctx.lang == "en" else "。")
+    ctx.draft.say(say(ctx.lang, "fact.rounding", name=name, rule=text, mark=mark))
 
 
 def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
