@@ -77,8 +77,7 @@ def _other_subject(text: str) -> bool:
     """Whether a message names another subject with places and money (consumer vouchers, taxes)."""
     from assistant import lexicon
 
-    words = lexicon.load_yaml("vouchers.yaml")["other_subjects"]
-    return bool(re.search("|".join(words), text, re.I))
+    return bool(lexicon.patterns("vouchers.yaml", "other_subjects").search(text))
 
 
 def _about_support(text: str) -> bool:

@@ -178,8 +178,9 @@ def _rounding(ctx: AskContext, regions: list[str], pid: str) -> None:
     )
     if rule.reference is None:
         ctx.draft.say(say(ctx.lang, "fact.rounding_unpublished", name=name, rule=how))
-        ctx.draft.verdict = "not_published"
-        ctx.draft.bounded_instead = True
+        if set(ctx.ask.topics) <= {"rounding"}:  # nothing else asked: the answer is "not published"
+            ctx.draft.verdict = "not_published"
+            ctx.draft.bounded_instead = True
         return
     found = search(ctx, regions, references=[rule.reference.model_dump()], k=2)
     mark = cite_ref(ctx, found, rule.reference.model_dump(), ["截断", "小数", "取整", "位"])
