@@ -1086,3 +1086,8 @@ def test_which_of_two_quoted_rates_is_right_is_a_rate_question(assistant):
     )
     assert r.asks[0].intent == "fact" and "30%" in r.asks[0].conclusion
     assert r.asks[1].amounts[0].amount == "240000.00"
+
+
+def test_selling_a_voucher_someone_calls_virtual_currency_says_what_a_voucher_is(assistant):
+    ask = assistant.ask("有人在群里收贵州算力券，说这是虚拟货币可以炒，我们手上的券能不能卖给他们？").asks[0]
+    assert ask.verdict == "risk" and "不是货币" in ask.conclusion and "政策工具" in ask.conclusion
