@@ -68,13 +68,23 @@ def _clear(resp) -> dict:
 
 
 @pytest.mark.parametrize(
-    "question", ["", "   \n\t ", "？？？！！！", "\x00\x01\x02"], ids=["empty", "blank", "punct", "ctrl-only"]
+    "question", ["", "   \n\t ", "……！！！", "\x00\x01\x02"], ids=["empty", "blank", "punct", "ctrl-only"]
 )
 def test_empty_and_contentless_questions_get_a_help_or_refusal(assistant, no_error_logs, question):
     resp = assistant.ask(question)
     _clear(resp)
     assert resp.refused and not _calcs(resp)
     assert re.search(r"算力券|compute voucher", resp.answer)  # says what it can help with
+
+
+@pytest.mark.parametrize("question", ["？？？！！！", "算力劵？？", "这个到底咋整 搞不懂"])
+def test_question_marks_or_confusion_alone_get_a_question_back(assistant, no_error_logs, question):
+    """Someone wants to know something and has not said what: ask, with what the assistant does."""
+    resp = assistant.ask(question)
+    _clear(resp)
+    assert not resp.refused and not _calcs(resp)
+    assert resp.asks[0].verdict == "clarify"
+    assert re.search(r"算力券|compute voucher", resp.answer)
 
 
 def test_a_100kb_message_is_answered(assistant, no_error_logs):

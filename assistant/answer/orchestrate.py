@@ -55,7 +55,10 @@ def answer_case(
 def route(ctx: AskContext) -> None:
     ask, case = ctx.ask, ctx.case
     if not re.search(r"\w", ask.text) and not case.purchases and not case.places:
-        simple.contentless(ctx)  # blank, punctuation or control characters only
+        if re.search(r"[?？]", ask.text):  # "？？": someone wants to know something, not said what
+            simple.unclear(ctx, with_help=True)
+        else:
+            simple.contentless(ctx)  # blank, punctuation or control characters only
         return
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
@@ -64,6 +67,15 @@ def route(ctx: AskContext) -> None:
     if not ask.regions and case.unknown_places and not legal and not _NATIONAL.search(ask.text):
         # (a question about the national level is answered there: "1. 长沙有没有？2. 国家层面呢？")
         simple.unknown_region(ctx, case.unknown_places)
+        return
+    if (
+        not ask.regions
+        and not case.purchases
+        and not ask.topics
+        and not ask.documents
+        and _SAYS_NOTHING.match(ask.text)
+    ):
+        simple.unclear(ctx, with_help=True)  # "算力劵？？", "这个到底咋整 搞不懂": a question back
         return
     if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases and not _from_the_texts(ask):
         simple.unclear(ctx)
@@ -139,6 +151,15 @@ def route(ctx: AskContext) -> None:
         if c.fact in ("amount", "currency") and ctx.draft.verdict not in ("refused",):
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
 
+
+# A message that names the subject at most and asks nothing in particular: the voucher's name
+# with question marks, or words of confusion.
+_SAYS_NOTHING = re.compile(
+    r"^\W*(算力[券卷劵]|训力[券卷劵]|compute vouchers?)?\W*$"
+    r"|^\W*(这个|那个|这)?[^，。？?]{0,4}(到底)?(咋整|怎么办|怎么弄|咋办|咋弄)\W*(搞不懂|看不懂|不明白|不懂)?\W*$"
+    r"|^\W*(搞不懂|看不懂|不明白|没看懂)\W*$",
+    re.I,
+)
 
 _NATIONAL = re.compile(
     r"国家(层面|级|统一|算力券|出台|规定|标准|补贴|政策|文件)|全国(统一|性|层面)|中央(层面|财政)|\b(national|nationwide|nation-wide)\b",

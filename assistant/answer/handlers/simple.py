@@ -102,10 +102,14 @@ def clarify(ctx: AskContext, fact: str, **values: str) -> None:
         ctx.draft.info.append(say(ctx.lang, "common.covered", regions=covered))
 
 
-def unclear(ctx: AskContext) -> None:
+def unclear(ctx: AskContext, with_help: bool = False) -> None:
+    """A question back; ``with_help``: the message said nothing at all ("？？"), so what the
+    assistant does is said beside it."""
     ctx.draft.verdict = "clarify"
     ctx.draft.say(say(ctx.lang, "common.unclear"))
     ctx.draft.ask_for("intent", say(ctx.lang, "common.unclear"))
+    if with_help:
+        ctx.draft.info.append(say(ctx.lang, "common.help"))
 
 
 __all__ = ["asks_which_documents", "clarify", "contentless", "greeting", "off_topic", "unclear", "unknown_region"]
