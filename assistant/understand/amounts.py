@@ -57,7 +57,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
     if (
         floor > 0
         and first_match(before[-6:], roles["guessed_before"])
-        and first_match(after[:6], roles["guessed_after"])
+        and (
+            first_match(after[:6], roles["guessed_after"])
+            or re.search(r"(是不是|是否|是)[^，。？?]{0,3}$", before[-8:-2])
+        )
     ):
         return "guessed", ""  # "结算了八千万 按30%算能拿两千四百万吗": their result, to check, not a purchase
     if first_match(before[-14:], roles["target"]):
