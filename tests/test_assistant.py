@@ -1091,3 +1091,10 @@ def test_which_of_two_quoted_rates_is_right_is_a_rate_question(assistant):
 def test_selling_a_voucher_someone_calls_virtual_currency_says_what_a_voucher_is(assistant):
     ask = assistant.ask("有人在群里收贵州算力券，说这是虚拟货币可以炒，我们手上的券能不能卖给他们？").asks[0]
     assert ask.verdict == "risk" and "不是货币" in ask.conclusion and "政策工具" in ask.conclusion
+
+
+def test_with_no_published_conditions_the_clause_on_what_is_asked_is_said(assistant):
+    ask = assistant.ask("浦东的区级算力券要求工商注册和税务登记都在浦东 我们工商在浦东 税务在徐汇 能申吗").asks[0]
+    assert ask.verdict == "undetermined" and "税务登记" in ask.conclusion
+    ask = assistant.ask("我们是杭州的企业 能申请杭州算力券吗").asks[0]
+    assert "50万元以内" not in ask.conclusion, "a clause that does not speak to the question is left out"

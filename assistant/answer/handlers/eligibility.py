@@ -74,6 +74,21 @@ def _from_the_text(ctx: AskContext) -> None:
         ctx.draft.verdict = "undetermined"  # a text saying its conditions are unpublished stays so
 
 
+def _what_the_texts_say(ctx: AskContext, region: str) -> None:
+    """No condition is published, but a text may speak to what the user asks ("区级细则要求工商
+    注册和税务登记都在本区"): its sentence, cited, when it answers well enough."""
+    from assistant.answer.evidence import best_evidence, from_the_text, search
+
+    prefer = ["注册", "税务", "工商", "面向", "主体", "须", "要求", "registered", "must"]
+    hits = search(ctx, [region], k=6).get("hits", [])
+    hit, sentence, score = best_evidence(ctx, hits, prefer)
+    if hit is not None and score >= _TEXT_ANSWERS and any(w in sentence for w in prefer):
+        ctx.draft.say(from_the_text(ctx, hit, sentence))
+
+
+_TEXT_ANSWERS = 2.0  # the sentence score (rare words shared with the question) a clause needs
+
+
 def _only_the_period_decides(ctx: AskContext) -> bool:
     """Asked whether the firm can still apply (or about a year after the period), every program
     asked about has ended, and the facts stated decide nothing (a firm that fails or meets every
@@ -133,6 +148,7 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         # no condition of this program is published: "eligible" would only mean nothing is known
         status = "undetermined"
         d.say(say(lang, "eligibility.none_published", name=name))
+        _what_the_texts_say(ctx, region)
     elif status == "eligible":
         d.say(say(lang, "eligibility.eligible", name=name))
     elif met:
