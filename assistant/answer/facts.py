@@ -85,21 +85,20 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
     return facts
 
 
-def case_facts(case: Case, purchase: Purchase | None = None) -> dict[str, Any]:
-    """Applicant facts plus one purchase's (the first compute purchase when none is named)."""
+def case_facts(case: Case, purchase: Purchase | None = None, ask: Ask | None = None) -> dict[str, Any]:
+    """Applicant facts (as ``ask`` reads them, when given) plus one purchase's (the first compute
+    purchase when none is named)."""
     if purchase is None and case.compute_purchases:
         purchase = case.compute_purchases[0]
     elif purchase is None and case.purchases:
         purchase = case.purchases[0]
-    return {**applicant_facts(case), **purchase_facts(purchase)}
+    return {**applicant_facts(case, ask), **purchase_facts(purchase)}
 
 
 def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
     """The case's facts for one ask: an ask about one of several kinds of applicant ("分别答复：
     （1）分公司；（2）事业单位") takes the traits its own words name, not the message's."""
-    facts = case_facts(case)
-    if compute_elsewhere_in(ask.text):
-        facts["compute_location"] = "elsewhere"  # "本地的算多少？外地的能否一并申请？": this ask's compute
+    facts = case_facts(case, ask=ask)
     if ask.own_applicant is None:
         return facts
     own = ask.own_applicant
