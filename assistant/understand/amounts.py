@@ -153,13 +153,12 @@ def read_amounts(
             case.notes.append(_approx_note(money))
         if role == "budget":
             continue
-        if role == "received_total" and _received_year(clause.text, today) is not None:
-            # "2025年已累计申领兑付150万元", "今年累计领了80万": that year's total
-            case.received.append(Receipt(amount=money, year=_received_year(clause.text, today)))
-        elif role == "received_total":
-            case.received.append(Receipt(amount=money, scope="total"))
-        elif role == "received":
-            case.received.append(Receipt(amount=money, year=_received_year(clause.text, today)))
+        if role in ("received", "received_total"):
+            year = _received_year(clause.text, today)
+            if role == "received_total" and year is None:
+                case.received.append(Receipt(amount=money, scope="total"))
+            else:  # a year's total ("2025年已累计申领兑付150万元") counts as that year's
+                case.received.append(Receipt(amount=money, year=year))
         elif role == "target":
             case.target = money
         elif role == "asserted":

@@ -94,11 +94,13 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
 
     # asks on the subject by their own words ("要多久" after a taxi fare is not)
     elsewhere = _other_subject(whole) and not domain(whole) and not in_conversation
-    on_subject = [
-        a
-        for a in asks
-        if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text)) and not elsewhere
-    ]
+    on_subject = (
+        []
+        if elsewhere
+        else [
+            a for a in asks if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text))
+        ]
+    )
     out: list[Ask] = []
     for a in asks:
         if elsewhere and a.intent != "greeting":  # "闵行区的200元餐饮消费券过期了": another subject
