@@ -277,6 +277,15 @@ def say_best_clauses(
         ctx.draft.say(from_the_text(ctx, h, text, prefer=cite_prefer))
 
 
+def say_clause_on(ctx: AskContext, hits: list[Hit], prefer: list[str], min_score: float = 0.0) -> None:
+    """The best sentence of ``hits`` on the words of ``prefer``, said (framed and cited) when it
+    uses one of them and scores above 0 and at least ``min_score``: a clause beside figures or a
+    verdict that do not say what was asked."""
+    hit, sentence, score = best_evidence(ctx, hits, prefer)
+    if hit is not None and score > 0 and score >= min_score and any(w in sentence for w in prefer):
+        ctx.draft.say(from_the_text(ctx, hit, sentence))
+
+
 def add_details(
     ctx: AskContext, hits: list[Hit], prefer: list[str], n: int = 2, min_score: float = 0.0, limit: int = 150
 ) -> None:
@@ -354,6 +363,7 @@ __all__ = [
     "quote_of",
     "ref_hit",
     "say_best_clauses",
+    "say_clause_on",
     "search",
     "second_evidence",
     "sentence_with_context",

@@ -77,13 +77,10 @@ def _from_the_text(ctx: AskContext) -> None:
 def _what_the_texts_say(ctx: AskContext, region: str) -> None:
     """No condition is published, but a text may speak to what the user asks ("区级细则要求工商
     注册和税务登记都在本区"): its sentence, cited, when it answers well enough."""
-    from assistant.answer.evidence import best_evidence, from_the_text, search
+    from assistant.answer.evidence import say_clause_on, search
 
     prefer = ["注册", "税务", "工商", "面向", "主体", "须", "要求", "registered", "must"]
-    hits = search(ctx, [region], k=6).get("hits", [])
-    hit, sentence, score = best_evidence(ctx, hits, prefer)
-    if hit is not None and score >= _TEXT_ANSWERS and any(w in sentence for w in prefer):
-        ctx.draft.say(from_the_text(ctx, hit, sentence))
+    say_clause_on(ctx, search(ctx, [region], k=6).get("hits", []), prefer, min_score=_TEXT_ANSWERS)
 
 
 _TEXT_ANSWERS = 2.0  # the sentence score (rare words shared with the question) a clause needs

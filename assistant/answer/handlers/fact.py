@@ -13,6 +13,7 @@ from assistant.answer.evidence import (
     cite_ref,
     from_the_text,
     say_best_clauses,
+    say_clause_on,
     search,
 )
 from assistant.answer.format import date_text, shorten, yuanify
@@ -196,9 +197,7 @@ def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
     current = ctx.kb.current_doc(programs[0], ctx.today) if programs else None
     # the text in force first, its clauses before our notes about it (a note may quote a claim)
     own = [h for h in hits if current is not None and h["doc_id"] == current.doc_id and h.get("text_kind") != "note"]
-    hit, sentence, score = best_evidence(ctx, own or hits, PREFER[topic])
-    if hit is not None and score > 0 and any(w in sentence for w in PREFER[topic]):
-        ctx.draft.say(from_the_text(ctx, hit, sentence))
+    say_clause_on(ctx, own or hits, PREFER[topic])
 
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
