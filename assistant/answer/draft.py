@@ -83,6 +83,10 @@ class AskDraft:
     # "最多补多少" answered with the rate because no cap is published: the figure asked for is
     # not published, but the rule that bounds the amount is stated, so this is no refusal.
     bounded_instead: bool = False
+    # The source sentences the conclusion states (before framing and citing): what a rule says,
+    # read by checks on the answer ("does the clause admit the kind asked about") instead of
+    # our own sentence around it.
+    clauses_said: list[str] = field(default_factory=list)
 
     def say(self, text: str) -> None:
         if text and text not in self.conclusion:

@@ -251,7 +251,9 @@ def from_the_text(
     ctx: AskContext, hit: Hit, text: str, limit: int = 200, prefer: list[str] | tuple[str, ...] = ()
 ) -> str:
     """A sentence of ``hit`` as an answer states it: framed by what the hit is (our summary, our
-    note, the issuer's own text ...), shortened, amounts in yuan, and cited."""
+    note, the issuer's own text ...), shortened, amounts in yuan, and cited. The sentence is
+    kept on the draft as one the conclusion states."""
+    ctx.draft.clauses_said.append(text)
     return say(
         ctx.lang,
         according_key(hit),

@@ -26,9 +26,9 @@ def kinds_named(text: str) -> list[str]:
     return [kind for kind, pattern in _kinds().items() if pattern.search(text)]
 
 
-def admits_kind_asked(question: str, conclusion: str) -> bool:
-    """Whether ``question`` asks if a kind of applicant may apply and a sentence of
-    ``conclusion`` admits that kind (names it with an admitting cue and no bar)."""
+def admits_kind_asked(question: str, clauses: list[str]) -> bool:
+    """Whether ``question`` asks if a kind of applicant may apply and a sentence of the source
+    ``clauses`` the answer states admits that kind (names it with an admitting cue and no bar)."""
     if not lexicon.patterns("applicant_kinds.yaml", "can_apply").search(question):
         return False
     asked = kinds_named(question)
@@ -36,7 +36,7 @@ def admits_kind_asked(question: str, conclusion: str) -> bool:
         return False
     admits = lexicon.patterns("applicant_kinds.yaml", "admits")
     bars = lexicon.patterns("applicant_kinds.yaml", "bars")
-    for sentence in _SENTENCE_END.split(conclusion):
+    for sentence in (part for clause in clauses for part in _SENTENCE_END.split(clause)):
         named = [k for k in asked if _kinds()[k].search(sentence)]
         if named and admits.search(sentence) and not bars.search(sentence):
             return True

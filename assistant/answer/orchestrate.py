@@ -141,7 +141,7 @@ def route(ctx: AskContext) -> None:
     if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
         # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
         ctx.draft.verdict = "answered"
-    if ctx.draft.verdict == "answered" and admits_kind_asked(ask.text, " ".join(ctx.draft.conclusion)):
+    if ctx.draft.verdict == "answered" and admits_kind_asked(ask.text, ctx.draft.clauses_said):
         # "高校能否申请" answered by "面向……高校": the rule says that kind may apply
         ctx.draft.verdict = "eligible"
     if ctx.draft.verdict == "answered" and says_unpublished(ctx.draft.conclusion):

@@ -286,6 +286,7 @@ def _article(ctx: AskContext) -> bool:
     found = search(ctx, ctx.ask.regions, references=refs, fetch_only=True)
     for h in found.get("references", [])[:2]:
         body = re.sub(r"^\s*(第[一二三四五六七八九十百零〇]+条)\s*(【[^】]{1,30}】\s*)*", "", h["text"])
+        ctx.draft.clauses_said.append(body)
         ctx.draft.say(
             say(
                 ctx.lang,

@@ -93,6 +93,7 @@ def handle(ctx: AskContext) -> None:
     if when and not (_A_TIME.search(sentence) and _APPLYING.search(sentence)):
         d.verdict = "not_published"  # no clause gives the window: said, then the steps known
         d.say(say(lang, "process.when_unpublished", region=name))
+    d.clauses_said.append(sentence)
     d.say(
         say(
             lang,
