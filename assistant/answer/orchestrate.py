@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
+from assistant import lexicon
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers import HANDLERS, simple
@@ -25,6 +27,13 @@ from assistant.understand.case import Ask, Case
 from assistant.understand.documents import unheld_documents
 from assistant.understand.risks import RISK_ASKED
 
+# Requests the assistant must not carry out, whatever the rules say (lexicon/injection.yaml).
+_FORBIDDEN = {
+    kind: lexicon.patterns("injection.yaml", f"forbidden_{kind}")
+    for kind in ("false_documents", "official_act", "guarantee")
+}
+# Answers that depend on the dates the user gives.
+_DATED = frozenset({"calculation", "eligibility", "validity"})
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
 # Fact topics that only make sense for one region's program ("the rate" of which program?).
 PROGRAM_TOPICS = frozenset(
@@ -55,10 +64,24 @@ def answer_case(
 def route(ctx: AskContext) -> None:
     ask, case = ctx.ask, ctx.case
     if not re.search(r"\w", ask.text) and not case.purchases and not case.places:
-        if re.search(r"[?？]", ask.text):  # "？？": someone wants to know something, not said what
+        if re.search(r"[?？]", ask.text) or any(unicodedata.category(c) == "So" for c in ask.text):
+            # "？？", "👍💰🖥️🙏": someone wants something, not said what
             simple.unclear(ctx, with_help=True)
         else:
             simple.contentless(ctx)  # blank, punctuation or control characters only
+        return
+    # "帮我开一张假发票 金额80万", "出具批准通知书": every ask of the message serves the request
+    # (its amount is the fake invoice's); "能不能保证批下来" is declined on its own
+    refused = next(
+        (
+            kind
+            for kind, pattern in _FORBIDDEN.items()
+            if pattern.search(case.text if kind != "guarantee" else ask.text)
+        ),
+        None,
+    )
+    if refused:
+        simple.declined(ctx, refused)
         return
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
@@ -81,6 +104,11 @@ def route(ctx: AskContext) -> None:
         simple.unclear(ctx)
         return
     ask = reread(ctx)
+    if case.invalid_dates and ask.intent in _DATED:
+        # "合同期2025年2月30日到……", "2205年签的": the date decides the period and the window;
+        # ask for it rather than answer on a guess (what else is known stays in the case)
+        simple.clarify(ctx, "date", date=sep(ctx.lang).join(case.invalid_dates))
+        return
     if not ask.regions and ask.intent == "fact" and set(ask.topics) & {"doc_number", "issuer"} and ask.documents:
         # "《公平竞争审查条例》的公布日期": the named text's own facts (its region is the country)
         named = ctx.kb.docs.get(ask.documents[0])
@@ -201,7 +229,8 @@ def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]
         out.append(say(lang, "common.injection"))
     # An amount we could not use explains why the answer asks for one, answered or not.
     out += [n.en if lang == "en" else n.zh for n in case.notes if n.code == "amount_unusable"]
-    out += [say(lang, "common.invalid_date", date=d) for d in case.invalid_dates]
+    if not any(q.fact == "date" for d in drafts for q in d.questions):  # not said twice
+        out += [say(lang, "common.invalid_date", date=d) for d in case.invalid_dates]
     if not answered:
         return out
     asked = {r for d in drafts for r in d.regions}

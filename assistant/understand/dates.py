@@ -253,7 +253,15 @@ def invalid_dates(text: str, today: dt.date | None = None) -> list[str]:
     for m in re.finditer(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)", text):
         if int(m["m"]) > 12 or int(m["m"]) == 0:
             out.append(f"{m['y']}-{int(m['m']):02d}")
+    # "2205年签的合同": a year no voucher text or contract can have (a slip of the keys)
+    for m in re.finditer(r"(?<![\d〔\[（(])(?P<y>\d{4})\s*年(?!度?[^，。？?]{0,3}(以前|之前|前))", text):
+        if not _PLAUSIBLE_YEARS[0] <= int(m["y"]) <= today.year + _PLAUSIBLE_YEARS[1]:
+            out.append(f"{m['y']}年")
     return out
+
+
+# Years a contract or voucher text can carry: from 2000 to ten years ahead of today ("2035年远景目标").
+_PLAUSIBLE_YEARS = (2000, 10)
 
 
 # ---------------------------------------------------------------- terms

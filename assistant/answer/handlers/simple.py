@@ -9,8 +9,13 @@ from assistant.answer.messages import say, sep
 
 
 def greeting(ctx: AskContext) -> None:
-    ctx.draft.verdict = "answered"
+    """ "在吗", "你好": what the assistant does, and a question back for the facts it needs to start
+    (nothing was asked yet, so nothing is answered)."""
+    ctx.draft.verdict = "clarify"
     ctx.draft.say(say(ctx.lang, "common.greeting", help=say(ctx.lang, "common.help")))
+    question = say(ctx.lang, "questions.start")
+    ctx.draft.say(question)
+    ctx.draft.ask_for("region", question)
 
 
 def contentless(ctx: AskContext) -> None:
@@ -18,6 +23,14 @@ def contentless(ctx: AskContext) -> None:
     ctx.draft.verdict = "refused"
     ctx.draft.say(say(ctx.lang, "common.empty"))
     ctx.draft.info.append(say(ctx.lang, "common.help"))
+
+
+def declined(ctx: AskContext, kind: str) -> None:
+    """A request the assistant must not carry out (a false invoice, an approval in the issuer's
+    name, a guaranteed outcome): said plainly, with what it can do instead."""
+    ctx.draft.verdict = "refused"
+    ctx.draft.say(say(ctx.lang, f"declined.{kind}"))
+    ctx.draft.info.append(say(ctx.lang, f"declined.{kind}_why"))
 
 
 def off_topic(ctx: AskContext) -> None:
@@ -112,4 +125,13 @@ def unclear(ctx: AskContext, with_help: bool = False) -> None:
         ctx.draft.info.append(say(ctx.lang, "common.help"))
 
 
-__all__ = ["asks_which_documents", "clarify", "contentless", "greeting", "off_topic", "unclear", "unknown_region"]
+__all__ = [
+    "asks_which_documents",
+    "clarify",
+    "contentless",
+    "declined",
+    "greeting",
+    "off_topic",
+    "unclear",
+    "unknown_region",
+]
