@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 HERE = Path(__file__).resolve().parent
-RegionKind = Literal["province", "city", "district", "zone", "national"]
+RegionKind = Literal["province", "city", "district", "zone", "national", "abroad"]
 
 
 class _Model(BaseModel):
