@@ -1098,3 +1098,20 @@ def test_with_no_published_conditions_the_clause_on_what_is_asked_is_said(assist
     assert ask.verdict == "undetermined" and "税务登记" in ask.conclusion
     ask = assistant.ask("我们是杭州的企业 能申请杭州算力券吗").asks[0]
     assert "50万元以内" not in ask.conclusion, "a clause that does not speak to the question is left out"
+
+
+def test_both_tax_figures_given_the_base_question_is_not_published_and_no_figure_is_picked(assistant):
+    ask = assistant.ask("杭州算力券按合同金额算 我们合同含税106万 不含税100万 按哪个口径").asks[0]
+    assert ask.verdict == "not_published" and "含税" in ask.conclusion
+    assert "106万" not in ask.conclusion and "100万" not in ask.conclusion, "neither figure is the base we know"
+
+
+def test_a_voucher_s_own_life_is_its_rule_with_what_the_text_leaves_open(assistant):
+    ask = assistant.ask("西峰区的企业 算力合同费用1,200,000元 庆阳的算力券能领多少 券多久过期").asks[1]
+    assert ask.intent == "fact" and "12个月" in ask.conclusion and "未见公开" in ask.conclusion
+
+
+def test_a_foreign_currency_amount_under_an_unpublished_rate_is_not_published(assistant):
+    ask = assistant.ask("Tianjin compute voucher: how much would we get on a USD 500k contract?").asks[0]
+    assert ask.verdict == "not_published" and not ask.amounts
+    assert assistant.ask("北京 合同50万美元 能补多少").asks[0].verdict == "clarify", "a published rate: ask for yuan"

@@ -193,13 +193,24 @@ def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
     return [h for h in hits if h["locator"] != "English summary"] or hits
 
 
+# A sentence saying a detail of something is not published ("……能否延期，未见公开").
+_OPEN_DETAIL = re.compile(r"(未见公开|未公开|未写明|未公布)\W*$")
+
+
 def sentence_with_context(hit: Hit, sentence: str) -> str:
     """A picked sentence that leans on the one before it ("另一方面，……", "该平台……") keeps it."""
     body = _LEAD_LABEL.sub("", sentence)  # "与算力券的关系：……可以通过这一渠道反映"
     back = _POINTS_BACK.search(body)
-    if not (_ANAPHOR.match(body) or back):
-        return sentence
     from assistant.answer.sentences import clean_sentence, sentences
+
+    if not (_ANAPHOR.match(body) or back):
+        # "有效期从何时起算……未见公开" after "有效期为12个月": what is open about the subject
+        # the sentence before states keeps that statement
+        sents = [clean_sentence(s) for s in sentences(hit["text"])]
+        i = sents.index(sentence) if sentence in sents else -1
+        if i > 0 and _OPEN_DETAIL.search(body) and body[:3] in sents[i - 1] and re.search(r"\d", sents[i - 1]):
+            return sents[i - 1] + sentence
+        return sentence
 
     # "仍须满足后两个条件": the two sentences before it state them
     n = {"两": 2, "三": 3, "几": 2}.get(back.group("n") or "", 1) if back else 1

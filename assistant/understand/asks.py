@@ -373,4 +373,5 @@ _WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|
 # "券的有效期", "有效期多久": how long a voucher can be used, a rule (not whether the program runs)
 _VOUCHER_LIFE = re.compile(
     r"券的?有效期(?![^，。？?]{0,3}(到|至|截止|什么时候|何时|哪))|有效期(是|为|有)?(多久|多长|几个月|几年)|券(能|可以)用多久"
+    r"|券[^，。？?]{0,4}(多久|多长时间|几个月|什么时候)(会)?(过期|失效|作废)"  # "券多久过期": the voucher's own life
 )

@@ -103,9 +103,11 @@ def handle(ctx: AskContext) -> None:
         d.say(d.questions[0].text)
     pids = ctx.kb.programs_for(regions[:1])
     if d.verdict == "clarify" and not d.amounts and pids and not rules_given:
-        # "USD 500k", "3kw": while the amount is confirmed, the rate and cap it will meet (cited)
+        # "USD 500k", "3kw": while the amount is confirmed, the rate and cap it will meet (cited);
+        # with no published rate no amount would come of it, so that is the answer
         rules_summary(ctx, regions[0], pids[0])
-        d.verdict = "clarify"
+        if d.verdict != "not_published":
+            d.verdict = "clarify"
     if computed:
         d.verdict = (
             "amount" if any(a.amount not in (None, "0.00") for a in d.amounts) or d.verdict == "answered" else d.verdict

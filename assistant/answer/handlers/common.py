@@ -180,7 +180,9 @@ CAP_BASIS_ASKED = re.compile(
 )
 _TAX = re.compile(r"含税|不含税|税前|税后|增值税|\btax", re.I)
 _TAX_CHOICE = re.compile(
-    r"(含税|税前|税后|不含税)[^，。？?]{0,8}(还是|或者?)|含不含税|是否含税|包不包括税|(including|incl\.?|with) (VAT|tax) or",
+    r"(含税|税前|税后|不含税)[^，。？?]{0,8}(还是|或者?)|含不含税|是否含税|包不包括税|(including|incl\.?|with) (VAT|tax) or"
+    # "含税106万 不含税100万 按哪个口径": both figures given, which one is the base
+    r"|含税.{0,12}不含税.{0,12}(按|以|用)(哪个|哪一个|哪种|什么)",
     re.I,
 )
 
@@ -197,7 +199,8 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
     mark = cite_ref(ctx, found, rate.get("reference"), ["合同", "金额", "费用", "基数"])
     base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     d.say(say(lang, "rules.basis", name=scheme_name(ctx, info, pid), base=base, mark=mark))
-    _your_base(ctx, pid, base)
+    if not _TAX_CHOICE.search(ctx.ask.text):  # with or without tax undecided: no figure of ours
+        _your_base(ctx, pid, base)
     if _TAX.search(ctx.ask.text):
         issuer = ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")
         d.say(say(lang, "rules.tax_unpublished", issuer=issuer))
