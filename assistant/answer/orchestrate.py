@@ -32,6 +32,16 @@ _FORBIDDEN = {
     kind: lexicon.patterns("injection.yaml", f"forbidden_{kind}")
     for kind in ("false_documents", "official_act", "guarantee")
 }
+
+
+def _forbidden(text: str, message: bool = False) -> str | None:
+    """The kind of forbidden request ``text`` makes; with ``message``, only the kinds every part
+    of a message serves ("帮我开一张假发票 金额80万": its amount is the fake invoice's), not
+    "能不能保证批下来", which is declined on its own beside the other questions."""
+    kinds = [k for k in _FORBIDDEN if not message or k != "guarantee"]
+    return next((kind for kind in kinds if _FORBIDDEN[kind].search(text)), None)
+
+
 # Answers that depend on the dates the user gives.
 _DATED = frozenset({"calculation", "eligibility", "validity"})
 NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
@@ -48,6 +58,9 @@ def answer_case(
     citer = Citer()
     drafts: list[AskDraft] = []
     asks = case.asks or [Ask(text=case.text, intent="fact", confidence=0.0)]
+    if _forbidden(case.text, message=True):
+        # "帮我开一张假发票 金额80万": every part serves the request, which is declined once
+        asks = [asks[0].model_copy(update={"text": case.text})]
     for ask in asks:
         draft = AskDraft(ask=ask)
         ctx = AskContext(kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today)
@@ -70,16 +83,7 @@ def route(ctx: AskContext) -> None:
         else:
             simple.contentless(ctx)  # blank, punctuation or control characters only
         return
-    # "帮我开一张假发票 金额80万", "出具批准通知书": every ask of the message serves the request
-    # (its amount is the fake invoice's); "能不能保证批下来" is declined on its own
-    refused = next(
-        (
-            kind
-            for kind, pattern in _FORBIDDEN.items()
-            if pattern.search(case.text if kind != "guarantee" else ask.text)
-        ),
-        None,
-    )
+    refused = _forbidden(ask.text)
     if refused:
         simple.declined(ctx, refused)
         return
