@@ -1115,3 +1115,18 @@ def test_a_foreign_currency_amount_under_an_unpublished_rate_is_not_published(as
     ask = assistant.ask("Tianjin compute voucher: how much would we get on a USD 500k contract?").asks[0]
     assert ask.verdict == "not_published" and not ask.amounts
     assert assistant.ask("北京 合同50万美元 能补多少").asks[0].verdict == "clarify", "a published rate: ask for yuan"
+
+
+def test_a_word_of_competition_law_gets_the_article_not_the_measure_s_budget(assistant):
+    r = assistant.ask("鸠江区的企业 芜湖的算力补贴我们想用合肥的智算中心 能算吗？要是不能 这是不是地方保护")
+    assert r.asks[1].intent == "compliance", "not whether the measure is in force"
+    r = assistant.ask("扬州要求算力必须通过运河城市算力平台租用 从反垄断法角度看 这算不算限定交易")
+    assert "第三十九条" in r.asks[0].conclusion, "the article on designated dealing"
+    assert "运河城市算力平台" in r.answer, "the measure's own clause as evidence"
+
+
+def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
+    ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
+    assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion
+    ask = assistant.ask("我单位同一份算力合同已获扬州市科技专项资金支持，能否再申请扬州市人工智能算力券？").asks[0]
+    assert ask.verdict == "not_eligible" and "财政资金" in ask.conclusion

@@ -24,6 +24,7 @@ from assistant.answer.bars import (
 )
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers.common import CAP_BASIS_ASKED
+from assistant.lexicon import patterns
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
 from assistant.understand.facts import compute_elsewhere_in
@@ -148,6 +149,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "已经拿了另一个市级项目的补贴……请回溯评估一下合规性", "从关联公司买……就行了吧": a check
         ask = _read_as(ctx, "compliance")
+    if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):
+        ask = _read_as(ctx, "compliance")  # "要是不能 这是不是地方保护": what the law makes of it
     if ask.intent == "compliance" and not case.compliance.stated() and bars_by_program_conditions(case):
         # "自己建了机房自用……拿去报郑州算力券，行不行": the program's own conditions decide it
         ask = _read_as(ctx, "eligibility")
@@ -212,6 +215,8 @@ def reread(ctx: AskContext) -> Ask:
     return ask
 
 
+# "这是不是地方保护", "算不算指定交易": a word of competition law (lexicon/compliance_questions.yaml)
+_LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _CAN_WE = re.compile(
     r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
     r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, say_best_clauses, search
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
@@ -90,7 +91,10 @@ def handle(ctx: AskContext) -> None:
     infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
+    concepts = [words for concept, words in _CONCEPT_WORDS.items() if concept in ctx.ask.text] if not stated else []
     found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
+    # "这是不是地方保护": the articles on it are the answer, the measure's own clause is evidence
+    law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if concepts and regions else []
     if findings:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
@@ -140,7 +144,7 @@ def handle(ctx: AskContext) -> None:
         if own:
             add_details(ctx, own, [], n=2, min_score=1.0)
     else:
-        hits = found.get("hits", [])
+        hits = law or found.get("hits", [])
         prefer = [w for t in ctx.ask.topics for w in PREFER.get(t, [])]
         hit, sentence, score = best_evidence(ctx, hits, prefer)
         if hit is None or (found.get("weak") and not regions):
@@ -148,7 +152,7 @@ def handle(ctx: AskContext) -> None:
             d.say(say(lang, "common.not_found"))
             return
         say_best_clauses(ctx, hits, prefer, (hit, sentence, score))
-        add_details(ctx, hits, [], n=2, min_score=1.0)
+        add_details(ctx, found.get("hits", []) if law else hits, [], n=2, min_score=1.0)
     if ctx.ask.articles:  # "民法典545条怎么理解": the article itself belongs in the answer
         from assistant.answer.handlers.fact import article_lines
 
@@ -164,6 +168,9 @@ _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provide
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
+
+
+_CONCEPT_WORDS: dict[str, str] = lexicon.load_yaml("compliance_questions.yaml")["legal_concept_search"]
 
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
