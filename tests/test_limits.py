@@ -188,6 +188,15 @@ def test_negative_and_zero_amounts_are_not_computed(assistant, no_error_logs, qu
     assert not [c for c in _calcs(resp) if c.get("amount") is not None], _calcs(resp)
     assert any(m.get("fact") == "amount" for m in resp.missing_facts), resp.answer[:300]
     assert "1,000,000" not in resp.answer.split("\n\n")[0]  # 500万's voucher, computed as if positive
+    assert resp.asks[0].verdict == "clarify", "the amount is what the answer needs"
+
+
+@pytest.mark.parametrize("question", ["成都 我们有64张卡 能补多少", "We rent 32 GPUs in Chengdu, how much voucher?"])
+def test_a_quantity_of_compute_is_not_money_and_the_amount_is_asked_for(assistant, no_error_logs, question):
+    resp = assistant.ask(question)
+    _clear(resp)
+    assert resp.asks[0].verdict == "clarify" and not [c for c in _calcs(resp) if c.get("amount")]
+    assert any(m.get("fact") == "amount" for m in resp.missing_facts)
 
 
 def test_an_impossible_date_is_asked_back_and_the_correction_loses_nothing(assistant, no_error_logs):

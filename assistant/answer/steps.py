@@ -88,4 +88,21 @@ def add_steps(ctx: AskContext, calc: dict[str, Any], found: Search, base_label: 
         ctx.draft.steps.append(prefix + line + mark)
 
 
-__all__ = ["add_steps", "step_line"]
+__all__ = ["add_steps", "cap_note", "step_line"]
+
+
+def cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
+    """Which cap or minimum limited the amount, with its figure (and what was already received)."""
+    lang, role = ctx.lang, calc.get("capped_by")
+    if not role:
+        return ""
+    if role == "min_claim":
+        step = next((s for s in calc["steps"] if s.get("kind") == "minimum"), None)
+        minimum = money(step["numbers"]["minimum"], lang) if step else ""
+        return say(lang, "calc.below_minimum", minimum=minimum)
+    step = next((s for s in calc["steps"] if s.get("kind") == "cap" and s.get("role") == role), None)
+    if step is None:
+        return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap="", received="")
+    n = step["numbers"]
+    received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
+    return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)

@@ -248,6 +248,10 @@ def find_money(text: str) -> list[MoneyMention]:
     return scan_money(text)[0]
 
 
+# A zero said as the contract or fee ("合同额0元"), not a zero already received.
+_CONTRACT_ZERO = re.compile(r"(合同|金额|费用|租金|结算|签了|contract|fee)[^，。？?\d]{0,4}$", re.I)
+
+
 def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
     """(amounts, amounts written that no calculation can take): the second list holds the words
     of amounts past 1万亿元 or below one fen (1e30元, 10^13元, 1e-30元), so the answer can say
@@ -306,8 +310,10 @@ def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
             taken.append((m.start(), m.end()))
     out: list[MoneyMention] = []
     for start, end, value, high, approx, confirm in sorted(found):
-        if re.search(r"(?<![0-9A-Za-z.])([-−－]|负)\s*(¥|\$|RMB|CNY)?\s*$", text[max(0, start - 5) : start]):
-            continue  # -500万: a negative amount is not an amount
+        sign = re.search(r"(?<![0-9A-Za-z.])([-−－]|负)\s*(¥|\$|RMB|CNY)?\s*$", text[max(0, start - 5) : start])
+        if sign:  # -500万: a negative amount is not an amount; said so, and asked for
+            unusable.append("负" + text[start:end])  # the sign in words: never shown as a figure
+            continue
         try:
             value, high = value.quantize(_CENT), (high.quantize(_CENT) if high is not None else None)
         except InvalidOperation:
@@ -315,6 +321,9 @@ def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
             continue
         if value > _MAX or (high is not None and high > _MAX):
             unusable.append(text[start:end])
+            continue
+        if value == 0 and high is None and _CONTRACT_ZERO.search(text[max(0, start - 8) : start]):
+            unusable.append(text[start:end])  # "合同额0元": asked for, not computed
             continue
         if value <= 0 or (high is not None and high <= value):
             continue

@@ -8,7 +8,6 @@ under an ended program is a reference under the old rule, said in the conclusion
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -30,17 +29,16 @@ from assistant.answer.handlers.schemes import purchase_groups, stacking_line, us
 from assistant.answer.messages import say
 from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
-from assistant.answer.steps import add_steps
+from assistant.answer.steps import add_steps, cap_note
 from assistant.answer.validity import period_caveat, validity, validity_line
+from assistant.lexicon import patterns
 from assistant.models import AskAmount
 from assistant.understand.case import Purchase
 
-# A purchase of the asker's own, named without its amount ("去年签的算力合同", "我们租了算力").
-_OUR_PURCHASE = re.compile(
-    r"(签的|签了|租的|租了|买的|买了|采购了|用了)[^，。？?]{0,6}(算力|合同|GPU|服务器)|(这份|那份|我们的?)(算力)?合同"
-    r"|our (compute )?contract|we (signed|rented|bought)",
-    re.I,
-)
+# The asker's own purchase named without its amount, a quantity that is not money
+# (lexicon/amount_needed.yaml): the amount in yuan is what the answer needs.
+_OUR_PURCHASE = patterns("amount_needed.yaml", "our_purchase")
+_NOT_MONEY = patterns("amount_needed.yaml", "not_money")
 
 
 def _purchases_for(ctx: AskContext, region: str) -> list[Purchase]:
@@ -75,8 +73,14 @@ def handle(ctx: AskContext) -> None:
                 rules_summary(ctx, region, pid)
                 rules_given = True
                 ask_missing(ctx, "amount")
-                if _OUR_PURCHASE.search(ctx.case.text) and d.verdict == "answered":
-                    d.verdict = "clarify"  # "去年签的算力合同能补多少": our contract's amount is needed
+                if d.verdict == "answered" and (
+                    _OUR_PURCHASE.search(ctx.case.text)
+                    or _NOT_MONEY.search(ctx.case.text)
+                    or any(n.code == "amount_unusable" for n in ctx.case.notes)
+                ):
+                    # "去年签的算力合同能补多少", "我们有64张卡", "-5万的合同": our contract's amount
+                    # (in yuan) is what is needed
+                    d.verdict = "clarify"
             continue
         d.programs.append(pid)
         groups = purchase_groups(ctx, purchases)  # 算力租金 and 模型服务: one voucher each
@@ -258,7 +262,7 @@ def _one_line(
         issuer = ctx.kb.issuer_of(region, pid)
         d.add_caveat(say(lang, "calc.ask_issuer_rate", issuer=issuer) if issuer else say(lang, "common.contact"))
     else:
-        cap_note = _cap_note(ctx, calc)
+        capped = cap_note(ctx, calc)
         marks = rate_mark + (cap_mark if cap_mark != rate_mark else "")  # one clause, one marker
         if ctx.case.rate is not None and not info["version"]["parameters"].get("rate", {}).get("value"):
             key = "calc.user_rate"
@@ -276,7 +280,7 @@ def _one_line(
                 base_label=base_label,
                 base=money(calc["base"], lang),
                 amount=money(amount, lang),
-                cap_note=cap_note,
+                cap_note=capped,
                 rate=calc.get("rate_percent") or "",
                 marks=marks,
                 voucher=say(lang, f"vouchers.{ctx.voucher or 'compute'}"),
@@ -321,23 +325,6 @@ def _one_line(
         and ctx.case.rate != as_decimal(info["version"]["parameters"]["rate"]["value"])
     ):
         d.add_caveat(say(lang, "calc.user_rate_ignored"))
-
-
-def _cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
-    """Which cap or minimum limited the amount, with its figure (and what was already received)."""
-    lang, role = ctx.lang, calc.get("capped_by")
-    if not role:
-        return ""
-    if role == "min_claim":
-        step = next((s for s in calc["steps"] if s.get("kind") == "minimum"), None)
-        minimum = money(step["numbers"]["minimum"], lang) if step else ""
-        return say(lang, "calc.below_minimum", minimum=minimum)
-    step = next((s for s in calc["steps"] if s.get("kind") == "cap" and s.get("role") == role), None)
-    if step is None:
-        return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap="", received="")
-    n = step["numbers"]
-    received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
-    return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)
 
 
 def _target(ctx: AskContext, region: str, pid: str) -> int:
