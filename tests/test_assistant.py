@@ -1130,3 +1130,13 @@ def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion
     ask = assistant.ask("我单位同一份算力合同已获扬州市科技专项资金支持，能否再申请扬州市人工智能算力券？").asks[0]
     assert ask.verdict == "not_eligible" and "财政资金" in ask.conclusion
+
+
+def test_what_the_law_provides_is_answered_from_its_article_even_on_a_weak_search(assistant):
+    ask = assistant.ask("反垄断法里行政机关滥用行政权力排除、限制竞争 要承担什么法律责任").asks[0]
+    assert ask.verdict == "answered" and "责令改正" in ask.conclusion
+
+
+def test_asking_whether_a_review_was_done_is_not_saying_it_was(assistant):
+    ask = assistant.ask("武汉算力服务券的资金管理办法出台前做过公平竞争审查没有").asks[0]
+    assert ask.verdict == "answered" and "自我审查" in ask.conclusion
