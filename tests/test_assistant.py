@@ -1140,3 +1140,10 @@ def test_what_the_law_provides_is_answered_from_its_article_even_on_a_weak_searc
 def test_asking_whether_a_review_was_done_is_not_saying_it_was(assistant):
     ask = assistant.ask("武汉算力服务券的资金管理办法出台前做过公平竞争审查没有").asks[0]
     assert ask.verdict == "answered" and "自我审查" in ask.conclusion
+
+
+def test_a_contract_signed_after_the_period_ends_is_outside_it_not_merely_ending_soon(assistant):
+    ask = assistant.ask("2027年签的合同 深圳训力券能补吗").asks[0]
+    assert ask.verdict == "ended" and "2026年12月17日" in ask.conclusion and "已于" not in ask.conclusion
+    ask = assistant.ask("深圳 合同2027年3月签 500万 能补多少").asks[0]
+    assert ask.amounts[0].period_ended and "参考" in ask.conclusion and "可获得" not in ask.conclusion

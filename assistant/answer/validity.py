@@ -142,6 +142,8 @@ def validity_line(ctx: AskContext, v: Validity, found: Search, *, for_amount: bo
     mark = cite_ref(ctx, found, v.reference, ["执行期", "结束", "施行"]) if v.reference else ""
     if v.state == "ended" and v.end:
         key = "validity.ended_amount" if for_amount else "validity.ended"
+        if v.end >= ctx.today:  # "2027年签的合同": the period ends before the time asked about
+            key = "validity.ends_before"
         line = say(lang, key, title=v.title, end=date_text(v.end, lang), mark=mark)
         statement = statement_text(ctx, v, found)
         return (

@@ -8,6 +8,8 @@ under an ended program is a reference under the old rule, said in the conclusion
 
 from __future__ import annotations
 
+import datetime as dt
+
 from decimal import Decimal
 from typing import Any
 
@@ -227,7 +229,8 @@ def _one_line(
     vlabel = calc.get("version_label") if lang == "en" else (info["version"]["label_zh"] or name)
     base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     amount = calc.get("amount")
-    v = validity(ctx, pid, region, ctx.today)
+    # a contract signed after today ("2027年3月签") meets the period as it will be then
+    v = validity(ctx, pid, region, max(ctx.today, dt.date.fromisoformat(calc["date"])))
     ended = v is not None and v.state == "ended"
     d.amounts.append(
         AskAmount(

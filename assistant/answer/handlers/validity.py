@@ -20,6 +20,9 @@ def _date_asked(ctx: AskContext) -> dt.date:
     if as_of is not None and not (ctx.ask.documents and names_a_document_year(ctx.case.text, as_of.year)):
         return as_of  # not "杭州2024年7月的措施是否已被替代": that month names the document
     year = ctx.ask.year
+    signed = [p.signed for p in ctx.case.purchases if p.signed is not None]
+    if year is None and len(signed) == 1 and signed[0] > ctx.today:
+        return signed[0]  # "2027年签的合同 能补吗": whether the text runs when it is signed
     if year is not None and year > ctx.today.year:
         return dt.date(year, 1, 1)
     if year is not None and year < ctx.today.year:
