@@ -9,7 +9,6 @@ under an ended program is a reference under the old rule, said in the conclusion
 from __future__ import annotations
 
 import datetime as dt
-
 from decimal import Decimal
 from typing import Any
 
