@@ -1147,3 +1147,11 @@ def test_a_contract_signed_after_the_period_ends_is_outside_it_not_merely_ending
     assert ask.verdict == "ended" and "2026年12月17日" in ask.conclusion and "已于" not in ask.conclusion
     ask = assistant.ask("深圳 合同2027年3月签 500万 能补多少").asks[0]
     assert ask.amounts[0].period_ended and "参考" in ask.conclusion and "可获得" not in ask.conclusion
+
+
+def test_a_clean_plan_asked_as_a_compliance_check_gets_no_risk_with_its_clauses(assistant):
+    r = assistant.ask(
+        "复核一笔去年的申领：我们是北京注册的软件企业，2025年4月跟一家没有任何关联关系的算力服务商签了10个月的"
+        "智能算力合同，合同只含GPU算力，不含存储和网络，这份合同拿去申请北京算力券，合规上有问题吗？"
+    )
+    assert r.asks[0].verdict == "no_risk" and "非关联方" in r.answer

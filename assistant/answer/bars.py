@@ -71,6 +71,14 @@ def bars_by_program_conditions(case: Case) -> bool:
     )
 
 
+def states_clean_purchase(case: Case) -> bool:
+    """A purchase whose facts a compliance rule checks are stated, and clean ("跟一家没有任何关联
+    关系的服务商签的", "只含GPU算力"): the plan can be checked, not only the firm."""
+    return any(p.supplier_related is False for p in case.purchases) and not any(
+        barred_by_conditions(p) for p in case.purchases
+    )
+
+
 def states_contract_terms(case: Case) -> bool:
     """Whether the message gives a contract's date or term (which a program's conditions test)."""
     return any(p.signed is not None or p.term_months is not None for p in case.purchases)
@@ -83,5 +91,6 @@ __all__ = [
     "names_a_version",
     "related_supplier",
     "states_a_bar",
+    "states_clean_purchase",
     "states_contract_terms",
 ]

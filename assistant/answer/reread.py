@@ -20,6 +20,7 @@ from assistant.answer.bars import (
     names_a_version,
     related_supplier,
     states_a_bar,
+    states_clean_purchase,
     states_contract_terms,
 )
 from assistant.answer.evidence import AskContext
@@ -151,6 +152,8 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "compliance")
     if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):
         ask = _read_as(ctx, "compliance")  # "要是不能 这是不是地方保护": what the law makes of it
+    if ask.intent == "eligibility" and RISK_ASKED.search(ask.text) and states_clean_purchase(case):
+        ask = _read_as(ctx, "compliance")  # "……无关联的服务商签的合同，申请算力券合规上有问题吗"
     if ask.intent == "compliance" and not case.compliance.stated() and bars_by_program_conditions(case):
         # "自己建了机房自用……拿去报郑州算力券，行不行": the program's own conditions decide it
         ask = _read_as(ctx, "eligibility")
