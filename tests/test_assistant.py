@@ -1155,3 +1155,10 @@ def test_a_clean_plan_asked_as_a_compliance_check_gets_no_risk_with_its_clauses(
         "智能算力合同，合同只含GPU算力，不含存储和网络，这份合同拿去申请北京算力券，合规上有问题吗？"
     )
     assert r.asks[0].verdict == "no_risk" and "非关联方" in r.answer
+
+
+def test_several_group_firms_signing_for_one_user_is_a_split_with_its_legal_ground(assistant):
+    ask = assistant.ask(
+        "北京我们集团有三家公司 每家各签一份算力合同各领200万 但卡其实都是母公司在用 这样操作有问题吗"
+    ).asks[0]
+    assert ask.verdict == "risk" and "第一百四十六条" in ask.conclusion
