@@ -1162,3 +1162,20 @@ def test_several_group_firms_signing_for_one_user_is_a_split_with_its_legal_grou
         "北京我们集团有三家公司 每家各签一份算力合同各领200万 但卡其实都是母公司在用 这样操作有问题吗"
     ).asks[0]
     assert ask.verdict == "risk" and "第一百四十六条" in ask.conclusion
+
+
+def test_who_may_apply_settled_and_only_the_purchase_open_is_a_yes_with_the_purchase_conditions(assistant):
+    ask = assistant.ask("Our joint venture is registered in Jiangsu. Can we apply for Guizhou compute vouchers?").asks[
+        0
+    ]
+    assert ask.verdict == "eligible" and "inside and outside" in ask.conclusion
+    ask = assistant.ask("固安县一支尚未注册为公司的人工智能创客团队，能否申请廊坊市算力券？").asks[0]
+    assert ask.verdict == "eligible" and "创客" in ask.conclusion
+    ask = assistant.ask("我们是北京的企业，能申请北京算力券吗").asks[0]
+    assert ask.verdict == "undetermined", "the applicant's own conditions are still open"
+
+
+def test_can_we_apply_for_a_contract_signed_after_the_period_is_answered_by_the_period(assistant):
+    r = assistant.ask("深圳训力券政策的有效期到什么时候？如果2027年1月才签合同，还能不能申报训力券？")
+    assert "将于2026年12月17日到期" in r.asks[0].conclusion, "the first question is not about the contract"
+    assert r.asks[1].verdict == "ended"

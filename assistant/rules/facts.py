@@ -34,6 +34,9 @@ class FactSpec(BaseModel):
     choices: list[str] | None = None
     question_zh: str
     question_en: str
+    # whose fact it is: the applicant's (who may apply) or the purchase's (what a claim must be
+    # for); "can we apply" is answered once the applicant's are met
+    about_the: Literal["applicant", "purchase"] = "applicant"
 
 
 FACTS_FILE = Path(__file__).with_name("facts.yaml")

@@ -9,7 +9,9 @@ what the unified-market rules say about such conditions.
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
 from assistant.answer.facts import ask_facts, case_facts, rules_date
 from assistant.answer.handlers.common import (
@@ -34,7 +36,7 @@ _STILL_APPLY = re.compile(
 
 
 def handle(ctx: AskContext) -> None:
-    if _only_the_period_decides(ctx):
+    if _only_the_period_decides(ctx) or _signed_after_the_period(ctx):
         # "现在还能申请北京的算力券吗" after its period, with nothing stated that decides: that it
         # ended and what is known since, not a checklist for a program no longer taking applications
         from assistant.answer.handlers.validity import handle as validity
@@ -137,7 +139,23 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     failed = [r for r in e0.get("reasons", []) if r["status"] == "failed" and r.get("effect") == "require"]
     met = [r for r in e0.get("reasons", []) if r["status"] == "met"]
     sep = "; " if lang == "en" else "；"
-    if status == "not_eligible":
+    missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
+    program = ctx.kb.programs[pid]
+    labels = ("、" if lang != "en" else "; ").join
+    then = validity(ctx, pid, region, max(ctx.today, on))  # a contract signed after the period: not this
+    settled = (
+        (bool(met) or program.open_to_outside_applicants)
+        and not (then is not None and then.state == "ended")
+        and not _AFTER_THE_END.search(ctx.ask.text)  # "到期后签订的合同还能否申请": the period decides
+    )
+    if status == "undetermined" and _only_the_purchase_open(ctx, missing, failed, settled):
+        # "Can we (a Jiangsu JV) apply for Guizhou's?": who may apply is settled; what remains is
+        # what the compute claimed must be, which is a requirement of the claim, not a doubt
+        status = "eligible"
+        conditions = labels(_condition_label(ctx, pid, r["condition"]) for r in missing)
+        d.say(say(lang, "eligibility.may_apply", name=name, conditions=conditions))
+        missing = []
+    elif status == "not_eligible":
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
         why = sep.join(_condition_label(ctx, pid, r["condition"]) for r in failed)
         d.say(say(lang, "eligibility.not_eligible", name=name, why=why, marks=marks))
@@ -153,12 +171,10 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     else:
         d.say(say(lang, "eligibility.listed", name=name))
     if status != "not_eligible":
-        labels = ("、" if lang != "en" else "; ").join
         if met:
             d.say(
                 say(lang, "eligibility.met", conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in met))
             )
-        missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
         if missing:
             shown = missing if not met else missing[:5]  # nothing known yet: every condition is the answer
             d.say(
@@ -168,7 +184,6 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
                     conditions=labels(_condition_label(ctx, pid, r["condition"]) for r in shown),
                 )
             )
-    program = ctx.kb.programs[pid]
     outside_asked = re.search(r"外省|省外|外地|外市|异地|outside|other provinces?", ctx.ask.text, re.I)
     if program.open_to_outside_applicants and (
         outside_asked or (facts.get("registered_in") and facts["registered_in"] != region)
@@ -208,6 +223,37 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     period_caveat(ctx, pid, region, found, ctx.today)
     confirm(ctx, region, pid)
     return str(status)
+
+
+def _signed_after_the_period(ctx: AskContext) -> bool:
+    """ "如果2027年1月才签合同，还能不能申报": a contract signed after the program's period ends is
+    answered by the period, whoever the applicant is."""
+    signed = [p.signed for p in ctx.case.purchases if p.signed is not None and p.signed > ctx.today]
+    if len(ctx.ask.regions) != 1 or len(signed) != 1 or not re.search(r"签|sign", ctx.ask.text, re.I):
+        return False
+    pid = next(iter(ctx.kb.programs_for(ctx.ask.regions)), None)
+    then = validity(ctx, pid, ctx.ask.regions[0], signed[0]) if pid else None
+    return then is not None and then.state == "ended"
+
+
+def _only_the_purchase_open(ctx: AskContext, missing: list[dict[str, Any]], failed: list[Any], settled: bool) -> bool:
+    """Whether "can we apply" is asked, nothing failed, the applicant's side is settled (a condition
+    met, or a text open to applicants from anywhere) and only facts of the purchase are open."""
+    from assistant.rules.facts import FACTS
+
+    return (
+        bool(missing)
+        and not failed
+        and settled
+        and bool(_CAN_APPLY.search(ctx.ask.text))
+        and all(r.get("fact") in FACTS and FACTS[r["fact"]].about_the == "purchase" for r in missing)
+    )
+
+
+_CAN_APPLY = lexicon.patterns("applicant_kinds.yaml", "can_apply")
+_AFTER_THE_END = re.compile(
+    r"(到期|期满|结束|截止)(之|以)?后|after (it|the period|the measures?) (ends?|expires?)", re.I
+)
 
 
 __all__ = ["handle"]

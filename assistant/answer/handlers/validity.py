@@ -21,7 +21,7 @@ def _date_asked(ctx: AskContext) -> dt.date:
         return as_of  # not "杭州2024年7月的措施是否已被替代": that month names the document
     year = ctx.ask.year
     signed = [p.signed for p in ctx.case.purchases if p.signed is not None]
-    if year is None and len(signed) == 1 and signed[0] > ctx.today:
+    if year is None and len(signed) == 1 and signed[0] > ctx.today and re.search(r"签|sign", ctx.ask.text, re.I):
         return signed[0]  # "2027年签的合同 能补吗": whether the text runs when it is signed
     if year is not None and year > ctx.today.year:
         return dt.date(year, 1, 1)
