@@ -1179,3 +1179,8 @@ def test_can_we_apply_for_a_contract_signed_after_the_period_is_answered_by_the_
     r = assistant.ask("深圳训力券政策的有效期到什么时候？如果2027年1月才签合同，还能不能申报训力券？")
     assert "将于2026年12月17日到期" in r.asks[0].conclusion, "the first question is not about the contract"
     assert r.asks[1].verdict == "ended"
+
+
+def test_whether_a_program_requires_domestic_chips_is_a_rule_not_a_check_of_the_firm(assistant):
+    ask = assistant.ask("南京市算力券是否要求必须使用国产芯片？").asks[0]
+    assert ask.intent == "fact" and "还需确认" not in ask.conclusion

@@ -96,8 +96,13 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
         ask = _read_as(ctx, "validity")
-    if ask.intent == "eligibility" and "channel" in ask.topics and _MUST_WE.search(ask.text) and not states_a_bar(case):
-        # "do we have to rent compute through a specific platform?", "是否必须通过该平台": a rule
+    if (
+        ask.intent == "eligibility"
+        and set(ask.topics) & {"channel", "domestic"}
+        and _MUST_WE.search(ask.text)
+        and not states_a_bar(case)
+    ):
+        # "do we have to rent compute through a specific platform?", "是否要求必须使用国产芯片": a rule
         ask = _read_as(ctx, "fact")
     if (
         ask.intent == "eligibility"
