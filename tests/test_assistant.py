@@ -1184,3 +1184,11 @@ def test_can_we_apply_for_a_contract_signed_after_the_period_is_answered_by_the_
 def test_whether_a_program_requires_domestic_chips_is_a_rule_not_a_check_of_the_firm(assistant):
     ask = assistant.ask("南京市算力券是否要求必须使用国产芯片？").asks[0]
     assert ask.intent == "fact" and "还需确认" not in ask.conclusion
+
+
+def test_a_yearly_round_whose_closing_day_passed_is_answered_by_that_day(assistant):
+    ask = assistant.ask("青岛2024年度算力券奖补现在还能报吗").asks[0]
+    assert ask.verdict == "ended" and "2025年5月15日" in ask.conclusion
+    r = assistant.ask("企业来电询问青岛2024年度算力券奖补：1、申报截止时间；2、现在是否还能补报")
+    assert r.asks[1].verdict == "ended", "the round named in the title is the one asked about"
+    assert assistant.ask("青岛的算力券现在还能申请吗").asks[0].verdict == "in_force", "the OPC list has no end"

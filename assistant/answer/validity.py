@@ -16,7 +16,7 @@ from assistant.answer.evidence import AskContext, Search, cite_ref
 from assistant.answer.format import date_text
 from assistant.answer.knowledge import DocInfo
 from assistant.answer.messages import say
-from assistant.rules.model import Statement, Version
+from assistant.rules.model import Round, Statement, Version
 
 SOON_DAYS = 90  # "ends soon": within 90 days of the date asked about (as the calculator warns)
 
@@ -184,3 +184,26 @@ def named_doc(ctx: AskContext, program: str | None) -> str | None:
 
 
 __all__ = ["SOON_DAYS", "Validity", "named_doc", "period_caveat", "statement_text", "validity", "validity_line"]
+
+
+# "2024年度……现在还能补报吗", "2024年度奖补还能不能申报": a yearly round named by its year
+_ROUND_YEAR = re.compile(r"(20\d\d)\s*年度")
+_LATE = re.compile(r"补报|补交|补申|还能(不能)?(申报|报|申请)|还可以(申报|报)")
+
+
+def closed_round(ctx: AskContext, program: str | None) -> Round | None:
+    """The application round the ask names by its year, when its closing day has passed."""
+    if program is None or program not in ctx.kb.programs:
+        return None
+    years = {int(y) for y in _ROUND_YEAR.findall(ctx.ask.text)}
+    if not years and _LATE.search(ctx.ask.text):  # "1.申报截止时间 …… 4.现在还能补报吗" under one title
+        years = {int(y) for y in _ROUND_YEAR.findall(ctx.case.text)}
+    rounds = [r for r in ctx.kb.programs[program].rounds if r.year in years and r.closes < ctx.today]
+    return rounds[0] if rounds else None
+
+
+def round_line(ctx: AskContext, r: Round, found: Search) -> str:
+    """ "青岛2024年度奖补项目的申报已于2025年5月15日截止", cited."""
+    mark = cite_ref(ctx, found, r.reference.model_dump(), ["截止"])
+    label = r.label_en if ctx.lang == "en" else r.label_zh
+    return say(ctx.lang, "validity.round_closed", label=label, closes=date_text(r.closes, ctx.lang), mark=mark)

@@ -178,6 +178,17 @@ class Statement(BaseModel):
     confidence: Literal["C2", "S1", "SA", "U", "lead"] = "S1"
 
 
+class Round(BaseModel):
+    """One yearly application round a program's guide opens ("2024年度奖补项目申报"), with the day
+    it closed: "还能补报2024年度吗" is answered by that day, not by the program's own period."""
+
+    year: int
+    closes: dt.date
+    label_zh: str
+    label_en: str
+    reference: Reference
+
+
 class _VoucherRules(BaseModel):
     """What a program and each of its schemes state alike: names, the base and its labels, the
     form inputs, the conditions and the versions (each with its own rates and caps)."""
@@ -232,6 +243,7 @@ class Program(_VoucherRules):
     region_name: str = ""
     rounding: Rounding = Field(default_factory=Rounding)
     statements: list[Statement] = Field(default_factory=list)  # latest first
+    rounds: list[Round] = Field(default_factory=list)  # yearly application rounds with a closing day
     # The scheme this object computes: the program file's top level is its default scheme
     # (compute unless the file says otherwise); ``schemes`` lists the file's other vouchers.
     voucher: VoucherType = "compute"
@@ -262,6 +274,7 @@ class Program(_VoucherRules):
                 refs.append(v.reference)
         refs += [c.reference for c in self.conditions]
         refs += [st.reference for st in self.statements]
+        refs += [r.reference for r in self.rounds]
         if self.rounding.reference:
             refs.append(self.rounding.reference)
         return list(dict.fromkeys(refs))

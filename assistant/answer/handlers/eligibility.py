@@ -36,7 +36,7 @@ _STILL_APPLY = re.compile(
 
 
 def handle(ctx: AskContext) -> None:
-    if _only_the_period_decides(ctx) or _signed_after_the_period(ctx):
+    if _only_the_period_decides(ctx) or _signed_after_the_period(ctx) or _round_closed(ctx):
         # "现在还能申请北京的算力券吗" after its period, with nothing stated that decides: that it
         # ended and what is known since, not a checklist for a program no longer taking applications
         from assistant.answer.handlers.validity import handle as validity
@@ -223,6 +223,13 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     period_caveat(ctx, pid, region, found, ctx.today)
     confirm(ctx, region, pid)
     return str(status)
+
+
+def _round_closed(ctx: AskContext) -> bool:
+    """ "《青岛市2024年度……申报指南》现在还能补报吗": the round's closing day answers it."""
+    from assistant.answer.validity import closed_round
+
+    return any(closed_round(ctx, pid) is not None for pid in ctx.kb.programs_for(ctx.ask.regions))
 
 
 def _signed_after_the_period(ctx: AskContext) -> bool:

@@ -11,7 +11,7 @@ from assistant.answer.format import date_text
 from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
 from assistant.answer.sentences import pick_best
-from assistant.answer.validity import named_doc, statement_text, validity, validity_line
+from assistant.answer.validity import closed_round, named_doc, round_line, statement_text, validity, validity_line
 from assistant.understand.documents import names_a_document_year
 
 
@@ -49,6 +49,13 @@ def handle(ctx: AskContext) -> None:
     for region in ctx.ask.regions:
         programs: list[str | None] = [*ctx.kb.programs_for([region])] or [None]
         for pid in programs[:1]:
+            closed = closed_round(ctx, pid)
+            if closed is not None:  # "2024年度奖补现在还能补报吗": that round's closing day
+                found = search(ctx, [region], references=[closed.reference.model_dump()], k=3)
+                d.say(round_line(ctx, closed, found))
+                d.programs.append(str(pid))
+                states.append("ended")
+                continue
             v = validity(ctx, pid, region, on, named_doc(ctx, pid))
             if v is None:
                 continue
