@@ -1192,3 +1192,8 @@ def test_a_yearly_round_whose_closing_day_passed_is_answered_by_that_day(assista
     r = assistant.ask("企业来电询问青岛2024年度算力券奖补：1、申报截止时间；2、现在是否还能补报")
     assert r.asks[1].verdict == "ended", "the round named in the title is the one asked about"
     assert assistant.ask("青岛的算力券现在还能申请吗").asks[0].verdict == "in_force", "the OPC list has no end"
+
+
+def test_another_municipal_subsidy_already_received_is_checked_against_the_condition_that_bars_it(assistant):
+    ask = assistant.ask("我们已经拿过北京市别的算力补贴了，还能再申请北京算力券吗").asks[0]
+    assert ask.verdict == "not_eligible"

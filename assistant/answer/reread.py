@@ -170,6 +170,8 @@ def reread(ctx: AskContext) -> Ask:
         and not asks_in_force(ask.text)
         and _about_stacking(ask)
         and not _STILL_NOW.search(ask.text)  # "北京市级算力券现在还能申请吗": whether it still runs
+        # "已经拿过北京市别的算力补贴了，还能再申请吗": a fact the program's conditions test
+        and not (ask.intent == "eligibility" and case.applicant.other_municipal_subsidy)
     ):
         # "省里的还能再拿吗", "我司已获得河南省级算力券，请问：是否还能申请郑州市级算力券"
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "stacking"])))

@@ -8,6 +8,7 @@ what the unified-market rules say about such conditions.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -142,10 +143,9 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
     program = ctx.kb.programs[pid]
     labels = ("、" if lang != "en" else "; ").join
-    then = validity(ctx, pid, region, max(ctx.today, on))  # a contract signed after the period: not this
     settled = (
         (bool(met) or program.open_to_outside_applicants)
-        and not (then is not None and then.state == "ended")
+        and not _ended_on(ctx, pid, region, max(ctx.today, on))  # a contract signed after the period
         and not _AFTER_THE_END.search(ctx.ask.text)  # "到期后签订的合同还能否申请": the period decides
     )
     if status == "undetermined" and _only_the_purchase_open(ctx, missing, failed, settled):
@@ -239,7 +239,12 @@ def _signed_after_the_period(ctx: AskContext) -> bool:
     if len(ctx.ask.regions) != 1 or len(signed) != 1 or not re.search(r"签|sign", ctx.ask.text, re.I):
         return False
     pid = next(iter(ctx.kb.programs_for(ctx.ask.regions)), None)
-    then = validity(ctx, pid, ctx.ask.regions[0], signed[0]) if pid else None
+    return pid is not None and _ended_on(ctx, pid, ctx.ask.regions[0], signed[0])
+
+
+def _ended_on(ctx: AskContext, pid: str, region: str, on: dt.date) -> bool:
+    """Whether the program's period has ended by ``on``."""
+    then = validity(ctx, pid, region, on)
     return then is not None and then.state == "ended"
 
 
