@@ -183,9 +183,6 @@ def named_doc(ctx: AskContext, program: str | None) -> str | None:
     return next((doc.doc_id for doc in docs if program and doc is not None and doc.program == program), None)
 
 
-__all__ = ["SOON_DAYS", "Validity", "named_doc", "period_caveat", "statement_text", "validity", "validity_line"]
-
-
 # "2024年度……现在还能补报吗", "2024年度奖补还能不能申报": a yearly round named by its year
 _ROUND_YEAR = re.compile(r"(20\d\d)\s*年度")
 _LATE = re.compile(r"补报|补交|补申|还能(不能)?(申报|报|申请)|还可以(申报|报)")
@@ -203,7 +200,20 @@ def closed_round(ctx: AskContext, program: str | None) -> Round | None:
 
 
 def round_line(ctx: AskContext, r: Round, found: Search) -> str:
-    """ "青岛2024年度奖补项目的申报已于2025年5月15日截止", cited."""
+    """ "青岛2024年度奖补项目的申报截止时间为2025年5月15日，已经过去", cited."""
     mark = cite_ref(ctx, found, r.reference.model_dump(), ["截止"])
     label = r.label_en if ctx.lang == "en" else r.label_zh
     return say(ctx.lang, "validity.round_closed", label=label, closes=date_text(r.closes, ctx.lang), mark=mark)
+
+
+__all__ = [
+    "SOON_DAYS",
+    "Validity",
+    "closed_round",
+    "named_doc",
+    "period_caveat",
+    "round_line",
+    "statement_text",
+    "validity",
+    "validity_line",
+]

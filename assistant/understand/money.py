@@ -254,8 +254,9 @@ _CONTRACT_ZERO = re.compile(r"(合同|金额|费用|租金|结算|签了|contrac
 
 def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
     """(amounts, amounts written that no calculation can take): the second list holds the words
-    of amounts past 1万亿元 or below one fen (1e30元, 10^13元, 1e-30元), so the answer can say
-    why it asks for the figure instead of silently ignoring it."""
+    of amounts past 1万亿元 or below one fen (1e30元, 10^13元, 1e-30元), negative amounts (as
+    负500万) and a contract of 0元, so the answer can say why it asks for the figure instead of
+    silently ignoring it."""
     if not text:
         return [], []
     found: list[tuple[int, int, Decimal, Decimal | None, bool, bool]] = []
