@@ -204,11 +204,13 @@ def sentence_with_context(hit: Hit, sentence: str) -> str:
     from assistant.answer.sentences import clean_sentence, sentences
 
     if not (_ANAPHOR.match(body) or back):
+        if not _OPEN_DETAIL.search(body):
+            return sentence
         # "有效期从何时起算……未见公开" after "有效期为12个月": what is open about the subject
         # the sentence before states keeps that statement
         sents = [clean_sentence(s) for s in sentences(hit["text"])]
         i = sents.index(sentence) if sentence in sents else -1
-        if i > 0 and _OPEN_DETAIL.search(body) and body[:3] in sents[i - 1] and re.search(r"\d", sents[i - 1]):
+        if i > 0 and body[:3] in sents[i - 1] and re.search(r"\d", sents[i - 1]):
             return sents[i - 1] + sentence
         return sentence
 

@@ -88,9 +88,6 @@ def add_steps(ctx: AskContext, calc: dict[str, Any], found: Search, base_label: 
         ctx.draft.steps.append(prefix + line + mark)
 
 
-__all__ = ["add_steps", "cap_note", "step_line"]
-
-
 def cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
     """Which cap or minimum limited the amount, with its figure (and what was already received)."""
     lang, role = ctx.lang, calc.get("capped_by")
@@ -106,3 +103,6 @@ def cap_note(ctx: AskContext, calc: dict[str, Any]) -> str:
     n = step["numbers"]
     received = say(lang, "calc.net_of", received=money(n["received"], lang)) if Decimal(n["received"]) else ""
     return say(lang, "calc.capped", label=say(lang, f"rules.role.{role}"), cap=money(n["cap"], lang), received=received)
+
+
+__all__ = ["add_steps", "cap_note", "step_line"]

@@ -26,7 +26,7 @@ from assistant.answer.handlers.common import (
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.sentences import says_unpublished
-from assistant.answer.validity import named_doc, period_caveat, validity
+from assistant.answer.validity import closed_round, named_doc, period_caveat, validity
 
 # "还能申请吗", "can we still apply": whether the program still takes applications
 _STILL_APPLY = re.compile(
@@ -143,12 +143,12 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
     program = ctx.kb.programs[pid]
     labels = ("、" if lang != "en" else "; ").join
-    settled = (
-        (bool(met) or program.open_to_outside_applicants)
-        and not _ended_on(ctx, pid, region, max(ctx.today, on))  # a contract signed after the period
+    if (
+        status == "undetermined"
+        and _only_the_purchase_open(ctx, missing, failed, bool(met) or program.open_to_outside_applicants)
         and not _AFTER_THE_END.search(ctx.ask.text)  # "到期后签订的合同还能否申请": the period decides
-    )
-    if status == "undetermined" and _only_the_purchase_open(ctx, missing, failed, settled):
+        and not _ended_on(ctx, pid, region, max(ctx.today, on))  # a contract signed after the period
+    ):
         # "Can we (a Jiangsu JV) apply for Guizhou's?": who may apply is settled; what remains is
         # what the compute claimed must be, which is a requirement of the claim, not a doubt
         status = "eligible"
@@ -227,8 +227,6 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
 
 def _round_closed(ctx: AskContext) -> bool:
     """ "《青岛市2024年度……申报指南》现在还能补报吗": the round's closing day answers it."""
-    from assistant.answer.validity import closed_round
-
     return any(closed_round(ctx, pid) is not None for pid in ctx.kb.programs_for(ctx.ask.regions))
 
 
@@ -249,8 +247,9 @@ def _ended_on(ctx: AskContext, pid: str, region: str, on: dt.date) -> bool:
 
 
 def _only_the_purchase_open(ctx: AskContext, missing: list[dict[str, Any]], failed: list[Any], settled: bool) -> bool:
-    """Whether "can we apply" is asked, nothing failed, the applicant's side is settled (a condition
-    met, or a text open to applicants from anywhere) and only facts of the purchase are open."""
+    """Whether "can we apply" is asked, nothing failed, the applicant's side is ``settled`` (a
+    condition met, or a text open to applicants from anywhere) and only facts of the purchase are
+    open (the program's period is checked by the caller, last: it costs a lookup)."""
     from assistant.rules.facts import FACTS
 
     return (
