@@ -1125,6 +1125,18 @@ def test_a_word_of_competition_law_gets_the_article_not_the_measure_s_budget(ass
     assert "运河城市算力平台" in r.answer, "the measure's own clause as evidence"
 
 
+def test_whether_a_measure_in_force_breaks_competition_law_is_not_ours_to_rule(assistant):
+    ask = assistant.ask("扬州要求算力必须通过运河城市算力平台租用 从反垄断法角度看 这算不算限定交易").asks[0]
+    assert ask.verdict == "undetermined", "the texts hold the prohibition, not a ruling on Yangzhou's measure"
+    assert "第三十九条" in ask.conclusion and "市场监督管理部门" in ask.conclusion, "the article and who decides"
+    ask = assistant.ask("重庆的算力券办法只支持用公共算力服务平台的企业 这算不算指定交易").asks[0]
+    assert ask.verdict == "undetermined" and "第三十九条" in ask.conclusion, "a region with a text but no calculator"
+    drafted = assistant.ask("我们区拟规定算力券只能在区里指定的一家平台使用，这算不算限定交易").asks[0]
+    assert drafted.verdict == "risk", "a drafter's own plan is checked, not left open"
+    unnamed = assistant.ask("有个区规定算力券只能在区里指定的一家算力平台上用，这算不算限定交易？违反哪条")
+    assert unnamed.asks[0].verdict == "risk", "no measure of ours is named: the practice itself is the risk"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

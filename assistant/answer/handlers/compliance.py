@@ -95,7 +95,19 @@ def handle(ctx: AskContext) -> None:
     found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
     # "这是不是地方保护": the articles on it are the answer, the measure's own clause is evidence
     law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if concepts and regions else []
-    if findings:
+    measure = _judges_a_measure(ctx)
+    if measure:
+        d.say(say(lang, "compliance.measure_undetermined", region=ctx.kb.region_name(regions[0], lang)))
+    if findings and measure:
+        # the findings are the rules the measure is weighed against, not a ruling on it
+        d.verdict = "undetermined"
+        f = findings[0]
+        marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
+        explanation = f["explanation_en"] if lang == "en" else f["explanation_zh"]
+        d.say(explanation + marks)
+        d.say(say(lang, "compliance.basis", refs=_basis(ctx, f)))
+        d.say(say(lang, "compliance.measure_advice"))
+    elif findings:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
         leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
@@ -155,6 +167,9 @@ def handle(ctx: AskContext) -> None:
             return
         say_best_clauses(ctx, hits, prefer, (hit, sentence, score))
         add_details(ctx, found.get("hits", []) if law else hits, [], n=2, min_score=1.0)
+        if measure:
+            d.verdict = "undetermined"
+            d.say(say(lang, "compliance.measure_advice"))
     if ctx.ask.articles:  # "民法典545条怎么理解": the article itself belongs in the answer
         from assistant.answer.handlers.fact import article_lines
 
@@ -171,6 +186,24 @@ _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
 
+
+def _judges_a_measure(ctx: AskContext) -> bool:
+    """Whether the ask wants a ruling on a region's measure in force under competition law ("重庆的
+    办法只支持用公共平台的企业 这算不算指定交易", "山东只补省内算力 是不是违反第九条"). The texts
+    hold the prohibitions, not a ruling on the measure: whether it breaches them turns on its legal
+    basis, the exceptions and the platform's openness, which the review body and the regulator
+    decide. A drafter's own plan is advice (risk); "违反哪条", "向哪个部门反映" ask the law."""
+    return bool(
+        any(ctx.kb.region_docs.get(r) for r in ctx.ask.regions)
+        and _LEGAL_CONCEPT.search(ctx.ask.text)
+        and not _ARTICLE_OR_REMEDY.search(ctx.ask.text)
+        and not _DRAFTS.search(ctx.case.text)
+    )
+
+
+_LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
+_ARTICLE_OR_REMEDY = patterns("compliance_questions.yaml", "asks_article_or_remedy")
+_DRAFTS = patterns("compliance_questions.yaml", "drafts_the_measure")
 
 # A sentence score (sentences.score_sentences) only a sentence using most of the question's
 # rarer words reaches (第六十一条 on "……要承担什么法律责任" scores 12.9); with it no other dev
