@@ -1137,6 +1137,23 @@ def test_whether_a_measure_in_force_breaks_competition_law_is_not_ours_to_rule(a
     assert unnamed.asks[0].verdict == "risk", "no measure of ours is named: the practice itself is the risk"
 
 
+def test_a_refund_on_an_early_end_is_not_a_kickback_and_what_follows_is_not_published(assistant):
+    r = assistant.ask(
+        "滨江的 杭州算力券已经按合同抵过了 现在项目停了想跟供应商提前解约 供应商会退我们一部分钱 这部分对应的补贴要不要退回去？怎么退"
+    )
+    assert all("回扣" not in a.conclusion and a.verdict != "risk" for a in r.asks), "no kickback was described"
+    assert [a.verdict for a in r.asks] == ["not_published", "not_published"], "Hangzhou publishes no clawback rule"
+    assert assistant.ask("供应商说签约后按合同额退给我们一部分钱 杭州的 行不行").asks[0].verdict == "risk"
+
+
+def test_a_question_pointing_back_at_an_article_continues_it(assistant):
+    r = assistant.ask(
+        "公平竞争审查条例第十二条的例外情形要满足哪几个条件？算力券能不能用“促进科技进步”这一条来说明合理"
+    )
+    assert r.asks[1].verdict != "clarify", "the article, not a region, is what it is about"
+    assert "替代方案" in r.asks[1].conclusion
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

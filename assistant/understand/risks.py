@@ -142,6 +142,8 @@ class RiskReader:
         found = self._read(pieces[:-1] if len(pieces) > 1 else pieces, ratio)
         if not found and len(pieces) > 1:  # an arrangement spread over several clauses
             found = self._read(pieces[-1:], ratio)
+        if found.get("kickback") and patterns("compliance_questions.yaml", "refund_owed").search(text):
+            del found["kickback"]  # a refund on an early end reads like money paid back to the buyer
         if found and set(found) <= ISSUER_FACTS:
             if not patterns("compliance_questions.yaml", "issuer_voice").search(
                 message or text

@@ -183,6 +183,12 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
 _NAMES_A_TEXT = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条")
 _LEGAL = re.compile(_NAMES_A_TEXT.pattern + r"|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
 _LEANING_MAX_CHARS = 16
+# "能不能用这一条来说明合理", "能否据此转让": words pointing back at the text just asked about, so a
+# longer question continues it too
+_REFERS_BACK = re.compile(
+    r"这一?条|该条|此条|上述|前述|据此|依此|按此|照此|这个例外|该例外|this (article|provision|exception)", re.I
+)
+_REFERRING_MAX_CHARS = 40
 
 
 def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
@@ -195,15 +201,18 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
         if (
             prev is not None
             and (prev.intent == "compliance" or (prev.intent == "fact" and (_LEGAL.search(prev.text) or prev.articles)))
-            and len(a.text) <= _LEANING_MAX_CHARS
+            and (
+                (len(a.text) <= _LEANING_MAX_CHARS and not names_voucher(a.text))
+                or (len(a.text) <= _REFERRING_MAX_CHARS and _REFERS_BACK.search(a.text))
+            )
             and not has_subject(a.text)
-            and not names_voucher(a.text)
             and not _NAMES_A_TEXT.search(a.text)  # "民法典第545条呢" asks about a text of its own
         ):
             a = a.model_copy(
                 update={
                     "leans_on": (prev.leans_on + " " + prev.text).strip(),
                     "intent": a.intent if a.intent in ("compliance", "fact") else prev.intent,
+                    "topics": a.topics or prev.topics,  # "怎么退": the refund the question before asked about
                     "regions": a.regions or prev.regions,
                     "confidence": max(a.confidence, 0.01),
                 }

@@ -45,6 +45,7 @@ PREFER = {
     "base_period": ["基期", "3月1日", "至", "期间", "base period"],
     "channel": ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "portal", "online"],
     "invoice": ["发票", "全额", "开具", "invoice"],
+    "clawback": ["追回", "监督", "未见公开", "退回", "收回"],
 }
 
 
@@ -66,6 +67,7 @@ SEARCH_EXTRA = {
     "stacking": "就高 不叠加 同时享受 重复",
     "report": "举报 市场监督管理部门 反映",
     "base_period": "基期 计算期间 起止",
+    "clawback": "监督 追回 未见公开",
 }
 
 
