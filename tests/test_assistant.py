@@ -1154,6 +1154,24 @@ def test_a_question_pointing_back_at_an_article_continues_it(assistant):
     assert "替代方案" in r.asks[1].conclusion
 
 
+def test_other_subjects_with_a_place_and_money_are_off_topic(assistant):
+    for q in (
+        "海淀买房有没有补贴 首付300万 能补多少",
+        "帮我写一份南山科技园的写字楼租赁合同 月租3万 押二付三",
+        "算力券概念股哪只会涨",
+    ):
+        r = assistant.ask(q)
+        assert all(a.verdict == "refused" for a in r.asks), q
+        assert "60万" not in r.answer, "no voucher computed on a house"
+
+
+def test_whether_we_must_register_locally_is_answered_by_a_text_open_to_outsiders(assistant):
+    ask = assistant.ask("我们是深圳注册的公司 想申贵州的算力券 需不需要专门去贵州注册个子公司").asks[0]
+    assert ask.verdict == "eligible" and "省内外" in ask.conclusion
+    ask = assistant.ask("We're registered in Shanghai. Can we use the Guizhou compute voucher?").asks[0]
+    assert ask.verdict == "eligible" and "outside the province" in ask.conclusion
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

@@ -80,6 +80,13 @@ def _other_subject(text: str) -> bool:
     return bool(lexicon.patterns("vouchers.yaml", "other_subjects").search(text))
 
 
+def _off_subject_always(text: str) -> bool:
+    """Whether a message asks about something off-topic even beside a voucher's name (stock tips)."""
+    from assistant import lexicon
+
+    return bool(lexicon.patterns("vouchers.yaml", "off_subject_always").search(text))
+
+
 def _about_support(text: str) -> bool:
     """Whether a message speaks of support at all; English messages are left to the classifier
     (their words for it are too many for a list)."""
@@ -93,7 +100,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     from assistant.understand.money import find_money
 
     # asks on the subject by their own words ("要多久" after a taxi fare is not)
-    elsewhere = _other_subject(whole) and not domain(whole) and not in_conversation
+    elsewhere = ((_other_subject(whole) and not domain(whole)) or _off_subject_always(whole)) and not in_conversation
     on_subject = (
         []
         if elsewhere
