@@ -107,6 +107,10 @@ class Condition(BaseModel):
     question_zh: str
     question_en: str
     confidence: str | None = None  # set when weaker than the version's (SA, S1, U)
+    # A no-double-funding condition: the levels of other public money its clause bars
+    # (municipal, district, provincial, national; lexicon/funding_levels.yaml). None: not stated
+    # which, or not such a condition.
+    covers: list[Literal["municipal", "district", "provincial", "national"]] | None = None
 
 
 class Version(BaseModel):

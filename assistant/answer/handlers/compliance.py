@@ -13,7 +13,8 @@ from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, say_best_clauses, search
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
 from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
-from assistant.answer.messages import say
+from assistant.answer.messages import say, sep
+from assistant.answer.stacking import OpenStacking, level_label, open_stacking
 from assistant.lexicon import patterns
 from assistant.understand.case import ComplianceFacts
 
@@ -95,6 +96,28 @@ def handle(ctx: AskContext) -> None:
     found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
     # "这是不是地方保护": the articles on it are the answer, the measure's own clause is evidence
     law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if concepts and regions else []
+    stacking = _open_stacking(ctx, findings)
+    if stacking is not None:
+        # the same receipt read as a second claim on the contract is the same open question
+        findings = [f for f in findings if f.get("id") not in ("double_subsidy", "one_claim_per_contract")]
+        c = stacking.condition
+        d.programs = [stacking.program]
+        d.say(
+            say(
+                lang,
+                "compliance.stacking_open",
+                name=ctx.kb.programs[stacking.program].name_en
+                if lang == "en"
+                else ctx.kb.programs[stacking.program].name,
+                clause=c.label_en if lang == "en" else c.label_zh,
+                levels=sep(lang).join(level_label(level, lang) for level in stacking.levels),
+                marks=cite_ref(ctx, found, c.reference.model_dump()),
+            )
+        )
+        if not findings:
+            d.verdict = "undetermined"
+            d.add_caveat(say(lang, "compliance.not_advice"))
+            return
     measure = _judges_a_measure(ctx)
     if measure:
         d.say(say(lang, "compliance.measure_undetermined", region=ctx.kb.region_name(regions[0], lang)))
@@ -185,6 +208,14 @@ _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provide
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
+
+
+def _open_stacking(ctx: AskContext, findings: list[dict[str, Any]]) -> OpenStacking | None:
+    """A double-funding finding whose region's own clause does not reach the money named ("已经拿了
+    经开区30%的支持，还能再申北京市的20%": Beijing bars other municipal money only)."""
+    if not any(f.get("id") == "double_subsidy" for f in findings):
+        return None
+    return open_stacking(ctx.kb, ctx.ask.regions, ctx.ask.text)
 
 
 def _judges_a_measure(ctx: AskContext) -> bool:
