@@ -1172,6 +1172,26 @@ def test_whether_we_must_register_locally_is_answered_by_a_text_open_to_outsider
     assert ask.verdict == "eligible" and "outside the province" in ask.conclusion
 
 
+def test_stacking_with_money_a_clause_does_not_name_is_left_open(assistant):
+    r = assistant.ask("扬州的 同一份算力合同去年已经拿过市工信局的专项资金 还能申算力券吗？如果拿的是江苏省里的专项呢")
+    assert r.asks[0].verdict == "risk", "Yangzhou's 第五条 bars other Yangzhou funds"
+    assert r.asks[1].verdict == "undetermined" and "省级" in r.asks[1].conclusion, "provincial money: not named"
+    ask = assistant.ask("石景山的企业 市里的算力券和区里的算力支持 同一份合同能同时拿吗").asks[0]
+    assert ask.verdict == "undetermined" and "市级" in ask.conclusion, "Beijing bars other municipal money only"
+    ask = assistant.ask("南宁的 同一笔算力费已经拿了区里的补贴 还能再申市里的算力券吗").asks[0]
+    assert ask.verdict in ("risk", "not_eligible"), "Nanning bars any other fiscal money"
+
+
+def test_an_inflated_invoice_and_a_refund_of_the_difference_in_english_are_risks(assistant):
+    q = "Chengdu: the vendor offered to invoice 20% above the real price and refund us the difference. Is that OK?"
+    ask = assistant.ask(q).asks[0]
+    assert ask.verdict == "risk" and "Art. 146" in ask.conclusion
+    ask = assistant.ask(
+        "Beijing's voucher is only for Beijing-registered firms. Isn't that against fair competition rules?"
+    )
+    assert ask.asks[0].verdict == "undetermined", "a measure in force: the texts do not rule on it"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion
