@@ -1192,6 +1192,29 @@ def test_an_inflated_invoice_and_a_refund_of_the_difference_in_english_are_risks
     assert ask.asks[0].verdict == "undetermined", "a measure in force: the texts do not rule on it"
 
 
+def test_who_reviews_a_measure_is_answered_by_the_article_on_it(assistant):
+    ask = assistant.ask("市经信局起草的算力券管理办法，公平竞争审查应该由谁来做？").asks[0]
+    assert "第十三条" in ask.conclusion and "起草单位" in ask.conclusion
+    ask = assistant.ask("如果算力券办法是以市政府名义出台的，公平竞争审查由谁负责？").asks[0]
+    assert "市场监督管理部门" in ask.conclusion
+    r = assistant.ask(
+        "关于我区拟出台的算力券实施细则：1. 公平竞争审查由谁负责；2. 拟规定“申请企业须在本区注册”是否可行。"
+    )
+    assert r.asks[0].verdict == "answered" and "起草单位" in r.asks[0].conclusion, "the law, not the plan's finding"
+    assert r.asks[1].verdict == "risk", "the plan is checked on its own point"
+
+
+def test_asking_whether_a_review_was_done_in_a_not_a_form_is_not_saying_it_was_not(assistant):
+    ask = assistant.ask("武汉算力服务券的资金管理办法出台前做没做过公平竞争审查？").asks[0]
+    assert ask.verdict == "answered" and "自我审查" in ask.conclusion
+
+
+def test_conditions_asked_of_a_legal_article_are_the_law_s_not_a_program_s(assistant):
+    q = "如果我们以“促进科技进步”为由保留算力券的本地注册条件，按《公平竞争审查条例》第十二条需要同时满足哪些条件？"
+    ask = assistant.ask(q).asks[0]
+    assert ask.verdict == "answered" and "替代方案" in ask.conclusion, "not a question back about the region"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

@@ -155,6 +155,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "已经拿了另一个市级项目的补贴……请回溯评估一下合规性", "从关联公司买……就行了吧": a check
         ask = _read_as(ctx, "compliance")
+    if ask.intent == "eligibility" and not ask.regions and _NATIONAL_LAW.search(ask.text):
+        ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件": the law's
     if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):
         ask = _read_as(ctx, "compliance")  # "要是不能 这是不是地方保护": what the law makes of it
     if ask.intent == "eligibility" and RISK_ASKED.search(ask.text) and states_clean_purchase(case):
@@ -225,6 +227,10 @@ def reread(ctx: AskContext) -> Ask:
     return ask
 
 
+# The national legal texts: conditions asked about one of them are the law's, not a program's.
+_NATIONAL_LAW = re.compile(
+    r"民法典|反垄断法|公平竞争审查|统一大市场|Civil Code|Anti-?Monopoly|fair[- ]competition review", re.I
+)
 # "这是不是地方保护", "算不算指定交易": a word of competition law (lexicon/compliance_questions.yaml)
 _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _CAN_WE = re.compile(

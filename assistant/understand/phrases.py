@@ -54,8 +54,9 @@ def negated(text: str, start: int) -> bool:
     return bool(_negation().search(text[max(0, start - _NEG_WINDOW) : start]))
 
 
-# "有没有做过", "是否经过": the words right before a fact ask whether it holds
-_QUESTIONED = re.compile(r"(有没有|是不是|是否|有无|做没做|\bwhether)\s*$", re.I)
+# "有没有做过", "是否经过", "做没做过" (the second 做 begins the fact's words): the words right
+# before a fact ask whether it holds
+_QUESTIONED = re.compile(r"(有没有|是不是|是否|有无|做没做|[做经进]没|\bwhether)\s*$", re.I)
 
 
 def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:

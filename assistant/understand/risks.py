@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,9 @@ class RiskReader:
         found = self._read(pieces[:-1] if len(pieces) > 1 else pieces, ratio)
         if not found and len(pieces) > 1:  # an arrangement spread over several clauses
             found = self._read(pieces[-1:], ratio)
-        if found.get("kickback") and patterns("compliance_questions.yaml", "refund_owed").search(text):
-            del found["kickback"]  # a refund on an early end reads like money paid back to the buyer
+        for fact in [f for f in found if f in _vetoes()]:
+            if _vetoes()[fact].search(text):
+                del found[fact]  # "提前解约 供应商会退我们一部分钱" is a refund, not a kickback
         if found and set(found) <= ISSUER_FACTS:
             if not patterns("compliance_questions.yaml", "issuer_voice").search(
                 message or text
@@ -164,6 +166,15 @@ class RiskReader:
             if top > best.get(fact, 0.0):
                 found[fact], best[fact] = value, top
         return found
+
+
+@lru_cache(maxsize=1)
+def _vetoes() -> dict[str, re.Pattern[str]]:
+    """Fact -> the words that undo it when the meaning-based reading finds it."""
+    from assistant import lexicon
+
+    table = lexicon.load_yaml("compliance_questions.yaml")["meaning_vetoes"]
+    return {fact: re.compile("|".join(rxs), re.I) for fact, rxs in table.items()}
 
 
 __all__ = ["EXAMPLES_PATH", "ISSUER_FACTS", "RiskReader", "clauses", "load_examples"]

@@ -69,6 +69,7 @@ def handle(ctx: AskContext) -> None:
     stated = (
         not ctx.ask.leans_on
         and "report" not in ctx.ask.topics
+        and not set(ctx.ask.topics) & _ABOUT_THE_LAW  # "1. 公平竞争审查由谁负责": the law, not the plan
         and (
             bool(set(arrangements.stated()) - {"role"})
             or any(
@@ -235,6 +236,10 @@ def _judges_a_measure(ctx: AskContext) -> bool:
 _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _ARTICLE_OR_REMEDY = patterns("compliance_questions.yaml", "asks_article_or_remedy")
 _DRAFTS = patterns("compliance_questions.yaml", "drafts_the_measure")
+
+# Topics of a question about what a legal text requires (who reviews, when, what a review covers):
+# answered from the text even in a message that also states a plan.
+_ABOUT_THE_LAW = frozenset({"responsible", "review_scope", "stage"})
 
 # A sentence score (sentences.score_sentences) only a sentence using most of the question's
 # rarer words reaches (第六十一条 on "……要承担什么法律责任" scores 12.9); with it no other dev
