@@ -127,7 +127,8 @@ def reread(ctx: AskContext) -> Ask:
     if (
         ask.intent == "fact"
         and _CAN_WE.search(ask.text)
-        and not set(ask.topics) & _FIGURES
+        # "能拿芜湖那个25%的补贴吗": a figure naming the program, not asked for
+        and not (set(ask.topics) & _FIGURES and _FIGURE_ASKED.search(ask.text))
         and (states_a_bar(case) or compute_elsewhere_in(ask.text))  # "购买省外算力能否获得支持"
     ):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
@@ -177,6 +178,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "省里的还能再拿吗", "我司已获得河南省级算力券，请问：是否还能申请郑州市级算力券"
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "stacking"])))
+    if ask.intent == "calculation" and _STILL_APPLY.search(ask.text) and not _HOW_MUCH.search(ask.text):
+        ask = _read_as(ctx, "validity")  # "今年3月签的合同300万 北京市的算力券还能申吗": whether it runs
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
         ask = _read_as(ctx, "fact")
@@ -235,7 +238,7 @@ _NATIONAL_LAW = re.compile(
 _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _CAN_WE = re.compile(
     r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
-    r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗"
+    r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗|能(拿|领|享受)[^，。？?]{0,12}(补贴|支持|券)吗"
     r"|eligib|qualif|can we|may we",
     re.I,
 )
@@ -341,6 +344,9 @@ _APPLY_ASKED = re.compile(
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = re.compile(
     r"(测算|核算|计算|算一下|算算)[^，。？?]{0,10}(金额|额度|补贴|券额|支持|多少)|(测算|核算)(一下)?$"
+    r"|\bwhat('s| is| would be| will be)( the| our)? [\w -]{0,30}\b(amount|subsidy|sum)\b"
+    r"|\bwhat can [\w -]{0,40}\b(pay|cover|give us|refund)\b",
+    re.I,
 )
 # "现在还能申请吗" with no word of a second support (再, 也, 同时, 都): whether it still runs.
 _STILL_NOW = re.compile(
@@ -352,7 +358,7 @@ _DEFINED = re.compile(
     re.I,
 )
 _STILL_APPLY = re.compile(
-    r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用)"
+    r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用|申(?=[吗么嘛不]))"
     r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
     re.I,
 )
@@ -373,6 +379,9 @@ _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？
 # "能拿多少" asks how much; "两个都能拿吗" asks whether
 _HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
+_FIGURE_ASKED = re.compile(
+    r"多少|几成|几个点|百分之几|什么比例|比例是|上限是|how much|what (rate|percentage|share|cap)", re.I
+)
 
 
 __all__ = ["reread"]

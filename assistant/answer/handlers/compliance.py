@@ -135,7 +135,8 @@ def handle(ctx: AskContext) -> None:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
         leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
-        the_law = _ASKS_THE_LAW.search(ctx.ask.text) and not leave
+        # "从《民法典》第545条看，能否……": an article named frames the question as one about the law
+        the_law = (_ASKS_THE_LAW.search(ctx.ask.text) and not leave) or bool(ctx.ask.articles)
         relayed = _RELAYED.search(ctx.case.text) and not _ISSUER_VOICE.search(ctx.case.text)
         d.verdict = "answered" if the_law or relayed or _LAW_PROVIDES.search(ctx.ask.text) else "risk"
         for i, f in enumerate(findings[:5]):
