@@ -1215,6 +1215,45 @@ def test_conditions_asked_of_a_legal_article_are_the_law_s_not_a_program_s(assis
     assert ask.verdict == "answered" and "替代方案" in ask.conclusion, "not a question back about the region"
 
 
+def test_a_figure_naming_the_program_is_not_a_figure_asked_for(assistant):
+    ask = assistant.ask("芜湖的企业 算力是在合肥的智算中心租的 能拿芜湖那个25%的补贴吗").asks[0]
+    assert ask.verdict == "not_eligible" and "本地" in ask.conclusion
+
+
+def test_still_able_to_apply_with_a_contract_stated_is_the_period_not_an_amount(assistant):
+    ask = assistant.ask("海淀的软件公司 今年3月签了个一年期的算力合同300万 北京市的算力券还能申吗").asks[0]
+    assert ask.verdict == "ended" and "2025年12月31日" in ask.conclusion
+
+
+def test_english_asks_for_the_amount_in_other_words(assistant):
+    q = "Shenzhen JV, CNY 12M GPU rental contract for model training, not a start-up. What's the training voucher amount?"
+    ask = assistant.ask(q).asks[0]
+    assert ask.verdict == "amount" and [str(a.amount) for a in ask.amounts] == ["6000000.00"]
+    ask = assistant.ask(
+        "Zhangzhou: data labelling worth CNY 3 million. What can the type-A labelling voucher pay?"
+    ).asks[0]
+    assert ask.verdict == "amount" and [str(a.amount) for a in ask.amounts] == ["2400000.00"]
+
+
+def test_an_article_named_makes_a_finding_the_law_s_answer(assistant):
+    ask = assistant.ask("从《民法典》第545条看，企业能否把已经核定的算力券额度作为债权转让给第三方？").asks[0]
+    assert ask.verdict == "answered" and "第五百四十五条" in ask.conclusion
+
+
+def test_paying_for_what_is_not_compute_with_the_voucher_is_a_risk(assistant):
+    ask = assistant.ask("深圳训力券能不能覆盖算法工程师的人工费 我们打算把一部分人力成本算进算力服务合同里一起报").asks[
+        0
+    ]
+    assert ask.verdict == "risk" and "工资" in ask.conclusion
+    r = assistant.ask("漳州 我们想用算力券去付数据标注外包的钱 行吗？标注合同150万 如果走标注券能补多少")
+    assert r.asks[0].verdict == "risk" and "标注券" in r.asks[0].conclusion
+    assert [str(a.amount) for a in r.asks[1].amounts] == ["1200000.00"], "the labelling voucher's own 80%"
+    ask = assistant.ask("审计在看我们南宁2025年那笔算力券 当时把存储和网络费用也一起算进了结算基数 会有问题吗").asks[0]
+    assert ask.verdict == "risk" and "存储" in ask.conclusion
+    ask = assistant.ask("杭州的算力券能不能拿来付大模型API调用的费用").asks[0]
+    assert ask.verdict != "risk", "Hangzhou's 2025 measures cover model services"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

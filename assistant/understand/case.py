@@ -164,6 +164,7 @@ class ComplianceFacts(_Model):
     contract_split: bool | None = None
     supply_side_also_claims: bool | None = None
     non_compute_bundled: bool | None = None  # storage, network, security billed as compute
+    non_compute_spend: bool | None = None  # the voucher to pay for what is not compute (工资, 电费, 标注)
     price_vs_fair_market: Literal["above", "within"] | None = None
     local_registration_required: bool | None = None
     selective_subsidy: bool | None = None
