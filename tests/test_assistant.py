@@ -1254,6 +1254,13 @@ def test_paying_for_what_is_not_compute_with_the_voucher_is_a_risk(assistant):
     assert ask.verdict != "risk", "Hangzhou's 2025 measures cover model services"
 
 
+def test_a_law_named_is_where_its_articles_are_looked_for(assistant):
+    ask = assistant.ask("反垄断法里跟地方政府发算力券有关的是哪几条").asks[0]
+    assert "反垄断法" in ask.conclusion and "第十条" in ask.conclusion, "the Anti-Monopoly Law, not the review rules"
+    r = assistant.ask("北京市算力券要求在京注册。该条件与《全国统一大市场建设指引(试行)》是否冲突？请给出判断。")
+    assert len(r.asks) == 1 and r.asks[0].verdict == "undetermined", "the closing request asks nothing of its own"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

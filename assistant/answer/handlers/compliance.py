@@ -12,7 +12,7 @@ from typing import Any
 from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, say_best_clauses, search
 from assistant.answer.facts import applicant_facts, case_facts, purchase_facts
-from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
+from assistant.answer.handlers.fact import LAW_DOCS, PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say, sep
 from assistant.answer.stacking import OpenStacking, level_label, open_stacking
 from assistant.lexicon import patterns
@@ -182,6 +182,9 @@ def handle(ctx: AskContext) -> None:
             add_details(ctx, own, [], n=2, min_score=1.0)
     else:
         hits = law or found.get("hits", [])
+        # "反垄断法里……是哪几条": the law named is where the answer is
+        law_named = {doc for word, doc in LAW_DOCS.items() if word in ctx.ask.text.lower()}
+        hits = [h for h in hits if h["doc_id"] in law_named] or hits
         prefer = [w for t in ctx.ask.topics for w in PREFER.get(t, [])]
         hit, sentence, score = best_evidence(ctx, hits, prefer)
         # a weak search is no answer, unless a sentence shares most of the question's words

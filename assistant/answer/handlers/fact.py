@@ -21,14 +21,15 @@ from assistant.answer.handlers.common import rules_summary, uses_scheme
 from assistant.answer.messages import say
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
-_LAW_DOCS = {
+LAW_DOCS = {
     "民法典": "civil-code-excerpts",
     "civil code": "civil-code-excerpts",
     "公平竞争审查条例": "fair-competition-review-regulation",
     "fair competition review regulation": "fair-competition-review-regulation",
-    "实施细则": "fair-competition-review-rules-2021",
+    "审查制度实施细则": "fair-competition-review-rules-2021",  # not a program's own 实施细则
     "统一大市场": "unified-market-guideline-2025",
-    "反垄断法": "fair-competition-review-regulation",
+    "反垄断法": "anti-monopoly-law",
+    "anti-monopoly law": "anti-monopoly-law",
 }
 PREFER = {
     "budget": ["每年", "亿元", "总额", "资金", "budget"],
@@ -278,7 +279,7 @@ def article_lines(ctx: AskContext) -> bool:
 def _article(ctx: AskContext) -> bool:
     """The clause the user names by number ("民法典第154条"), looked up exactly."""
     low = ctx.ask.text.lower()
-    docs = [doc for word, doc in _LAW_DOCS.items() if word in low]
+    docs = [doc for word, doc in LAW_DOCS.items() if word in low]
     if not docs:
         for r in ctx.ask.regions:
             docs += [x.doc_id for x in ctx.kb.policy_docs(r)]
