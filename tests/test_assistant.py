@@ -1137,12 +1137,12 @@ def test_whether_a_measure_in_force_breaks_competition_law_is_not_ours_to_rule(a
     assert unnamed.asks[0].verdict == "risk", "no measure of ours is named: the practice itself is the risk"
 
 
-def test_a_refund_on_an_early_end_is_not_a_kickback_and_what_follows_is_not_published(assistant):
+def test_a_refund_on_an_early_end_is_not_a_kickback_and_what_follows_is_left_open(assistant):
     r = assistant.ask(
         "滨江的 杭州算力券已经按合同抵过了 现在项目停了想跟供应商提前解约 供应商会退我们一部分钱 这部分对应的补贴要不要退回去？怎么退"
     )
     assert all("回扣" not in a.conclusion and a.verdict != "risk" for a in r.asks), "no kickback was described"
-    assert [a.verdict for a in r.asks] == ["not_published", "not_published"], "Hangzhou publishes no clawback rule"
+    assert [a.verdict for a in r.asks] == ["undetermined", "undetermined"], "Hangzhou publishes no clawback rule"
     assert assistant.ask("供应商说签约后按合同额退给我们一部分钱 杭州的 行不行").asks[0].verdict == "risk"
 
 
@@ -1259,6 +1259,35 @@ def test_a_law_named_is_where_its_articles_are_looked_for(assistant):
     assert "反垄断法" in ask.conclusion and "第十条" in ask.conclusion, "the Anti-Monopoly Law, not the review rules"
     r = assistant.ask("北京市算力券要求在京注册。该条件与《全国统一大市场建设指引(试行)》是否冲突？请给出判断。")
     assert len(r.asks) == 1 and r.asks[0].verdict == "undetermined", "the closing request asks nothing of its own"
+
+
+def test_money_paid_back_after_redemption_is_a_kickback_and_a_penalty_clause_is_not(assistant):
+    q = "算力使用方与算力服务商约定，由服务商在算力券兑付后按兑付金额的30%向使用方支付“市场推广费”。该约定在《民法典》下的效力如何？"
+    ask = assistant.ask(q).asks[0]
+    assert "第一百五十四条" in ask.conclusion, "collusion returning subsidy money"
+    q = "深圳 供应商要在算力合同里加一条：训力券要是没批下来 我们按合同额10%付违约金给他们 这种条款有没有问题"
+    assert assistant.ask(q).asks[0].verdict != "risk", "a penalty clause is neither a kickback nor a sham"
+
+
+def test_one_s_own_machine_room_fails_a_self_built_condition_not_a_contract_check(assistant):
+    ask = assistant.ask("郑州这边 我们自己建的机房自己用 电费加设备折旧一年四百来万 能申郑州的算力券吗").asks[0]
+    assert ask.verdict == "not_eligible" and "自建自用" in ask.conclusion
+
+
+def test_a_clean_alternative_after_a_risky_plan_is_computed(assistant):
+    q = "深圳训力券：供应商给8%返点，合同按1000万签，训力券按1000万申请。这样有风险吗？如果合同直接按920万签，能补多少（我们不是初创）"
+    r = assistant.ask(q)
+    assert r.asks[0].verdict == "risk"
+    assert r.asks[1].verdict == "amount" and [str(a.amount) for a in r.asks[1].amounts] == ["4600000.00"]
+
+
+def test_whether_paid_support_goes_back_is_open_where_the_region_publishes_no_clawback(assistant):
+    q = "成都 算力券已经通过服务商兑付了 后来合同提前解除 服务商退了我们一部分款 这部分算力券的钱要不要退回去"
+    assert assistant.ask(q).asks[0].verdict == "undetermined"
+    ask = assistant.ask("如果我们用来申请算力券的合同后来被法院认定无效，之前已经兑付的算力券要退吗？").asks[0]
+    assert ask.verdict == "answered" and "第一百五十五条" in ask.conclusion, (
+        "void from the start: the Civil Code answers"
+    )
 
 
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):

@@ -29,6 +29,7 @@ from assistant.lexicon import patterns
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
 from assistant.understand.facts import compute_elsewhere_in
+from assistant.understand.money import find_money
 from assistant.understand.risks import RISK_ASKED
 
 
@@ -156,6 +157,13 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "已经拿了另一个市级项目的补贴……请回溯评估一下合规性", "从关联公司买……就行了吧": a check
         ask = _read_as(ctx, "compliance")
+    if (
+        ask.intent == "compliance"
+        and _HOW_MUCH.search(ask.text)
+        and not RISK_ASKED.search(ask.text)
+        and find_money(ask.text)
+    ):
+        ask = _read_as(ctx, "calculation")  # "如果合同直接按扣掉返点后的920万签，能补多少": the clean amount
     if ask.intent == "eligibility" and not ask.regions and _NATIONAL_LAW.search(ask.text):
         ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件": the law's
     if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):

@@ -195,6 +195,13 @@ def handle(ctx: AskContext) -> None:
             return
         say_best_clauses(ctx, hits, prefer, (hit, sentence, score))
         add_details(ctx, found.get("hits", []) if law else hits, [], n=2, min_score=1.0)
+        region_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
+        if (
+            "clawback" in ctx.ask.topics
+            and hit["doc_id"] in region_docs
+            and any("未见公开" in h["text"] for h in hits if h["doc_id"] in region_docs)
+        ):
+            d.verdict = "undetermined"  # whether paid support goes back: the region's text leaves it open
         if measure:
             d.verdict = "undetermined"
             d.say(say(lang, "compliance.measure_advice"))
