@@ -1290,6 +1290,11 @@ def test_whether_paid_support_goes_back_is_open_where_the_region_publishes_no_cl
     )
 
 
+def test_whether_a_program_requires_local_registration_is_who_may_apply(assistant):
+    ask = assistant.ask("南京的算力券要求在南京注册吗？").asks[0]
+    assert ask.intent == "fact" and "注册在南京" in ask.conclusion, "not whether the program is in force"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

@@ -164,6 +164,13 @@ def reread(ctx: AskContext) -> Ask:
         and find_money(ask.text)
     ):
         ask = _read_as(ctx, "calculation")  # "如果合同直接按扣掉返点后的920万签，能补多少": the clean amount
+    if (
+        ask.intent == "validity"
+        and "applicant" in ask.topics
+        and "period" not in ask.topics
+        and not asks_in_force(ask.text)
+    ):
+        ask = _read_as(ctx, "fact")  # "南京的算力券要求在南京注册吗": who may apply, not the period
     if ask.intent == "eligibility" and not ask.regions and _NATIONAL_LAW.search(ask.text):
         ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件": the law's
     if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):
@@ -238,10 +245,7 @@ def reread(ctx: AskContext) -> Ask:
     return ask
 
 
-# The national legal texts: conditions asked about one of them are the law's, not a program's.
-_NATIONAL_LAW = re.compile(
-    r"民法典|反垄断法|公平竞争审查|统一大市场|Civil Code|Anti-?Monopoly|fair[- ]competition review", re.I
-)
+_NATIONAL_LAW = patterns("asked.yaml", "national_law")
 # "这是不是地方保护", "算不算指定交易": a word of competition law (lexicon/compliance_questions.yaml)
 _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _CAN_WE = re.compile(
@@ -350,12 +354,7 @@ _APPLY_ASKED = re.compile(
     r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
 )
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
-_CALCULATE_ASKED = re.compile(
-    r"(测算|核算|计算|算一下|算算)[^，。？?]{0,10}(金额|额度|补贴|券额|支持|多少)|(测算|核算)(一下)?$"
-    r"|\bwhat('s| is| would be| will be)( the| our)? [\w -]{0,30}\b(amount|subsidy|sum)\b"
-    r"|\bwhat can [\w -]{0,40}\b(pay|cover|give us|refund)\b",
-    re.I,
-)
+_CALCULATE_ASKED = patterns("asked.yaml", "calculate_asked")
 # "现在还能申请吗" with no word of a second support (再, 也, 同时, 都): whether it still runs.
 _STILL_NOW = re.compile(
     r"^(?!.*(再|也|同时|叠加|都|一起|另外)).*(现在|目前|今年|如今|20\d\d年)[^，。？?]{0,4}还(能|可以)"
@@ -387,9 +386,7 @@ _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？
 # "能拿多少" asks how much; "两个都能拿吗" asks whether
 _HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
-_FIGURE_ASKED = re.compile(
-    r"多少|几成|几个点|百分之几|什么比例|比例是|上限是|how much|what (rate|percentage|share|cap)", re.I
-)
+_FIGURE_ASKED = patterns("asked.yaml", "figure_asked")
 
 
 __all__ = ["reread"]
