@@ -1295,6 +1295,13 @@ def test_whether_a_program_requires_local_registration_is_who_may_apply(assistan
     assert ask.intent == "fact" and "注册在南京" in ask.conclusion, "not whether the program is in force"
 
 
+def test_a_point_asking_which_article_is_answered_from_the_law_not_another_point_s_plan(assistant):
+    q = "两个问题：1. 行政机关滥用行政权力排除、限制竞争，反垄断法里总的规定是哪一条；2. 发券机关限定企业只能用指定服务商的算力，对应哪一条。"
+    r = assistant.ask(q)
+    assert "第十条" in r.asks[0].conclusion and "限定使用特定经营者" not in r.asks[0].conclusion
+    assert "第三十九条" in r.asks[1].conclusion
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

@@ -70,6 +70,7 @@ def handle(ctx: AskContext) -> None:
         not ctx.ask.leans_on
         and "report" not in ctx.ask.topics
         and not set(ctx.ask.topics) & _ABOUT_THE_LAW  # "1. 公平竞争审查由谁负责": the law, not the plan
+        and not _an_article_asked_apart(ctx)
         and (
             bool(set(arrangements.stated()) - {"role"})
             or any(
@@ -228,6 +229,21 @@ def _open_stacking(ctx: AskContext, findings: list[dict[str, Any]]) -> OpenStack
     if not any(f.get("id") == "double_subsidy" for f in findings):
         return None
     return open_stacking(ctx.kb, ctx.ask.regions, ctx.ask.text)
+
+
+def _an_article_asked_apart(ctx: AskContext) -> bool:
+    """ "两个问题：1. ……反垄断法里总的规定是哪一条；2. 发券机关限定……对应哪一条": a point asking
+    which article, in a message of several, whose own words state no arrangement, asks the law;
+    the arrangement another point states is that point's."""
+    from assistant.understand.phrases import read_group
+
+    return (
+        len(ctx.case.asks) > 1
+        and "law_article" in ctx.ask.topics
+        and bool(_ASKS_THE_LAW.search(ctx.ask.text))
+        and not read_group(ctx.ask.text, "compliance")
+        and not ctx.ask.leans_on
+    )
 
 
 def _judges_a_measure(ctx: AskContext) -> bool:
