@@ -1302,6 +1302,11 @@ def test_a_point_asking_which_article_is_answered_from_the_law_not_another_point
     assert "第三十九条" in r.asks[1].conclusion
 
 
+def test_paying_model_api_calls_points_to_what_covers_model_services(assistant):
+    ask = assistant.ask("上海的算力券能拿来付大模型API调用费吗 还是得用别的券").asks[0]
+    assert "模型券" in ask.conclusion, "Shanghai has a separate model voucher"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion
