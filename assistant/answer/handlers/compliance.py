@@ -102,20 +102,7 @@ def handle(ctx: AskContext) -> None:
     if stacking is not None:
         # the same receipt read as a second claim on the contract is the same open question
         findings = [f for f in findings if f.get("id") not in ("double_subsidy", "one_claim_per_contract")]
-        c = stacking.condition
-        d.programs = [stacking.program]
-        d.say(
-            say(
-                lang,
-                "compliance.stacking_open",
-                name=ctx.kb.programs[stacking.program].name_en
-                if lang == "en"
-                else ctx.kb.programs[stacking.program].name,
-                clause=c.label_en if lang == "en" else c.label_zh,
-                levels=sep(lang).join(level_label(level, lang) for level in stacking.levels),
-                marks=cite_ref(ctx, found, c.reference.model_dump()),
-            )
-        )
+        _say_stacking_open(ctx, found, stacking)
         if not findings:
             d.verdict = "undetermined"
             d.add_caveat(say(lang, "compliance.not_advice"))
@@ -229,6 +216,23 @@ def _open_stacking(ctx: AskContext, findings: list[dict[str, Any]]) -> OpenStack
     if not any(f.get("id") == "double_subsidy" for f in findings):
         return None
     return open_stacking(ctx.kb, ctx.ask.regions, ctx.ask.text)
+
+
+def _say_stacking_open(ctx: AskContext, found: Any, stacking: OpenStacking) -> None:
+    """What the region's no-double-funding clause bars, cited, and that the money named is not it."""
+    c, program = stacking.condition, ctx.kb.programs[stacking.program]
+    en = ctx.lang == "en"
+    ctx.draft.programs = [stacking.program]
+    ctx.draft.say(
+        say(
+            ctx.lang,
+            "compliance.stacking_open",
+            name=program.name_en if en else program.name,
+            clause=c.label_en if en else c.label_zh,
+            levels=sep(ctx.lang).join(level_label(level, ctx.lang) for level in stacking.levels),
+            marks=cite_ref(ctx, found, c.reference.model_dump()),
+        )
+    )
 
 
 def _an_article_asked_apart(ctx: AskContext) -> bool:
