@@ -1307,6 +1307,11 @@ def test_paying_model_api_calls_points_to_what_covers_model_services(assistant):
     assert "模型券" in ask.conclusion, "Shanghai has a separate model voucher"
 
 
+def test_a_publication_day_only_a_clause_reports_is_stated_from_it(assistant):
+    ask = assistant.ask("请答复天津市算力券实施方案的发布时间").asks[0]
+    assert "2025年5月27日" in ask.conclusion, "the metadata has no date; 第一条 reports the day"
+
+
 def test_facts_in_plain_words_decide_the_conditions_they_meet(assistant):
     ask = assistant.ask("上海语料券 我们打算从自己控股的数据公司买语料 再申语料券 行吗").asks[0]
     assert ask.verdict == "not_eligible" and "非关联方" in ask.conclusion

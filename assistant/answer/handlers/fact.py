@@ -364,6 +364,18 @@ def _document(ctx: AskContext, region: str) -> None:
             and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence)
         ):
             d.say(from_the_text(ctx, best, sentence, limit=160))
+    if not doc.issued and _DATE_ASKED.search(ctx.ask.text):  # "发布时间": a clause may report the day
+        hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
+        best, sentence, _score = best_evidence(ctx, hits, ["发布", "报道", "印发", "月", "日"])
+        if best is not None and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sentence or ""):
+            d.say(from_the_text(ctx, best, sentence, limit=160))
+
+
+# "发布时间", "何时印发": the day a text was issued or published is asked
+_DATE_ASKED = re.compile(
+    r"(发布|印发|公布|出台)(时间|日期)|(何时|什么时候|哪天)(发布|印发|公布|出台)|when was [^?]{0,40}(issued|published)",
+    re.I,
+)
 
 
 __all__ = ["handle"]
