@@ -8,17 +8,14 @@ it too (eligible), not merely "answered". The kinds and cues are data (lexicon/a
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from assistant import lexicon
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])|(?<=\.)\s+")
 
 
-@lru_cache(maxsize=1)
 def _kinds() -> dict[str, re.Pattern[str]]:
-    data = lexicon.load_yaml("applicant_kinds.yaml")["kinds"]
-    return {kind: re.compile("|".join(words), re.I) for kind, words in data.items()}
+    return lexicon.pattern_table("applicant_kinds.yaml", "kinds")
 
 
 def kinds_named(text: str) -> list[str]:

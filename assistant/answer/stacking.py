@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from assistant import lexicon
 from assistant.answer.knowledge import Knowledge
@@ -45,7 +44,8 @@ def open_stacking(kb: Knowledge, regions: list[str], text: str) -> OpenStacking 
     named = levels_named(text)
     if not named:
         return None
-    for pid in kb.programs_for(_with_parents(regions)):
+    places = list(dict.fromkeys(code for r in regions for code in lexicon.chain(r)))
+    for pid in kb.programs_for(places):
         for c in kb.programs[pid].conditions:
             if c.fact == _NO_DOUBLE_FUNDING and c.covers is not None:
                 outside = [level for level in named if level not in c.covers]
@@ -53,20 +53,8 @@ def open_stacking(kb: Knowledge, regions: list[str], text: str) -> OpenStacking 
     return None
 
 
-@lru_cache(maxsize=1)
 def _levels() -> dict[str, re.Pattern[str]]:
-    table = lexicon.load_yaml("funding_levels.yaml")["levels"]
-    return {level: re.compile("|".join(rxs), re.I) for level, rxs in table.items()}
-
-
-def _with_parents(regions: list[str]) -> list[str]:
-    parents = {r.code: r.parent for r in lexicon.region_lexicon().regions}
-    out: list[str] = []
-    for code in regions:
-        while code and code not in out:
-            out.append(code)
-            code = parents.get(code) or ""
-    return out
+    return lexicon.pattern_table("funding_levels.yaml", "levels")
 
 
 __all__ = ["OpenStacking", "level_label", "levels_named", "open_stacking"]

@@ -110,6 +110,13 @@ def patterns(name: str, key: str) -> re.Pattern[str]:
     return re.compile("|".join(load_yaml(name)[key]), re.I)
 
 
+@lru_cache(maxsize=16)
+def pattern_table(name: str, key: str) -> dict[str, re.Pattern[str]]:
+    """A table of regular-expression lists in a YAML file of this package (label -> list), each
+    list as one pattern (any case), in file order."""
+    return {label: re.compile("|".join(rxs), re.I) for label, rxs in load_yaml(name)[key].items()}
+
+
 @lru_cache(maxsize=1)
 def region_lexicon() -> RegionLexicon:
     """regions.yaml, validated: unknown fields, unknown parents and duplicate codes fail loudly."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
-from assistant.lexicon import patterns
+from assistant.lexicon import pattern_table, patterns
 from assistant.understand.case import ComplianceFacts
 from assistant.understand.intent import MAX_EMBED_CHARS, Vectors, _normalise_rows, _softmax, fit_softmax
 
@@ -168,13 +167,9 @@ class RiskReader:
         return found
 
 
-@lru_cache(maxsize=1)
 def _vetoes() -> dict[str, re.Pattern[str]]:
     """Fact -> the words that undo it when the meaning-based reading finds it."""
-    from assistant import lexicon
-
-    table = lexicon.load_yaml("compliance_questions.yaml")["meaning_vetoes"]
-    return {fact: re.compile("|".join(rxs), re.I) for fact, rxs in table.items()}
+    return pattern_table("compliance_questions.yaml", "meaning_vetoes")
 
 
 __all__ = ["EXAMPLES_PATH", "ISSUER_FACTS", "RiskReader", "clauses", "load_examples"]
