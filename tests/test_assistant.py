@@ -1204,11 +1204,6 @@ def test_who_reviews_a_measure_is_answered_by_the_article_on_it(assistant):
     assert r.asks[1].verdict == "risk", "the plan is checked on its own point"
 
 
-def test_asking_whether_a_review_was_done_in_a_not_a_form_is_not_saying_it_was_not(assistant):
-    ask = assistant.ask("武汉算力服务券的资金管理办法出台前做没做过公平竞争审查？").asks[0]
-    assert ask.verdict == "answered" and "自我审查" in ask.conclusion
-
-
 def test_conditions_asked_of_a_legal_article_are_the_law_s_not_a_program_s(assistant):
     q = "如果我们以“促进科技进步”为由保留算力券的本地注册条件，按《公平竞争审查条例》第十二条需要同时满足哪些条件？"
     ask = assistant.ask(q).asks[0]
@@ -1325,8 +1320,13 @@ def test_what_the_law_provides_is_answered_from_its_article_even_on_a_weak_searc
 
 
 def test_asking_whether_a_review_was_done_is_not_saying_it_was(assistant):
-    ask = assistant.ask("武汉算力服务券的资金管理办法出台前做过公平竞争审查没有").asks[0]
-    assert ask.verdict == "answered" and "自我审查" in ask.conclusion
+    # "做没做过" (A-not-A) asks as "做过……没有" does
+    for q in (
+        "武汉算力服务券的资金管理办法出台前做过公平竞争审查没有",
+        "武汉算力服务券的资金管理办法出台前做没做过公平竞争审查？",
+    ):
+        ask = assistant.ask(q).asks[0]
+        assert ask.verdict == "answered" and "自我审查" in ask.conclusion, q
 
 
 def test_a_contract_signed_after_the_period_ends_is_outside_it_not_merely_ending_soon(assistant):
