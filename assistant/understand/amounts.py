@@ -50,7 +50,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "proposed", ""  # "能按340万申请吗", "先按已付的180万申请": a base asked about, not a purchase
     if first_match(window, roles["received_total"]):
         return "received_total", ""
-    if first_match(before[-14:], roles["received"]) or (
+    spent = re.match(
+        r"^\s*(元)?的?(算力(?!券|补贴|补助|支持)|智算|费用|租金|合同)", after
+    )  # "已经用了9000万的算力费用": compute spent
+    if (first_match(before[-14:], roles["received"]) and not spent) or (
         re.match(r"^\s*(了|的)?(算力券|补贴|券|额度)", after) and re.search(r"已经|已|之前|累计", before)
     ):
         return "received", ""

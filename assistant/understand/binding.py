@@ -15,7 +15,8 @@ _ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "thi
 
 # "三份一起报", "都算上", "all of them": the ask is about every purchase of the conversation
 _ALL_PURCHASES = re.compile(
-    r"(两|三|四|五|几)(份|个|笔)(合同)?(一起|都|合在一起|加起来|合计|总共)|全部合同|都算上|all (of )?(them|the contracts)",
+    r"(两|三|四|五|几)(份|个|笔)(合同)?(一起|都|合在一起|加起来|合计|总共)|全部合同|都算上|all (of )?(them|the contracts)"
+    r"|全年(都)?(加起来|合起来|合计|一共|总共)",  # "全年加起来能拿多少": the year's purchases together
     re.I,
 )
 

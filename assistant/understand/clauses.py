@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CLAUSE_BREAK = re.compile(r"[，。,;；！!？?\n]|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+# A comma between digits groups thousands ("1,350万"): the figure stays whole in its clause.
+_CLAUSE_BREAK = re.compile(r"[，。;；！!？?\n]|(?<!\d),|(?<=\d),(?!\d{3}(?!\d))|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass

@@ -297,7 +297,8 @@ def _document_date(text: str, end: int) -> bool:
 
 def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
     def target(clause: Clause) -> Purchase | None:
-        return next((p for c, p in pcs if c is clause), pcs[0][1] if len(pcs) == 1 else None)
+        own = next((p for c, p in pcs if c is clause), pcs[0][1] if len(pcs) == 1 else None)
+        return own or _in_sentence(text, clause, pcs)
 
     found = dates_mod.find_dates(text, today)
     skip: set[int] = set()
@@ -340,6 +341,19 @@ def _signing_target(text: str, cls: list[Clause], end: int, pcs: list[tuple[Clau
 def _nearest_after(pos: int, pcs: list[tuple[Clause, Purchase]], clause: Clause) -> Purchase | None:
     later = [(c, p) for c, p in pcs if c.start >= clause.start and c.end <= clause.end + 20 and c.end > pos]
     return later[0][1] if later else None
+
+
+def _in_sentence(text: str, clause: Clause, pcs: list[tuple[Clause, Purchase]]) -> Purchase | None:
+    """ "A合同2025年1月1日至12月31日，合同期内结算48万；B合同……": a clause naming no amount
+    describes the purchase its sentence names next (else the one it named last)."""
+    after = [p for c, p in pcs if c.start >= clause.end and not _SENTENCE_END.search(text[clause.end : c.start])]
+    if after:
+        return after[0]
+    before = [p for c, p in pcs if c.end <= clause.start and not _SENTENCE_END.search(text[c.end : clause.start])]
+    return before[-1] if before else None
+
+
+_SENTENCE_END = re.compile(r"[；;。\n！!？?]")
 
 
 def _patch(case: Case) -> Purchase:

@@ -93,6 +93,8 @@ def other_purchases(ctx: AskContext) -> None:
     others = [p for p in ctx.case.purchases if p.item != "compute" and p.amount is not None]
     for p in others:
         assert p.amount is not None
+        # the figure is the user's own, said back: recorded so the answer's numbers stay traceable
+        ctx.session.record("outside_the_base", {"item": p.item}, {"amount": format(p.amount.value, "f")})
         d.add_caveat(
             say(lang, "calc.not_compute", item=say(lang, f"items.{p.item}"), amount=money(p.amount.value, lang))
         )
