@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.understand.asks import asks_in_force, read_asks
+from assistant.understand.asks import asks_in_force, computations_requested, read_asks
 from assistant.understand.binding import bind_purchases
 from assistant.understand.case import (
     INTENTS,
@@ -77,13 +77,15 @@ def understand(
     case: Case | None = None
     last_turn: Case | None = None
     previous_asks: list[Ask] = []
-    for turn in [*[h for h in history if isinstance(h, str) and h.strip()], message]:
+    earlier_turns = [h for h in history if isinstance(h, str) and h.strip()]
+    for turn in [*earlier_turns, message]:
         cur = read_turn(turn, today, cov)
         if documents and not cur.regions:  # "企业问京技管发〔2024〕29号是否仍然有效", "经开区" ambiguous alone
             cur.regions = [d.region for d in named_documents(cur.text, documents) if d.region in cov][:1]
         cur.asks = read_asks(cur, clf, today, previous_asks, cov)
         bind_suppositions(cur)  # "若该企业属于初创企业，又是多少": that ask's supposition only
         case = cur if case is None else merge(case, cur, last_turn)
+        case.asks = computations_requested(case.asks, case)
         last_turn = cur
         if case.regions:
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]
@@ -92,19 +94,20 @@ def understand(
             previous_asks = case.asks
     assert case is not None
     if documents:
-        case.asks = [_with_documents(a, case, documents) for a in case.asks]
+        earlier = earlier_turns[-1] if earlier_turns else ""
+        case.asks = [_with_documents(a, case, documents, earlier) for a in case.asks]
     if reply is not None:
         case = apply_answer(case, *reply)
     _clarify(case)
     return case
 
 
-def _with_documents(ask: Ask, case: Case, documents: Iterable[DocRef]) -> Ask:
+def _with_documents(ask: Ask, case: Case, documents: Iterable[DocRef], earlier: str = "") -> Ask:
     """The ask with the documents it names; a year that names a document ("2023年的措施现在还
     能申请吗") is not the date asked about."""
     from assistant.understand.documents import asked_documents, names_a_document_year
 
-    named = asked_documents(ask.text, case.text, documents, ask.regions or case.regions)
+    named = asked_documents(ask.text, case.text, documents, ask.regions or case.regions, earlier)
     if not named:
         return ask
     year = None if ask.year is not None and names_a_document_year(ask.text, ask.year) else ask.year

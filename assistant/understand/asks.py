@@ -13,6 +13,7 @@ import os
 import re
 from typing import Any
 
+from assistant.lexicon import patterns
 from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.documents import year_asked
 from assistant.understand.risks import ISSUER_FACTS
@@ -148,6 +149,9 @@ MAX_ASKS = 12
 
 # Where the lead shared by the points of a list ends: after its punctuation or its request verb.
 _LEAD_END = re.compile(r".*([：:，,；;。的]|请(逐项|逐条|分别)?(回复|答复|说明|确认|提供|明确|告知|核实))", re.S)
+_CALCULATE = patterns("asked.yaml", "calculate_asked")
+# A point naming a scheme ("北京经开区算力券"), not an applicant ("上海某公司在北京的分公司")
+_NAMES_A_SCHEME = re.compile(r"^(?!.*(公司|企业|单位|机构|高校)).*(券|支持|补贴|政策|措施|方案)")
 _RULE_OR_DOCUMENT = frozenset({"doc_number", "issuer", "rate", "cap", "budget", "minimum"})
 # A request closing every point of a list ("……的补贴比例，请一并答复。") is not what the point asks.
 _CLOSING_REQUEST = re.compile(r"[，,]?\s*(请|烦请|麻烦)[^，。,]{0,6}(答复|回复|告知|说明|提供)[。.!！]?\s*$")
@@ -312,8 +316,10 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
         if asks and not ask.topics and asks[-1].topics and _BARE_FIGURE.match(part.strip()):
             ask = ask.model_copy(update={"topics": list(asks[-1].topics)})  # "比例会不会高一点 具体多少"
-        if asked_of:
-            ask = ask.model_copy(update={"regions": asked_of})
+        if asked_of:  # the program the question names, unless the point names its own ("（2）北京经开区算力券")
+            point = part.replace(each.intro, "", 1) if each else ""
+            own = _regions_named(point, cur, covered) if _NAMES_A_SCHEME.search(point) else []
+            ask = ask.model_copy(update={"regions": [r for r in own if r not in asked_of] or asked_of})
         asks.append(ask)
     return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text, _on_topic(previous))])
 
@@ -331,6 +337,19 @@ _IN_FORCE_ASKED = re.compile(
 def _on_topic(previous: list[Ask]) -> bool:
     """Whether the conversation so far was about vouchers (a short follow-up belongs to it)."""
     return any(a.intent not in ("off_topic", "greeting") for a in previous)
+
+
+def computations_requested(asks: list[Ask], case: Case) -> list[Ask]:
+    """ "请测算该企业可申领的金额" after the contract was stated in an earlier turn: a request to
+    compute, however the words of the request alone were classified."""
+    if not any(p.amount for p in case.purchases):
+        return asks
+    return [
+        a.model_copy(update={"intent": "calculation"})
+        if a.intent in ("fact", "process", "eligibility") and _CALCULATE.search(a.text)
+        else a
+        for a in asks
+    ]
 
 
 def asks_in_force(text: str) -> bool:

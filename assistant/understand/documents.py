@@ -109,9 +109,12 @@ def _title_years(title: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<![-—–至到\d])(20\d{2})", title)}
 
 
-def asked_documents(text: str, message: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
+def asked_documents(
+    text: str, message: str, documents: Iterable[DocRef], regions: Iterable[str], earlier: str = ""
+) -> list[DocRef]:
     """The documents one ask is about: those its own words name (by number, title or year), or,
-    when it points back ("该措施现在是否有效"), those the whole message names."""
+    when it points back ("该措施现在是否有效", "上述政策"), those the whole message names, else
+    those the message before it named."""
     docs, asked = list(documents), list(regions)
 
     def named_in(words: str) -> list[DocRef]:
@@ -119,7 +122,7 @@ def asked_documents(text: str, message: str, documents: Iterable[DocRef], region
         return by_name + [d for d in dated_documents(words, docs, asked) if d not in by_name]
 
     own = named_in(text)
-    return own if own or not _REFERS_BACK.search(text) else named_in(message)
+    return own if own or not _REFERS_BACK.search(text) else (named_in(message) or named_in(earlier))
 
 
 def names_a_document_year(text: str, year: int) -> bool:

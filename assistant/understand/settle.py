@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.lexicon import patterns
 from assistant.understand.case import Ask
 
 
@@ -60,6 +61,7 @@ def domain(text: str) -> bool:
     return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
 
 
+_CALCULATE = patterns("asked.yaml", "calculate_asked")  # "请测算该企业可申领的金额"
 _HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
 
 
@@ -93,6 +95,10 @@ def _about_support(text: str) -> bool:
     return domain(text) or bool(_SUPPORT.search(text)) or not re.search(r"[\u4e00-\u9fff]", text)
 
 
+# What a document says of itself (its number, date): asked, it is a fact of the text.
+_DOCUMENT_TOPICS = frozenset({"doc_number"})
+
+
 def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
@@ -110,7 +116,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     )
     out: list[Ask] = []
     for a in asks:
-        if elsewhere and a.intent != "greeting":  # "闵行区的200元餐饮消费券过期了": another subject
+        if elsewhere and (a.intent != "greeting" or _off_subject_always(a.text)):  # "闵行区的200元餐饮消费券过期了"
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
         if (
@@ -147,9 +153,17 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             # "模型券也能申吗": whether we may apply; no word of time makes it "is it still open"
             a = a.model_copy(update={"intent": "eligibility", "confidence": a.scores.get("eligibility", 0.0) or 0.01})
         if a.confidence <= 0 and (
-            find_money(a.text) or ("calculation" in runner_up and _HOW_MUCH.search(a.text) and find_money(whole))
+            find_money(a.text)
+            or (
+                "calculation" in runner_up
+                and (_HOW_MUCH.search(a.text) or _CALCULATE.search(a.text))
+                and (find_money(whole) or in_conversation)
+            )
         ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
+        if a.confidence <= 0 and a.topics and set(a.topics) <= _DOCUMENT_TOPICS:
+            # "……请答复该政策的发布日期": unsure, and it asks only what a document itself says
+            a = a.model_copy(update={"intent": "fact", "confidence": a.scores.get("fact", 0.0) or 0.01})
         if (
             a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))
         ):  # "有没有封顶": its own question

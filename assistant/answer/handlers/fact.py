@@ -135,6 +135,10 @@ def handle(ctx: AskContext) -> None:
             return
     if about_doc:
         _document(ctx, regions[0])
+        if (
+            "budget" in topics and not about_rules
+        ):  # "出台时间和每年资金总额" of a text with no figures in the calculator
+            _clause_for(ctx, regions, "budget")
     if about_rules:
         d.programs.append(programs[0])
         rules_summary(ctx, regions[0], programs[0])
@@ -334,7 +338,7 @@ def _document(ctx: AskContext, region: str) -> None:
             "status": doc.status,
         },
     )
-    found = search(ctx, [region], k=4, extra="印发 发布 文号 责任单位 负责")
+    found = search(ctx, [region], k=4, extra="印发 发布 出台 文号 责任单位 负责")
     hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
     mark = ctx.cite(hit, prefer=["印发", "发布", "号"]) if hit else ""
     parts = [say(lang, "fact.doc_issuer", issuer=doc.issuer)] if doc.issuer else []
@@ -365,12 +369,26 @@ def _document(ctx: AskContext, region: str) -> None:
         ):
             d.say(from_the_text(ctx, best, sentence, limit=160))
     if not doc.issued and _DATE_ASKED.search(ctx.ask.text):  # "发布时间": a clause may report the day
-        hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
-        best, sentence, _score = best_evidence(ctx, hits, ["发布", "报道", "印发", "月", "日"])
-        if best is not None and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", sentence or ""):
+        from assistant.answer.sentences import clean_sentence, sentences
+
+        # the sentence that dates the text, not the one closest to the rest of the question
+        dated = (
+            (h, s)
+            for h in found.get("hits", [])
+            if h["doc_id"] == doc.doc_id
+            for s in map(clean_sentence, sentences(h["text"]))
+            if _DAY_REPORTED.search(s)
+        )
+        best, sentence = next(dated, (None, ""))
+        if best is not None:
             d.say(from_the_text(ctx, best, sentence, limit=160))
 
 
+# "于2023年8月出台", "报道日期为2025年5月27日": a clause reporting when the text came out (a month
+# is all some reports give)
+_DAY_REPORTED = re.compile(
+    r"\d{4}年\d{1,2}月[^，。；]{0,12}(发布|印发|出台|公布|报道)|(发布|印发|出台|公布|报道)[^，。；]{0,8}\d{4}年\d{1,2}月"
+)
 # "发布时间", "何时印发": the day a text was issued or published is asked
 _DATE_ASKED = re.compile(
     r"(发布|印发|公布|出台)(时间|日期)|(何时|什么时候|哪天)(发布|印发|公布|出台)|when was [^?]{0,40}(issued|published)",
