@@ -146,3 +146,63 @@ def test_false_documents_and_poems_are_declined(assistant, question):
     r = _ask(assistant, question)
     assert r.asks[0].verdict == "refused", r.asks[0].conclusion
     assert not any(a.amount for a in r.asks[0].amounts)
+
+
+def test_a_rounding_rule_asked_beside_figures_is_answered_with_the_rule(assistant):
+    r = _ask(
+        assistant, "南宁2025年度算力券，合同期2025年4月1日至12月31日，结算200,000元。补贴按什么规则取整？能补多少？"
+    )
+    assert r.asks[0].intent == "fact" and "截断" in r.asks[0].conclusion, r.asks[0].conclusion
+    assert r.asks[1].verdict == "amount"
+    assert not r.warnings, r.warnings  # the official example's figure is said from the rules data
+
+
+def test_each_voucher_of_a_list_gets_its_own_answer(assistant):
+    r = _ask(assistant, "请答复漳州市算力券、模型券和标注券的支持比例。")
+    assert [a.conclusion.count("%") > 0 for a in r.asks] == [True, True, True]
+    assert "50%" in r.asks[0].conclusion and "30%" in r.asks[1].conclusion and "80%" in r.asks[2].conclusion
+    r = _ask(assistant, "上海的算力券、模型券、语料券能同时申请吗")  # asked together: one answer
+    assert len(r.asks) == 1
+
+
+def test_conditions_and_use_asked_together_are_both_answered(assistant):
+    r = _ask(assistant, "请答复武汉市算力服务券的申请主体条件和使用方式。")
+    assert "独立法人" in r.asks[0].conclusion and "即领即用" in r.asks[0].conclusion
+
+
+def test_what_an_article_says_is_answered_from_it(assistant):
+    r = _ask(assistant, "反垄断法第三十九条讲的是什么？")
+    assert r.asks[0].verdict == "answered", r.asks[0].conclusion
+    assert "指定" in r.asks[0].conclusion and "第三十九条" in r.asks[0].conclusion
+
+
+def test_a_rule_quoted_does_not_answer_for_the_firm(assistant):
+    r = _ask(assistant, "深圳语料券要求从非关联方买语料，我们从控股子公司那里买的语料能申请吗？")
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
+
+
+def test_an_ambiguous_zone_named_plainly_elsewhere_in_the_message(assistant):
+    r = _ask(assistant, "来电企业称听说亦庄用国产算力能抵40%，请核实：经开区现行文件对国产算力是否有更高的抵扣比例？")
+    assert r.asks[0].verdict != "clarify"
+    assert "30%" in r.asks[0].conclusion
+
+
+def test_the_end_date_asked_after_whether_it_still_runs(assistant):
+    r = _ask(assistant, "来电企业询问：北京市人工智能算力券现在还能申报吗？如已到期，请说明到期日和后续动态。")
+    assert r.asks[0].verdict == "ended"
+    assert r.asks[1].verdict == "answered" and "2025年12月31日" in r.asks[1].conclusion
+
+
+def test_a_reply_to_draft_with_a_computation_computes(assistant):
+    r = _ask(
+        assistant,
+        "请按通知的折算规则测算该企业可获补贴，并出具答复口径。",
+        history=["来电企业（南宁五象新区）咨询南宁算力券：合同期2025年7月1日至2026年6月30日，合同期内共结算36万元。"],
+    )
+    assert "54296.00" in _amounts(r.asks[0]), r.asks[0].conclusion  # 36万 × 183/364 × 30%, truncated
+
+
+def test_an_english_question_on_applicants_from_outside(assistant):
+    r = _ask(assistant, "Does the Guizhou compute voucher accept companies registered outside Guizhou?")
+    assert r.asks[0].verdict in ("answered", "eligible"), r.asks[0].conclusion
+    assert "outside the province" in r.asks[0].conclusion

@@ -173,7 +173,11 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "fact")  # "南京的算力券要求在南京注册吗": who may apply, not the period
     if ask.intent == "eligibility" and not ask.regions and _NATIONAL_LAW.search(ask.text):
         ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件": the law's
-    if ask.intent in ("validity", "fact", "eligibility", "process") and _LEGAL_CONCEPT.search(ask.text):
+    if (
+        ask.intent in ("validity", "fact", "eligibility", "process")
+        and _LEGAL_CONCEPT.search(ask.text)
+        and not (ask.articles and _ARTICLE_CONTENT.search(ask.text))  # "第三十九条讲的是什么"
+    ):
         ask = _read_as(ctx, "compliance")  # "要是不能 这是不是地方保护": what the law makes of it
     if ask.intent == "eligibility" and RISK_ASKED.search(ask.text) and states_clean_purchase(case):
         ask = _read_as(ctx, "compliance")  # "……无关联的服务商签的合同，申请算力券合规上有问题吗"
@@ -260,7 +264,9 @@ _ABOUT_OTHERS = re.compile(
     r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*(询问|咨询|问)?"
     r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
     r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
-    r"(use|apply|claim|get|receive)\b",
+    r"(use|apply|claim|get|receive)\b"
+    r"|\b(accept|admit|open to)\b[\w\s-]{0,30}?\b(companies|firms|entities|applicants|enterprises)\b"
+    r"[\w\s-]{0,12}?\b(outside|elsewhere|from other)\b",  # "accept companies registered outside Guizhou"
     re.I,
 )
 # "哪个比例对", "which rate is right": which of two rates holds
@@ -355,6 +361,7 @@ _APPLY_ASKED = re.compile(
 )
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = patterns("asked.yaml", "calculate_asked")
+_ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
 # "现在还能申请吗" with no word of a second support (再, 也, 同时, 都): whether it still runs.
 _STILL_NOW = re.compile(
     r"^(?!.*(再|也|同时|叠加|都|一起|另外)).*(现在|目前|今年|如今|20\d\d年)[^，。？?]{0,4}还(能|可以)"

@@ -344,10 +344,9 @@ def computations_requested(asks: list[Ask], case: Case) -> list[Ask]:
     compute, however the words of the request alone were classified."""
     if not any(p.amount for p in case.purchases):
         return asks
+    kinds = ("fact", "process", "eligibility") + (() if case.compliance.stated() else ("compliance",))
     return [
-        a.model_copy(update={"intent": "calculation"})
-        if a.intent in ("fact", "process", "eligibility") and _CALCULATE.search(a.text)
-        else a
+        a.model_copy(update={"intent": "calculation"}) if a.intent in kinds and _CALCULATE.search(a.text) else a
         for a in asks
     ]
 

@@ -26,6 +26,7 @@ from assistant.understand.case import (
 )
 from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
+from assistant.understand.readings import settle_reading
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
 # A rate the user assumes ("按30%算", "比例是30%的话"); "比例为100%" alone claims a rule, not an assumption.
@@ -112,7 +113,7 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         case.places.append(place)
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
-            place = _voucher_reading(clean, _program_reading(clean, pm.end, place, covered))
+            place = settle_reading(clean, pm.end, place, covered, [o.place for o in found if o is not pm])
         if role == "origin":
             continue
         if role == "compute":
@@ -149,38 +150,6 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         elif code is None and not reg.ambiguous and reg.text not in case.unknown_places:
             case.unknown_places.append(reg.text)
     return asked
-
-
-def _program_reading(text: str, end: int, place: Place, covered: frozenset[str]) -> Place:
-    """An ambiguous name used as a program's name ("经开区算力券") with one reading that has
-    documents means that reading; as where the firm is ("经开区的公司") it stays ambiguous."""
-    if not re.search(r"(开发区|经开区|高新区|新区)$", place.text) or not re.match(
-        r"^(的)?(算力券|政策|券|算力补贴|补贴政策)", text[end : end + 6]
-    ):
-        return place
-    from assistant.rules import load_programs
-
-    with_rules = {p.region for p in load_programs().values()}
-    readings = [places_mod.resolve_place(re.sub(r"[（(].*", "", c)) for c in place.candidates]
-    hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered) in with_rules]
-    return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
-
-
-def _voucher_reading(text: str, place: Place) -> Place:
-    """An ambiguous name ("南山") in a message naming a voucher only one reading's region issues
-    ("训力券": Shenzhen's) means that reading."""
-    if not place.ambiguous:
-        return place
-    from assistant import lexicon
-
-    hits = []
-    for label in place.candidates:
-        reading = places_mod.resolve_place(re.sub(r"[（(].*", "", label))
-        chain = [lexicon.region(code) for code in (reading.chain if reading else [])]
-        names = [n for r in chain if r is not None for n in r.voucher_names]
-        if reading is not None and any(re.search(re.escape(n), text, re.I) for n in names):
-            hits.append(reading)
-    return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 
 # ---------------------------------------------------------------- the turn
@@ -245,10 +214,25 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
     for name in ("supplier_related", "already_claimed"):
         if name in whole:
             general.setdefault(name, whole[name])
+    # "自建机房自己用的算力，一年300万，能申吗？另外租用外部算力的合同150万……": a fact told in a
+    # sentence that names purchases is about those, not about the purchases of another sentence
+    sentence = [len(_SENTENCE_END.findall(text, 0, c.start)) for c in cls]
+    with_purchase = {sentence[cls.index(c)] for c, _ in pcs if c in cls}
     for clause, p in pcs:
+        facts = general
+        if len(with_purchase) > 1 and clause in cls:
+            mine = sentence[cls.index(clause)]
+            told = "".join(
+                c.text
+                for i, c in enumerate(cls)
+                if (c.start, c.end) not in own_spans and (sentence[i] == mine or sentence[i] not in with_purchase)
+            )
+            spanning: dict[str, Any] = {k: whole[k] for k in ("supplier_related", "already_claimed") if k in whole}
+            facts = {**spanning, **read_group(told, "purchase")}
+            facts.pop("settled", None)
         own = read_group(_own_words(clause, p, pcs), "purchase")
         own.pop("settled", None)
-        for name, value in {**general, **own}.items():
+        for name, value in {**facts, **own}.items():
             setattr(p, name, value)
     if not pcs:
         basis: Literal["settlement"] | None = (

@@ -59,12 +59,17 @@ def negated(text: str, start: int) -> bool:
 _QUESTIONED = re.compile(r"(有没有|是不是|是否|有无|做没做|[做经进]没|\bwhether)\s*$", re.I)
 
 
+# A requirement quoted before a phrase ("要求从非关联方买语料"): the rule, not a fact of the case.
+_RULE_QUOTED = re.compile(r"(要求|规定|须|必须|应当|只能|限于)[^，。；;]{0,6}$")
+
+
 def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
     """The value a fact takes in ``text`` by its table ``spec``; None when not stated."""
     keys = list(spec)
     if set(keys) <= {True, False}:
-        if False in spec and first_match(text, spec[False]):
-            return False
+        no = first_match(text, spec[False]) if False in spec else None
+        if no is not None and not _RULE_QUOTED.search(text[max(0, no.start() - 8) : no.start()]):
+            return False  # ("要求从非关联方买": the rule quoted, not the firm's own fact)
         m = first_match(text, spec.get(True, []))
         if m is None or _QUESTIONED.search(text[max(0, m.start() - 4) : m.start()]):
             return None  # "出台前有没有做过公平竞争审查": asked, not stated either way

@@ -95,6 +95,23 @@ def _about_support(text: str) -> bool:
     return domain(text) or bool(_SUPPORT.search(text)) or not re.search(r"[\u4e00-\u9fff]", text)
 
 
+_ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
+_END_DATE_ASKED = re.compile(
+    r"(到期|截止|结束|失效)(日|日期|时间)|有效期(到|至)(哪天|何时|什么时候)|哪天(到期|截止|结束)"
+)  # "第三十九条讲的是什么"
+# A rounding rule asked for ("按什么规则取整", "保留几位小数、是否四舍五入"), not an amount.
+_ROUNDING_RULE_ASKED = re.compile(
+    r"(什么|哪种|何种|怎么|如何|怎样)(规则|方式|办法)?[^，。？?]{0,4}(取整|舍入|保留)|保留几位|(是否|要不要|会不会)四舍五入"
+    r"|四舍五入还是|还是[^，。？?]{0,6}(截断|舍去|四舍五入)|how (is|are|do|does) [^?]{0,30}round"
+)
+
+
+def _last_question(text: str) -> str:
+    """The last sentence of an ask (the facts told before it are its context)."""
+    pieces = [p for p in re.split(r"(?<=[。！!；;])", text) if p.strip()]
+    return pieces[-1] if pieces else text
+
+
 # What a document says of itself (its number, date): asked, it is a fact of the text.
 _DOCUMENT_TOPICS = frozenset({"doc_number"})
 
@@ -172,6 +189,13 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
+            a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
+        if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
+            a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
+        if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
+            # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
+            a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
         out.append(a)
     if not domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
         # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question

@@ -83,6 +83,7 @@ def _items(text: str) -> list[re.Match[str]]:
 
 
 # "算力券、模型券、标注券各自的比例和上限": one ask per voucher named, each with the shared question
+_TOGETHER = re.compile(r"同时|一起|叠加|都能|都可以|兼得|合并|并用|哪个|哪种|together|both|which", re.I)
 _EACH = re.compile(r"分别|各自|各(?=是|为|能|的|多少)")
 # Someone else's question reported by the helpdesk ("企业询问", "有企业反映", "来电咨询").
 _REPORTED = re.compile(r"(企业|客户|群众|市民|来电|来函|工单|有人|用户)[^，。,;；]{0,8}(询问|咨询|问|反映|来电|提出)")
@@ -361,7 +362,8 @@ def _points(ask: str) -> list[str]:
     from assistant.understand.topics import voucher_types
 
     named = list(dict.fromkeys(voucher_types(ask)))
-    if len(named) >= 2 and _EACH.search(ask):
+    listed = len(named) >= 3 and not _TOGETHER.search(ask)  # "算力券、模型券和标注券的比例", not "能同时申请吗"
+    if listed or (len(named) >= 2 and _EACH.search(ask)):
         from assistant.understand.topics import voucher_mentions
 
         spans = voucher_mentions(ask)

@@ -200,6 +200,7 @@ def _rounding(ctx: AskContext, regions: list[str], pid: str) -> None:
     found = search(ctx, regions, references=[rule.reference.model_dump()], k=2)
     mark = cite_ref(ctx, found, rule.reference.model_dump(), ["截断", "小数", "取整", "位"])
     text = rule.explanation if ctx.lang != "en" and rule.explanation else how + ("." if ctx.lang == "en" else "。")
+    ctx.session.record("rounding_rule", {"program": pid}, {"rule": text})  # the rules data it is said from
     ctx.draft.say(say(ctx.lang, "fact.rounding", name=name, rule=text, mark=mark))
 
 
