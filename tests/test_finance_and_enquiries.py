@@ -206,3 +206,37 @@ def test_an_english_question_on_applicants_from_outside(assistant):
     r = _ask(assistant, "Does the Guizhou compute voucher accept companies registered outside Guizhou?")
     assert r.asks[0].verdict in ("answered", "eligible"), r.asks[0].conclusion
     assert "outside the province" in r.asks[0].conclusion
+
+
+def test_a_follow_up_naming_another_voucher_computes_that_voucher(assistant):
+    r = _ask(assistant, "那模型券呢 合同也是400万", history=["我们在张江 想申请上海算力券 租金一年400万"])
+    assert "2000000.00" in _amounts(r.asks[0]), r.asks[0].conclusion  # 模型券 50%, not the compute 30%
+
+
+def test_the_contract_named_after_what_was_paid_is_one_purchase(assistant):
+    r = _ask(
+        assistant,
+        "青岛的一人公司，今年二月以来实际付了算力费240万（合同签的是300万），之前已经拿过30万，按OPC政策还能补多少？",
+    )
+    assert _amounts(r.asks[0]) == {"480000.00"}, r.asks[0].conclusion  # 20% of what was paid, one line
+
+
+def test_the_rate_asked_before_the_amount_is_answered_as_the_rate(assistant):
+    r = _ask(
+        assistant,
+        "廊坊固安的企业，牵头一个省级重大项目，用本地算力平台，今年算力费用一共180万。算力券按哪个比例算？能拿多少？",
+    )
+    assert r.asks[0].verdict == "answered" and "60%" in r.asks[0].conclusion
+    assert r.asks[1].verdict == "amount" and "1000000.00" in _amounts(r.asks[1])
+
+
+def test_what_happens_to_paid_support_when_the_contract_is_void(assistant):
+    r = _ask(assistant, "如果申领算力券用的那份合同后来被认定无效，已经拿到手的补贴会怎么样？")
+    assert r.asks[0].verdict in ("answered", "risk"), r.asks[0].conclusion
+    assert "第一百五十五条" in r.asks[0].conclusion and "追回" in r.asks[0].conclusion
+
+
+def test_which_years_cap_a_claim_across_two_years_counts_in(assistant):
+    r = _ask(assistant, "北京算力券200万的年度上限，2024年12月申领、2025年1月才兑付的那一笔，算哪一年的额度？")
+    assert r.asks[0].verdict == "undetermined", r.asks[0].conclusion
+    assert "200万" in r.asks[0].conclusion and "未写明" in r.asks[0].conclusion

@@ -104,7 +104,13 @@ def route(ctx: AskContext) -> None:
     ):
         simple.unclear(ctx, with_help=True)  # "算力劵？？", "这个到底咋整 搞不懂": a question back
         return
-    if ask.confidence <= UNCLEAR_BELOW and not ask.regions and not case.purchases and not _from_the_texts(ask):
+    if (
+        ask.confidence <= UNCLEAR_BELOW
+        and not ask.regions
+        and not case.purchases
+        and not _from_the_texts(ask)
+        and not set(ask.topics) & _LAW_TOPICS  # "合同被认定无效，拿到手的补贴会怎么样": the law answers
+    ):
         simple.unclear(ctx)
         return
     ask = reread(ctx)
@@ -249,6 +255,10 @@ def case_caveats(kb: Knowledge, case: Case, drafts: list[AskDraft]) -> list[str]
     if case.asserted:
         out.append(say(lang, "common.asserted"))  # never repeat the figure: it is not the rule
     return list(dict.fromkeys(out))
+
+
+# Topics the legal texts answer with no region named.
+_LAW_TOPICS = frozenset({"clawback", "law_article", "responsible", "review_scope"})
 
 
 def _from_the_texts(ask: Ask) -> bool:

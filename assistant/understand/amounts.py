@@ -119,6 +119,8 @@ def _basis(clause_text: str) -> Any:
 # by the user into questions), and a bound on the work one message can cause.
 MAX_AMOUNTS = 30
 # Other figures of the contract just described, by what the words around them say they are.
+# The contract a figure just given was paid or settled under, named after it ("（合同签的是300万）").
+_SAME_CONTRACT = re.compile(r"(^|[（(，,])\s*(但|而)?(合同|合同额|合同金额)(签的|签了|写的|上写的|约定的)?(是|为)?\s*$")
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
 
@@ -198,6 +200,18 @@ def read_amounts(
                 )
             ):
                 setattr(last, slot, money)  # 合同500万，结算420万，已付380万: one contract, three figures
+                continue
+            own = _FIGURE_SLOT.get(last.basis or "") if last is not None else None
+            if (
+                last is not None
+                and own is not None
+                and basis == "contract"
+                and getattr(last, own) is None
+                and _SAME_CONTRACT.search(last_words[-10:])
+            ):
+                # "实际付了240万（合同签的是300万）": the contract the figure before was paid under
+                setattr(last, own, last.amount)
+                last.amount, last.basis = money, "contract"
                 continue
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None

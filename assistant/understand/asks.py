@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from assistant.lexicon import patterns
+from assistant.understand import topics as topics_mod
 from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.documents import year_asked
 from assistant.understand.risks import ISSUER_FACTS
@@ -283,9 +284,11 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
                 for a in previous[:1]
             ]
         new_amount = any(p.amount is not None for p in cur.purchases)
+        named = topics_mod.voucher_type(text) if names_voucher(text) else None  # "那模型券呢 合同也是400万"
         return [
             a.model_copy(
                 update={
+                    "voucher": named or a.voucher,
                     "regions": list(cur.regions) or a.regions,
                     "intent": "calculation"
                     if new_amount and a.intent in ("fact", "eligibility", "validity", "process")
@@ -325,7 +328,9 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
 
 
 # "具体多少", "是多少", "到底多少": a figure asked for about what the question before named
-_BARE_FIGURE = re.compile(r"^(那|那么)?(具体|到底|究竟|大概|实际)?(是|有|能有)?多少[?？呢啊]?$")
+_BARE_FIGURE = re.compile(
+    r"^((如|若|如果)(没有|不是|否)[，,]?)?(那|那么)?(具体|到底|究竟|大概|实际)?(是|有|能有|按)?多少(执行|算|计)?[?？呢啊。]?$"
+)  # "如没有，按多少执行？"
 # "是否仍然有效", "现在还有效吗", "失效了没有": whether a document is in force, however it is named.
 _IN_FORCE_ASKED = re.compile(
     r"(是否|还|仍|仍然|依然|现在|目前|今天)[^，。,;；？?]{0,4}(有效|生效|在执行|执行期内|适用)|(失效|废止|到期)了?(吗|没有|没)|"

@@ -96,6 +96,10 @@ def _about_support(text: str) -> bool:
 
 
 _ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
+_HOW_LONG = re.compile(r"几年|多少年|多久|多长时间|几个月|how long|how many (years|months)", re.I)
+_RATE_ASKED = re.compile(
+    r"(按|用|适用)(哪个|哪一个|哪档|什么|多少)(比例|档)|比例是多少|几成|which rate|what rate", re.I
+)
 _END_DATE_ASKED = re.compile(
     r"(到期|截止|结束|失效)(日|日期|时间)|有效期(到|至)(哪天|何时|什么时候)|哪天(到期|截止|结束)"
 )  # "第三十九条讲的是什么"
@@ -189,6 +193,10 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        if a.intent == "eligibility" and a.topics == ["duration"] and _HOW_LONG.search(a.text):
+            a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
+        if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
+            a = a.model_copy(update={"intent": "fact"})  # "计入哪一年的200万上限": a rule, not an amount
         if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
             a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
         if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
@@ -197,6 +205,16 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
             a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
         out.append(a)
+    for i, a in enumerate(out[:-1]):
+        later = out[i + 1]
+        if (
+            a.intent == "calculation"
+            and _RATE_ASKED.search(_last_question(a.text))
+            and re.search(r"[?？]\s*$", a.text)  # asked as a question of its own ("按哪个比例算 能补多少" is one)
+            and later.intent == "calculation"
+            and _HOW_MUCH.search(later.text)
+        ):  # "按哪个比例算？能拿多少？": the rate, then the amount
+            out[i] = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rate"})})
     if not domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
         # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
         first, rest = out[0], out[1:]
@@ -236,6 +254,9 @@ _REFERS_BACK = re.compile(
 _REFERRING_MAX_CHARS = 40
 
 
+_TOPIC_CARRY_MAX_CHARS = 8
+
+
 def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
     """A short question with no subject of its own after a question about a legal text ("需要满足
     哪些条件？", "文号是多少？", "应该以哪个文件为准？") continues that question: it is answered from
@@ -257,7 +278,9 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
                 update={
                     "leans_on": (prev.leans_on + " " + prev.text).strip(),
                     "intent": a.intent if a.intent in ("compliance", "fact") else prev.intent,
-                    "topics": a.topics or prev.topics,  # "怎么退": the refund the question before asked about
+                    # "怎么退": the refund the question before asked about ("合同无效从什么时候起算" asks its own)
+                    "topics": a.topics
+                    or (prev.topics if len(a.text.strip(" ？?。")) <= _TOPIC_CARRY_MAX_CHARS else []),
                     "regions": a.regions or prev.regions,
                     "confidence": max(a.confidence, 0.01),
                 }

@@ -86,6 +86,16 @@ def _named_versions(ctx: AskContext, pid: str) -> list[dt.date]:
     return sorted(v.effective_from for v in program.versions if v.corpus_doc in ctx.ask.documents)
 
 
+def cap_year_open(ctx: AskContext, region: str, pid: str) -> None:
+    """ "2024年12月申领、2025年1月兑付的那一笔算哪一年的额度": the yearly cap, cited, and that the
+    texts do not say which year a claim across two years counts in."""
+    ctx.draft.programs.append(pid)
+    rules_summary(ctx, region, pid)
+    issuer = ctx.kb.issuer_of(region, pid) or say(ctx.lang, "validity.the_issuer")
+    ctx.draft.say(say(ctx.lang, "fact.cap_year_open", name=ctx.kb.program_name(pid, ctx.lang), issuer=issuer))
+    ctx.draft.verdict = "undetermined"
+
+
 def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     """A program's rate and caps (no amount given), cited, with conflicts and validity: of each
     version the ask names, when it names one or more, else on the ask's date."""

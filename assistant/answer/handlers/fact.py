@@ -17,8 +17,9 @@ from assistant.answer.evidence import (
     search,
 )
 from assistant.answer.format import date_text, shorten, yuanify
-from assistant.answer.handlers.common import rules_summary, uses_scheme
+from assistant.answer.handlers.common import cap_year_open, rules_summary, uses_scheme
 from assistant.answer.messages import say
+from assistant.answer.sentences import clean_sentence, sentences
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
 LAW_DOCS = {
@@ -129,6 +130,8 @@ def handle(ctx: AskContext) -> None:
         d.programs.append(programs[0])
         basis_summary(ctx, regions[0], programs[0])
         return
+    if programs and "cap_year" in topics:
+        return cap_year_open(ctx, regions[0], programs[0])
     if programs and "rounding" in topics:
         _rounding(ctx, regions, programs[0])
         if not (about_doc or about_rules):
@@ -370,8 +373,6 @@ def _document(ctx: AskContext, region: str) -> None:
         ):
             d.say(from_the_text(ctx, best, sentence, limit=160))
     if not doc.issued and _DATE_ASKED.search(ctx.ask.text):  # "发布时间": a clause may report the day
-        from assistant.answer.sentences import clean_sentence, sentences
-
         # the sentence that dates the text, not the one closest to the rest of the question
         dated = (
             (h, s)
@@ -385,8 +386,7 @@ def _document(ctx: AskContext, region: str) -> None:
             d.say(from_the_text(ctx, best, sentence, limit=160))
 
 
-# "于2023年8月出台", "报道日期为2025年5月27日": a clause reporting when the text came out (a month
-# is all some reports give)
+# "于2023年8月出台", "报道日期为2025年5月27日": when the text came out (some give only a month)
 _DAY_REPORTED = re.compile(
     r"\d{4}年\d{1,2}月[^，。；]{0,12}(发布|印发|出台|公布|报道)|(发布|印发|出台|公布|报道)[^，。；]{0,8}\d{4}年\d{1,2}月"
 )
