@@ -240,3 +240,20 @@ def test_which_years_cap_a_claim_across_two_years_counts_in(assistant):
     r = _ask(assistant, "北京算力券200万的年度上限，2024年12月申领、2025年1月才兑付的那一笔，算哪一年的额度？")
     assert r.asks[0].verdict == "undetermined", r.asks[0].conclusion
     assert "200万" in r.asks[0].conclusion and "未写明" in r.asks[0].conclusion
+
+
+def test_another_purchase_asked_with_ne_is_computed(assistant):
+    r = _ask(assistant, "前海的 30w的训练算力合同 能补多少 另外从数据交易所买语料20w呢 卖家跟我们没关系")
+    assert r.asks[1].verdict == "amount" and "60000.00" in _amounts(r.asks[1]), r.asks[1].conclusion
+
+
+def test_an_approximate_figure_said_back_is_no_unsupported_number(assistant):
+    r = _ask(assistant, "南宁五象新区 去年算力结算了80来万 今年还能按那个通知补不")
+    assert not r.warnings, r.warnings
+    assert r.asks[0].verdict in ("ended", "undetermined")
+
+
+def test_a_fee_not_yet_paid_answers_can_we_apply_now(assistant):
+    r = _ask(assistant, "扬州的企业，算力合同已经签了300万，但还一分钱没付，打算明年再付。现在能申请扬州算力券吗？")
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
+    assert "付款" in r.asks[0].conclusion

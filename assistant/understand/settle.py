@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.lexicon import patterns
+from assistant.understand.phrases import read_group
 from assistant.understand.case import Ask
 
 
@@ -205,6 +206,16 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
             a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
         out.append(a)
+    for i in range(1, len(out)):
+        a = out[i]
+        if (
+            a.intent == "compliance"
+            and out[i - 1].intent == "calculation"
+            and "呢" in a.text
+            and find_money(a.text)
+            and not {k for k in read_group(a.text, "compliance") if k != "role"}
+        ):  # "……能补多少 另外从数据交易所买语料20w呢 卖家跟我们没关系": the same question of another purchase
+            out[i] = a.model_copy(update={"intent": "calculation"})
     for i, a in enumerate(out[:-1]):
         later = out[i + 1]
         if (
