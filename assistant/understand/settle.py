@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from assistant.lexicon import patterns
-from assistant.understand.phrases import read_group
 from assistant.understand.case import Ask
+from assistant.understand.phrases import read_group
 
 
 def names_voucher(text: str) -> bool:
