@@ -97,18 +97,10 @@ def _about_support(text: str) -> bool:
 
 
 _ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
-_HOW_LONG = re.compile(r"几年|多少年|多久|多长时间|几个月|how long|how many (years|months)", re.I)
-_RATE_ASKED = re.compile(
-    r"(按|用|适用)(哪个|哪一个|哪档|什么|多少)(比例|档)|比例是多少|几成|which rate|what rate", re.I
-)
-_END_DATE_ASKED = re.compile(
-    r"(到期|截止|结束|失效)(日|日期|时间)|有效期(到|至)(哪天|何时|什么时候)|哪天(到期|截止|结束)"
-)  # "第三十九条讲的是什么"
-# A rounding rule asked for ("按什么规则取整", "保留几位小数、是否四舍五入"), not an amount.
-_ROUNDING_RULE_ASKED = re.compile(
-    r"(什么|哪种|何种|怎么|如何|怎样)(规则|方式|办法)?[^，。？?]{0,4}(取整|舍入|保留)|保留几位|(是否|要不要|会不会)四舍五入"
-    r"|四舍五入还是|还是[^，。？?]{0,6}(截断|舍去|四舍五入)|how (is|are|do|does) [^?]{0,30}round"
-)
+_HOW_LONG = patterns("asked.yaml", "how_long")
+_RATE_ASKED = patterns("asked.yaml", "rate_asked")
+_END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
+_ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
 
 
 def _last_question(text: str) -> str:
