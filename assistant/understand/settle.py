@@ -113,6 +113,52 @@ def _last_question(text: str) -> str:
 _DOCUMENT_TOPICS = frozenset({"doc_number"})
 
 
+def _what_the_words_ask(a: Ask) -> Ask:
+    """An ask whose own words say what is asked, whatever the classifier read: how long support
+    runs, which year's cap, the end date, what an article says, a rounding rule."""
+    if a.intent == "eligibility" and a.topics == ["duration"] and _HOW_LONG.search(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
+    if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
+        a = a.model_copy(update={"intent": "fact"})  # "计入哪一年的200万上限": a rule, not an amount
+    if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
+        a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
+    if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
+    if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
+        # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
+        a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
+    return a
+
+
+def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
+    """Asks of one message read beside the one before or after: another purchase asked with 呢
+    after an amount, and the rate asked as its own question before the amount."""
+    from assistant.understand.money import find_money
+
+    out = list(out)
+    for i in range(1, len(out)):
+        a = out[i]
+        if (
+            a.intent == "compliance"
+            and out[i - 1].intent == "calculation"
+            and "呢" in a.text
+            and find_money(a.text)
+            and not {k for k in read_group(a.text, "compliance") if k != "role"}
+        ):  # "……能补多少 另外从数据交易所买语料20w呢 卖家跟我们没关系": the same question of another purchase
+            out[i] = a.model_copy(update={"intent": "calculation"})
+    for i, a in enumerate(out[:-1]):
+        later = out[i + 1]
+        if (
+            a.intent == "calculation"
+            and _RATE_ASKED.search(_last_question(a.text))
+            and re.search(r"[?？]\s*$", a.text)  # asked as a question of its own ("按哪个比例算 能补多少" is one)
+            and later.intent == "calculation"
+            and _HOW_MUCH.search(later.text)
+        ):  # "按哪个比例算？能拿多少？": the rate, then the amount
+            out[i] = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rate"})})
+    return out
+
+
 def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
@@ -186,38 +232,8 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        if a.intent == "eligibility" and a.topics == ["duration"] and _HOW_LONG.search(a.text):
-            a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
-        if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
-            a = a.model_copy(update={"intent": "fact"})  # "计入哪一年的200万上限": a rule, not an amount
-        if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
-            a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
-        if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
-            a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
-        if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
-            # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
-            a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
-        out.append(a)
-    for i in range(1, len(out)):
-        a = out[i]
-        if (
-            a.intent == "compliance"
-            and out[i - 1].intent == "calculation"
-            and "呢" in a.text
-            and find_money(a.text)
-            and not {k for k in read_group(a.text, "compliance") if k != "role"}
-        ):  # "……能补多少 另外从数据交易所买语料20w呢 卖家跟我们没关系": the same question of another purchase
-            out[i] = a.model_copy(update={"intent": "calculation"})
-    for i, a in enumerate(out[:-1]):
-        later = out[i + 1]
-        if (
-            a.intent == "calculation"
-            and _RATE_ASKED.search(_last_question(a.text))
-            and re.search(r"[?？]\s*$", a.text)  # asked as a question of its own ("按哪个比例算 能补多少" is one)
-            and later.intent == "calculation"
-            and _HOW_MUCH.search(later.text)
-        ):  # "按哪个比例算？能拿多少？": the rate, then the amount
-            out[i] = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rate"})})
+        out.append(_what_the_words_ask(a))
+    out = _read_beside_each_other(out)
     if not domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
         # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
         first, rest = out[0], out[1:]
