@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A comma between digits groups thousands ("1,350万"): the figure stays whole in its clause.
-_CLAUSE_BREAK = re.compile(r"[，。;；！!？?\n]|(?<!\d),|(?<=\d),(?!\d{3}(?!\d))|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+# An ASCII comma that parts clauses: one between digits groups thousands ("1,350万") and stays in its figure.
+COMMA_BREAK = r"(?<!\d),|(?<=\d),(?!\d{3}(?!\d))"
+_CLAUSE_BREAK = re.compile(r"[，。;；！!？?\n]|" + COMMA_BREAK + r"|(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
 
 @dataclass
@@ -32,4 +33,4 @@ def clause_at(cls: list[Clause], pos: int) -> Clause:
     return next((c for c in cls if c.start <= pos < c.end), cls[-1])
 
 
-__all__ = ["Clause", "clause_at", "clauses"]
+__all__ = ["COMMA_BREAK", "Clause", "clause_at", "clauses"]

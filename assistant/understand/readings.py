@@ -24,8 +24,7 @@ def named_beside(place: Place, others: list[Place]) -> Place:
     if not place.ambiguous:
         return place
     plain = {o.region for o in others if not o.ambiguous and o.region}
-    readings = [places_mod.resolve_place(re.sub(r"[（(].*", "", c)) for c in place.candidates]
-    hits = [r for r in readings if r is not None and r.region in plain]
+    hits = [r for r in _readings(place) if r is not None and r.region in plain]
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 
@@ -39,8 +38,7 @@ def program_reading(text: str, end: int, place: Place, covered: frozenset[str]) 
     from assistant.rules import load_programs
 
     with_rules = {p.region for p in load_programs().values()}
-    readings = [places_mod.resolve_place(re.sub(r"[（(].*", "", c)) for c in place.candidates]
-    hits = [r for r in readings if r is not None and places_mod.covered_region(r, covered) in with_rules]
+    hits = [r for r in _readings(place) if r is not None and places_mod.covered_region(r, covered) in with_rules]
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 
@@ -52,13 +50,17 @@ def voucher_reading(text: str, place: Place) -> Place:
     from assistant import lexicon
 
     hits = []
-    for label in place.candidates:
-        reading = places_mod.resolve_place(re.sub(r"[（(].*", "", label))
+    for reading in _readings(place):
         chain = [lexicon.region(code) for code in (reading.chain if reading else [])]
         names = [n for r in chain if r is not None for n in r.voucher_names]
         if reading is not None and any(re.search(re.escape(n), text, re.I) for n in names):
             hits.append(reading)
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
+
+
+def _readings(place: Place) -> list[Place | None]:
+    """Each reading of an ambiguous name, resolved from its label ("北京经济技术开发区（亦庄）")."""
+    return [places_mod.resolve_place(re.sub(r"[（(].*", "", label)) for label in place.candidates]
 
 
 __all__ = ["named_beside", "program_reading", "settle_reading", "voucher_reading"]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assistant.understand.clauses import COMMA_BREAK
 from assistant.understand.lists import listed_points, questions_in_a_row
 
 # A segment asks something when (after a polite opening) it has one of these.
@@ -52,7 +53,9 @@ _OPENING = re.compile(
 # ends; conjunctions are cut out of the text; after 吗/呢 (and after 多少 when a new clause
 # starts) is a segment end in run-on phone messages.
 _BREAK = re.compile(
-    r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)%％])\.\s+(?=[A-Z])|(?:，|(?<!\d),|,(?!\d{3}(?!\d)))+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
+    r"(?P<punct>[?？!！。;；\n]+|(?<=[a-z0-9)%％])\.\s+(?=[A-Z])|(?:，|"
+    + COMMA_BREAK
+    + r")+\s*|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff\d]))|"
     r"(?P<conj>另外|还有(?![没吗呢效什])|以及|顺便(问(一)?下)?|再问(一)?下|此外|并且|另问|还问|并问|"
     r"\s*,?\s*\b(?:and also|and|also|plus|as well as)\s+(?=(?:how|what|which|when|where|who|why|can|could|is|are|do|does|"
     r"will|would|should|whether)\b))|"
