@@ -71,7 +71,7 @@ def answer_case(
         session.record("amount_bounds", {}, {"min": "0.01", "max": "1e12", "max_zh": "1万亿"})
     if case.invalid_dates:
         session.record("dates_as_written", {}, {"impossible": list(case.invalid_dates)})
-    approx = [m for p in case.purchases for m in (p.amount,) if m is not None and (m.approx or m.confirm)]
+    approx = [p.amount for p in case.purchases if p.amount is not None and (p.amount.approx or p.amount.confirm)]
     if approx and any(n.code == "approx_amount" for n in case.notes):
         # "80来万" said back as the figure understood: the reading is recorded like any other result
         session.record("amounts_as_understood", {}, {m.text: format(m.value, "f") for m in approx})

@@ -118,9 +118,9 @@ def _basis(clause_text: str) -> Any:
 # Amounts read from one message: far more than anyone describes at once (a pasted table is split
 # by the user into questions), and a bound on the work one message can cause.
 MAX_AMOUNTS = 30
-# Other figures of the contract just described, by what the words around them say they are.
 # The contract a figure just given was paid or settled under, named after it ("（合同签的是300万）").
 _SAME_CONTRACT = re.compile(r"(^|[（(，,])\s*(但|而)?(合同|合同额|合同金额)(签的|签了|写的|上写的|约定的)?(是|为)?\s*$")
+# Other figures of the contract just described, by what the words around them say they are.
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
 

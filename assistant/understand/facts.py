@@ -211,23 +211,22 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
     general = read_group(rest, "purchase")
     general.pop("settled", None)
     whole = read_group(text, "purchase")  # relations often span clauses ("供应商是…，合同300万")
-    for name in ("supplier_related", "already_claimed"):
-        if name in whole:
-            general.setdefault(name, whole[name])
+    spanning: dict[str, Any] = {k: whole[k] for k in ("supplier_related", "already_claimed") if k in whole}
+    general = {**spanning, **general}
     # "自建机房自己用的算力，一年300万，能申吗？另外租用外部算力的合同150万……": a fact told in a
     # sentence that names purchases is about those, not about the purchases of another sentence
-    sentence = [len(_SENTENCE_END.findall(text, 0, c.start)) for c in cls]
-    with_purchase = {sentence[cls.index(c)] for c, _ in pcs if c in cls}
+    sentence = {(c.start, c.end): len(_SENTENCE_END.findall(text, 0, c.start)) for c in cls}
+    with_purchase = {sentence.get((c.start, c.end)) for c, _ in pcs} - {None}
     for clause, p in pcs:
         facts = general
-        if len(with_purchase) > 1 and clause in cls:
-            mine = sentence[cls.index(clause)]
+        mine = sentence.get((clause.start, clause.end))
+        if len(with_purchase) > 1 and mine is not None:
             told = "".join(
                 c.text
-                for i, c in enumerate(cls)
-                if (c.start, c.end) not in own_spans and (sentence[i] == mine or sentence[i] not in with_purchase)
+                for c in cls
+                if (c.start, c.end) not in own_spans
+                and (sentence[(c.start, c.end)] == mine or sentence[(c.start, c.end)] not in with_purchase)
             )
-            spanning: dict[str, Any] = {k: whole[k] for k in ("supplier_related", "already_claimed") if k in whole}
             facts = {**spanning, **read_group(told, "purchase")}
             facts.pop("settled", None)
         own = read_group(_own_words(clause, p, pcs), "purchase")
