@@ -25,12 +25,14 @@ MIN_LISTED_POINTS = 3
 MAX_POINT_CHARS = 16  # a point of a list is a name ("年度上限", "申领步骤"), not a sentence
 
 
-def listed_points(ask: str) -> list[str]:
+def listed_points(ask: str, least: int = MIN_LISTED_POINTS) -> list[str]:
     """A request listing three or more points without numbers, each point naming something to
     answer (a topic: date, rate, cap, issuer ...): one ask per point, each keeping the words
     before the list (who asks about which program) and, when the first point opens with a
     qualifier ("深圳市训力券的政策依据、发文单位和执行期限"), that qualifier. "A和B" stays one
-    ask, and so does a list of places or vouchers (those are compared, not itemised)."""
+    ask, and so does a list of places or vouchers (those are compared, not itemised). ``least``
+    is 2 for a list whose last point was cut off as an ask of its own ("有效期、结算周期，以及能否
+    转让")."""
     from assistant.understand.topics import topics
 
     requests = list(_REQUEST.finditer(ask))
@@ -54,7 +56,7 @@ def listed_points(ask: str) -> list[str]:
     if points:
         last = _LAST_AND.split(points[-1], maxsplit=1)
         points[-1:] = [p for p in last if p]
-    if len(points) < MIN_LISTED_POINTS or sum(bool(topics(p)) for p in points) < len(points) - 1:
+    if len(points) < least or sum(bool(topics(p)) for p in points) < len(points) - 1:
         return []
     if list_first and max(len(p) for p in points[1:]) > MAX_POINT_CHARS:
         return []  # "某企业来函称，其在……使用算力，询问……是否仍然适用。请答复": clauses, not a list

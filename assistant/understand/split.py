@@ -354,7 +354,14 @@ def split_asks(text: str) -> list[str]:
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]
     itemised = bool(_numbered_points(text))
-    asks = [part for a in asks if a for part in ([a] if itemised else _points(a))]
+    # "请答复X、Y，以及能否Z": the list's last point follows as an ask of its own
+    continued = [bool(re.match(r"^[\s,，]*(以及|及)", text[b:])) for _, b in groups]
+    asks = [
+        part
+        for a, more in zip(asks, continued, strict=True)
+        if a
+        for part in ([a] if itemised else (more and "、" in a and listed_points(a, least=2)) or _points(a))
+    ]
     asks = [_without_closing(part) for a in asks for part in questions_in_a_row(a)]
     return [a for a in asks if a] or [text]
 
