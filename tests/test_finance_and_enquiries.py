@@ -257,3 +257,35 @@ def test_a_fee_not_yet_paid_answers_can_we_apply_now(assistant):
     r = _ask(assistant, "扬州的企业，算力合同已经签了300万，但还一分钱没付，打算明年再付。现在能申请扬州算力券吗？")
     assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
     assert "付款" in r.asks[0].conclusion
+
+
+def test_lines_listed_beside_the_compute_fee_are_not_taken_out_of_it(assistant):
+    """ "算力费84万、存储费16万": the storage line stands beside the compute fee; Beijing pays on
+    the compute fee (84万 × 20%), neither on 84万 less 16万 nor on the whole bill."""
+    r = _ask(assistant, "北京的公司，算力费84万、存储费16万，能补多少？")
+    assert "168000.00" in _amounts(r.asks[0]), r.asks[0].conclusion
+    assert not _amounts(r.asks[0]) & {"136000.00", "200000.00"}
+    assert "另列的存储费用160,000元（16万元）不在补贴范围内" in r.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "amount"),
+    [
+        # 第四条: Langfang's compute service includes storage and technical support -> 110万 × 50%
+        (
+            "廊坊的企业，在本地算力平台用算力，账单是：算力费84万、存储费16万、技术支持费10万，已全额付款。算力券能补多少？",
+            "550000.00",
+        ),
+        # the same lines inside a contract are not taken out of it under Langfang's rules
+        ("廊坊的企业，用本地平台，合同110万，其中存储16万、技术支持10万，已全额付款，能补多少？", "550000.00"),
+    ],
+)
+def test_a_program_that_counts_storage_keeps_it_in_the_base(assistant, question, amount):
+    r = _ask(assistant, question)
+    assert amount in _amounts(r.asks[0]), r.asks[0].conclusion
+    assert not _amounts(r.asks[0]) & {"420000.00", "370000.00"}
+
+
+def test_a_technical_support_line_is_taken_out_where_the_program_pays_for_compute_only(assistant):
+    r = _ask(assistant, "北京的公司，合同100万，其中技术支持费10万，能补多少？")
+    assert "180000.00" in _amounts(r.asks[0]), r.asks[0].conclusion

@@ -7,10 +7,11 @@ Handlers call the rules with these; the names are the rules' own (``registered_i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from assistant.understand.case import Ask, Case, Money, Purchase
+from assistant.understand.case import Ask, Case, LineItem, Money, Purchase
 from assistant.understand.facts import compute_elsewhere_in
 
 _APPLICANT_FACTS = (
@@ -134,18 +135,35 @@ def figure_for(purchase: Purchase, basis: str) -> Money | None:
     return purchase.amount
 
 
-def base_of(purchase: Purchase, basis: str = "contract", session: Any = None) -> Decimal | None:
+def base_of(
+    purchase: Purchase, basis: str = "contract", session: Any = None, includes: Collection[str] = ()
+) -> Decimal | None:
     """The compute part of a purchase in yuan, on the program's basis: the settled amount for a
     program that pays on settlement or spend (when the user gave it), else the contract amount;
-    line items such as storage taken out."""
+    lines such as storage taken out of it, unless the program counts them (``includes``), in which
+    case lines listed beside the compute fee are added."""
     money = figure_for(purchase, basis)
     if money is None:
         return None
-    if not purchase.excluded:
+    taken = [li for li in purchase.excluded if not li.beside and li.item not in includes]
+    added = [li for li in purchase.excluded if li.beside and li.item in includes]
+    if not taken and not added:
         return money.value
-    items: dict[str, Decimal] = {li.item: li.amount.value for li in purchase.excluded}
-    result = money.value - sum(items.values(), Decimal(0))
-    return session.derive("less_excluded", {"gross": money.value, **items}, result) if session is not None else result
+    result = money.value - sum((li.amount.value for li in taken), Decimal(0))
+    result += sum((li.amount.value for li in added), Decimal(0))
+    if session is not None:  # recorded, so the answer's numbers trace to the user's figures
+        lines = {"gross": money.value, **_lines(taken), **_lines(added, "plus_")}
+        session.derive("less_excluded" if not added else "base_lines", lines, result)
+    return result
+
+
+def _lines(lines: list[LineItem], prefix: str = "") -> dict[str, Decimal]:
+    """Line items as the inputs of a recorded derivation (two lines of one kind keep both)."""
+    out: dict[str, Decimal] = {}
+    for li in lines:
+        key = prefix + li.item
+        out[key if key not in out else f"{key}_{len(out)}"] = li.amount.value
+    return out
 
 
 __all__ = ["applicant_facts", "ask_facts", "base_of", "figure_for", "case_facts", "purchase_facts", "rules_date"]

@@ -163,6 +163,7 @@ def scheme_program(program: Program, scheme: Scheme) -> Program:
         region_name=program.region_name,
         corpus_doc=scheme.corpus_doc,
         base_basis=scheme.base_basis,
+        base_includes=scheme.base_includes,
         base_label_zh=scheme.base_label_zh,
         base_label_en=scheme.base_label_en,
         summary_zh=scheme.summary_zh,

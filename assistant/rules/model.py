@@ -205,6 +205,11 @@ class _VoucherRules(BaseModel):
     base_basis: Literal["contract", "settlement", "spend"] = "contract"
     base_label_zh: str = "合同金额"
     base_label_en: str = "contract amount"
+    # Lines of a bill besides compute that the program's own text counts in the base (Langfang
+    # 第四条: storage and technical support); every other program takes them out.
+    base_includes: list[Literal["storage", "network", "security", "software", "tech_support"]] = Field(
+        default_factory=list
+    )
     summary_zh: str = ""
     summary_en: str = ""
     inputs: list[InputField] = Field(default_factory=list)

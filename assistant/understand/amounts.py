@@ -34,7 +34,8 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
     window = before[-14:] + " " + after[:10]
     if first_match(window, roles["budget"]):
         return "budget", ""
-    near = before[-8:] + " " + after[:4]
+    # the words after a figure up to the next item of a list ("84万、存储费16万": 存储 is 16万's)
+    near = before[-8:] + " " + re.split(r"[、，,;；]", after[:4])[0]
     for item, pats in roles["excluded"].items():
         if first_match(near, pats):
             # "存储那份60万", "一份存储合同60万": a contract of its own, not a part of the compute one
@@ -138,6 +139,8 @@ def read_amounts(
     last_end = 0  # where the last purchase's amount ends
     breakdown: Breakdown | None = None
     parts: list[Breakdown] = []
+    roles = tables()["amount_roles"]
+    compute_fee_named = False  # the last purchase's figure is the compute fee alone ("算力费84万")
     mentions, unusable = money_mod.scan_money(clean)
     case.notes.extend(_unusable_note(words) for words in unusable)
     if len(mentions) > MAX_AMOUNTS:  # no one describes 50 contracts in one message; a flood costs CPU
@@ -175,8 +178,16 @@ def read_amounts(
         elif role == "separate":
             pcs.append((clause, Purchase(amount=money, item=item, basis=_basis(clause.text))))  # type: ignore[arg-type]
         elif role == "excluded":
-            line = LineItem(item=item, amount=money)  # type: ignore[arg-type]
-            (pcs[-1][1].excluded.append(line) if pcs else pending.append(line))
+            beside = (
+                bool(pcs)
+                and breakdown is None
+                and compute_fee_named
+                and not first_match(clean[last_end : mm.start], roles["excluded_cue"])
+            )
+            line = LineItem(item=item, amount=money, beside=beside)  # type: ignore[arg-type]
+            # "合同300万，其中GPU220万、存储50万": a line of the contract broken into parts
+            owner = breakdown[0] if breakdown is not None else pcs[-1][1] if pcs else None
+            (owner.excluded.append(line) if owner is not None else pending.append(line))
         else:
             last_words = clean[max(clause.start, floor_before) : mm.start]  # this figure's own words
             if _stated_total(last_words, money, pcs):
@@ -222,6 +233,9 @@ def read_amounts(
             since_last = clean[last_end : mm.start]
             if breakdown is not None and matches(since_last, "additional_purchase"):
                 breakdown = None
+            if breakdown is not None and re.match(r"^\s*[（(]\s*(其中|含)", since_last):
+                last_end = mm.end  # "GPU400万（其中国产卡部分150万）": a share of the part just named
+                continue
             if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
                 breakdown = (last, [])  # "600万的合同，其中国产400万、英伟达200万": the parts follow
             variant = tax_variant and last is not None and last.amount is not None
@@ -234,6 +248,7 @@ def read_amounts(
                     if not parts or parts[-1] is not breakdown:
                         parts.append(breakdown)
             last_end = mm.end
+            compute_fee_named = bool(first_match(last_words[-12:], roles["compute_fee"]))
     if pending:
         if pcs:
             pcs[0][1].excluded.extend(pending)
@@ -245,7 +260,7 @@ def read_amounts(
 
 # The amounts after these words break the contract just named into parts (domestic and not, two
 # sites), rather than adding contracts.
-_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|拆成|拆分为|of which|including", re.I)
+_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|拆成|拆分为|of which|including|^\s*元?\s*[:：]", re.I)
 
 
 # What a part takes from the contract it is part of, when its own words do not say.
@@ -264,7 +279,15 @@ def resolve_parts(
         if parent.amount is None:
             continue
         total = sum((p.amount.value for p in named if p.amount is not None), Decimal(0))
-        if total == parent.amount.value:
+        lines = sum((li.amount.value for li in parent.excluded if not li.beside), Decimal(0))
+        if lines and total == parent.amount.value - lines and len(named) == 1:
+            # "总价300万，其中GPU220万、存储50万、网络30万": the contract with its lines, computed
+            # on the program's own base; the compute part's facts are the contract's
+            for name in ("domestic", "supplier_related", "purpose"):
+                if getattr(parent, name) is None:
+                    setattr(parent, name, getattr(named[0], name))
+            drop.add(id(named[0]))
+        elif total == parent.amount.value:
             for p in named:
                 for name in _INHERITED:
                     if getattr(p, name) is None:

@@ -40,7 +40,17 @@ INTENTS: tuple[Intent, ...] = (
 )
 VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "intelligent", "award", "city_district"]
 PurchaseItem = Literal[
-    "compute", "storage", "network", "security", "software", "model", "corpus", "data_product", "labelling", "other"
+    "compute",
+    "storage",
+    "network",
+    "security",
+    "software",
+    "tech_support",
+    "model",
+    "corpus",
+    "data_product",
+    "labelling",
+    "other",
 ]
 Industry = Literal["software_it", "manufacturing", "research", "education", "other"]
 EntityType = Literal["enterprise", "university", "research_institute", "maker", "other"]
@@ -83,10 +93,13 @@ class Money(_Model):
 
 
 class LineItem(_Model):
-    """A part of a contract that is not compute (storage, network ...), named with its amount."""
+    """A part of a bill that is not compute (storage, network ...), named with its amount: inside
+    the purchase's amount ("合同100万，其中存储20万"), or beside a figure that is the compute fee
+    alone ("算力费84万、存储费16万")."""
 
     item: PurchaseItem
     amount: Money
+    beside: bool = False
 
 
 class Purchase(_Model):

@@ -233,6 +233,9 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
         own.pop("settled", None)
         for name, value in {**facts, **own}.items():
             setattr(p, name, value)
+        owed = p.settlement or p.amount  # "已付款180万，合同额300万": paid in part, not in full
+        if p.paid and p.paid_amount is not None and owed is not None and p.paid_amount.value < owed.value:
+            p.paid = False
     if not pcs:
         basis: Literal["settlement"] | None = (
             "settlement"

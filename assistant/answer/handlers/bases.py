@@ -17,7 +17,7 @@ from assistant.answer.facts import base_of, figure_for
 from assistant.answer.format import money
 from assistant.answer.handlers.common import ask_missing
 from assistant.answer.messages import say
-from assistant.understand.case import Purchase
+from assistant.understand.case import LineItem, Purchase
 
 _PER = {"month": 12, "quarter": 4}
 
@@ -26,11 +26,12 @@ _PER = {"month": 12, "quarter": 4}
 _A_YEAR_ASKED = re.compile(r"一年|每年|全年|年度|per year|a year|annual", re.I)
 
 
-def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, Decimal, bool]] | None:
-    """(label, base, accumulates) for one purchase: a range gives its two ends (alternatives,
-    not two claims); a monthly or quarterly figure is multiplied by the term when it is known.
-    None when the purchase cannot be computed and a question was asked instead."""
+def purchase_bases(ctx: AskContext, p: Purchase, pid: str) -> list[tuple[str, Decimal, bool]] | None:
+    """(label, base, accumulates) for one purchase under program ``pid``: a range gives its two
+    ends (alternatives, not two claims); a monthly or quarterly figure is multiplied by the term
+    when it is known. None when the purchase cannot be computed and a question was asked instead."""
     lang, d = ctx.lang, ctx.draft
+    basis = ctx.kb.programs[pid].base_basis
     money_ = figure_for(p, basis)
     assert money_ is not None
     if money_.currency != "CNY":
@@ -40,7 +41,7 @@ def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, 
         value = ctx.session.derive("understood_amount", {"text": money_.text}, money_.value)
         ctx.draft.ask_for("amount", say(lang, "questions.confirm_amount", text=money_.text, value=money(value, lang)))
         return None
-    base = base_of(p, basis, ctx.session)
+    base = base_of(p, basis, ctx.session, ctx.kb.programs[pid].base_includes)
     if base is None or base <= 0:
         d.say(say(lang, "calc.nothing_left"))
         return []
@@ -70,6 +71,40 @@ def purchase_bases(ctx: AskContext, p: Purchase, basis: str) -> list[tuple[str, 
     return [("", base, True)]
 
 
+def line_item_steps(ctx: AskContext, p: Purchase, pid: str) -> None:
+    """The lines of a bill besides compute, in the steps: taken out of the amount they are inside,
+    left out when listed beside the compute fee, or counted where the program's text counts
+    them (Langfang: storage and technical support)."""
+    lang = ctx.lang
+    program = ctx.kb.programs[pid]
+    includes = program.base_includes
+    if not p.excluded or p.amount is None:
+        return
+
+    def listed(lines: list[LineItem]) -> str:
+        return "、".join(f"{say(lang, 'items.' + li.item)}{money(li.amount.value, lang)}" for li in lines)
+
+    base = base_of(p, "contract", None, includes)
+    assert base is not None
+    taken = [li for li in p.excluded if not li.beside and li.item not in includes]
+    counted = [li for li in p.excluded if li.item in includes]
+    left_out = [li for li in p.excluded if li.beside and li.item not in includes]
+    if taken:
+        gross = money(p.amount.value, lang)
+        ctx.draft.steps.append(say(lang, "steps.excluded", gross=gross, parts=listed(taken), base=money(base, lang)))
+    for li in left_out + counted:  # the user's own figures, said back: recorded so they stay traceable
+        where = "inside_the_base" if li in counted else "outside_the_base"
+        ctx.session.record(where, {"item": li.item}, {"amount": format(li.amount.value, "f")})
+    if left_out:
+        ctx.draft.steps.append(say(lang, "steps.beside_out", parts=listed(left_out)))
+    if counted:
+        label = program.base_label_en if lang == "en" else program.base_label_zh
+        name = ctx.kb.program_name(pid, lang)
+        ctx.draft.steps.append(
+            say(lang, "steps.included", name=name, parts=listed(counted), label=label, base=money(base, lang))
+        )
+
+
 def published_rate(ctx: AskContext, pid: str, on: dt.date) -> dict[str, Any] | None:
     """The program's own rate parameter on ``on`` (None when the text publishes none)."""
     if ctx.case.rate is None:
@@ -83,7 +118,7 @@ def as_decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-__all__ = ["as_decimal", "published_rate", "purchase_bases"]
+__all__ = ["as_decimal", "line_item_steps", "other_purchases", "published_rate", "purchase_bases"]
 
 
 def other_purchases(ctx: AskContext) -> None:

@@ -13,9 +13,15 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
-from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
+from assistant.answer.facts import applicant_facts, case_facts, purchase_facts, rules_date
 from assistant.answer.format import money, percent
-from assistant.answer.handlers.bases import as_decimal, other_purchases, published_rate, purchase_bases
+from assistant.answer.handlers.bases import (
+    as_decimal,
+    line_item_steps,
+    other_purchases,
+    published_rate,
+    purchase_bases,
+)
 from assistant.answer.handlers.common import (
     SCHEME_VOUCHERS,
     _condition_label,
@@ -154,14 +160,13 @@ def _registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
 
 def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:
     lang, d = ctx.lang, ctx.draft
-    basis = ctx.kb.programs[pid].base_basis
     received: Decimal | None = None
     computed: list[Decimal] = []
     count = 0
     several = len([p for p in purchases if not p.alternative]) > 1
     year_total = sum((p.amount.value for p in purchases if p.amount is not None and not p.alternative), Decimal(0))
     for i, p in enumerate(purchases):
-        variants = purchase_bases(ctx, p, basis)
+        variants = purchase_bases(ctx, p, pid)
         if variants is None:
             d.verdict = "clarify"
             continue
@@ -302,12 +307,7 @@ def _one_line(
             )
         if ended and v is not None:
             d.say(validity_line(ctx, v, found, for_amount=True))
-    excluded = [li for li in p.excluded]
-    if excluded and p.amount is not None:
-        parts = "、".join(f"{say(lang, 'items.' + li.item)}{money(li.amount.value, lang)}" for li in excluded)
-        d.steps.append(
-            say(lang, "steps.excluded", gross=money(p.amount.value, lang), parts=parts, base=money(base_of(p), lang))
-        )
+    line_item_steps(ctx, p, pid)
     add_steps(
         ctx,
         calc,
