@@ -141,6 +141,7 @@ def read_amounts(
     parts: list[Breakdown] = []
     roles = tables()["amount_roles"]
     compute_fee_named = False  # the last purchase's figure is the compute fee alone ("算力费84万")
+    plan_end = 0  # the end of the sentence planning a split: its figures are the plan's
     mentions, unusable = money_mod.scan_money(clean)
     case.notes.extend(_unusable_note(words) for words in unusable)
     if len(mentions) > MAX_AMOUNTS:  # no one describes 50 contracts in one message; a flood costs CPU
@@ -233,6 +234,12 @@ def read_amounts(
             since_last = clean[last_end : mm.start]
             if breakdown is not None and matches(since_last, "additional_purchase"):
                 breakdown = None
+            if (last is not None and re.search(r"拆(成|为|分为|分成|开成)", since_last)) or mm.start < plan_end:
+                # "3000万的合同如果拆成三份1000万，每份就是500万": a split planned and its sums, not contracts
+                stop = re.search(r"[。？?！!]", clean[mm.end :])
+                plan_end = max(plan_end, mm.end + stop.start() if stop else len(clean))
+                last_end = mm.end
+                continue
             if breakdown is not None and re.match(r"^\s*[（(]\s*(其中|含)", since_last):
                 last_end = mm.end  # "GPU400万（其中国产卡部分150万）": a share of the part just named
                 continue
@@ -260,7 +267,7 @@ def read_amounts(
 
 # The amounts after these words break the contract just named into parts (domestic and not, two
 # sites), rather than adding contracts.
-_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|拆成|拆分为|of which|including|^\s*元?\s*[:：]", re.I)
+_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|of which|including|^\s*元?\s*[:：]", re.I)
 
 
 # What a part takes from the contract it is part of, when its own words do not say.

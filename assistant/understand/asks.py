@@ -289,7 +289,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             a.model_copy(
                 update={
                     "voucher": named or a.voucher,
-                    "regions": list(cur.regions) or a.regions,
+                    "regions": list(cur.regions) or ([] if cur.unknown_places else a.regions),  # "那宁波呢"
                     "intent": "calculation"
                     if new_amount and a.intent in ("fact", "eligibility", "validity", "process")
                     else a.intent,

@@ -101,6 +101,7 @@ _HOW_LONG = patterns("asked.yaml", "how_long")
 _RATE_ASKED = patterns("asked.yaml", "rate_asked")
 _END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
 _ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
+_STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 
 
 def _last_question(text: str) -> str:
@@ -124,6 +125,9 @@ def _what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
     if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
         a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
+    if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
+        # "We are a WFOE… Can we still apply now?": whether the program still runs
+        a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "period"})})
     if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
         # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
@@ -171,12 +175,17 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
         []
         if elsewhere
         else [
-            a for a in asks if a.intent not in ("off_topic", "greeting") and (domain(a.text) or not fragment_of(a.text))
-        ]
+            a
+            for a in asks
+            if a.intent not in ("off_topic", "greeting")
+            and (domain(a.text) or (not fragment_of(a.text) and _about_support(whole)))
+        ]  # "AI会不会取代会计岗位？我们部门要不要转型": nothing of support, nothing on the subject
     )
     out: list[Ask] = []
     for a in asks:
-        if elsewhere and (a.intent != "greeting" or _off_subject_always(a.text)):  # "闵行区的200元餐饮消费券过期了"
+        # "闵行区的200元餐饮消费券过期了"; "比特币现在多少钱？" beside a question about the vouchers
+        own_elsewhere = not in_conversation and _other_subject(a.text) and not _about_support(a.text)
+        if (elsewhere and (a.intent != "greeting" or _off_subject_always(a.text))) or own_elsewhere:
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
         if (
@@ -200,7 +209,11 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
         # "成都的算力券怎么兑付": unsure, names the vouchers and asks about one of their topics
         unsure_on_subject = a.confidence <= 0 and bool(a.topics) and domain(a.text)
-        if a.intent == "off_topic" and ((on_subject and len(asks) > 1) or rules_ask or unsure_on_subject):
+        if (
+            a.intent == "off_topic"
+            and not own_elsewhere
+            and ((on_subject and len(asks) > 1) or rules_ask or unsure_on_subject)
+        ):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
                 key=lambda kv: kv[1],
@@ -280,9 +293,20 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
     """A short question with no subject of its own after a question about a legal text ("需要满足
     哪些条件？", "文号是多少？", "应该以哪个文件为准？") continues that question: it is answered from
     the same texts, not asked for a region."""
+    from assistant.understand.money import find_money
+
     out: list[Ask] = []
     for a in asks:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.intent == "compliance"
+            and _HOW_MUCH.search(a.text)
+            and find_money(prev.text + a.text)
+            and not {k for k in read_group(a.text, "compliance") if k != "role"}
+        ):  # "这么拆有风险吗？不拆的话最多拿多少": the check, then the amount of the contract told
+            out.append(a.model_copy(update={"intent": "calculation", "confidence": max(a.confidence, 0.01)}))
+            continue
         if (
             prev is not None
             and (prev.intent == "compliance" or (prev.intent == "fact" and (_LEGAL.search(prev.text) or prev.articles)))

@@ -124,6 +124,8 @@ def merge(prev: Case, cur: Case, last_turn: Case | None = None) -> Case:
     settled = registered is not prev.applicant.registered
     if cur.regions and (asked_here or not prev.regions or settled):
         regions = list(cur.regions)
+    elif asked_here and cur.unknown_places:
+        regions = []  # "那宁波呢": a place with no document, not the region asked before
     else:
         regions = list(prev.regions)
         carried.append("regions")
