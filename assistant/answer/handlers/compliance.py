@@ -34,10 +34,13 @@ _ARRANGEMENT_FACTS = ("other_municipal_subsidy",)
 def _facts_of(ctx: AskContext, point_by_point: bool) -> tuple[ComplianceFacts, dict[str, Any]]:
     """The arrangements and the purchase and applicant facts the check reads: this point's own,
     or the whole conversation's."""
+    from assistant.understand.phrases import read_group
+
     own, purchase = ctx.ask.own_facts, ctx.ask.own_purchase
     if not point_by_point or own is None or purchase is None:
-        return ctx.case.compliance, case_facts(ctx.case)
-    from assistant.understand.phrases import read_group
+        # the supplier this question's own words describe ("同一个实控人……能申吗？如果换一家无关的……")
+        said = {k: v for k, v in read_group(ctx.ask.text, "purchase").items() if k == "supplier_related"}
+        return ctx.case.compliance, {**case_facts(ctx.case), **said}
 
     who = {k: v for k, v in applicant_facts(ctx.case).items() if k not in _ARRANGEMENT_FACTS}
     stated = {k: v for k, v in read_group(ctx.ask.text, "applicant").items() if k in _ARRANGEMENT_FACTS}
