@@ -117,6 +117,14 @@ def bought_voucher(words_before: str) -> VoucherType:
     return max(found)[1] if found else "compute"
 
 
+def kinds_named(text: str) -> set[VoucherType]:
+    """Every kind of purchase the words name ("语料能补多少？算力呢" -> corpus, compute)."""
+    named: set[VoucherType] = {kind for kind, rx in _bought_table() if rx.search(text)}
+    if re.search(r"算力|GPU|显卡|compute", text, re.I):
+        named.add("compute")
+    return named
+
+
 def voucher_mentions(text: str) -> list[tuple[int, int]]:
     """Where each voucher name stands in the text, in order (one span per mention)."""
     spans = [(m.start(), m.end()) for _, rx in _voucher_table() for m in rx.finditer(text or "")]

@@ -32,7 +32,7 @@ from assistant.answer.handlers.common import (
     scheme_name,
     uses_scheme,
 )
-from assistant.answer.handlers.schemes import purchase_groups, stacking_line, use_scheme
+from assistant.answer.handlers.schemes import asked_groups, purchase_groups, stacking_line, use_scheme
 from assistant.answer.messages import say
 from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
@@ -90,7 +90,7 @@ def handle(ctx: AskContext) -> None:
                     d.verdict = "clarify"
             continue
         d.programs.append(pid)
-        groups = purchase_groups(ctx, purchases)  # 算力租金 and 模型服务: one voucher each
+        groups = asked_groups(ctx, purchase_groups(ctx, purchases))  # 算力租金 and 模型服务: one voucher each
         for kind, group in groups:
             if use_scheme(ctx, region, pid, kind):
                 computed += _lines(ctx, region, pid, group)

@@ -20,39 +20,14 @@ from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import cap_year_open, rules_summary, uses_scheme
 from assistant.answer.messages import say
 from assistant.answer.sentences import clean_sentence, sentences
+from assistant.lexicon import load_yaml
+from assistant.understand.topics import voucher_types
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
-LAW_DOCS = {
-    "民法典": "civil-code-excerpts",
-    "civil code": "civil-code-excerpts",
-    "公平竞争审查条例": "fair-competition-review-regulation",
-    "fair competition review regulation": "fair-competition-review-regulation",
-    "审查制度实施细则": "fair-competition-review-rules-2021",  # not a program's own 实施细则
-    "统一大市场": "unified-market-guideline-2025",
-    "反垄断法": "anti-monopoly-law",
-    "anti-monopoly law": "anti-monopoly-law",
-}
-PREFER = {
-    "budget": ["每年", "亿元", "总额", "资金", "budget"],
-    "cost_share": ["分担", "承担", "1:1", "1∶1", "各", "shared"],
-    "scope": ["存储", "不包括", "不在", "范围", "包括"],
-    "supplier": ["供应商", "非关联", "服务商"],
-    "applicant": ["面向", "注册", "主体", "高等院校", "科研", "须"],
-    "transfer": ["不得转让", "转让", "转卖"],
-    "nature": ["政策工具", "数字化凭证", "行政性给付", "基本定性", "凭证", "性质"],
-    "example": ["示例", "例如", "example", "举例"],
-    "stacking": ["就高", "不叠加", "不同时享受", "不重复", "重复", "叠加", "其他财政", "优先"],
-    "duration": ["有效期", "最长", "个月", "连续", "每年", "一次", "年度"],
-    "report": ["市场监督管理部门", "举报"],
-    "base_period": ["基期", "3月1日", "至", "期间", "base period"],
-    "channel": ["平台", "系统", "渠道", "入口", "政策通", "线上", "platform", "portal", "online"],
-    "invoice": ["发票", "全额", "开具", "invoice"],
-    "clawback": ["追回", "监督", "未见公开", "退回", "收回"],
-    "responsible": ["由", "负责", "起草单位", "进行公平竞争审查"],
-    "review_scope": ["标准", "市场准入", "要素自由流动", "生产经营成本", "生产经营行为", "不得"],
-    "stage": ["起草阶段", "出台前", "之前", "不得出台"],
-    "model_service": ["模型服务", "模型券", "MaaS"],
-}
+# The legal texts by their names, and the words that pick a topic's evidence (lexicon/evidence_words.yaml)
+LAW_DOCS: dict[str, str] = load_yaml("evidence_words.yaml")["law_docs"]
+PREFER: dict[str, list[str]] = load_yaml("evidence_words.yaml")["prefer"]
+SEARCH_EXTRA: dict[str, str] = load_yaml("evidence_words.yaml")["search_extra"]
 
 
 # "穗开经信规字〔2025〕7号文件中的比例": a document number naming the text the question is about
@@ -66,18 +41,6 @@ _HOW_TO_INVOICE = re.compile(
     r"(发票|票)[^，。？?]{0,10}(开|开具)[？?吗]?$|(怎么|如何|按什么|按多少)[^，。？?]{0,6}开(具)?(发)?票|how (should|do) .{0,20}invoice",
     re.I,
 )
-
-# Words a clause answering the topic uses and the question usually does not.
-SEARCH_EXTRA = {
-    "duration": "有效期 期限 最长 连续 次数",
-    "stacking": "就高 不叠加 同时享受 重复",
-    "report": "举报 市场监督管理部门 反映",
-    "base_period": "基期 计算期间 起止",
-    "clawback": "监督 追回 未见公开",
-    "review_scope": "审查标准 市场准入和退出标准 商品和要素自由流动标准 影响生产经营成本标准 影响生产经营行为标准",
-    "stage": "起草阶段 出台前 不得出台",
-    "model_service": "模型服务 模型券",
-}
 
 
 def _timed_step(text: str) -> set[str]:
@@ -157,6 +120,13 @@ def handle(ctx: AskContext) -> None:
     outside = "applicant" in topics or re.search(r"外省|省外|外地|异地|outside", ask.text, re.I)
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
+    kinds = list(dict.fromkeys(voucher_types(ask.text)))
+    if "stacking" in topics and len(kinds) > 1 and regions:  # "同时申算力券和模型券，会不会重复享受"
+        from assistant.answer.handlers.schemes import stacking_line
+
+        if not stacking_line(ctx, regions[0], kinds):
+            d.verdict = "not_published"
+        return
     prefer = [w for t in topics for w in PREFER.get(t, [])]
     if _timed_step(ask.text):  # "按什么周期结算": the clause naming the step's rhythm
         prefer = ["季度", "按月", "每月", "周期", "结算", "兑付", *prefer]

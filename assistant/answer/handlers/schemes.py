@@ -6,15 +6,16 @@ say about holding several at once follows, quoted from the clause or marked as n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answer.evidence import AskContext, best_evidence, from_the_text, search
 from assistant.answer.handlers.common import SCHEME_VOUCHERS
-from assistant.answer.handlers.fact import PREFER, SEARCH_EXTRA
 from assistant.answer.messages import say, sep
+from assistant.lexicon import load_yaml
 from assistant.understand.case import Purchase
 
 _SAME_COST = re.compile(r"同一(主体|项目|费用|合同|笔)|多项|same (firm|project|cost|contract)", re.I)
-_STACKING_WORDS = re.compile(r"叠加|同时享受|就高|重复|兼得|不得同时|stack|combin|same cost", re.I)
+_STACKING_WORDS = re.compile(r"叠加|同时享受|就高|重复|兼得|不得同时|之外再|两者合计|stack|combin|same cost", re.I)
 
 
 def purchase_groups(ctx: AskContext, purchases: list[Purchase]) -> list[tuple[str, list[Purchase]]]:
@@ -28,6 +29,20 @@ def purchase_groups(ctx: AskContext, purchases: list[Purchase]) -> list[tuple[st
         kind = p.voucher if p.voucher in SCHEME_VOUCHERS else asked
         groups.setdefault(kind, []).append(p)
     return list(groups.items())
+
+
+def asked_groups(ctx: AskContext, groups: list[tuple[str, list[Purchase]]]) -> list[tuple[str, list[Purchase]]]:
+    """The groups the question itself names by what was bought, when the purchases are of several
+    kinds ("买了1500万语料 还租了600万算力 语料能补多少？算力呢": corpus, then compute); all
+    of them when it names none."""
+    from assistant.understand.money import find_money
+    from assistant.understand.topics import kinds_named
+
+    if len(groups) < 2 or ctx.ask.text not in ctx.case.text:  # a follow-up re-asks an earlier question
+        return groups
+    found = find_money(ctx.ask.text)
+    named = kinds_named(ctx.ask.text[found[-1].end :] if found else ctx.ask.text)  # the question, after the figures
+    return [g for g in groups if g[0] in named] or groups
 
 
 def use_scheme(ctx: AskContext, region: str, pid: str, kind: str) -> bool:
@@ -45,20 +60,23 @@ def use_scheme(ctx: AskContext, region: str, pid: str, kind: str) -> bool:
     return True
 
 
-def stacking_line(ctx: AskContext, region: str, kinds: list[str]) -> None:
+def stacking_line(ctx: AskContext, region: str, kinds: Sequence[str]) -> bool:
     """Whether the vouchers computed above may be held together: the clause that says so, or
-    "not stated" — never an assumption either way."""
+    "not stated" — never an assumption either way. True when a clause says it."""
     lang = ctx.lang
+    words = load_yaml("evidence_words.yaml")
+    prefer: list[str] = words["prefer"]["stacking"]
     vouchers = sep(lang).join(say(lang, f"vouchers.{k}") for k in kinds)
-    found = search(ctx, [region], k=6, extra=SEARCH_EXTRA["stacking"])
-    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), PREFER["stacking"])
+    found = search(ctx, [region], k=6, extra=words["search_extra"]["stacking"])
+    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), prefer)
     names = [say("zh", f"vouchers.{k}") for k in kinds] + [say("en", f"vouchers.{k}") for k in kinds]
     about_these = any(n in sentence for n in names) or _SAME_COST.search(sentence)
     if hit is None or not _STACKING_WORDS.search(sentence) or not about_these:  # 智能券's rule is not ours
         ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
-        return
+        return False
     ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers))
-    ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160, prefer=PREFER["stacking"]))
+    ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160, prefer=prefer))
+    return True
 
 
 __all__ = ["purchase_groups", "stacking_line", "use_scheme"]
