@@ -173,3 +173,41 @@ def test_whether_two_vouchers_may_be_held_together(assistant, question, verdict,
     r = _ask(assistant, question)
     assert r.asks[0].verdict == verdict, r.asks[0].conclusion
     assert phrase in r.asks[0].conclusion
+
+
+def test_claiming_more_than_was_paid_is_a_risk_and_the_figure_wished_for_is_no_purchase(assistant):
+    r = _ask(assistant, "青岛申报的时候，我们2024年实际付的算力费是8万多，差一点到10万，能不能报成10万？反正差不了多少")
+    assert r.asks[0].verdict == "risk", r.asks[0].conclusion
+    computed = {a.amount for ask in r.asks for a in ask.amounts if a.amount}
+    assert "20000.00" not in computed  # 10万 × 20%: the figure they would like to claim
+
+
+def test_a_preface_is_no_question_of_its_own(assistant):
+    r = _ask(
+        assistant,
+        "你好 先说下我们情况 我们公司是2019年成立的 后来转型做AI 在天府软件园租了个办公室 上个月刚跟一家算力服务商签了"
+        "一年的合同 一百二十万 听说成都有算力券 这个能补多少啊 对了我们办公室空调也坏了",
+    )
+    assert r.asks[0].verdict == "amount", r.asks[0].conclusion
+    assert "720000.00" in {a.amount for a in r.asks[0].amounts}
+
+
+def test_the_same_figure_for_another_kind_of_purchase_is_that_kind(assistant):
+    r = _ask(assistant, "那要是买模型服务呢 同样200万", ["上海 租智能算力 合同200万 能补多少"])
+    assert {a.amount for a in r.asks[0].amounts} == {"1000000.00"}, r.asks[0].conclusion
+
+
+def test_a_hyphenated_registration_is_where_the_firm_is_not_a_region_asked(assistant):
+    r = _ask(
+        assistant,
+        "We're a Hangzhou-registered company. Can we apply for Guizhou compute vouchers if we buy compute in "
+        "Guizhou, or must we register there?",
+    )
+    assert r.asks[0].regions == ["guizhou"], r.asks[0].conclusion
+    assert r.asks[0].verdict in ("eligible", "answered")
+    assert "outside the province" in r.asks[0].conclusion
+
+
+def test_how_much_a_voucher_offsets_without_a_figure_is_its_rate(assistant):
+    r = _ask(assistant, "观山湖这边 买贵州的算力 用算力券能抵多少 我们公司是在重庆注册的 能领吗")
+    assert r.asks[0].verdict == "not_published", r.asks[0].conclusion

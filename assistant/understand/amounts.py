@@ -45,6 +45,8 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
                 and not first_match(before[-8:], roles["excluded_cue"])
             )
             return ("separate" if separate else "excluded"), item
+    if re.search(r"(报成|报到|凑成|凑到|凑够|填成|申报成)\s*$", before) or re.search(r"差(一)?(点|些)到\s*$", before):
+        return "proposed", ""  # "差一点到10万，能不能报成10万": a figure they would claim, not one they paid
     if re.search(r"按(照)?[^，。,;；\d]{0,6}$", before) and re.match(
         r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after
     ):
@@ -229,6 +231,12 @@ def read_amounts(
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 16, 0) : mm.start])
             kind = bought_voucher(last_words[-12:])
+            if (
+                kind == "compute"
+                and re.search(r"(同样|一样|也是|同为)\s*$", last_words)
+                and not re.search(r"算力|GPU", last_words)
+            ):
+                kind = bought_voucher(clean[max(0, mm.start - 24) : mm.start])  # "那要是买模型服务呢 同样200万"
             if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):
                 kind = bought_voucher(clean[mm.end : clause.end][:8])  # "买了300万的语料"
             since_last = clean[last_end : mm.start]

@@ -102,6 +102,7 @@ _RATE_ASKED = patterns("asked.yaml", "rate_asked")
 _END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
 _ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
 _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
+_PREFACE = patterns("asked.yaml", "preface")
 
 
 def _last_question(text: str) -> str:
@@ -257,7 +258,9 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     merged: list[Ask] = []
     carry = ""
     for i, a in enumerate(out):
-        unsure = a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)
+        unsure = (a.confidence <= 0 and len(out) > 1 and not a.topics and _fragment(a.text)) or bool(
+            len(out) > 1 and _PREFACE.search(a.text)  # "先说下我们情况 …… 能补多少啊"
+        )
         if unsure and i + 1 < len(out):
             carry += a.text + " "
             continue

@@ -122,11 +122,12 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     kinds = list(dict.fromkeys(voucher_types(ask.text)))
     if "stacking" in topics and len(kinds) > 1 and regions:  # "同时申算力券和模型券，会不会重复享受"
-        from assistant.answer.handlers.schemes import stacking_line
+        from assistant.answer.handlers.schemes import stacking_clause, stacking_line
 
-        if not stacking_line(ctx, regions[0], kinds):
+        if stacking_clause(ctx, regions[0], kinds) is None:  # no text says: that is the answer
+            stacking_line(ctx, regions[0], kinds)
             d.verdict = "not_published"
-        return
+            return
     prefer = [w for t in topics for w in PREFER.get(t, [])]
     if _timed_step(ask.text):  # "按什么周期结算": the clause naming the step's rhythm
         prefer = ["季度", "按月", "每月", "周期", "结算", "兑付", *prefer]

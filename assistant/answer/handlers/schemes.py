@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from assistant.answer.evidence import AskContext, best_evidence, from_the_text, search
 from assistant.answer.handlers.common import SCHEME_VOUCHERS
@@ -60,23 +61,31 @@ def use_scheme(ctx: AskContext, region: str, pid: str, kind: str) -> bool:
     return True
 
 
-def stacking_line(ctx: AskContext, region: str, kinds: Sequence[str]) -> bool:
-    """Whether the vouchers computed above may be held together: the clause that says so, or
-    "not stated" — never an assumption either way. True when a clause says it."""
-    lang = ctx.lang
+def stacking_clause(ctx: AskContext, region: str, kinds: Sequence[str]) -> tuple[Any, str] | None:
+    """The region's clause on holding these vouchers together (hit, sentence), or None when no
+    text says it."""
     words = load_yaml("evidence_words.yaml")
-    prefer: list[str] = words["prefer"]["stacking"]
-    vouchers = sep(lang).join(say(lang, f"vouchers.{k}") for k in kinds)
     found = search(ctx, [region], k=6, extra=words["search_extra"]["stacking"])
-    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), prefer)
+    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), words["prefer"]["stacking"])
     names = [say("zh", f"vouchers.{k}") for k in kinds] + [say("en", f"vouchers.{k}") for k in kinds]
     about_these = any(n in sentence for n in names) or _SAME_COST.search(sentence)
     if hit is None or not _STACKING_WORDS.search(sentence) or not about_these:  # 智能券's rule is not ours
+        return None
+    return hit, sentence
+
+
+def stacking_line(ctx: AskContext, region: str, kinds: Sequence[str]) -> None:
+    """Whether the vouchers computed above may be held together: the clause that says so, or
+    "not stated" — never an assumption either way."""
+    lang = ctx.lang
+    vouchers = sep(lang).join(say(lang, f"vouchers.{k}") for k in kinds)
+    found = stacking_clause(ctx, region, kinds)
+    if found is None:
         ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
-        return False
+        return
     ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers))
-    ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160, prefer=prefer))
-    return True
+    prefer = load_yaml("evidence_words.yaml")["prefer"]["stacking"]
+    ctx.draft.say(from_the_text(ctx, found[0], found[1], limit=160, prefer=prefer))
 
 
-__all__ = ["purchase_groups", "stacking_line", "use_scheme"]
+__all__ = ["asked_groups", "purchase_groups", "stacking_clause", "stacking_line", "use_scheme"]
