@@ -211,3 +211,15 @@ def test_a_hyphenated_registration_is_where_the_firm_is_not_a_region_asked(assis
 def test_how_much_a_voucher_offsets_without_a_figure_is_its_rate(assistant):
     r = _ask(assistant, "观山湖这边 买贵州的算力 用算力券能抵多少 我们公司是在重庆注册的 能领吗")
     assert r.asks[0].verdict == "not_published", r.asks[0].conclusion
+
+
+def test_a_step_named_as_a_clause_heading_is_answered_from_that_clause(assistant):
+    r = _ask(assistant, "企业来电询问青岛市2024年度企业算力券奖补项目，请答复申报渠道、截止时间、审核流程。")
+    assert len(r.asks) == 3
+    assert "初审" in r.asks[2].conclusion, r.asks[2].conclusion
+
+
+def test_conditions_requested_for_a_caller_are_stated_with_the_issuing_body(assistant):
+    r = _ask(assistant, "企业来电咨询武汉市算力服务券，请答复申请主体条件和发券机构。")
+    assert r.asks[0].verdict == "answered", r.asks[0].conclusion
+    assert "独立法人" in r.asks[0].conclusion and "第三方" in r.asks[0].conclusion

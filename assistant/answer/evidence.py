@@ -21,7 +21,7 @@ from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say
-from assistant.answer.sentences import best_sentence, pick_best
+from assistant.answer.sentences import best_sentence, headings_named, pick_best
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
 
@@ -232,7 +232,8 @@ def best_evidence(
     pool = [h for h in pool if h["locator"] != "说明"] or pool
     if not pool:
         return None, "", 0.0
-    hit, sent, score = pick_best(pool, terms(ctx), prefer, top=len(pool))
+    named = headings_named(pool, ctx.ask.text)
+    hit, sent, score = pick_best(pool, terms(ctx), prefer, top=len(pool), named=named)
     if hit is None:
         return None, "", 0.0
     return hit, sentence_with_context(hit, sent), score

@@ -192,9 +192,15 @@ def best_sentence(text: str, terms: Iterable[str], prefer: Iterable[str] = (), a
 
 
 def pick_best(
-    hits: list[dict[str, Any]], terms: Iterable[str], prefer: Iterable[str] = (), top: int = 4, rank_bonus: float = 0.3
+    hits: list[dict[str, Any]],
+    terms: Iterable[str],
+    prefer: Iterable[str] = (),
+    top: int = 4,
+    rank_bonus: float = 0.3,
+    named: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any] | None, str, float]:
-    """The best sentence over the top hits: (hit, sentence, score)."""
+    """The best sentence over the top hits: (hit, sentence, score). ``named``: the chunks whose
+    clause heading the question names ("审核流程" and 第七条【审核流程】), favoured."""
     cands: list[tuple[Any, str]] = []
     hits = [h for h in hits if not instructs_assistant(h.get("text", ""))]  # a clause with injected orders
     for r, h in enumerate(hits[:top]):
@@ -208,8 +214,31 @@ def pick_best(
     ]
     if not scored:
         return (hits[0] if hits else None), (clean_sentence(hits[0]["text"]) if hits else ""), 0.0
-    best = max(scored, key=lambda x: x[0] - rank_bonus * x[1][0] + (0.2 if x[1][1].get("kind") == "policy" else 0.0))
+    best = max(
+        scored,
+        key=lambda x: (
+            x[0]
+            - rank_bonus * x[1][0]
+            + (0.2 if x[1][1].get("kind") == "policy" else 0.0)
+            + (HEADING_NAMED_BONUS if x[1][1].get("chunk_id") in named else 0.0)
+        ),
+    )
     return best[1][1], best[2], best[0]
+
+
+# A clause whose heading the question names word for word is the clause asked about.
+HEADING_NAMED_BONUS = 5.0
+_HEADING = re.compile(r"^\s*第[一二三四五六七八九十百零〇0-9]+条\s*【([^】]{3,12})】")
+
+
+def headings_named(hits: list[dict[str, Any]], question: str) -> frozenset[str]:
+    """The chunks whose clause heading ("【审核流程】", "【发券机构】") the question names."""
+    out = set()
+    for h in hits:
+        m = _HEADING.match(h.get("text", ""))
+        if m and m.group(1) in question:
+            out.add(h["chunk_id"])
+    return frozenset(out)
 
 
 # A statement that ends by saying the thing is not published ("……申报时间和兑付方式未见公开").

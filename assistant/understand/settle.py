@@ -103,6 +103,7 @@ _END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
 _ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
 _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _PREFACE = patterns("asked.yaml", "preface")
+_CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
 
 
 def _last_question(text: str) -> str:
@@ -126,6 +127,10 @@ def _what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
     if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
         a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
+    from assistant.understand.money import find_money
+
+    if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
+        a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
     if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
         # "We are a WFOE… Can we still apply now?": whether the program still runs
         a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "period"})})

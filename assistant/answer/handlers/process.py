@@ -14,6 +14,8 @@ from assistant.answer.validity import period_caveat
 _PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
 _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受理")
 # How a voucher is used once granted ("使用方式", "怎么用"), asked beside who may apply.
+# "发券机构": who hands the vouchers out, asked beside the conditions
+_ISSUING_BODY = re.compile(r"发券(机构|单位|主体)|发放(机构|单位)|who (issues|hands out)", re.I)
 _USE = re.compile(r"使用方式|使用方法|怎么(使)?用|如何(使)?用|使用流程|抵扣方式|how (is it|to|do we) use", re.I)
 _PAY_ORDER = re.compile(r"先付|先交钱|先垫|垫付|付款后|先申请|先领券|pay (first|upfront|in advance)|pre-?pay", re.I)
 # "什么时候报", "申报截止时间", "when do we apply": a date or a window is asked for
@@ -77,6 +79,8 @@ def handle(ctx: AskContext) -> None:
         d.verdict = "answered"
         if _USE.search(ctx.ask.text):  # "申请主体条件和使用方式": how the voucher is used as well
             say_clause_on(ctx, hits, ["即领即用", "抵扣", "抵减", "支付时", "使用", "deduct", "redeem"])
+        if "issuer" in ctx.ask.topics or _ISSUING_BODY.search(ctx.ask.text):  # "申请主体条件和发券机构"
+            say_clause_on(ctx, hits, ["发券机构", "发放", "负责", "机构", "issuer", "issued by"])
         return
     named_steps = _STEP.findall(ctx.ask.text)
     if named_steps:  # "审核流程": the clause on that step first
