@@ -223,3 +223,18 @@ def test_conditions_requested_for_a_caller_are_stated_with_the_issuing_body(assi
     r = _ask(assistant, "企业来电咨询武汉市算力服务券，请答复申请主体条件和发券机构。")
     assert r.asks[0].verdict == "answered", r.asks[0].conclusion
     assert "独立法人" in r.asks[0].conclusion and "第三方" in r.asks[0].conclusion
+
+
+def test_a_split_meant_to_get_round_a_cap_is_told_the_cap(assistant):
+    r = _ask(
+        assistant,
+        "漳州算力券单项最高200万，我们一个1000万的租卡项目，想拆成5个200万的合同分5次申，每次都按50%拿满，这样合规吗",
+    )
+    assert r.asks[0].verdict in ("risk", "undetermined"), r.asks[0].conclusion
+    assert "上限" in r.asks[0].conclusion and "200万" in r.asks[0].conclusion
+    assert "漳州" in r.asks[0].conclusion
+
+
+def test_stacking_not_stated_cites_the_regions_own_text(assistant):
+    r = _ask(assistant, "漳州 同一份合同里既有租算力又有调用模型服务，我们想同时申算力券和模型券，会不会被认定重复享受")
+    assert any(c.doc_id == "zhangzhou-2025" for c in r.citations)

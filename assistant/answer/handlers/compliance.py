@@ -156,6 +156,8 @@ def handle(ctx: AskContext) -> None:
                         advice=f["recommendation_en"] if lang == "en" else f["recommendation_zh"],
                     )
                 )
+        if programs and any(f.get("id") == "one_claim_per_contract" for f in findings[:2]):
+            _caps_met_anyway(ctx, regions[0], programs[0])
         # the region's own text beside a finding whose clauses are other regions'
         own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
         own = [h for h in found.get("hits", []) if h["doc_id"] in own_docs]
@@ -205,6 +207,21 @@ def handle(ctx: AskContext) -> None:
 
 # What a compliance question asks: what the law makes of an arrangement, whether the asker may
 # do it, an offer made to the asker (lexicon/compliance_questions.yaml).
+def _caps_met_anyway(ctx: AskContext, region: str, pid: str) -> None:
+    """A contract split to get round a cap meets the program's caps all the same: they are
+    stated, cited (郑州: 每家企业每年合计不超过100万)."""
+    from assistant.answer.rules_text import program_refs, rule_lines
+
+    info = ctx.session.call("program_info", program=pid, date=ctx.today.isoformat(), voucher=ctx.voucher)
+    if not isinstance(info, dict) or "error" in info:
+        return
+    found = search(ctx, [region], references=program_refs(info), k=2)
+    lines, _ = rule_lines(ctx, info, found, {"cap"})
+    if lines:
+        caps = ("; " if ctx.lang == "en" else "；").join(lines)
+        ctx.draft.say(say(ctx.lang, "compliance.split_caps", name=ctx.kb.program_name(pid, ctx.lang), caps=caps))
+
+
 _ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
 _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")

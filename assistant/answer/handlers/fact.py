@@ -127,6 +127,8 @@ def handle(ctx: AskContext) -> None:
         if stacking_clause(ctx, regions[0], kinds) is None:  # no text says: that is the answer
             stacking_line(ctx, regions[0], kinds)
             d.verdict = "not_published"
+            names = [say("zh", f"vouchers.{k}") for k in kinds]  # each voucher's own clause, as evidence
+            add_details(ctx, search(ctx, regions, k=6, extra=" ".join(names)).get("hits", []), names, n=2)
             return
     prefer = [w for t in topics for w in PREFER.get(t, [])]
     if _timed_step(ask.text):  # "按什么周期结算": the clause naming the step's rhythm
