@@ -238,3 +238,19 @@ def test_a_split_meant_to_get_round_a_cap_is_told_the_cap(assistant):
 def test_stacking_not_stated_cites_the_regions_own_text(assistant):
     r = _ask(assistant, "漳州 同一份合同里既有租算力又有调用模型服务，我们想同时申算力券和模型券，会不会被认定重复享受")
     assert any(c.doc_id == "zhangzhou-2025" for c in r.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "condition"),
+    [
+        ("去年在南宁买的算力，供应商没有经过市数据局认定，当时也没注意。现在兑付会不会出问题", "认定"),
+        (
+            "深圳，我们想直接线下找一家数据公司买语料，不走数据交易所，对方也不是关联方。这样能申语料券吗",
+            "数据交易平台",
+        ),
+    ],
+)
+def test_a_plan_that_fails_the_programs_own_condition_is_told_so(assistant, question, condition):
+    r = _ask(assistant, question)
+    assert r.asks[0].verdict in ("not_eligible", "risk"), r.asks[0].conclusion
+    assert condition in r.asks[0].conclusion
