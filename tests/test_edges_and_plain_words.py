@@ -254,3 +254,8 @@ def test_a_plan_that_fails_the_programs_own_condition_is_told_so(assistant, ques
     r = _ask(assistant, question)
     assert r.asks[0].verdict in ("not_eligible", "risk"), r.asks[0].conclusion
     assert condition in r.asks[0].conclusion
+
+
+def test_a_follow_up_about_vouchers_is_not_declined_as_off_topic(assistant):
+    r = _ask(assistant, "省里的券呢 也能拿吗 多少", ["郑东新区的 租算力 0.8个亿 能补多少"])
+    assert r.asks[0].verdict != "refused", r.asks[0].conclusion

@@ -218,7 +218,12 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
         if (
             a.intent == "off_topic"
             and not own_elsewhere
-            and ((on_subject and len(asks) > 1) or rules_ask or unsure_on_subject)
+            and (
+                (on_subject and len(asks) > 1)
+                or rules_ask
+                or unsure_on_subject
+                or (in_conversation and bool(_SUPPORT.search(a.text)))  # "省里的券呢 也能拿吗" after a question
+            )
         ):
             best = max(
                 ((k, v) for k, v in a.scores.items() if k not in ("off_topic", "greeting", "_noise")),
