@@ -45,7 +45,7 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
                 and not first_match(before[-8:], roles["excluded_cue"])
             )
             return ("separate" if separate else "excluded"), item
-    if re.search(r"(报成|报到|凑成|凑到|凑够|填成|申报成)\s*$", before) or re.search(r"差(一)?(点|些)到\s*$", before):
+    if first_match(before, roles["claimed_instead"]):
         return "proposed", ""  # "差一点到10万，能不能报成10万": a figure they would claim, not one they paid
     if re.search(r"按(照)?[^，。,;；\d]{0,6}$", before) and re.match(
         r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after
@@ -233,7 +233,7 @@ def read_amounts(
             kind = bought_voucher(last_words[-12:])
             if (
                 kind == "compute"
-                and re.search(r"(同样|一样|也是|同为)\s*$", last_words)
+                and first_match(last_words, roles["same_again"])
                 and not re.search(r"算力|GPU", last_words)
             ):
                 kind = bought_voucher(clean[max(0, mm.start - 24) : mm.start])  # "那要是买模型服务呢 同样200万"
@@ -242,7 +242,7 @@ def read_amounts(
             since_last = clean[last_end : mm.start]
             if breakdown is not None and matches(since_last, "additional_purchase"):
                 breakdown = None
-            if (last is not None and re.search(r"拆(成|为|分为|分成|开成)", since_last)) or mm.start < plan_end:
+            if (last is not None and first_match(since_last, roles["split_planned"])) or mm.start < plan_end:
                 # "3000万的合同如果拆成三份1000万，每份就是500万": a split planned and its sums, not contracts
                 stop = re.search(r"[。？?！!]", clean[mm.end :])
                 plan_end = max(plan_end, mm.end + stop.start() if stop else len(clean))
