@@ -225,14 +225,16 @@ def sentence_with_context(hit: Hit, sentence: str) -> str:
 
 
 def best_evidence(
-    ctx: AskContext, hits: list[Hit], prefer: list[str], skip: set[str] | None = None
+    ctx: AskContext, hits: list[Hit], prefer: list[str], skip: set[str] | None = None, by_heading: bool = False
 ) -> tuple[Hit | None, str, float]:
-    """The best sentence among the hits (clause notes excluded): (hit, sentence, score)."""
+    """The best sentence among the hits (clause notes excluded): (hit, sentence, score).
+    ``by_heading``: a clause whose heading the question names is the one asked about (a step of
+    the process, "审核流程"); off where the figures are stated from the rules beside it."""
     pool = [h for h in lang_hits(hits, ctx.lang) if not skip or h["chunk_id"] not in skip]
     pool = [h for h in pool if h["locator"] != "说明"] or pool
     if not pool:
         return None, "", 0.0
-    named = headings_named(pool, ctx.ask.text)
+    named = headings_named(pool, ctx.ask.text) if by_heading else frozenset()
     hit, sent, score = pick_best(pool, terms(ctx), prefer, top=len(pool), named=named)
     if hit is None:
         return None, "", 0.0

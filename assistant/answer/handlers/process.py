@@ -92,7 +92,7 @@ def handle(ctx: AskContext) -> None:
     when = bool(_WHEN.search(ctx.ask.text))
     if when:  # "什么时候报": the clause giving a date or a window
         prefer = ["截止", "申报", "时间", "批次", "月", "日", "deadline", "window"]
-    hit, sentence, _score = best_evidence(ctx, hits, prefer)
+    hit, sentence, _score = best_evidence(ctx, hits, prefer, by_heading=True)
     if hit is None:
         d.verdict = "refused"
         d.say(say(lang, "common.not_found"))
