@@ -259,3 +259,18 @@ def test_a_plan_that_fails_the_programs_own_condition_is_told_so(assistant, ques
 def test_a_follow_up_about_vouchers_is_not_declined_as_off_topic(assistant):
     r = _ask(assistant, "省里的券呢 也能拿吗 多少", ["郑东新区的 租算力 0.8个亿 能补多少"])
     assert r.asks[0].verdict != "refused", r.asks[0].conclusion
+
+
+def test_whether_a_legal_text_was_replaced_names_what_replaced_it(assistant):
+    r = _ask(assistant, "审查算力券文件现在还按2021年那个《公平竞争审查制度实施细则》来吗？还是有新的")
+    assert "公平竞争审查条例" in r.asks[0].conclusion and "783号" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_a_short_question_after_a_question_of_law_is_the_laws(assistant):
+    r = _ask(
+        assistant,
+        "如果我们在审查结论里写明这样限定是为了促进科技进步、增强自主创新能力，能不能按例外情形出台？还需要满足什么条件",
+        ["区里想规定，算力券只能在区国资控股的那家智算中心核销，别家的算力不认。这样设计有没有问题"],
+    )
+    assert r.asks[1].verdict == "answered", r.asks[1].conclusion
+    assert "替代方案" in r.asks[1].conclusion

@@ -289,7 +289,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
 
 # A question about a legal text or an article ("按《公平竞争审查条例》能不能作为例外？").
 _NAMES_A_TEXT = re.compile(r"《[^》]+》|第[一二三四五六七八九十百零\d]+条")
-_LEGAL = re.compile(_NAMES_A_TEXT.pattern + r"|法律|条例|细则|指引|民法典|反垄断法|公平竞争")
+_LEGAL = re.compile(_NAMES_A_TEXT.pattern + r"|法律|条例|细则|指引|民法典|反垄断法|公平竞争|例外情形|审查结论")
 _LEANING_MAX_CHARS = 16
 # "能不能用这一条来说明合理", "能否据此转让": words pointing back at the text just asked about, so a
 # longer question continues it too
@@ -322,7 +322,10 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
             continue
         if (
             prev is not None
-            and (prev.intent == "compliance" or (prev.intent == "fact" and (_LEGAL.search(prev.text) or prev.articles)))
+            and (
+                prev.intent == "compliance"
+                or (prev.intent in ("fact", "eligibility") and (_LEGAL.search(prev.text) or prev.articles))
+            )
             and (
                 (len(a.text) <= _LEANING_MAX_CHARS and not names_voucher(a.text))
                 or (len(a.text) <= _REFERRING_MAX_CHARS and _REFERS_BACK.search(a.text))
@@ -333,7 +336,10 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
             a = a.model_copy(
                 update={
                     "leans_on": (prev.leans_on + " " + prev.text).strip(),
-                    "intent": a.intent if a.intent in ("compliance", "fact") else prev.intent,
+                    # a question of law read as one of eligibility ("能不能按例外情形出台") is the law's
+                    "intent": a.intent
+                    if a.intent in ("compliance", "fact")
+                    else ("compliance" if prev.intent == "eligibility" else prev.intent),
                     # "怎么退": the refund the question before asked about ("合同无效从什么时候起算" asks its own)
                     "topics": a.topics
                     or (prev.topics if len(a.text.strip(" ？?。")) <= _TOPIC_CARRY_MAX_CHARS else []),
