@@ -118,7 +118,10 @@ _DOCUMENT_TOPICS = frozenset({"doc_number"})
 
 def _what_the_words_ask(a: Ask) -> Ask:
     """An ask whose own words say what is asked, whatever the classifier read: how long support
-    runs, which year's cap, the end date, what an article says, a rounding rule."""
+    runs, which year's cap, the end date, what an article says, conditions requested for a
+    caller, whether one may still apply now, a rounding rule."""
+    from assistant.understand.money import find_money
+
     if a.intent == "eligibility" and a.topics == ["duration"] and _HOW_LONG.search(a.text):
         a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
     if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
@@ -127,8 +130,6 @@ def _what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
     if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
         a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
-    from assistant.understand.money import find_money
-
     if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
     if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
@@ -305,7 +306,8 @@ _TOPIC_CARRY_MAX_CHARS = 8
 def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
     """A short question with no subject of its own after a question about a legal text ("需要满足
     哪些条件？", "文号是多少？", "应该以哪个文件为准？") continues that question: it is answered from
-    the same texts, not asked for a region."""
+    the same texts, not asked for a region. "How much" after a compliance check of a contract whose
+    amount was told ("这么拆有风险吗？不拆的话最多拿多少") is the amount, computed."""
     from assistant.understand.money import find_money
 
     out: list[Ask] = []
