@@ -261,3 +261,27 @@ def records_target(request, tmp_path: Path):
     url = cluster.new_database()
     yield url
     cluster.drop_database(url)
+
+
+# The day the users' case writers pinned in evals/users-dev-12.yaml and users-dev-13.yaml: answers
+# that depend on "today" (periods, years) are asserted as of that day.
+CASE_DAY = "2026-11-30"
+
+
+@pytest.fixture(scope="module")
+def ask_pinned(real_index_settings):
+    """The real assistant over the real corpus, asked as of CASE_DAY: ``ask_pinned(question,
+    history=())`` returns the Response."""
+    import datetime as dt
+
+    from assistant.assistant import Assistant
+    from assistant.evaluation.users import pinned_today
+
+    assistant = Assistant.load(real_index_settings, llm=None)
+    day = dt.date.fromisoformat(CASE_DAY)
+
+    def ask(question, history=()):
+        with pinned_today(day):
+            return assistant.ask(question, list(history))
+
+    return ask
