@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.understand.case import Ask, Case, LineItem, Money, Purchase
 from assistant.understand.facts import compute_elsewhere_in
@@ -135,6 +135,26 @@ def figure_for(purchase: Purchase, basis: str) -> Money | None:
     return purchase.amount
 
 
+class LineRoles(NamedTuple):
+    """A purchase's non-compute lines by what the program's base does with them."""
+
+    taken: list[LineItem]  # inside the amount and not in the base: taken out
+    added: list[LineItem]  # beside the compute fee and in the base: added
+    counted: list[LineItem]  # in the base, inside or beside
+    left_out: list[LineItem]  # beside the compute fee and not in the base
+
+
+def line_roles(purchase: Purchase, includes: Collection[str] = ()) -> LineRoles:
+    """The lines of ``purchase`` under a program whose base counts the items ``includes``."""
+    lines = purchase.excluded
+    return LineRoles(
+        taken=[li for li in lines if not li.beside and li.item not in includes],
+        added=[li for li in lines if li.beside and li.item in includes],
+        counted=[li for li in lines if li.item in includes],
+        left_out=[li for li in lines if li.beside and li.item not in includes],
+    )
+
+
 def base_of(
     purchase: Purchase, basis: str = "contract", session: Any = None, includes: Collection[str] = ()
 ) -> Decimal | None:
@@ -145,8 +165,7 @@ def base_of(
     money = figure_for(purchase, basis)
     if money is None:
         return None
-    taken = [li for li in purchase.excluded if not li.beside and li.item not in includes]
-    added = [li for li in purchase.excluded if li.beside and li.item in includes]
+    taken, added = line_roles(purchase, includes)[:2]
     if not taken and not added:
         return money.value
     result = money.value - sum((li.amount.value for li in taken), Decimal(0))
@@ -166,4 +185,14 @@ def _lines(lines: list[LineItem], prefix: str = "") -> dict[str, Decimal]:
     return out
 
 
-__all__ = ["applicant_facts", "ask_facts", "base_of", "figure_for", "case_facts", "purchase_facts", "rules_date"]
+__all__ = [
+    "LineRoles",
+    "line_roles",
+    "applicant_facts",
+    "ask_facts",
+    "base_of",
+    "figure_for",
+    "case_facts",
+    "purchase_facts",
+    "rules_date",
+]

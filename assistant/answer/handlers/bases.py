@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext
-from assistant.answer.facts import base_of, figure_for
+from assistant.answer.facts import base_of, figure_for, line_roles
 from assistant.answer.format import money
 from assistant.answer.handlers.common import ask_missing
 from assistant.answer.messages import say
@@ -86,14 +86,13 @@ def line_item_steps(ctx: AskContext, p: Purchase, pid: str) -> None:
 
     base = base_of(p, "contract", None, includes)
     assert base is not None
-    taken = [li for li in p.excluded if not li.beside and li.item not in includes]
-    counted = [li for li in p.excluded if li.item in includes]
-    left_out = [li for li in p.excluded if li.beside and li.item not in includes]
+    roles = line_roles(p, includes)
+    taken, counted, left_out = roles.taken, roles.counted, roles.left_out
     if taken:
         gross = money(p.amount.value, lang)
         ctx.draft.steps.append(say(lang, "steps.excluded", gross=gross, parts=listed(taken), base=money(base, lang)))
     for li in left_out + counted:  # the user's own figures, said back: recorded so they stay traceable
-        where = "inside_the_base" if li in counted else "outside_the_base"
+        where = "inside_the_base" if li.item in includes else "outside_the_base"
         ctx.session.record(where, {"item": li.item}, {"amount": format(li.amount.value, "f")})
     if left_out:
         ctx.draft.steps.append(say(lang, "steps.beside_out", parts=listed(left_out)))

@@ -32,7 +32,13 @@ from assistant.answer.handlers.common import (
     scheme_name,
     uses_scheme,
 )
-from assistant.answer.handlers.schemes import asked_groups, purchase_groups, stacking_line, use_scheme
+from assistant.answer.handlers.schemes import (
+    asked_groups,
+    purchase_groups,
+    stacking_clause,
+    stacking_line,
+    use_scheme,
+)
 from assistant.answer.messages import say
 from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
@@ -99,7 +105,8 @@ def handle(ctx: AskContext) -> None:
         ctx.voucher = None
         several_vouchers = several_vouchers or len(groups) > 1
         if len(groups) > 1:
-            stacking_line(ctx, region, [k for k, _ in groups])
+            kinds = [k for k, _ in groups]
+            stacking_line(ctx, kinds, stacking_clause(ctx, region, kinds))
         _registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
     one_program = len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1

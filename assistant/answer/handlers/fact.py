@@ -125,7 +125,7 @@ def handle(ctx: AskContext) -> None:
         from assistant.answer.handlers.schemes import stacking_clause, stacking_line
 
         if stacking_clause(ctx, regions[0], kinds) is None:  # no text says: that is the answer
-            stacking_line(ctx, regions[0], kinds)
+            stacking_line(ctx, kinds, None)
             d.verdict = "not_published"
             names = [say("zh", f"vouchers.{k}") for k in kinds]  # each voucher's own clause, as evidence
             add_details(ctx, search(ctx, regions, k=6, extra=" ".join(names)).get("hits", []), names, n=2)

@@ -74,12 +74,11 @@ def stacking_clause(ctx: AskContext, region: str, kinds: Sequence[str]) -> tuple
     return hit, sentence
 
 
-def stacking_line(ctx: AskContext, region: str, kinds: Sequence[str]) -> None:
-    """Whether the vouchers computed above may be held together: the clause that says so, or
-    "not stated" — never an assumption either way."""
+def stacking_line(ctx: AskContext, kinds: Sequence[str], found: tuple[Any, str] | None) -> None:
+    """Whether the vouchers may be held together: the clause that says so (``found``, from
+    stacking_clause), or "not stated" — never an assumption either way."""
     lang = ctx.lang
     vouchers = sep(lang).join(say(lang, f"vouchers.{k}") for k in kinds)
-    found = stacking_clause(ctx, region, kinds)
     if found is None:
         ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
         return
