@@ -16,7 +16,7 @@ import unicodedata
 from assistant import lexicon
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
-from assistant.answer.handlers import HANDLERS, simple
+from assistant.answer.handlers import HANDLERS, rule_on, simple
 from assistant.answer.kinds import admits_kind_asked
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
@@ -26,6 +26,7 @@ from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
 from assistant.understand.documents import unheld_documents
 from assistant.understand.risks import RISK_ASKED
+from assistant.understand.settle import domain
 
 # Requests the assistant must not carry out, whatever the rules say (lexicon/injection.yaml).
 _FORBIDDEN = {
@@ -91,6 +92,9 @@ def route(ctx: AskContext) -> None:
     if refused:
         simple.declined(ctx, refused)
         return
+    if "tax" in ask.topics and (domain(ask.text) or _SUPPORT_RECEIVED.search(ask.text)):
+        simple.tax_outside(ctx)  # "算力券要不要交企业所得税": no text here says how a voucher is taxed or booked
+        return
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
@@ -123,11 +127,17 @@ def route(ctx: AskContext) -> None:
         # ask for it rather than answer on a guess (what else is known stays in the case)
         simple.clarify(ctx, "date", date=sep(ctx.lang).join(case.invalid_dates))
         return
-    if not ask.regions and ask.intent == "fact" and set(ask.topics) & {"doc_number", "issuer"} and ask.documents:
-        # "《公平竞争审查条例》的公布日期": the named text's own facts (its region is the country)
+    if (
+        not ask.regions
+        and (ask.intent == "fact" or (ask.intent == "compliance" and not case.compliance.stated()))
+        and set(ask.topics) & {"doc_number", "issuer"}
+        and ask.documents
+    ):
+        # "《公平竞争审查条例》的公布日期", "反垄断法最近一次修正是哪天通过的": the named text's own
+        # facts (its region is the country)
         named = ctx.kb.docs.get(ask.documents[0])
         if named is not None:
-            ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region]})
+            ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region], "intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
     if ask.intent == "fact" and not ask.documents and unheld_documents(ask.text, ctx.kb.doc_refs):
@@ -179,6 +189,10 @@ def route(ctx: AskContext) -> None:
                 regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
             )
         )
+    matter = rule_on.matter_asked(ask, case)
+    if matter is not None:
+        rule_on.answer(ctx, matter)  # "训力券对关联交易有没有限制": what the program's text says on it
+        return
     HANDLERS[ask.intent](ctx)
     if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
         # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
@@ -193,6 +207,9 @@ def route(ctx: AskContext) -> None:
         if c.fact in ("amount", "currency") and ctx.draft.verdict not in ("refused",):
             ctx.draft.ask_for(c.fact, c.question_en if ctx.lang == "en" else c.question_zh)
 
+
+# What a voucher's tax or booking question is about, besides compute ("补贴要不要交税").
+_SUPPORT_RECEIVED = re.compile(r"券|补贴|补助|资助|奖励|voucher|subsid|grant", re.I)
 
 # A message that names the subject at most and asks nothing in particular: the voucher's name
 # with question marks, or words of confusion.

@@ -248,6 +248,12 @@ _UNPUBLISHED = re.compile(
 )
 
 
+def ends_unpublished(sentence: str) -> bool:
+    """Whether a sentence ends by saying its subject is not published ("……的内容，在所查资料中
+    看不到，未见公开"), whatever it names before."""
+    return bool(_UNPUBLISHED.search(re.sub(r"\[\d+\]", "", sentence).strip(" 。.")))
+
+
 def says_unpublished(conclusion: list[str]) -> bool:
     """Whether the conclusion only says that things are not published: every part of every
     statement ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a

@@ -67,6 +67,7 @@ def understand(
     or title tells where the question is about."""
     from assistant.understand.documents import named_documents
     from assistant.understand.facts import read_turn
+    from assistant.understand.levels import apply_levels
     from assistant.understand.state import apply_answer, merge
     from assistant.understand.suppositions import bind_suppositions
 
@@ -86,6 +87,7 @@ def understand(
         bind_suppositions(cur)  # "若该企业属于初创企业，又是多少": that ask's supposition only
         case = cur if case is None else merge(case, cur, last_turn)
         case.asks = computations_requested(case.asks, case)
+        case = apply_levels(case, cur.text)  # "省里的券呢" after a Zhengzhou question: Henan's
         last_turn = cur
         if case.regions:
             case.asks = [a if a.regions else a.model_copy(update={"regions": list(case.regions)}) for a in case.asks]

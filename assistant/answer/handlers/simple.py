@@ -50,6 +50,15 @@ def unknown_region(ctx: AskContext, places: list[str]) -> None:
     ctx.draft.add_caveat(say(lang, "common.ask_local", places=names))
 
 
+def tax_outside(ctx: AskContext) -> None:
+    """ "领到的算力券要不要交企业所得税": no text held here says how a voucher is taxed or booked;
+    said so, with whom to ask, rather than answered from a clause about something else."""
+    region = ctx.ask.regions[0] if ctx.ask.regions else None
+    issuer = ctx.kb.issuer_of(region) if region else ""
+    ctx.draft.verdict = "not_published"
+    ctx.draft.say(say(ctx.lang, "common.tax_outside", issuer=issuer or say(ctx.lang, "validity.the_issuer")))
+
+
 _WHETHER_THERE_IS = re.compile(
     r"有没有|是否有|有无|是否存在|是否出台|\b(is there|are there|does [^?]{0,30} have)\b", re.I
 )
