@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号")
 _TITLE = re.compile(r"《([^》]{4,80})》")
@@ -27,6 +28,7 @@ _DOC_YEAR = re.compile(
 )
 _NOT_A_DOCUMENT = re.compile(r"签|合同|租|买|采购|结算|付|申请|申报|领|用了|花")
 # "该措施现在是否有效", "两者的上限": the ask is about the document named earlier in the message
+_SHORT_QUESTION = 8  # characters: "哪天开始施行的", "文号呢"
 _REFERS_BACK = re.compile(
     r"(该|此|上述|这个|这份|这一|前述|原)(措施|政策|文件|方案|办法|通知|细则|举措|规定)|两者|二者|两个文件"
 )
@@ -51,6 +53,21 @@ def _plain_title(text: str) -> str:
     return _BRACKETED.sub("", text)
 
 
+@lru_cache(maxsize=1)
+def _law_names() -> dict[str, str]:
+    """The names users give the national legal texts without 《》 (民法典, 反垄断法) -> doc id."""
+    from assistant import lexicon
+
+    return {str(k).lower(): str(v) for k, v in lexicon.load_yaml("evidence_words.yaml")["law_docs"].items()}
+
+
+def names_held_law(text: str) -> bool:
+    """Whether a text names one of the national legal texts the library holds (民法典, 反垄断法,
+    公平竞争审查条例): a question about it is on the subject even with no voucher word."""
+    lowered = (text or "").lower()
+    return any(word in lowered for word in _law_names())
+
+
 def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
     """The indexed documents ``text`` names, in the order named (a document once)."""
     docs = list(documents)
@@ -67,6 +84,13 @@ def named_documents(text: str, documents: Iterable[DocRef]) -> list[DocRef]:
             title = _plain_title(d.title)
             if title and (asked in title or (title in asked and not _DERIVED.match(asked.split(title, 1)[1]))):
                 found.append((m.start(), d))
+    lowered = text.lower()
+    titled = [m.span() for m in _TITLE.finditer(text)]
+    for word, doc_id in _law_names().items():  # "公平竞争审查条例是第几号令": a law named without 《》
+        at = lowered.find(word)
+        if at < 0 or any(a <= at < b for a, b in titled) or _DERIVED.match(text[at + len(word) :]):
+            continue  # inside a title (read above) or another text's name ("……条例实施办法")
+        found += [(at, d) for d in docs if d.doc_id == doc_id]
     out: list[DocRef] = []
     for _, d in sorted(found, key=lambda f: f[0]):
         if d not in out:
@@ -122,7 +146,10 @@ def asked_documents(
         return by_name + [d for d in dated_documents(words, docs, asked) if d not in by_name]
 
     own = named_in(text)
-    return own if own or not _REFERS_BACK.search(text) else (named_in(message) or named_in(earlier))
+    # "……是第几号令，哪天开始施行的": a short question with no subject of its own is about the
+    # document the message names
+    refers_back = _REFERS_BACK.search(text) or len(text.strip(" ？?。")) <= _SHORT_QUESTION
+    return own if own or not refers_back else (named_in(message) or named_in(earlier))
 
 
 def names_a_document_year(text: str, year: int) -> bool:

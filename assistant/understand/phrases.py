@@ -60,7 +60,28 @@ _QUESTIONED = re.compile(r"(有没有|是不是|是否|有无|做没做|[做经�
 
 
 # A requirement quoted before a phrase ("要求从非关联方买语料"): the rule, not a fact of the case.
-_RULE_QUOTED = re.compile(r"(要求|规定|须|必须|应当|只能|限于)[^，。；;]{0,6}$")
+# "北京算力券说签约价格要在公允区间内": a text's rule said back, not the firm's price.
+_RULE_QUOTED = re.compile(r"(要求|规定|须|必须|应当|只能|限于|说[^，。；;]{0,6}要)[^，。；;]{0,6}$")
+
+
+def _a_not_a(text: str, at: int) -> bool:
+    """Whether the 没/不 at ``at`` sits in an A-not-A question (做没做, 有没有, 是不是)."""
+    return 0 < at < len(text) - 1 and text[at] in "没不" and text[at - 1] == text[at + 1]
+
+
+# A rule of a text quoted in quotation marks ("违反“未获得其他市级财政资金补贴”那条"): its words
+# are the rule, not the firm's facts (read_group).
+_QUOTED_RULE = re.compile(
+    r"(?:违反|违背|按照|根据|规定|要求|写明|写着|写的是|条款)(“[^”]{2,60}”)|(“[^”]{2,60}”)(?=(这|那)条|条款|的规定|的要求|规定|要求)"
+)
+
+
+def _without_quoted_rules(text: str) -> str:
+    def blank(m: re.Match[str]) -> str:
+        quoted = m.group(1) or m.group(2)
+        return m.group(0).replace(quoted, " " * len(quoted))
+
+    return _QUOTED_RULE.sub(blank, text)
 
 
 def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
@@ -68,6 +89,8 @@ def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
     keys = list(spec)
     if set(keys) <= {True, False}:
         no = first_match(text, spec[False]) if False in spec else None
+        if no is not None and _a_not_a(text, no.start()):
+            no = None  # "出台前做没做公平竞争审查": asked, not a "没做"
         if no is not None and not _RULE_QUOTED.search(text[max(0, no.start() - 8) : no.start()]):
             return False  # ("要求从非关联方买": the rule quoted, not the firm's own fact)
         m = first_match(text, spec.get(True, []))
@@ -76,13 +99,21 @@ def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
         return not negated(text, m.start())
     for value in keys:
         m = first_match(text, spec[value])
-        if m is not None and not negated(text, m.start()):
+        if (
+            m is not None
+            and not negated(text, m.start())
+            and not _RULE_QUOTED.search(text[max(0, m.start() - 8) : m.start()])
+        ):
             return value
     return None
 
 
 def read_group(text: str, group: str) -> dict[str, Any]:
-    """Every fact of one table group (applicant, purchase, compliance) stated in ``text``."""
+    """Every fact of one table group (applicant, purchase, compliance) stated in ``text``. A rule
+    quoted in quotation marks states no fact of the firm or its purchase; for the compliance
+    group it is the measure's own term ("通知写明“外地企业不予受理”"), read."""
+    if group != "compliance":
+        text = _without_quoted_rules(text)
     out: dict[str, Any] = {}
     for name, spec in tables()[group].items():
         value = read_fact(text, spec)

@@ -299,6 +299,24 @@ def _merge(text: str, a: _Match, b: _Match) -> _Match | None:
     return _Match(a.start, b.end, entry, _place(span, entry))
 
 
+# What stands between a place and its city written after it, English style ("Binhai New Area,
+# Tianjin", "Gu'an (Langfang)", "Shijingshan district in Beijing").
+_BEFORE_ITS_CITY = re.compile(
+    r"\s*(district|new area|new district|county|city|zone|park|area)?\s*[,，(（]?\s*(in\s+)?", re.I
+)
+
+
+def _parent_after(text: str, a: _Match, b: _Match) -> bool:
+    """``b`` names the region containing ``a`` right after it: one place, ``a``."""
+    return (
+        a.place.region is not None
+        and b.place.region is not None
+        and b.place.region != a.place.region
+        and _under(a.place, b.place)
+        and _BEFORE_ITS_CITY.fullmatch(text[a.end : b.start]) is not None
+    )
+
+
 def _with_zone(text: str, m: _Match) -> _Match:
     """郑州高新区, 杭州经开区: a generic zone word right after a resolved place belongs to it."""
     if m.place.region is None or m.entry.abbr is not None:
@@ -325,6 +343,8 @@ def find_places(text: str) -> list[PlaceMention]:
         if merged and (joined := _merge(text, merged[-1], m)) is not None:
             merged[-1] = joined
             continue
+        if merged and _parent_after(text, merged[-1], m):
+            continue  # "Shijingshan district, Beijing", "Gu'an (Langfang)": the city says where the first is
         if merged and m.entry.ambiguous is not None and merged[-1].end == m.start and merged[-1].place.region:
             continue  # a generic zone word after a place that did not take it
         merged.append(m)

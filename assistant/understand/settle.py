@@ -13,6 +13,7 @@ import re
 from assistant.lexicon import patterns
 from assistant.understand.case import Ask
 from assistant.understand.phrases import read_group
+from assistant.understand.risks import RISK_ASKED
 
 
 def names_voucher(text: str) -> bool:
@@ -104,6 +105,8 @@ _ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
 _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _PREFACE = patterns("asked.yaml", "preface")
 _CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
+_MAX_FOR_OUR_FIGURE = patterns("asked.yaml", "max_for_our_figure")
+_WHEN = re.compile(r"什么时候|何时|哪天|哪一天|几号|几月|when\b", re.I)
 
 
 def _last_question(text: str) -> str:
@@ -126,15 +129,33 @@ def _what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
     if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
         a = a.model_copy(update={"intent": "fact"})  # "计入哪一年的200万上限": a rule, not an amount
+    if a.intent == "validity" and "batch" in a.topics and _WHEN.search(a.text) and not _STILL_OPEN_NOW.search(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "首批是什么时候发放的": the date of an event, a fact
     if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
         a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
     if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
         a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
+    if (
+        a.intent == "eligibility"
+        and "materials" in a.topics
+        and "applicant" not in a.topics
+        and not find_money(a.text)
+        and not RISK_ASKED.search(a.text)
+        and not re.search(r"问题|风险|合规|违规|违法|行不行|妥不妥", a.text)  # "想按40%填 会不会有问题": a plan
+    ):
+        a = a.model_copy(update={"intent": "process"})  # "申报要签什么承诺": what to submit, not whether we qualify
     if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
     if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
         # "We are a WFOE… Can we still apply now?": whether the program still runs
         a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "period"})})
+    if (
+        a.intent == "fact"
+        and _MAX_FOR_OUR_FIGURE.search(a.text)
+        and find_money(a.text)
+        and not _RATE_ASKED.search(a.text)
+    ):
+        a = a.model_copy(update={"intent": "calculation"})  # "we paid RMB 3.2m … what's the maximum support?"
     if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
         # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
@@ -174,6 +195,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
     amount asks how much; another unsure part ("那北京的算力券呢") belongs to the ask beside it."""
+    from assistant.understand.documents import names_held_law
     from assistant.understand.money import find_money
 
     # asks on the subject by their own words ("要多久" after a taxi fare is not)
@@ -231,6 +253,15 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
+        if (
+            a.intent == "off_topic"
+            and not own_elsewhere
+            and names_held_law(a.text)
+            and (a.articles or "doc_number" in a.topics)
+        ):
+            # "民法典第154条怎么理解", "反垄断法是哪年通过的": an article or the facts of a legal text
+            # the library holds (not "民法典里离婚冷静期多久")
+            a = a.model_copy(update={"intent": "fact", "confidence": a.scores.get("fact", 0.0) or 0.01})
         if a.confidence <= 0 and "period" in a.topics and "validity" in runner_up:
             # "现在还能申北京的算力券吗" with a contract in it: whether it still runs, not how much
             a = a.model_copy(update={"intent": "validity", "confidence": a.scores.get("validity", 0.0) or 0.01})

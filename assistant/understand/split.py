@@ -25,7 +25,7 @@ from assistant.understand.lists import listed_points, questions_in_a_row
 _ZH_CUE = re.compile(
     r"[?？]|[吗嘛呢]|么\s*$|多少|几(?:成|个点|年|个月|月|号|天|次|家|个|岁)?\s*[啊呀吧哦]?\s*[?？]?\s*$|"
     r"有[^，。？?\s]{1,8}(?:没|没有)\s*[啊呀]?\s*[?？]?\s*$|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
-    r"多久|多大|多长|多高|多少|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
+    r"多久|多大|多长|多高|多少|第几|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
     r"(?:能|可以|可|行|会)[\u4e00-\u9fff]{0,3}不\s*[啊呀吧哦]?\s*[?？。.]?\s*$|"  # "今年还能申不"
     r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|算(一)?下|(?<![超智通])算算(?!力)|(说|讲|介绍|解释)(一)?下|"
     r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
@@ -104,6 +104,14 @@ _BASIS_ONLY = re.compile(
     r"|^(why|on what (legal )?basis|what is the (legal )?basis)\W*$",
     re.I,
 )
+
+
+def _after_comma(text: str, start: int) -> bool:
+    """Whether the piece starting at ``start`` follows a comma ("……要担什么责任，哪一条"), not a
+    question mark ("可以向哪个部门反映？依据是什么" asks two things)."""
+    return text[:start].rstrip()[-1:] in ("，", ",")
+
+
 # The purpose of the question just asked, not a question of its own.
 _PURPOSE_ONLY = re.compile(
     r"^(让它|让其|使它|使其|好让|以便|从而|这样就能|这样才能|so that|in order to)[^，,。？?]{0,14}[？?。]?$", re.I
@@ -346,7 +354,7 @@ def split_asks(text: str) -> list[str]:
         piece = _clean(text[slice(*groups[i])])
         before = text[slice(*groups[i - 1])]
         if (
-            (_BASIS_ONLY.match(piece) and not _WH.search(before))
+            (_BASIS_ONLY.match(piece) and (not _WH.search(before) or _after_comma(text, groups[i][0])))
             or _CLOSER_ONLY.match(piece)
             or _PURPOSE_ONLY.match(piece)  # "……能不能改成12月，让它落进基期里？"
             or _ALTERNATIVE.match(piece)  # "……能不能算进补贴范围，还是只能算纯算力？"

@@ -227,12 +227,14 @@ def _your_base(ctx: AskContext, pid: str, base_label: str) -> None:
     from assistant.answer.facts import base_of
     from assistant.answer.format import money
 
-    basis = ctx.kb.programs[pid].base_basis if pid in ctx.kb.programs else "contract"
+    program = ctx.kb.programs.get(pid)
+    basis = program.base_basis if program is not None else "contract"
+    includes = program.base_includes if program is not None else []
     for p in [p for p in ctx.case.compute_purchases if p.amount is not None][:3]:
-        value = base_of(p, basis, ctx.session)
+        value = base_of(p, basis, ctx.session, includes)  # Langfang counts storage and support in
         if value is None:
             continue
-        excluded = "、".join(say(ctx.lang, f"items.{li.item}") for li in p.excluded)
+        excluded = "、".join(say(ctx.lang, f"items.{li.item}") for li in p.excluded if li.item not in includes)
         ctx.draft.say(
             say(
                 ctx.lang,

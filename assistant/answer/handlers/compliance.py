@@ -98,7 +98,9 @@ def handle(ctx: AskContext) -> None:
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
     concepts = [words for concept, words in _CONCEPT_WORDS.items() if concept in ctx.ask.text] if not stated else []
-    found = search(ctx, regions, references=refs, k=4, include_national=True, extra=extra)
+    # "某市……外地企业不予受理，应该找哪个部门反映": with no region named, where to report is national law
+    where = regions or (["national"] if "report" in ctx.ask.topics else [])
+    found = search(ctx, where, references=refs, k=4, include_national=True, extra=extra)
     # "这是不是地方保护": the articles on it are the answer, the measure's own clause is evidence
     law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if concepts and regions else []
     stacking = _open_stacking(ctx, findings)

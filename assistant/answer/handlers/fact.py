@@ -291,6 +291,12 @@ def _article(ctx: AskContext) -> bool:
     return bool(found.get("references"))
 
 
+_ONLY_NUMBER_ASKED = re.compile(r"文号|发文字号|令号|文件号|文件编号|document number|reference number", re.I)
+_OTHER_DOC_FACT = re.compile(
+    r"发布|公布|施行|生效|印发|哪天|何时|什么时候|部门|单位|谁|issued|published|effective|who", re.I
+)
+
+
 def _document(ctx: AskContext, region: str) -> None:
     lang, d = ctx.lang, ctx.draft
     programs = ctx.kb.programs_for([region])
@@ -334,6 +340,8 @@ def _document(ctx: AskContext, region: str) -> None:
             else say(lang, "fact.doc_period_open", start=start)
         )
     d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
+    if not doc.doc_number and _ONLY_NUMBER_ASKED.search(ctx.ask.text) and not _OTHER_DOC_FACT.search(ctx.ask.text):
+        d.verdict = "not_published"  # "文号是多少？": the one thing asked is not published
     if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
         hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
         best, sentence, score = best_evidence(
