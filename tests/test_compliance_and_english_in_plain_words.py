@@ -106,3 +106,31 @@ def test_a_district_written_before_its_city_is_the_district(ask_pinned):
         "Shijingshan district, Beijing: our large model is filed and we spent RMB 20m on compute this year. What could the Shijingshan support give us?"
     )
     assert "6000000.00" in {a.amount for a in r.asks[0].amounts}, r.asks[0].conclusion
+
+
+def test_money_the_regions_own_condition_bars_makes_the_claim_not_eligible(ask_pinned):
+    r = ask_pinned("同一笔算力费用我们已经拿了区里的财政补贴，还能再申请南宁市的算力券吗？")
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
+
+
+def test_whether_the_text_has_clawback_terms_is_a_lookup_beside_the_risk(ask_pinned):
+    r = ask_pinned("如果北京市算力券被查出合同金额虚报，已经领到的钱会被追回吗？北京的文件里有没有追回和处罚条款？")
+    assert [a.verdict for a in r.asks] == ["risk", "not_published"], r.answer
+
+
+def test_english_who_max_and_a_one_off_sum(ask_pinned):
+    r = ask_pinned("Chongqing compute voucher: when was it issued, and who can use it?")
+    assert r.asks[1].verdict == "answered" and not r.asks[1].amounts
+    r = ask_pinned(
+        "We only have a representative office in Chengdu. Is a rep office eligible? Also, what's the max per year?"
+    )
+    assert "5,000,000" in r.asks[-1].conclusion, r.asks[-1].conclusion
+    r = ask_pinned(
+        "We are setting up a new AI company in Langfang. Is there a one-off compute voucher for newly settled firms, and how much is it?"
+    )
+    assert "500,000" in r.asks[-1].conclusion, r.asks[-1].conclusion
+
+
+def test_the_date_of_a_round_is_a_fact_not_the_period(ask_pinned):
+    r = ask_pinned("省外企业来电咨询贵州算力券，请答复：由哪个部门组织实施、首批是什么时候发放的。")
+    assert r.asks[1].verdict == "answered" and "2024年2月29日" in r.asks[1].conclusion

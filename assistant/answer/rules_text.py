@@ -45,6 +45,13 @@ def rule_lines(ctx: AskContext, info: dict[str, Any], found: Search, topics: set
     base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     lines: list[str] = []
     unpublished = False
+    fixed = params.get("fixed_amount")
+    if fixed is not None and fixed.get("value") is not None:  # a set sum ("新落户企业一次性50万元"): the amount
+        mark = cite_ref(ctx, found, fixed.get("reference"), [(fixed.get("wan") or "") + "万", "一次性"])
+        label = (fixed.get("label_en") if lang == "en" else fixed.get("label_zh")) or "fixed_amount"
+        lines.append(
+            say(lang, "rules.cap", label=label, value=money(fixed["value"], lang), flags=_flags(ctx, fixed), mark=mark)
+        )
     rate = params.get("rate")
     if want_rate and rate is not None:
         mark = cite_ref(ctx, found, rate.get("reference"), [rate.get("percent") or "未", "比例"])

@@ -106,6 +106,9 @@ _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _PREFACE = patterns("asked.yaml", "preface")
 _CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
 _MAX_FOR_OUR_FIGURE = patterns("asked.yaml", "max_for_our_figure")
+_IT = re.compile(
+    r"^\W*(那|这)?(它|这个|那个)?[^，。？?]{0,6}(多少|几)|\b(it|that one|this one)\b", re.I
+)  # a short follow-on
 _WHEN = re.compile(r"什么时候|何时|哪天|哪一天|几号|几月|when\b", re.I)
 
 
@@ -150,6 +153,13 @@ def _what_the_words_ask(a: Ask) -> Ask:
         # "We are a WFOE… Can we still apply now?": whether the program still runs
         a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "period"})})
     if (
+        a.intent == "calculation"
+        and a.topics == ["applicant"]
+        and not find_money(a.text)
+        and not _HOW_MUCH.search(a.text)
+    ):
+        a = a.model_copy(update={"intent": "fact"})  # "who can use it?": who may apply, a rule
+    if (
         a.intent == "fact"
         and _MAX_FOR_OUR_FIGURE.search(a.text)
         and find_money(a.text)
@@ -169,7 +179,11 @@ def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
 
     out = list(out)
     for i in range(1, len(out)):
-        a = out[i]
+        a, before = out[i], out[i - 1]
+        if a.voucher == "compute" and before.voucher != "compute" and not names_voucher(a.text) and _IT.search(a.text):
+            out[i] = a = a.model_copy(
+                update={"voucher": before.voucher}
+            )  # "一次性算力券有吗？多少钱？", "how much is it?"
         if (
             a.intent == "compliance"
             and out[i - 1].intent == "calculation"
