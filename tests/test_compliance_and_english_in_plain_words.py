@@ -134,3 +134,11 @@ def test_english_who_max_and_a_one_off_sum(ask_pinned):
 def test_the_date_of_a_round_is_a_fact_not_the_period(ask_pinned):
     r = ask_pinned("省外企业来电咨询贵州算力券，请答复：由哪个部门组织实施、首批是什么时候发放的。")
     assert r.asks[1].verdict == "answered" and "2024年2月29日" in r.asks[1].conclusion
+
+
+def test_english_does_it_cover_compute_bought_elsewhere(ask_pinned):
+    r = ask_pinned(
+        "Korean JV based in Qingdao. We buy our GPU compute from a data centre in Guizhou. "
+        "Does the Shandong provincial compute voucher cover that?"
+    )
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion

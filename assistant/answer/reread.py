@@ -255,7 +255,7 @@ _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
 _CAN_WE = re.compile(
     r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
     r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗|能(拿|领|享受)[^，。？?]{0,12}(补贴|支持|券)吗"
-    r"|eligib|qualif|can we|may we",
+    r"|eligib|qualif|can we|may we|\bdoes [^?]{0,50}\bcover\b",
     re.I,
 )
 # Who an eligibility question is about: a kind of applicant named in the third person, or us.
