@@ -189,7 +189,7 @@ def route(ctx: AskContext) -> None:
                 regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
             )
         )
-    matter = rule_on.matter_asked(ask, case)
+    matter = rule_on.matter_asked(ask)
     if matter is not None:
         rule_on.answer(ctx, matter)  # "训力券对关联交易有没有限制": what the program's text says on it
         return

@@ -18,10 +18,9 @@ from assistant import lexicon
 if TYPE_CHECKING:
     from assistant.understand.case import Case
 
-_MUNICIPALITIES_KIND = "province"
-_RECEIVED = re.compile(
-    r"[^，。？?]{0,6}?(已经|已)?(拿到|拿了|领了|领到|获得|申请到|享受了|批了|到账)"
-)  # Beijing, Shanghai, Tianjin, Chongqing: a city at province level
+_MUNICIPALITIES_KIND = "province"  # Beijing, Shanghai, Tianjin, Chongqing: a city at province level
+# What follows a level whose money was received ("省里的算力券已经拿到了"), not a level asked about.
+_RECEIVED = re.compile(r"[^，。？?]{0,6}?(已经|已)?(拿到|拿了|领了|领到|获得|申请到|享受了|批了|到账)")
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, best_evidence, cite_ref, fetch, from_the_text, search
 from assistant.answer.messages import say, sep
 from assistant.answer.sentences import ends_unpublished
-from assistant.understand.case import Ask, Case
+from assistant.understand.case import Ask
 from assistant.understand.topics import voucher_types
 
 
@@ -48,7 +48,7 @@ def definition_asked(ask: Ask) -> bool:
     return bool(_asks_definition().search(ask.text))
 
 
-def matter_asked(ask: Ask, case: Case) -> str | None:
+def matter_asked(ask: Ask) -> str | None:
     """The matter whose rule the ask asks about, or None when it asks something else (whether an
     arrangement is lawful, a rule an issuer drafts, a program's conditions in general)."""
     asks_rule, legality, drafting, matters = _patterns()
@@ -102,6 +102,9 @@ def _broken(ctx: AskContext, cond: Any) -> bool:
 
 
 def answer(ctx: AskContext, matter: str) -> None:
+    """The program's rule on ``matter`` for the ask's first region: its condition (a risk when the
+    user's own facts break it), else its clause, else "not said", with the texts that do say it
+    cited as elsewhere. Never a finding built on another region's clause."""
     lang, d = ctx.lang, ctx.draft
     spec = _table()["matters"][matter]
     region = ctx.ask.regions[0]
