@@ -209,7 +209,7 @@ def route(ctx: AskContext) -> None:
 
 
 # What a voucher's tax or booking question is about, besides compute ("补贴要不要交税").
-_SUPPORT_RECEIVED = re.compile(r"券|补贴|补助|资助|奖励|voucher|subsid|grant", re.I)
+_SUPPORT_RECEIVED = lexicon.patterns("asked.yaml", "support_received")
 
 # A message that names the subject at most and asks nothing in particular: the voucher's name
 # with question marks, or words of confusion.

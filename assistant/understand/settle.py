@@ -106,10 +106,9 @@ _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _PREFACE = patterns("asked.yaml", "preface")
 _CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
 _MAX_FOR_OUR_FIGURE = patterns("asked.yaml", "max_for_our_figure")
-_IT = re.compile(
-    r"^\W*(那|这)?(它|这个|那个)?[^，。？?]{0,6}(多少|几)|\b(it|that one|this one)\b", re.I
-)  # a short follow-on
-_WHEN = re.compile(r"什么时候|何时|哪天|哪一天|几号|几月|when\b", re.I)
+_PLAN_CHECKED = patterns("asked.yaml", "plan_checked")
+_IT = patterns("asked.yaml", "it_follow_on")
+_WHEN = patterns("asked.yaml", "when_asked")
 
 
 def _last_question(text: str) -> str:
@@ -144,7 +143,7 @@ def _what_the_words_ask(a: Ask) -> Ask:
         and "applicant" not in a.topics
         and not find_money(a.text)
         and not RISK_ASKED.search(a.text)
-        and not re.search(r"问题|风险|合规|违规|违法|行不行|妥不妥", a.text)  # "想按40%填 会不会有问题": a plan
+        and not _PLAN_CHECKED.search(a.text)  # "想按40%填 会不会有问题": a plan checked
     ):
         a = a.model_copy(update={"intent": "process"})  # "申报要签什么承诺": what to submit, not whether we qualify
     if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
@@ -181,9 +180,8 @@ def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
     for i in range(1, len(out)):
         a, before = out[i], out[i - 1]
         if a.voucher == "compute" and before.voucher != "compute" and not names_voucher(a.text) and _IT.search(a.text):
-            out[i] = a = a.model_copy(
-                update={"voucher": before.voucher}
-            )  # "一次性算力券有吗？多少钱？", "how much is it?"
+            # "一次性算力券有吗？多少钱？", "how much is it?": about the voucher just named
+            out[i] = a = a.model_copy(update={"voucher": before.voucher})
         if (
             a.intent == "compliance"
             and out[i - 1].intent == "calculation"
