@@ -49,6 +49,7 @@ class Region(_Model):
     admin: str | None = None
     places: list[SubPlace] = Field(default_factory=list)
     voucher_names: list[str] = Field(default_factory=list)  # a voucher only this region issues (训力券)
+    reading_hints: list[str] = Field(default_factory=list)  # what only this region's program is about (大模型训练)
 
     def chinese_names(self) -> list[str]:
         """Official name and other Chinese names of the region itself (no abbreviations)."""

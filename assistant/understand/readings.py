@@ -44,7 +44,7 @@ def program_reading(text: str, end: int, place: Place, covered: frozenset[str]) 
 
 def voucher_reading(text: str, place: Place) -> Place:
     """An ambiguous name ("南山") in a message naming a voucher only one reading's region issues
-    ("训力券": Shenzhen's) means that reading."""
+    ("训力券": Shenzhen's), or what only its program is about ("做大模型训练"), means that reading."""
     if not place.ambiguous:
         return place
     from assistant import lexicon
@@ -52,7 +52,7 @@ def voucher_reading(text: str, place: Place) -> Place:
     hits = []
     for reading in _readings(place):
         chain = [lexicon.region(code) for code in (reading.chain if reading else [])]
-        names = [n for r in chain if r is not None for n in r.voucher_names]
+        names = [n for r in chain if r is not None for n in [*r.voucher_names, *r.reading_hints]]
         if reading is not None and any(re.search(re.escape(n), text, re.I) for n in names):
             hits.append(reading)
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
