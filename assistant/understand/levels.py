@@ -19,8 +19,10 @@ if TYPE_CHECKING:
     from assistant.understand.case import Case
 
 _MUNICIPALITIES_KIND = "province"  # Beijing, Shanghai, Tianjin, Chongqing: a city at province level
-# What follows a level whose money was received ("省里的算力券已经拿到了"), not a level asked about.
+# What follows or goes before a level whose money was received ("省里的算力券已经拿到了",
+# "已经拿了省级算力券"), not a level asked about.
 _RECEIVED = re.compile(r"[^，。？?]{0,6}?(已经|已)?(拿到|拿了|领了|领到|获得|申请到|享受了|批了|到账)")
+_RECEIVED_BEFORE = re.compile(r"(拿到|拿了|领了|领到|获得了?|申请到|享受了|批了)[^，。？?]{0,3}$")
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +43,8 @@ def levels_named(text: str) -> list[str]:
         for m in pattern.finditer(text):
             if spans is None:
                 spans = [(p.start, p.end) for p in find_places(text)]
-            if any(start <= m.start() <= end for start, end in spans) or _RECEIVED.match(text, m.end()):
+            received = _RECEIVED.match(text, m.end()) or _RECEIVED_BEFORE.search(text[: m.start()])
+            if any(start <= m.start() <= end for start, end in spans) or received:
                 continue  # "省里的算力券已经拿到了": money received at that level, not a level asked about
             found.append((m.start(), level))
             break
