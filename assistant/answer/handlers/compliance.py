@@ -7,7 +7,6 @@ triggers no finding. A legal question with no facts is answered from the legal t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from assistant import lexicon
@@ -136,7 +135,7 @@ def handle(ctx: AskContext) -> None:
         own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
         if (
             d.verdict == "risk"
-            and _STILL_APPLY.search(ctx.ask.text)
+            and _APPLY_AGAIN.search(ctx.ask.text)
             and any(r.get("doc") in own_docs for r in findings[0].get("references", []))
         ):
             # "同一笔费用已经拿了区里的补贴，还能再申请南宁市的算力券吗": the region's own condition bars it
@@ -234,9 +233,7 @@ def _caps_met_anyway(ctx: AskContext, region: str, pid: str) -> None:
 
 
 _ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
-_STILL_APPLY = re.compile(
-    r"(还|再)(能|可以)(再)?(申请|申报|申领|拿|领|享受)|能不能再(申|拿|领)|can we (still )?(apply|claim)", re.I
-)
+_APPLY_AGAIN = patterns("asked.yaml", "apply_again")  # "还能再申请吗" after support received
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
 _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")

@@ -111,7 +111,7 @@ def answer(ctx: AskContext, matter: str) -> None:
     programs = ctx.kb.programs_for([region])
     pid = programs[0] if programs else None
     name = ctx.kb.program_name(pid, lang) if pid else ctx.kb.region_name(region, lang)
-    issuer = (ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")) if region else ""
+    issuer = ctx.kb.issuer_of(region, pid) or say(lang, "validity.the_issuer")
     label = spec["label_en" if lang == "en" else "label_zh"]
     d.regions = [region]
     if pid:
