@@ -80,8 +80,9 @@ def states_clean_purchase(case: Case) -> bool:
 
 
 def states_contract_terms(case: Case) -> bool:
-    """Whether the message gives a contract's date or term (which a program's conditions test)."""
-    return any(p.signed is not None or p.term_months is not None for p in case.purchases)
+    """Whether the message gives a contract's date, term or payment (which a program's conditions
+    test: "合同已经签了但钱还没付 现在能先申吗")."""
+    return any(p.signed is not None or p.term_months is not None or p.paid is not None for p in case.purchases)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ _APPLICANT_FACTS = (
     "dishonest_record",
     "major_violation",
     "new_settled",
+    "key_ai_firm",
     "major_project",
     "project_level",
     "other_municipal_subsidy",
@@ -63,6 +64,8 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
     facts: dict[str, Any] = {}
     if purchase.supplier_related is not None:
         facts["supplier_related"] = purchase.supplier_related
+    if purchase.compute_at is not None:
+        facts["compute_location"] = purchase.compute_at  # this contract's own site, over the case's
     if purchase.signed is not None:
         facts["contract_signed"] = purchase.signed.isoformat()
     if purchase.term_months is not None:
@@ -99,7 +102,8 @@ def case_facts(case: Case, purchase: Purchase | None = None, ask: Ask | None = N
 def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
     """The case's facts for one ask: an ask about one of several kinds of applicant ("分别答复：
     （1）分公司；（2）事业单位") takes the traits its own words name, not the message's."""
-    facts = case_facts(case, ask=ask)
+    own_purchase = case.purchases[ask.purchases[0]] if len(ask.purchases) == 1 else None  # "合肥那部分"
+    facts = case_facts(case, own_purchase, ask=ask)
     if ask.own_applicant is None:
         return facts
     own = ask.own_applicant

@@ -237,6 +237,8 @@ def read_amounts(
                 and not re.search(r"算力|GPU", last_words)
             ):
                 kind = bought_voucher(clean[max(0, mm.start - 24) : mm.start])  # "那要是买模型服务呢 同样200万"
+            if kind == "compute" and not last_words.strip():  # "……语料公司签了采购合同 两百八十万"
+                kind = bought_voucher(clean[max(0, mm.start - 16) : mm.start])
             if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):
                 kind = bought_voucher(clean[mm.end : clause.end][:8])  # "买了300万的语料"
             since_last = clean[last_end : mm.start]

@@ -21,7 +21,9 @@ _ALL_PURCHASES = re.compile(
 )
 
 
-_EACH_OF = re.compile(r"各(?!地|区|市|省|级)|每(个|份|笔|张)(合同)?(都|均)")
+_EACH_OF = re.compile(
+    r"各(?!地|区|市|省|级)|每(个|份|笔|张)(合同)?(都|均)?(是|为)?(金额)?\s*[\d一二两三四五六七八九十]"
+)
 
 
 def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
@@ -56,6 +58,9 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
                 for word, i in _ORDINAL.items()
                 if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
             ]
+        at = case.compute_at
+        if not chosen and at is not None and at.text in ask.text:  # "合肥那部分能不能一起算": the fee spent there
+            chosen = [i for i, p in enumerate(case.purchases) if p.compute_at is not None and p.compute_at == at.region]
         used.update(chosen)
         bound = sorted(set(chosen))
         out.append(ask.model_copy(update={"purchases": bound}) if bound != ask.purchases else ask)

@@ -38,7 +38,9 @@ INTENTS: tuple[Intent, ...] = (
     "greeting",
     "off_topic",
 )
-VoucherType = Literal["compute", "model", "corpus", "data", "labelling", "intelligent", "award", "city_district"]
+VoucherType = Literal[
+    "compute", "model", "corpus", "data", "labelling", "intelligent", "award", "city_district", "provider"
+]
 PurchaseItem = Literal[
     "compute",
     "storage",
@@ -120,6 +122,7 @@ class Purchase(_Model):
     end: dt.date | None = None
     term_months: int | None = None
     region: str | None = None  # the region this purchase is tied to in the message (two sites, two contracts)
+    compute_at: str | None = None  # where this purchase's compute is, when purchases differ ("另外在合肥用了1000万")
     already_claimed: bool | None = None  # this contract was used for a claim before
     paid: bool | None = None  # the fee has been paid in full
     purpose: Literal["training", "inference", "application"] | None = None  # what the compute is for
@@ -155,6 +158,7 @@ class Applicant(_Model):
     dishonest_record: bool | None = None
     major_violation: bool | None = None
     new_settled: bool | None = None
+    key_ai_firm: bool | None = None  # 北京市重点人工智能企业, or a member of the AGI partner programme
     major_project: bool | None = None
     project_level: Literal["national", "provincial"] | None = None
     other_municipal_subsidy: bool | None = None

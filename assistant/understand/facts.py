@@ -27,6 +27,7 @@ from assistant.understand.case import (
 from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 from assistant.understand.readings import settle_reading
+from assistant.understand.sites import place_purchases
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
 # A rate the user assumes ("按30%算", "比例是30%的话"); "比例为100%" alone claims a rule, not an assumption.
@@ -62,8 +63,9 @@ def asks_in(text: str) -> bool:
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked | origin: whether a place says where the firm is, where its
-    compute is, what is asked about, or where the firm moved from."""
+    """registration | compute | asked | origin | part: whether a place says where the firm is, where its
+    compute is, what is asked about, or only tells something apart (where the firm moved from,
+    the purchase made there)."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
@@ -71,6 +73,10 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     compute = tables()["compute_cues"]
     if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
         return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
+    if re.match(r"^的?(那|这)(部分|笔|一笔|份)", after):
+        return "part"  # "合肥那部分能不能一起算": the purchase made there, if its compute is there
+    if re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴|政策)", after):
+        return "asked"  # "能不能用山东的算力券": the voucher named, not where compute is used
     if (
         first_match(after, compute["after"])
         or (re.search(r"(在|到|去)\s*$", before) and first_match(after, compute["there_after_at"]))
@@ -114,6 +120,8 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
         if place.ambiguous:
             place = settle_reading(clean, pm.end, place, covered, [o.place for o in found if o is not pm])
+        if role == "part" and case.compute_at is not None and case.compute_at.region == place.region:
+            continue  # "另外在合肥用了1000万……合肥那部分": that purchase, not a region asked about
         if role == "origin":
             continue
         if role == "compute":
@@ -136,9 +144,11 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
             case.unknown_places.append(place.text)
     at = case.compute_at
     code = places_mod.covered_region(at, covered) if at is not None else None
-    if code and not case.regions and not asked:  # "我们在庆阳集群用算力": its program is the one asked about
-        case.regions.append(code)
     reg = case.applicant.registered
+    # "我们在庆阳集群用算力": its program is the one asked about (not the province of a city firm:
+    # "芜湖的企业……另外在合肥用了1000万" asks about Wuhu)
+    if code and not case.regions and not asked and not (reg is not None and code in reg.chain[1:]):
+        case.regions.append(code)
     if reg is not None:
         code = places_mod.covered_region(reg, covered)
         if code and not case.regions:
@@ -175,6 +185,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
         case.compute_elsewhere = True
     pcs, breakdowns = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
+    place_purchases(pcs, case)
     _dates(clean, cls, today, pcs, case)
     pcs = resolve_parts(case, pcs, breakdowns)
     for pc in dates_mod.find_percents(clean):

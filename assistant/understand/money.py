@@ -67,8 +67,15 @@ _APPROX_AFTER = re.compile(r"^\s*(左右|上下|以上|多一点|出头)")
 _NOT_AFTER = re.compile(
     r"^\s*(个(?![亿万wW])|张|台|人|家|份|条|项|次|天|件|名|位|户|篇|颗|枚|[Pp](?![a-z])|%|卡|G\b|年(?!薪))"
 )
+
+
+def _time_next(text: str, end: int) -> bool:
+    """ "已经拿了1800万 年底又……": a figure with its unit, then the next phrase's time word."""
+    return not text[end - 1].isdigit() and bool(re.match(r"\s*年(底|初|中|内|末)|\s+年", text[end:]))
+
+
 _PER_BEFORE = [
-    ("month", re.compile(r"(每个?月|一个月|月均|月租|按月|每月的)[^，。,;；\d期签]{0,6}$")),
+    ("month", re.compile(r"(每个?月|(?<!\d)一个月|月均|(?<![个\d])月租|按月|每月的)[^，。,;；\d期签]{0,6}$")),
     ("quarter", re.compile(r"(每个?季度|一个季度|按季度?)[^，。,;；\d期签]{0,6}$")),
     ("year", re.compile(r"(每年|一年|年均|按年|每年度)[^，。,;；\d期签合同]{0,6}$")),
 ]
@@ -290,7 +297,7 @@ def scan_money(text: str) -> tuple[list[MoneyMention], list[str]]:
         start, end = (m.start() if m.group("pre") else m.start("num")), m.end()
         while end > start and text[end - 1].isspace():
             end -= 1
-        if not m.group("num") or not free(start, end) or _NOT_AFTER.match(text[end:]):
+        if not m.group("num") or not free(start, end) or (_NOT_AFTER.match(text[end:]) and not _time_next(text, end)):
             continue
         num = m.group("num")
         if (

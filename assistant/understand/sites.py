@@ -1,0 +1,30 @@
+"""Where each purchase's compute is, when one message places them apart.
+
+"今年在本地智算中心的算力费9000万，另外在合肥用了1000万": the case has one compute place (合肥),
+but it belongs to the second purchase only; the first is local. A program whose condition is
+local compute then tests each contract on its own site instead of failing both.
+"""
+
+from __future__ import annotations
+
+from assistant.understand.case import Case, Purchase
+from assistant.understand.clauses import Clause
+from assistant.understand.phrases import first_match, tables
+
+
+def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
+    """Set ``Purchase.compute_at`` from its own clause: the compute place named there, or the
+    firm's own place where the clause says the compute is local. Only for several purchases (one
+    purchase takes the case's compute place as it is)."""
+    at, home = case.compute_at, case.applicant.registered
+    if len(pcs) < 2 or at is None or not at.region:
+        return
+    local = tables()["compute_cues"]["local"]
+    for clause, purchase in pcs:
+        if at.text in clause.text:
+            purchase.compute_at = at.region
+        elif home is not None and home.region and first_match(clause.text, local):
+            purchase.compute_at = home.region  # "在本地智算中心的算力费9000万"
+
+
+__all__ = ["place_purchases"]
