@@ -21,7 +21,7 @@ from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say
-from assistant.answer.sentences import best_sentence, headings_named, pick_best
+from assistant.answer.sentences import best_sentence, headings_named, pick_best, with_what_follows
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
 
@@ -239,7 +239,7 @@ def best_evidence(
     hit, sent, score = pick_best(pool, terms(ctx), prefer, top=len(pool), named=named)
     if hit is None:
         return None, "", 0.0
-    return hit, sentence_with_context(hit, sent), score
+    return hit, with_what_follows(ctx.ask.text, hit["text"], sentence_with_context(hit, sent)), score
 
 
 # A second clause answers the question with the first when its best sentence scores at least

@@ -24,7 +24,7 @@ from assistant.answer.reread import reread
 from assistant.answer.sentences import says_unpublished
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
-from assistant.understand.documents import unheld_documents
+from assistant.understand.documents import unheld_asked, unheld_documents
 from assistant.understand.risks import RISK_ASKED
 from assistant.understand.settle import domain
 
@@ -140,7 +140,10 @@ def route(ctx: AskContext) -> None:
             ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region], "intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
-    if ask.intent == "fact" and not ask.documents and unheld_documents(ask.text, ctx.kb.doc_refs):
+    unheld = unheld_documents(ask.text, ctx.kb.doc_refs) or (
+        not ask.regions and unheld_asked(ask.text, case.text, ctx.kb.doc_refs)
+    )
+    if ask.intent == "fact" and not ask.documents and unheld:
         needs_region = False  # "《……实施办法》是谁发布的": found wherever the texts mention it
     if not ask.regions and "report" in ask.topics and ask.intent in ("fact", "eligibility", "compliance"):
         # "某地的条件排斥外地企业，可以向哪个部门反映？": the national review rules say where

@@ -283,3 +283,33 @@ def _says_unpublished_part(part: str) -> bool:
 
 
 # ---------------------------------------------------------------- the draft
+
+
+def asks_open_detail(question: str, passage: str) -> bool:
+    """Whether the question asks for the detail a passage says is not published, not the one it
+    states: "过期了能不能延期" against "有效期为12个月。有效期从何时起算、过期后能否延期，未见公开。"
+    names what one open item ends on (延期); "有效期多长" or "券多久过期" ask what is stated."""
+    parts = [x for x in re.split(r"(?<=[。！？!?])", passage) if x.strip()]
+    opened = [p for p in parts if _UNPUBLISHED.search(p.strip(" 。."))]
+    stated = "".join(p for p in parts if p not in opened)
+    if not opened or not stated:
+        return False
+    for sentence in opened:
+        listed = _UNPUBLISHED.sub("", sentence.strip(" 。.")).strip("，, ")
+        for item in re.split(r"[、，,；;]|和|及|或", listed):
+            cjk = re.sub(r"[^\u4e00-\u9fff]", "", item)
+            tail = cjk[-2:]  # what the item asks about: "起算", "延期"
+            if len(tail) == 2 and tail in question and tail not in stated:
+                return True
+    return False
+
+
+def with_what_follows(question: str, text: str, sentence: str) -> str:
+    """The sentence and the next when the next says what is open of it ("有效期为12个月" then
+    "……从何时起算……未见公开", asked "从哪天开始算") or judges it ("这与官方表述相矛盾……不可靠")."""
+    sents = [clean_sentence(s) for s in sentences(text)]
+    i = sents.index(sentence) + 1 if sentence in sents else 0
+    nxt = sents[i] if 0 < i < len(sents) else ""
+    opened = _UNPUBLISHED.search(nxt.strip(" 。.")) and asks_open_detail(question, sentence + nxt)
+    judged = re.match(r"(这|该|此|上述)[^。]*(不可靠|相?矛盾|不应采信)", nxt)
+    return sentence + nxt if nxt and (opened or judged) else sentence

@@ -393,8 +393,4 @@ _DEADLINE = re.compile(
 )
 _CHANGED = re.compile(r"(有没有|是否|有无)?(调整|变化|改变|修改|提高|降低|上调|下调)|(改|变)了(吗|没)")
 _WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|赶得上)")
-# "券的有效期", "有效期多久": how long a voucher can be used, a rule (not whether the program runs)
-_VOUCHER_LIFE = re.compile(
-    r"券的?有效期(?![^，。？?]{0,3}(到|至|截止|什么时候|何时|哪))|有效期(是|为|有)?(多久|多长|几个月|几年)|券(能|可以)用多久"
-    r"|券[^，。？?]{0,4}(多久|多长时间|几个月|什么时候)(会)?(过期|失效|作废)"  # "券多久过期": the voucher's own life
-)
+_VOUCHER_LIFE = patterns("asked.yaml", "voucher_life")  # "券的有效期": the voucher's own life, a rule

@@ -111,7 +111,22 @@ def unheld_documents(text: str, documents: Iterable[DocRef]) -> list[str]:
     for m in _TITLE.finditer(text):
         if len(_plain_title(m.group(1))) >= MIN_TITLE_CHARS and not named_documents(m.group(0), docs):
             out.append(m.group(1))
+    for word in _law_names():  # "公平竞争审查条例实施办法" without 《》: the law's own measure
+        at = text.lower().find(word)
+        derived = _DERIVED.match(text[at + len(word) :]) if at >= 0 else None
+        if derived and not re.match(r"\s*《", text[max(0, at - 1) : at + 1]):
+            out.append(text[at : at + len(word)] + derived.group(0).strip())
     return list(dict.fromkeys(out))
+
+
+def unheld_asked(text: str, message: str, documents: Iterable[DocRef]) -> list[str]:
+    """The unheld documents an ask is about: those it names, or, when it has no subject of its
+    own ("哪天公布的"), those its message names (and no held one beside them)."""
+    docs = list(documents)
+    own = unheld_documents(text, docs)
+    if own or not points_back(text) or named_documents(message, docs):
+        return own
+    return unheld_documents(message, docs)
 
 
 def dated_documents(text: str, documents: Iterable[DocRef], regions: Iterable[str]) -> list[DocRef]:
@@ -146,10 +161,18 @@ def asked_documents(
         return by_name + [d for d in dated_documents(words, docs, asked) if d not in by_name]
 
     own = named_in(text)
-    # "……是第几号令，哪天开始施行的": a short question with no subject of its own is about the
-    # document the message names
-    refers_back = _REFERS_BACK.search(text) or len(text.strip(" ？?。")) <= _SHORT_QUESTION
-    return own if own or not refers_back else (named_in(message) or named_in(earlier))
+    return own if own or not points_back(text) else (named_in(message) or named_in(earlier))
+
+
+def points_back(text: str) -> bool:
+    """ "……是第几号令，哪天开始施行的", "该文件里怎么说": a question with no subject of its own (short,
+    or pointing back) is about the document the message names."""
+    own = re.sub(r"^[^：:，。？?]{1,12}[：:]", "", text).strip(" ？?。")  # "请答复来电企业：" is no subject
+    return bool(_REFERS_BACK.search(text) or len(own) <= _SHORT_QUESTION or _INSIDE.search(own))
+
+
+# "里面对算力券是怎么说的", "……在不在它的适用范围里": inside the text named before
+_INSIDE = re.compile(r"^(里面|其中|文件里|文中)|它的|它里面|其适用范围")
 
 
 def names_a_document_year(text: str, year: int) -> bool:

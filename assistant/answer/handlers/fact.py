@@ -19,8 +19,8 @@ from assistant.answer.evidence import (
 from assistant.answer.format import date_text, shorten, yuanify
 from assistant.answer.handlers.common import cap_year_open, rules_summary, uses_scheme
 from assistant.answer.messages import say
-from assistant.answer.sentences import clean_sentence, sentences
-from assistant.lexicon import load_yaml
+from assistant.answer.sentences import asks_open_detail, clean_sentence, sentences
+from assistant.lexicon import load_yaml, patterns
 from assistant.understand.topics import voucher_types
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
@@ -146,6 +146,9 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "common.not_found"))
         return
     say_best_clauses(ctx, hits, prefer, (hit, sentence, score), cite_prefer=prefer)
+    if asks_open_detail(ask.text, sentence):  # "过期了能不能延期": the text says that is not published
+        d.verdict = "not_published"
+        d.bounded_instead = True  # what is published beside it is stated
     add_details(ctx, hits, prefer, n=2, min_score=1.0)
     if any(h.get("status") == "reported" for h in hits[:3]):
         d.add_caveat(say(lang, "fact.reported"))
@@ -192,13 +195,7 @@ def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
 
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
-_DISTRICT_ADDON = re.compile(
-    r"(区级|区里|区一级|区县级|县级|区财政|区政府)[^，。？?：:]{0,8}(有没有|是否有|有无|是否)[^，。？?]{0,8}(配套|算力券|补贴|支持|政策)"
-    r"|(是否|有没有|有无)[^，。？?：:]{0,6}(区级|区里|区一级|县级)[^，。？?]{0,6}(配套|算力券|补贴|支持|政策)"
-    r"|(区级|县级)(配套)?(算力券|补贴|支持)?(及其|的)?(比例|标准|金额|多少)"
-    r"|(is there|any) (a )?district[- ]level|the district's own",
-    re.I,
-)
+_DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
 
 
 def _district_without_texts(ctx: AskContext) -> str:
@@ -221,9 +218,10 @@ def _not_held(ctx: AskContext) -> bool:
     say about it, never from the rules of another document; a figure they say is not visible is
     not published."""
     from assistant.answer.sentences import says_unpublished
-    from assistant.understand.documents import named_documents, unheld_documents
+    from assistant.understand.documents import named_documents, unheld_asked, unheld_documents
 
-    names = unheld_documents(ctx.ask.text, ctx.kb.doc_refs)
+    refs = ctx.kb.doc_refs  # "哪天公布的" after the text's number: that text, when no region is asked
+    names = unheld_documents(ctx.ask.text, refs) if ctx.ask.regions else unheld_asked(ctx.ask.text, ctx.case.text, refs)
     if not names or named_documents(ctx.ask.text, ctx.kb.doc_refs):
         return False
     plain = [_BRACKETS.sub("", n) for n in names]
