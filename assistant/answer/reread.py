@@ -121,6 +121,10 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = _read_as(ctx, "fact")
+    if ask.intent == "validity" and (_DISTRICT_ADDON.search(ask.text) or _CLAIM_CHECKED.search(ask.text)):
+        ask = _read_as(ctx, "fact")  # "闵行区自己还有没有补的", "网上说……靠谱吗": what the texts say
+    if ask.intent == "validity" and "channel" in ask.topics and not asks_in_force(ask.text):
+        ask = _read_as(ctx, "process")  # "张江那边还有没有另外的申报渠道": where to apply
     if ask.intent == "validity" and _WHEN_TO_APPLY.search(ask.text) and not asks_in_force(ask.text):
         ask = _read_as(ctx, "process")  # "上海的算力券什么时候申报": the window, not the period
     if ask.intent == "process" and "duration" in ask.topics and "materials" not in ask.topics:
@@ -131,6 +135,7 @@ def reread(ctx: AskContext) -> Ask:
         # "能拿芜湖那个25%的补贴吗": a figure naming the program, not asked for
         and not (set(ask.topics) & _FIGURES and _FIGURE_ASKED.search(ask.text))
         and (states_a_bar(case) or compute_elsewhere_in(ask.text))  # "购买省外算力能否获得支持"
+        and not _VOUCHER_LIFE.search(ask.text)  # "过期了能不能延期": the voucher's own life, a rule
     ):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = _read_as(ctx, "eligibility")
@@ -336,7 +341,6 @@ def _states_facts(case: Case) -> bool:
 
 _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
-# "国家层面", "全国统一", "national": a question about the country, not a region to ask for
 _RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
 
 
@@ -357,7 +361,8 @@ def _rule_question(ctx: AskContext) -> bool:
 
 
 _APPLY_ASKED = re.compile(
-    r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申)|can we (still )?(apply|claim|use)", re.I
+    r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申|申(?![请报领]))|can we (still )?(apply|claim|use)",
+    re.I,
 )
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = patterns("asked.yaml", "calculate_asked")
@@ -366,34 +371,24 @@ _ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
 _STILL_NOW = re.compile(
     r"^(?!.*(再|也|同时|叠加|都|一起|另外)).*(现在|目前|今年|如今|20\d\d年)[^，。？?]{0,4}还(能|可以)"
 )
-# How the text defines a kind of applicant.
-_DEFINED = re.compile(
-    r"(怎么|如何|怎样|按什么|依据什么|以什么)[^，。？?]{0,4}(认定|界定|定义)|认定(标准|条件|口径|办法)|界定标准|how is [^?]{1,30} defined|definition of",
-    re.I,
-)
+_DEFINED = patterns("asked.yaml", "defined_asked")  # how the text defines a kind of applicant
 _STILL_APPLY = re.compile(
     r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用|申(?=[吗么嘛不]))"
     r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
     re.I,
 )
-_WHEN_TO_APPLY = re.compile(
-    r"(什么时候|啥时候|何时|几月|哪天)(能|可以|开始|才能)?(申报|申请|报|提交|受理)|when (can|do|should) we (apply|submit)",
-    re.I,
-)
-_QUALIFY = re.compile(
-    r"qualif|eligib|资格|符合(条件|要求)|够格|(能不能|能否|可否|是否(可以|能))(申请|申领|申报|享受)|(可以|能)(申请|申领|申报|享受)吗",
-    re.I,
-)
-_BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少")
-_WHICH_TEXT = re.compile(
-    r"(按|依|适用|用)(照|据)?(哪|哪一|哪个|哪份|什么)(份|个|版|一版)?(文件|政策|规定|版本|措施|办法|方案)|which (document|version|policy|rules?) (applies|should)",
-    re.I,
-)
+_WHEN_TO_APPLY = patterns("asked.yaml", "when_to_apply")
+_QUALIFY = patterns("asked.yaml", "qualify_asked")
+_DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
+_CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
+_BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少|基数(怎么|如何|咋)(算|计算|定|确定)")
+_WHICH_TEXT = patterns("asked.yaml", "which_text")
 _ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
 # "能拿多少" asks how much; "两个都能拿吗" asks whether
 _HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
 _FIGURE_ASKED = patterns("asked.yaml", "figure_asked")
+_VOUCHER_LIFE = patterns("asked.yaml", "voucher_life")
 
 
 __all__ = ["reread"]

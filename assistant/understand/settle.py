@@ -289,8 +289,11 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             )
         ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
-        if a.confidence <= 0 and a.topics and set(a.topics) <= _DOCUMENT_TOPICS:
-            # "……请答复该政策的发布日期": unsure, and it asks only what a document itself says
+        if a.confidence <= 0 and (
+            (a.topics and set(a.topics) <= _DOCUMENT_TOPICS) or (len(asks) == 1 and "transfer" in a.topics)
+        ):
+            # "……请答复该政策的发布日期": unsure, and it asks only what a document itself says;
+            # "领到的券能不能拿去质押融资" alone: what the texts make of the voucher's nature
             a = a.model_copy(update={"intent": "fact", "confidence": a.scores.get("fact", 0.0) or 0.01})
         if (
             a.confidence <= 0 and len(asks) > 1 and (a.topics or not _fragment(a.text))

@@ -30,6 +30,7 @@ VOUCHER_TYPES: tuple[VoucherType, ...] = (
     "intelligent",
     "award",
     "city_district",
+    "provider",
 )
 
 _LATIN = re.compile(r"[A-Za-z]")
@@ -39,7 +40,7 @@ def _word_pattern(word: str) -> str:
     """A Chinese word matches anywhere; a Latin word or phrase only as whole words, any spacing."""
     escaped = r"\s+".join(re.escape(part) for part in word.split())
     if _LATIN.search(word):
-        return rf"(?<![A-Za-z]){escaped}(?![A-Za-z])"
+        return rf"(?<![A-Za-z])(?<![Pp]ro-){escaped}(?![A-Za-z])"  # "pro-rate" names no rate
     return escaped
 
 

@@ -164,6 +164,9 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         status = "undetermined"
         d.say(say(lang, "eligibility.none_published", name=name))
         _what_the_texts_say(ctx, region)
+    elif status == "eligible" and _outside_unstated(ctx, program):
+        status = "undetermined"  # "外地企业租漳州的算力能申吗": no condition says, nor that it is open
+        d.say(say(lang, "eligibility.outside", name=name))
     elif status == "eligible":
         d.say(say(lang, "eligibility.eligible", name=name))
     elif met:
@@ -265,6 +268,22 @@ _CAN_APPLY = lexicon.patterns("applicant_kinds.yaml", "can_apply")
 _AFTER_THE_END = re.compile(
     r"(到期|期满|结束|截止)(之|以)?后|after (it|the period|the measures?) (ends?|expires?)", re.I
 )
+
+
+_OUTSIDE_FIRM = re.compile(
+    r"(外地|外省|省外|外市|异地)(的)?(企业|公司|主体|单位)|firms? (registered )?(from|outside) ", re.I
+)
+
+
+def _outside_unstated(ctx: AskContext, program: Any) -> bool:
+    """Whether the ask is about a firm from elsewhere, and the program neither requires local
+    registration (a condition would have decided it) nor says it is open to outsiders."""
+    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)]
+    return (
+        bool(_OUTSIDE_FIRM.search(ctx.ask.text))
+        and not program.open_to_outside_applicants
+        and not any(c.fact == "registered_in" for c in conditions)
+    )
 
 
 __all__ = ["handle"]

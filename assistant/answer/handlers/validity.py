@@ -12,7 +12,11 @@ from assistant.answer.handlers.common import confirm, rules_summary
 from assistant.answer.messages import say
 from assistant.answer.sentences import pick_best
 from assistant.answer.validity import closed_round, named_doc, round_line, statement_text, validity, validity_line
+from assistant.lexicon import patterns
 from assistant.understand.documents import names_a_document_year
+
+# "can we still apply now?", "现在还能申请吗": today, whatever date the contract carries
+_STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 
 
 def _date_asked(ctx: AskContext) -> dt.date:
@@ -41,7 +45,7 @@ _REPLACED = re.compile(
 def handle(ctx: AskContext) -> None:
     d, lang = ctx.draft, ctx.lang
     replaced_asked = bool(_REPLACED.search(ctx.ask.text))
-    on = ctx.today if replaced_asked else _date_asked(ctx)
+    on = ctx.today if replaced_asked or _STILL_OPEN_NOW.search(ctx.ask.text) else _date_asked(ctx)
     d.regions = list(ctx.ask.regions)
     states = []
     if not ctx.ask.regions and (_national_status(ctx) or (replaced_asked and _replaced_texts(ctx))):
