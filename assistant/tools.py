@@ -153,12 +153,14 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         gross_amount: str | None = None,
         excluded: dict | None = None,
         voucher: str | None = None,
+        scheme: str | None = None,
     ) -> dict:
         """Compute the voucher amount for one claim under a program (exact, in yuan), with the
         calculation steps and the clause behind each step. ``amount`` is the base in yuan
         (contract or settlement, compute only); ``gross_amount`` and ``excluded`` record what was
         taken out of the user's figure (storage, network ...). ``voucher``: model, corpus, ...
-        for a program's other schemes (default its compute voucher)."""
+        for a program's other schemes (default its compute voucher); ``scheme``: one scheme by
+        id where the program has two of one voucher (Shijingshan's key-firm scheme)."""
         from assistant.rules import RulesInputError, calculate
 
         try:
@@ -172,6 +174,7 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
                 start=start or None,
                 end=end or None,
                 voucher=voucher or None,
+                scheme=scheme or None,
             )
         except RulesInputError as exc:
             return {"error": exc.as_json()}

@@ -35,6 +35,7 @@ from assistant.answer.handlers.common import (
 from assistant.answer.handlers.schemes import (
     asked_groups,
     purchase_groups,
+    scheme_by_facts,
     stacking_clause,
     stacking_line,
     use_scheme,
@@ -200,6 +201,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
                 "calculate_voucher",
                 program=pid,
                 voucher=ctx.voucher,
+                scheme=scheme_by_facts(ctx, pid, facts),
                 amount=format(base, "f"),
                 date=on.isoformat(),
                 compute_type=compute_type,

@@ -294,6 +294,7 @@ SCHEME_VOUCHERS = (
     "labelling",
     "award",
     "city_district",
+    "provider",
 )  # 智能券 is Hangzhou's name for compute
 
 

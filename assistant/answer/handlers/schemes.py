@@ -87,4 +87,16 @@ def stacking_line(ctx: AskContext, kinds: Sequence[str], found: tuple[Any, str] 
     ctx.draft.say(from_the_text(ctx, found[0], found[1], limit=160, prefer=prefer))
 
 
-__all__ = ["asked_groups", "purchase_groups", "stacking_clause", "stacking_line", "use_scheme"]
+def scheme_by_facts(ctx: AskContext, pid: str, facts: dict[str, Any]) -> str | None:
+    """A scheme of the voucher asked about whose own conditions the stated facts all meet
+    ("我们是北京市重点人工智能企业": Shijingshan's key-firm scheme, 300万 cap), or None (the
+    program's default for that voucher)."""
+    kind = ctx.voucher or "compute"
+    for scheme in getattr(ctx.kb.programs.get(pid), "schemes", None) or []:
+        own = [c.fact for c in scheme.conditions]
+        if scheme.voucher == kind and own and all(facts.get(f) is True for f in own):
+            return str(scheme.id)
+    return None
+
+
+__all__ = ["asked_groups", "purchase_groups", "scheme_by_facts", "stacking_clause", "stacking_line", "use_scheme"]
