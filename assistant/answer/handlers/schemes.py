@@ -66,7 +66,8 @@ def stacking_clause(ctx: AskContext, region: str, kinds: Sequence[str]) -> tuple
     text says it."""
     words = load_yaml("evidence_words.yaml")
     found = search(ctx, [region], k=6, extra=words["search_extra"]["stacking"])
-    hit, sentence, _score = best_evidence(ctx, found.get("hits", []), words["prefer"]["stacking"])
+    hits = [h for h in found.get("hits", []) if _STACKING_WORDS.search(h["text"])]  # clauses on holding both
+    hit, sentence, _score = best_evidence(ctx, hits, words["prefer"]["stacking"])
     names = [say("zh", f"vouchers.{k}") for k in kinds] + [say("en", f"vouchers.{k}") for k in kinds]
     about_these = any(n in sentence for n in names) or _SAME_COST.search(sentence)
     if hit is None or not _STACKING_WORDS.search(sentence) or not about_these:  # 智能券's rule is not ours
@@ -82,7 +83,7 @@ def stacking_line(ctx: AskContext, kinds: Sequence[str], found: tuple[Any, str] 
     if found is None:
         ctx.draft.say(say(lang, "calc.stacking_not_stated", vouchers=vouchers))
         return
-    ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers))
+    ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers) if kinds else say(lang, "calc.stacking_several"))
     prefer = load_yaml("evidence_words.yaml")["prefer"]["stacking"]
     ctx.draft.say(from_the_text(ctx, found[0], found[1], limit=160, prefer=prefer))
 
