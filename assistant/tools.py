@@ -233,11 +233,13 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         return {"programs": [_program_info(p, date) for p in (programs or [])]}
 
     @tool
-    def program_info(program: str, date: str | None = None, voucher: str | None = None) -> dict:
+    def program_info(
+        program: str, date: str | None = None, voucher: str | None = None, scheme: str | None = None
+    ) -> dict:
         """A program's published parameters (rates, caps, dates) in the version in force on the
         date, with each parameter's clause and status, and its other versions; ``voucher`` picks
-        another of its schemes (model, corpus, ...)."""
-        return _program_info(program, date, voucher)
+        another of its schemes (model, corpus, ...), ``scheme`` one by id."""
+        return _program_info(program, date, voucher, scheme)
 
     @tool
     def check_compliance(facts: dict) -> dict:
@@ -264,14 +266,16 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
     }
 
 
-def _program_info(program_id: str, date: str | None, voucher: str | None = None) -> dict[str, Any]:
+def _program_info(
+    program_id: str, date: str | None, voucher: str | None = None, scheme: str | None = None
+) -> dict[str, Any]:
     from assistant.rules import RulesInputError, get_scheme
     from assistant.rules.eligibility import today
     from assistant.rules.values import parse_date, percent, plain, wan, yuan
     from assistant.rules.versions import select_version
 
     try:
-        program = get_scheme(program_id, voucher or None)
+        program = get_scheme(program_id, voucher or None, scheme or None)
         on = parse_date(date, "date") if date else today()
     except RulesInputError as exc:
         return {"error": exc.as_json()}

@@ -25,6 +25,7 @@ _APPLICANT_FACTS = (
     "major_violation",
     "new_settled",
     "key_ai_firm",
+    "ai_terminal_firm",
     "major_project",
     "project_level",
     "other_municipal_subsidy",

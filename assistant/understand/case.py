@@ -159,6 +159,7 @@ class Applicant(_Model):
     major_violation: bool | None = None
     new_settled: bool | None = None
     key_ai_firm: bool | None = None  # 北京市重点人工智能企业, or a member of the AGI partner programme
+    ai_terminal_firm: bool | None = None  # makes AI terminals (AI眼镜, AI手机): Hangzhou's draft scheme
     major_project: bool | None = None
     project_level: Literal["national", "provincial"] | None = None
     other_municipal_subsidy: bool | None = None

@@ -231,7 +231,8 @@ def _one_line(
     ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str, first: bool
 ) -> None:
     lang, d = ctx.lang, ctx.draft
-    info = ctx.session.call("program_info", program=pid, date=calc["date"], voucher=ctx.voucher)
+    scheme = calc.get("scheme") if calc.get("scheme") not in (None, ctx.voucher or "compute") else None
+    info = ctx.session.call("program_info", program=pid, date=calc["date"], voucher=ctx.voucher, scheme=scheme)
     elig = ctx.session.call(
         "check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"], voucher=ctx.voucher
     )
