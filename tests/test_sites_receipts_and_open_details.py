@@ -176,3 +176,29 @@ def test_an_applicants_stated_trait_selects_the_scheme_written_for_it(ask_pinned
     assert Decimal("3000000.00") in _amounts(r) and "300万" in r.asks[0].conclusion
     # without the trait the filed-model scheme (10 million cap) computes the same spend
     assert Decimal("3600000.00") in _amounts(ask_pinned("石景山的 今年算力租用花了1200万 区里最多补多少"))
+    r = ask_pinned("拱墅区做AI眼镜的终端企业 买算力和模型服务的合同300万 听说有终端企业专门的算力券 能补多少")
+    assert "终端" in r.asks[0].conclusion and "征求意见稿" in r.asks[0].conclusion
+
+
+def test_who_the_voucher_is_paid_to_is_the_redemption_clause(ask_pinned):
+    r = ask_pinned("天府软件园的公司 打算买三百万的算力服务 成都算力券能抵多少 是我们直接拿钱还是怎么弄")
+    assert r.asks[1].verdict == "answered" and "服务提供商" in r.asks[1].conclusion
+
+
+def test_holding_a_one_off_voucher_and_the_fee_support_is_the_highest_rule_clause(ask_pinned):
+    r = ask_pinned("还用了本地算力平台 那个一次性50万和按使用费补的能同时拿吗", ["廊坊的 我们是今年新落户的AI企业"])
+    assert r.asks[0].verdict == "answered" and "最高的一项" in r.asks[0].conclusion
+
+
+def test_a_helpdesk_request_for_the_figures_is_answered_from_the_rules(ask_pinned):
+    r = ask_pinned("来电企业询问贵州算力券的抵扣比例和单个企业上限，请代拟一段答复。")
+    assert r.asks[0].verdict == "not_published" and "比例未见公开" in r.asks[0].conclusion
+    r = ask_pinned("深圳训力券的合同金额 是按含税价算还是按不含税价算")
+    assert r.asks[0].verdict == "not_published" and "含税" in r.asks[0].conclusion
+
+
+def test_whether_both_sides_may_claim_asked_as_a_rule_is_the_rule(ask_pinned):
+    r = ask_pinned("客户也想申算力券 同一笔业务我们和客户能不能都申", ["我们是庆阳集群里的算力供给方"])
+    assert r.asks[0].verdict == "answered" and "供给方优先" in r.asks[0].conclusion
+    # a plan to both claim, checked, is a finding
+    assert ask_pinned("庆阳这边同一笔算力业务 我们和供应商两边都申请算力券 行吗").asks[0].verdict == "risk"

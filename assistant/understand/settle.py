@@ -117,8 +117,9 @@ def _last_question(text: str) -> str:
     return pieces[-1] if pieces else text
 
 
-# What a document says of itself (its number, date): asked, it is a fact of the text.
-_DOCUMENT_TOPICS = frozenset({"doc_number"})
+# What a document says of itself (its number, date): asked, it is a fact of the text; a lone
+# unsure ask about the figures or a voucher's nature ("……的比例和上限，请代拟一段答复") is one too.
+_DOCUMENT_TOPICS, _LONE_FACT_TOPICS = frozenset({"doc_number"}), frozenset({"rate", "cap", "budget", "transfer"})
 
 
 def _what_the_words_ask(a: Ask) -> Ask:
@@ -290,7 +291,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
         ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
         if a.confidence <= 0 and (
-            (a.topics and set(a.topics) <= _DOCUMENT_TOPICS) or (len(asks) == 1 and "transfer" in a.topics)
+            (a.topics and set(a.topics) <= _DOCUMENT_TOPICS) or (len(asks) == 1 and set(a.topics) & _LONE_FACT_TOPICS)
         ):
             # "……请答复该政策的发布日期": unsure, and it asks only what a document itself says;
             # "领到的券能不能拿去质押融资" alone: what the texts make of the voucher's nature

@@ -140,6 +140,13 @@ def handle(ctx: AskContext) -> None:
         ):
             # "同一笔费用已经拿了区里的补贴，还能再申请南宁市的算力券吗": the region's own condition bars it
             d.verdict = "not_eligible"
+        if (
+            d.verdict == "risk"
+            and _BOTH_ASKED.search(ctx.ask.text)
+            and any(r.get("doc") in own_docs for r in findings[0].get("references", []))
+        ):
+            # "同一笔业务我们和客户能不能都申": what the region's own rule says, asked (not a plan checked)
+            d.verdict = "answered"
         for i, f in enumerate(findings[:5]):
             # every clause the basis line names is cited (a title's years are then supported)
             marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
@@ -234,6 +241,7 @@ def _caps_met_anyway(ctx: AskContext, region: str, pid: str) -> None:
 
 _ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
 _APPLY_AGAIN = patterns("asked.yaml", "apply_again")  # "还能再申请吗" after support received
+_BOTH_ASKED = patterns("asked.yaml", "both_claim_asked")
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
 _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")

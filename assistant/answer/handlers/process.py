@@ -10,6 +10,7 @@ from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.fact import PREFER
 from assistant.answer.messages import say
 from assistant.answer.validity import period_caveat
+from assistant.lexicon import patterns
 
 _PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
 _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受理")
@@ -17,6 +18,7 @@ _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受
 # "发券机构": who hands the vouchers out, asked beside the conditions
 _ISSUING_BODY = re.compile(r"发券(机构|单位|主体)|发放(机构|单位)|who (issues|hands out)", re.I)
 _USE = re.compile(r"使用方式|使用方法|怎么(使)?用|如何(使)?用|使用流程|抵扣方式|how (is it|to|do we) use", re.I)
+_PAYOUT = patterns("asked.yaml", "payout_asked")
 _PAY_ORDER = re.compile(r"先付|先交钱|先垫|垫付|付款后|先申请|先领券|pay (first|upfront|in advance)|pre-?pay", re.I)
 # "什么时候报", "申报截止时间", "when do we apply": a date or a window is asked for
 _WHEN = re.compile(
@@ -87,6 +89,8 @@ def handle(ctx: AskContext) -> None:
         prefer = list(dict.fromkeys([*named_steps, *prefer]))
     if _PAY_ORDER.search(ctx.ask.text):  # "是先付钱再申请吗", "要垫付吗": the clause on paying first
         prefer = ["全额", "付款", "垫付", "先", "即领即用", "抵扣", "paid", "in full", "pre-pay", "upfront"]
+    if _PAYOUT.search(ctx.ask.text):  # "是我们直接拿钱还是怎么弄": who the voucher is paid to
+        prefer = ["兑付", "服务商", "服务提供商", "结算", "拨付", "redeem", "provider", "paid to"]
     if _CHANNEL.search(ctx.ask.text):  # "申报渠道", "在哪个平台申报": the platform or system
         prefer = list(PREFER["channel"])
     when = bool(_WHEN.search(ctx.ask.text))
