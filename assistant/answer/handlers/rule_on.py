@@ -140,8 +140,11 @@ def answer(ctx: AskContext, matter: str) -> None:
     found = search(ctx, [region], k=6, extra=spec["search"])
     on_matter = re.compile(spec["clause"])
     hits = [h for h in found.get("hits", []) if on_matter.search(h["text"])]
-    hit, sentence, _score = best_evidence(ctx, hits, spec["search"].split())
     asked_kinds: set[str] = {ctx.ask.voucher, *voucher_types(ctx.ask.text), _voucher_asked(ctx) or "compute"}
+    # the region's own text before our notes, when its sentence is on the matter and the voucher asked
+    hit, sentence, _score = best_evidence(ctx, [h for h in hits if h.get("kind") == "policy"], spec["search"].split())
+    if hit is None or not on_matter.search(sentence) or _names_other_voucher(sentence, asked_kinds):
+        hit, sentence, _score = best_evidence(ctx, hits, spec["search"].split())
     other_kind = bool(sentence) and _names_other_voucher(sentence, asked_kinds)
     if hit is not None and on_matter.search(sentence) and not other_kind:
         d.say(from_the_text(ctx, hit, sentence, limit=180))
