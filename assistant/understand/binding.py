@@ -60,7 +60,7 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
             ]
         at = case.compute_at
         if not chosen and at is not None and at.text in ask.text:  # "合肥那部分能不能一起算": the fee spent there
-            chosen = [i for i, p in enumerate(case.purchases) if p.compute_at is not None and p.compute_at == at.region]
+            chosen = [i for i, p in enumerate(case.purchases) if p.compute_at and p.compute_at == at.region]
         used.update(chosen)
         bound = sorted(set(chosen))
         out.append(ask.model_copy(update={"purchases": bound}) if bound != ask.purchases else ask)

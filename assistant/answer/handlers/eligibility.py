@@ -270,9 +270,7 @@ _AFTER_THE_END = re.compile(
 )
 
 
-_OUTSIDE_FIRM = re.compile(
-    r"(外地|外省|省外|外市|异地)(的)?(企业|公司|主体|单位)|firms? (registered )?(from|outside) ", re.I
-)
+_OUTSIDE_FIRM = lexicon.patterns("asked.yaml", "outside_firm")
 
 
 def _outside_unstated(ctx: AskContext, program: Any) -> bool:
