@@ -121,21 +121,21 @@ def handle(ctx: AskContext) -> None:
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
         d.say(say(lang, "eligibility.open_outside", name=ctx.kb.program_name(programs[0], lang)))
     kinds = list(dict.fromkeys(voucher_types(ask.text)))
-    if "stacking" in topics and len(kinds) < 2 and regions:  # "一次性50万和按使用费补的能同时拿吗"
+    if "stacking" in topics and regions:
         from assistant.answer.handlers.schemes import stacking_clause, stacking_line
 
-        clause = stacking_clause(ctx, regions[0], kinds or ["compute"])  # the region's rule on holding several
+        # one voucher or none named ("一次性50万和按使用费补的能同时拿吗"): the region's rule on
+        # holding several, when a policy text states it; two named ("同时申算力券和模型券"): their clause
+        clause = stacking_clause(ctx, regions[0], kinds if len(kinds) > 1 else kinds or ["compute"])
         if (
-            clause is not None
+            len(kinds) < 2
+            and clause is not None
             and clause[0].get("kind") == "policy"
             and not re.search(r"哪(个|一个|种)|which", ask.text, re.I)
         ):
             stacking_line(ctx, kinds, clause)
             return
-    if "stacking" in topics and len(kinds) > 1 and regions:  # "同时申算力券和模型券，会不会重复享受"
-        from assistant.answer.handlers.schemes import stacking_clause, stacking_line
-
-        if stacking_clause(ctx, regions[0], kinds) is None:  # no text says: that is the answer
+        if len(kinds) > 1 and clause is None:  # no text says: that is the answer
             stacking_line(ctx, kinds, None)
             d.verdict = "not_published"
             names = [say("zh", f"vouchers.{k}") for k in kinds]  # each voucher's own clause, as evidence
