@@ -85,8 +85,9 @@ def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:
         facts["via_platform"] = purchase.via_platform
     if purchase.paid is not None:
         facts["contract_paid"] = purchase.paid
-    if purchase.excluded:
-        facts["line_items"] = ["compute", *sorted({li.item for li in purchase.excluded})]
+    items = {li.item for li in purchase.excluded if li.item != "related"}  # a related share is no service line
+    if items:
+        facts["line_items"] = ["compute", *sorted(items)]
     return facts
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from typing import Any
 
 from assistant.understand import money as money_mod
@@ -280,44 +279,6 @@ def read_amounts(
 _PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|of which|including|^\s*元?\s*[:：]", re.I)
 
 
-# What a part takes from the contract it is part of, when its own words do not say.
-_INHERITED = ("basis", "region", "signed", "start", "end", "term_months", "supplier_related", "paid", "purpose")
-
-
-def resolve_parts(
-    case: Case, pcs: list[tuple[Clause, Purchase]], parts: list[Breakdown]
-) -> list[tuple[Clause, Purchase]]:
-    """A contract broken into parts ("600万的合同，其中国产400万、英伟达200万") is computed part by
-    part when the parts add up to it (each part keeps its own facts and takes the contract's
-    date and term); parts that add up to less or more are not a full breakdown: the contract is
-    kept whole and the parts are not counted again as contracts of their own."""
-    drop: set[int] = set()
-    for parent, named in parts:
-        if parent.amount is None:
-            continue
-        total = sum((p.amount.value for p in named if p.amount is not None), Decimal(0))
-        lines = sum((li.amount.value for li in parent.excluded if not li.beside), Decimal(0))
-        if lines and total == parent.amount.value - lines and len(named) == 1:
-            # "总价300万，其中GPU220万、存储50万、网络30万": the contract with its lines, computed
-            # on the program's own base; the compute part's facts are the contract's
-            for name in ("domestic", "supplier_related", "purpose"):
-                if getattr(parent, name) is None:
-                    setattr(parent, name, getattr(named[0], name))
-            drop.add(id(named[0]))
-        elif total == parent.amount.value:
-            for p in named:
-                for name in _INHERITED:
-                    if getattr(p, name) is None:
-                        setattr(p, name, getattr(parent, name))
-            drop.add(id(parent))
-        elif total < parent.amount.value:
-            drop.update(id(p) for p in named)
-    if drop:
-        pcs = [(c, p) for c, p in pcs if id(p) not in drop]
-        case.purchases = [p for p in case.purchases if id(p) not in drop]
-    return pcs
-
-
 # "两种口径分别是多少": both figures asked for, each computed
 _BOTH_FIGURES = re.compile(r"分别|两种|两个口径|各是多少|各多少|both", re.I)
 _TAX_VARIANT = re.compile(r"(不含税|含税|税前|税后|未税|价税合计)(金额|价|额|价格)?(为|是|则)?\s*$")
@@ -358,4 +319,4 @@ def _unusable_note(words: str) -> Note:
     )
 
 
-__all__ = ["read_amounts", "resolve_parts"]
+__all__ = ["Breakdown", "read_amounts"]

@@ -52,6 +52,7 @@ PurchaseItem = Literal[
     "corpus",
     "data_product",
     "labelling",
+    "related",  # a share bought from a related party ("其中50万是从母公司买的"): out of the base
     "other",
 ]
 Industry = Literal["software_it", "manufacturing", "research", "education", "other"]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from assistant.understand import dates as dates_mod
 from assistant.understand import places as places_mod
-from assistant.understand.amounts import read_amounts, resolve_parts
+from assistant.understand.amounts import read_amounts
 from assistant.understand.case import (
     Applicant,
     Case,
@@ -25,6 +25,7 @@ from assistant.understand.case import (
     Purchase,
 )
 from assistant.understand.clauses import Clause, clause_at, clauses
+from assistant.understand.parts import resolve_parts
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 from assistant.understand.readings import settle_reading
 from assistant.understand.sites import place_purchases
@@ -187,7 +188,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     _purchase_facts(clean, cls, pcs, case)
     place_purchases(pcs, case)
     _dates(clean, cls, today, pcs, case)
-    pcs = resolve_parts(case, pcs, breakdowns)
+    pcs = resolve_parts(case, clean, pcs, breakdowns)
     for pc in dates_mod.find_percents(clean):
         if _RATE_CUE.search(clause_at(cls, pc.start).text):
             case.rate = pc.value
