@@ -182,7 +182,7 @@ def calculate(
     unknown program.
     """
     program = get_scheme(program_id, voucher, scheme)
-    inp = parse_inputs(amount, on, compute_type, claimed_this_year, facts, start, end)
+    inp = parse_inputs(amount, on, compute_type, claimed_this_year, facts, start, end, base_needed=not program.set_sum)
     version, overlapping, notices = select_version(program, inp.on)
     calc = _compute(program, version, inp)
     calc.warnings = notices + version_notices(version) + calc.warnings

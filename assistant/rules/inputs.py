@@ -31,11 +31,20 @@ class ClaimInputs(BaseModel):
 
 
 def parse_inputs(
-    amount: Any, on: Any, compute_type: Any, claimed_this_year: Any, facts: Any, start: Any, end: Any
+    amount: Any,
+    on: Any,
+    compute_type: Any,
+    claimed_this_year: Any,
+    facts: Any,
+    start: Any,
+    end: Any,
+    *,
+    base_needed: bool = True,
 ) -> ClaimInputs:
     """Every input parsed once, before any rule runs, so a bad value raises ``RulesInputError``
     naming its field instead of reaching a number. ``start``/``end`` may also come as facts."""
-    base = parse_money(amount, "amount")
+    # a set-sum award pays whatever the base: 0 (no contract yet) is a valid input there
+    base = parse_money(amount, "amount", allow_zero=not base_needed)
     claimed = parse_money(
         claimed_this_year if claimed_this_year not in (None, "") else 0, "claimed_this_year", allow_zero=True
     )

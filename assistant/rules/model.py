@@ -265,6 +265,14 @@ class Program(_VoucherRules):
                 return v
         raise KeyError(version_id)
 
+    @property
+    def set_sum(self) -> bool:
+        """A one-off award of a set sum in every version (Langfang's 50万 for newly settled
+        firms): the amount does not depend on a base, so none is needed to compute it."""
+        return bool(self.versions) and all(
+            v.param("fixed_amount") is not None and v.param("rate") is None for v in self.versions
+        )
+
     def conditions_for(self, version: Version) -> list[Condition]:
         own = {c.id for c in version.conditions}
         return [c for c in self.conditions if c.id not in own] + list(version.conditions)
