@@ -203,8 +203,8 @@ def _registered_outside(program: Program, version: Any, facts: dict[str, Any]) -
         return None
     if any(c.fact == "registered_in" for c in program.conditions_for(version)):
         return None  # the program's own condition decides
-    if within(str(registered), program.region):
-        return None
+    if within(str(registered), program.region) or within(program.region, str(registered)):
+        return None  # inside, or known only at a wider level ("北京的企业" for Shijingshan): not outside
     return str(registered)
 
 
