@@ -113,7 +113,7 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
     for m in _MONTH_DAY.finditer(text):
         month, d = _small(m["m"]), _small(m["d"])
         try:
-            day = dt.date(_recent(month, today, d), month, d)
+            day = dt.date(_year_before(text, m.start(), today) or _recent(month, today, d), month, d)
         except ValueError:
             continue
         add(m, day, day, "day")
@@ -132,11 +132,7 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
     for m in _MONTH.finditer(text):
         month = _small(m["m"])
         if 1 <= month <= 12:
-            # "2025年我们领了150万，11月又签了一份": a bare month is in the year just named, if any
-            named = [
-                int(y) for y in re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d)", text[max(0, m.start() - 40) : m.start()])
-            ]
-            _month_point(m, named[-1] if named else _recent(month, today), month, add)
+            _month_point(m, _year_before(text, m.start(), today) or _recent(month, today), month, add)
     for m in _REL_MONTH.finditer(text):
         first = today.replace(day=1)
         if m["w"][0] == "上":
@@ -180,6 +176,16 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
         year = int(m["y"])
         out.append((m.start("y"), m.end("y"), dt.date(year, 1, 1), dt.date(year, 12, 31), "year"))
     return out
+
+
+def _year_before(text: str, pos: int, today: dt.date) -> int | None:
+    """The year named just before ``pos`` ("2025年我们领了150万，11月又签了一份", "今年已经拿了420万，
+    12月又采购了"): a bare month or day is in it."""
+    named = re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d)|(今年|去年|前年|明年)", text[max(0, pos - 40) : pos])
+    if not named:
+        return None
+    year, rel = named[-1]
+    return int(year) if year else today.year + _REL_YEAR[rel]
 
 
 def _month_point(m: re.Match[str], year: int, month: int, add: object) -> None:
