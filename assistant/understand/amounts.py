@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from assistant.understand import money as money_mod
@@ -189,7 +190,10 @@ def read_amounts(
             line = LineItem(item=item, amount=money, beside=beside)  # type: ignore[arg-type]
             # "合同300万，其中GPU220万、存储50万": a line of the contract broken into parts
             owner = breakdown[0] if breakdown is not None else pcs[-1][1] if pcs else None
-            (owner.excluded.append(line) if owner is not None else pending.append(line))
+            lines = owner.excluded if owner is not None else pending
+            if len(lines) > 1 and money.value == sum((li.amount.value for li in lines), Decimal(0)):
+                continue  # "其中存储12万、网络6万……存储和网络那18万要剔掉吗": the lines' sum said again
+            lines.append(line)
         else:
             last_words = clean[max(clause.start, floor_before) : mm.start]  # this figure's own words
             if _stated_total(last_words, money, pcs):
@@ -226,6 +230,18 @@ def read_amounts(
                 setattr(last, own, last.amount)
                 last.amount, last.basis = money, "contract"
                 continue
+            settled = [q for _, q in pcs if q.basis != "contract" and q.amount is not None]
+            if (
+                basis == "contract"
+                and settled
+                and len(settled) == len(pcs)
+                and _UMBRELLA.search(last_words)
+                and sum((q.amount.value for q in settled if q.amount), Decimal(0)) <= money.value
+            ):
+                # "结算单分别是……。合同总额是800万，还没结完": the contract they settle, not one more
+                case.notes.append(_umbrella_note())
+                last_end = mm.end
+                continue
             place = next((pl for pos, pl in asked if clause.start <= pos < clause.end), None)
             region = places_mod.covered_region(place, covered) if place is not None else None
             each = _EACH.search(clean[max(clause.start - 16, 0) : mm.start])
@@ -249,8 +265,13 @@ def read_amounts(
                 plan_end = max(plan_end, mm.end + stop.start() if stop else len(clean))
                 last_end = mm.end
                 continue
-            if breakdown is not None and re.match(r"^\s*[（(]\s*(其中|含)", since_last):
-                last_end = mm.end  # "GPU400万（其中国产卡部分150万）": a share of the part just named
+            if (breakdown is not None and re.match(r"^\s*[（(]\s*(其中|含)", since_last)) or (
+                last is not None
+                and re.search(r"\d\s*(万元|万|元|亿)?\s*[（(]\s*有\s*$", clean[max(0, mm.start - 12) : mm.start])
+            ):
+                # "GPU400万（其中国产卡部分150万）", "发票开了700万（有80万是预开）": a share of the
+                # figure just named, not a purchase of its own
+                last_end = mm.end
                 continue
             if breakdown is None and last is not None and last_end and _PARTS_CUE.search(since_last):
                 breakdown = (last, [])  # "600万的合同，其中国产400万、英伟达200万": the parts follow
@@ -276,7 +297,7 @@ def read_amounts(
 
 # The amounts after these words break the contract just named into parts (domestic and not, two
 # sites), rather than adding contracts.
-_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|of which|including|^\s*元?\s*[:：]", re.I)
+_PARTS_CUE = re.compile(r"其中|包括|包含|含有|分别(是|为)|分为|of which|including|^\s*元?(里|中|里面)?\s*[:：]", re.I)
 
 
 # "两种口径分别是多少": both figures asked for, each computed
@@ -292,6 +313,17 @@ def _tax_note(first: Money) -> Note:
         code="tax_basis",
         zh=f"资料库的文件未写明补贴基数按含税还是不含税金额计算；以上按您给出的第一个金额{fmt(first.value)}测算，请向发文单位确认。",
         en=f"The texts do not say whether the base includes tax; the first figure you gave ({fmt(first.value, 'en')}) was used. Please confirm with the issuer.",
+    )
+
+
+_UMBRELLA = re.compile(r"(合同|协议)(的)?(总额|总价|总金额|总共|总计)|总合同|contract (total|value)", re.I)
+
+
+def _umbrella_note() -> Note:
+    return Note(
+        code="contract_total",
+        zh="您说的合同总额是上述各次结算所依据的合同，未另算一笔；以上按已结算的金额计算。",
+        en="The contract total you gave is the contract those settlements fall under, not another purchase; the settled amounts are used.",
     )
 
 

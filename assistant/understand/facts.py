@@ -186,7 +186,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
         case.compute_elsewhere = True
     pcs, breakdowns = read_amounts(clean, cls, case, asked, today, covered)
     _purchase_facts(clean, cls, pcs, case)
-    place_purchases(pcs, case)
+    place_purchases(pcs, case, asked)
     _dates(clean, cls, today, pcs, case)
     pcs = resolve_parts(case, clean, pcs, breakdowns)
     for pc in dates_mod.find_percents(clean):

@@ -7,12 +7,12 @@ local compute then tests each contract on its own site instead of failing both.
 
 from __future__ import annotations
 
-from assistant.understand.case import Case, Purchase
+from assistant.understand.case import Case, Place, Purchase
 from assistant.understand.clauses import Clause
 from assistant.understand.phrases import first_match, tables
 
 
-def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
+def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case, asked: list[tuple[int, Place]]) -> None:
     """Set ``Purchase.compute_at`` from its own clause: the compute place named there, or the
     firm's own place where the clause says the compute is local. Only for several purchases (one
     purchase takes the case's compute place as it is)."""
@@ -20,11 +20,14 @@ def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case) -> None:
     if len(pcs) < 2 or at is None or not at.region:
         return
     local = tables()["compute_cues"]["local"]
+    # "本地" is where the firm is; where it is not said, the one place asked about ("芜湖的……")
+    places = {p.region for _, p in asked if p.region}
+    own = home.region if home is not None and home.region else (places.pop() if len(places) == 1 else None)
     for clause, purchase in pcs:
         if at.text in clause.text:
             purchase.compute_at = at.region
-        elif home is not None and home.region and first_match(clause.text, local):
-            purchase.compute_at = home.region  # "在本地智算中心的算力费9000万"
+        elif own and first_match(clause.text, local):
+            purchase.compute_at = own  # "在本地智算中心的算力费9000万"
 
 
 __all__ = ["place_purchases"]
