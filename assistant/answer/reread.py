@@ -52,7 +52,8 @@ def reread(ctx: AskContext) -> Ask:
         # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
         ask = _read_as(ctx, "fact")
     if ask.intent == "comparison" and len(ask.regions) == 1 and (not _WHICH.search(ask.text) or "basis" in ask.topics):
-        ask = _read_as(ctx, "fact")  # one region compares nothing ("按哪个算" asks for its base)
+        # one region compares nothing ("按哪个算" asks for its base; "分别算一下：模型券……200万" the amounts)
+        ask = _read_as(ctx, "calculation" if _names_an_amount(ask.text) and "basis" not in ask.topics else "fact")
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = _read_as(ctx, "fact")  # "询问年度上限和比例"
     if (
@@ -76,7 +77,9 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "请协助测算可申请的训力券金额" with the contract stated: the amount
         ask = _read_as(ctx, "calculation")
-    if CAP_BASIS_ASKED.search(ask.text) and re.search(r"上限|封顶|最高|额度|\bcap\b", ask.text, re.I):
+    if CAP_BASIS_ASKED.search(ask.text) and re.search(
+        r"上限|封顶|最高|额度|\bcap\b|^\s*[\d.]+万(元)?是", ask.text, re.I
+    ):
         # "2000万的上限是按企业按年度算还是按项目算": what the cap is counted per, a rule
         ask = _read_as(ctx, "fact", ["cap"])
     if ask.intent in ("eligibility", "process") and _DEFINED.search(ask.text) and not _CAN_WE.search(ask.text):
@@ -156,6 +159,16 @@ def reread(ctx: AskContext) -> Ask:
         # purchase stated: an amount, not the cap ("每家企业最多多少" stays the cap)
         ask = _read_as(ctx, "calculation")
     if (
+        ask.intent == "fact"
+        and (ask.regions or case.places)  # "国家的算力券补多少": no place; the national texts say there is none
+        and not ask.topics
+        and not ask.documents
+        and _SUBSIDY_ASKED.search(ask.text)
+    ):
+        # "开发区那个算力券补多少啊" naming no figure or text: the amount (the rate and cap, and
+        # the contract amount asked for), not a sentence about the document
+        ask = _read_as(ctx, "calculation")
+    if (
         ask.intent not in ("compliance", "calculation")
         and RISK_ASKED.search(ask.text)
         and (case.compliance.stated() or case.applicant.other_municipal_subsidy or related_supplier(case))
@@ -215,6 +228,9 @@ def reread(ctx: AskContext) -> Ask:
         # "算力券是按哪个数算的？", "按含税还是不含税算？", "按多少基数算？": which figure (and
         # what it comes to), not how much
         ask = _read_as(ctx, "fact")
+    if ask.intent == "calculation" and _RATE_CONFIRMED.search(ask.text) and _amount_asked_elsewhere(ctx):
+        # "能按50%补吗？两份加起来能拿多少？": the rate is confirmed here, the amount there
+        ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
     if ask.intent == "calculation" and _WHICH_TEXT.search(ask.text) and not _HOW_MUCH.search(ask.text):
         # "2024年6月签的，应该按哪份文件算？": the version that applies on that date
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
@@ -257,48 +273,15 @@ def reread(ctx: AskContext) -> Ask:
 _NATIONAL_LAW = patterns("asked.yaml", "national_law")
 # "这是不是地方保护", "算不算指定交易": a word of competition law (lexicon/compliance_questions.yaml)
 _LEGAL_CONCEPT = patterns("compliance_questions.yaml", "legal_concepts")
-_CAN_WE = re.compile(
-    r"能不能|能否|可以|可否|符合|资格|条件|申请吗|申报吗|够格|能[^，。？?]{0,12}(申请|申报|申领)[^，。？?]{0,12}吗"
-    r"|能(补|报|拿|领|用)吗|能申(?![请报领])[^，。？?]{0,12}吗|能(拿|领|享受)[^，。？?]{0,12}(补贴|支持|券)吗"
-    r"|eligib|qualif|can we|may we|\bdoes [^?]{0,50}\bcover\b",
-    re.I,
-)
-# Who an eligibility question is about: a kind of applicant named in the third person, or us.
-_ABOUT_OTHERS = re.compile(
-    r"(省外|市外|外地|外省|外资|境外|个人|个体|创客|创业团队|尚未注册|还没注册|高校|科研(机构|院所)|事业单位|社会组织|初创|小微|中小|国企|民企)"
-    r"[^，。？?]{0,10}(企业|公司|主体|单位|机构|团队|创客|工商户)?[^，。？?]{0,6}(问|咨询|想知道)?[，,]?\s*(询问|咨询|问)?"
-    r"((能不能|能否|可否|可以|是否可以|是否能)(申请|申领|申报|享受)|(可以|能|行)(吗|不))"
-    r"|\b(can|may|could) (an?|the) [\w\s-]{0,40}?(firm|company|enterprise|entity|startup|university|institute)s? "
-    r"(use|apply|claim|get|receive)\b"
-    r"|\b(accept|admit|open to)\b[\w\s-]{0,30}?\b(companies|firms|entities|applicants|enterprises)\b"
-    r"[\w\s-]{0,12}?\b(outside|elsewhere|from other)\b",  # "accept companies registered outside Guizhou"
-    re.I,
-)
-# "哪个比例对", "which rate is right": which of two rates holds
-_WHICH_RATE = re.compile(
-    r"哪个(比例)?(对|正确|准确|为准)|(比例|rate)[^，。？?]{0,6}(对不对|是否正确)|which (rate|percentage|figure) is (right|correct)",
-    re.I,
-)
-# "是否必须通过该平台", "do we have to": whether the rules require something
-_MUST_WE = re.compile(
-    r"是否(必须|需要|要求)|必须[^，。？?]{0,10}吗|要不要|需不需要|(do|does|must) (we|i|they|it) (have to|need to)|is it (required|mandatory)",
-    re.I,
-)
-# "能不能算进补贴范围", "计入补贴基数吗", "包括存储吗": what a program covers
-_WHAT_COUNTS = re.compile(r"算进|算入|计入|算在|纳入|范围|包括|包含|包不包括|covered|count (towards|as)|include", re.I)
-# "需要满足什么条件", "对注册地有什么要求", "申请条件是什么": what the rule is
-_WHAT_CONDITIONS = re.compile(
-    r"(什么|哪些|何种|啥)(条件|要求|资格|门槛)|(条件|要求|门槛)(是什么|是啥|有哪些|有什么)"
-    r"|what (are the )?(conditions|requirements|criteria)|who (can|may) apply"
-    r"|^\W*(申请|申报|申领)?(主体|对象|企业)?的?(条件|资格|门槛|要求)\W*$"  # a list point: "申请主体条件"
-    r"|(申请|申报|申领)(主体|对象)?的?(条件|资格|门槛)[^，。？?]{0,4}(请|是|有)",  # "申请条件请一并答复"
-    re.I,
-)
-
-
-_GENERIC_SUBJECT = re.compile(
-    r"每家|每个|单个|每户|每一家|一家企业|单家|per (company|firm|applicant)|each (company|firm)", re.I
-)
+_CAN_WE = patterns("asked.yaml", "can_we")
+_ABOUT_OTHERS = patterns("asked.yaml", "about_others")
+_WHICH_RATE = patterns("asked.yaml", "which_rate")
+_MUST_WE = patterns("asked.yaml", "must_we")
+_WHAT_COUNTS = patterns("asked.yaml", "what_counts")
+_WHAT_CONDITIONS = patterns("asked.yaml", "what_conditions")
+_GENERIC_SUBJECT = patterns("asked.yaml", "generic_subject")
+_SUBSIDY_ASKED = patterns("asked.yaml", "subsidy_asked")
+_RATE_CONFIRMED = patterns("asked.yaml", "rate_confirmed")
 
 
 def _about_stacking(ask: Ask) -> bool:
@@ -319,6 +302,11 @@ def _earlier_asks(ctx: AskContext) -> list[Ask]:
 def _amount_asked_before(ctx: AskContext) -> bool:
     """Whether an earlier ask of the message asks how much ("能补多少 另外封顶多少")."""
     return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
+
+
+def _amount_asked_elsewhere(ctx: AskContext) -> bool:
+    """Whether another ask of the message asks how much."""
+    return any(a.text != ctx.ask.text and _HOW_MUCH.search(a.text) for a in ctx.case.asks)
 
 
 def _another_voucher(ctx: AskContext) -> bool:
@@ -360,10 +348,7 @@ def _rule_question(ctx: AskContext) -> bool:
     )
 
 
-_APPLY_ASKED = re.compile(
-    r"(能不能|能否|可否|可以|还能|能)[^，。？?]{0,10}(申请|申领|申报|报|用来申|申(?![请报领]))|can we (still )?(apply|claim|use)",
-    re.I,
-)
+_APPLY_ASKED = patterns("asked.yaml", "apply_asked")
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = patterns("asked.yaml", "calculate_asked")
 _ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
@@ -372,11 +357,7 @@ _STILL_NOW = re.compile(
     r"^(?!.*(再|也|同时|叠加|都|一起|另外)).*(现在|目前|今年|如今|20\d\d年)[^，。？?]{0,4}还(能|可以)"
 )
 _DEFINED = patterns("asked.yaml", "defined_asked")  # how the text defines a kind of applicant
-_STILL_APPLY = re.compile(
-    r"(还|现在|目前|仍|仍然|如今)[^，。？?]{0,6}(能|可以|可否|能否|能不能|可不可以)[^，。？?]{0,4}(申请|申报|申领|享受|用|申(?=[吗么嘛不]))"
-    r"|can (we|they|it) still (apply|claim|be used)|still (open|available)",
-    re.I,
-)
+_STILL_APPLY = patterns("asked.yaml", "still_apply")
 _WHEN_TO_APPLY = patterns("asked.yaml", "when_to_apply")
 _QUALIFY = patterns("asked.yaml", "qualify_asked")
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")

@@ -63,7 +63,7 @@ def _ask(
     ):  # statements diluted the question: is the question alone clear?
         q_scores = clf.classify(question)
         q_intent, q_confidence, q_unclear = clf.decide(q_scores)
-        if not q_unclear:
+        if not q_unclear and q_intent not in ("greeting", "off_topic"):  # "行吗" alone says nothing
             scores, intent, confidence, unclear = q_scores, q_intent, q_confidence, False
     in_words = read_group(part, "compliance")
     stated = {k: v for k, v in in_words.items() if k != "role"}
@@ -205,7 +205,8 @@ _QUESTION = re.compile(
     r"|^\s*(how|what|which|when|where|who|can|could|is|are|does|do|will|may|should|would)\b",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])")
+# a space between Chinese words ends a sentence in a message typed on a phone
+_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def _after_intro(part: str) -> str:
@@ -367,7 +368,11 @@ def _rule_about_time(ask: Ask) -> Ask:
     whether it is in force, although a document number reads like a question about the document."""
     if ask.intent == "fact" and "doc_number" in ask.topics and _IN_FORCE_ASKED.search(ask.text):
         return ask.model_copy(update={"intent": "validity"})
-    if ask.intent == "validity" and "duration" in ask.topics and "period" not in ask.topics:
+    if (
+        ask.intent == "validity"
+        and "duration" in ask.topics
+        and ("period" not in ask.topics or _KEEP_ON.search(ask.text))
+    ):
         return ask.model_copy(update={"intent": "fact"})
     if ask.intent == "validity" and "base_period" in ask.topics and not _IN_FORCE_ASKED.search(ask.text):
         return ask.model_copy(update={"intent": "fact"})  # "计算基期是哪段时间": the costs that count
@@ -385,12 +390,8 @@ def _rule_about_time(ask: Ask) -> Ask:
     return ask
 
 
-# "申报截止时间", "受理截止日期": the application deadline, a step of the process
-_DEADLINE = re.compile(
-    r"(申报|申请|受理|报名|提交)[^，。？?]{0,4}截止(时间|日期|日)|截止(时间|日期)"
-    r"|application deadline|deadline (for|to) (apply|applications?|submit)|closing date",
-    re.I,
-)
+_DEADLINE = patterns("asked.yaml", "deadline")  # "申报截止时间": the application deadline, a step
 _CHANGED = re.compile(r"(有没有|是否|有无)?(调整|变化|改变|修改|提高|降低|上调|下调)|(改|变)了(吗|没)")
 _WHEN = re.compile(r"什么时候|何时|哪天|几号|几月|还(能|来得及|赶得上)")
+_KEEP_ON = patterns("asked.yaml", "keep_on")  # "明年还能接着享受吗": how long support runs
 _VOUCHER_LIFE = patterns("asked.yaml", "voucher_life")  # "券的有效期": the voucher's own life, a rule

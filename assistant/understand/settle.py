@@ -284,7 +284,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
         if a.confidence <= 0 and (
             find_money(a.text)
             or (
-                "calculation" in runner_up
+                ("calculation" in runner_up or _CALCULATE.search(a.text))  # "……说错了，重新算一下"
                 and (_HOW_MUCH.search(a.text) or _CALCULATE.search(a.text))
                 and (find_money(whole) or in_conversation)
             )
