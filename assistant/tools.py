@@ -182,11 +182,16 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
 
     @tool
     def check_eligibility(
-        facts: dict, program: str | None = None, date: str | None = None, voucher: str | None = None
+        facts: dict,
+        program: str | None = None,
+        date: str | None = None,
+        voucher: str | None = None,
+        scheme: str | None = None,
     ) -> dict:
         """Check an enterprise's facts against a program's eligibility conditions (or every
-        program's). Returns per program the status (eligible, not_eligible, undetermined), the
-        reason for each condition with its clause, and the questions for missing facts."""
+        program's; ``voucher`` or ``scheme`` picks one of a program's schemes). Returns per program
+        the status (eligible, not_eligible, undetermined), the reason for each condition with its
+        clause, and the questions for missing facts."""
         from assistant.rules import RulesInputError
         from assistant.rules import check_eligibility as _check
 
@@ -194,7 +199,7 @@ def build_tools(retriever: Retriever, clauses: ClauseIndex) -> dict[str, BaseToo
         if date:
             profile["date"] = date
         try:
-            results = _check(profile, program or None, voucher=voucher or None)
+            results = _check(profile, program or None, voucher=voucher or None, scheme=scheme or None)
         except RulesInputError as exc:
             return {"error": exc.as_json()}
         return {"results": [r.as_json() for r in results]}

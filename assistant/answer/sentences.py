@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-_SENT_SPLIT = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z(])")
+# ("……(5000万元).Fees are……": the index drops the space after a full stop that follows Chinese text)
+_SENT_SPLIT = re.compile(r"(?<=[。！？!?])|(?<=\.)\s+(?=[A-Z(])|(?<=[)）\u4e00-\u9fff]\.)(?=[A-Z][a-z])")
 _LABEL = re.compile(r"^\s*(第[一二三四五六七八九十百零〇]+条|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*")
 _TAG = re.compile(r"【[^】]{1,30}】")
 

@@ -9,6 +9,8 @@ from assistant.answer.evidence import AskContext, Search, cite_ref
 from assistant.answer.format import money, percent
 from assistant.answer.messages import say
 
+_CAPS = ("per_claim_cap", "annual_cap", "cumulative_cap")
+
 
 def _n(step: dict[str, Any], name: str) -> Decimal:
     return Decimal(step["numbers"][name])
@@ -18,7 +20,11 @@ def step_line(ctx: AskContext, step: dict[str, Any], calc: dict[str, Any], base_
     """One step as users read it; "" for steps that add nothing (the version, an exact rounding)."""
     lang, kind = ctx.lang, step.get("kind")
     if kind == "base":
+        if any(s.get("kind") == "fixed" for s in calc["steps"]):
+            return ""  # a set sum: the base plays no part
         return say(lang, "steps.base", label=base_label, base=money(_n(step, "base"), lang))
+    if kind == "fixed":
+        return say(lang, "steps.fixed", amount=money(_n(step, "amount"), lang))
     if kind == "period_days":
         return say(lang, "steps.period_days", days=step["numbers"]["days"])
     if kind == "contract_days":
@@ -39,6 +45,11 @@ def step_line(ctx: AskContext, step: dict[str, Any], calc: dict[str, Any], base_
         )
     if kind == "rate_unpublished":
         return say(lang, "steps.rate_unpublished")
+    if kind in ("product", "rounding") and calc.get("capped_by") in _CAPS:
+        # a cap binds: the uncapped product is no amount anyone gets, so it is not shown as one
+        if kind == "rounding":
+            return ""
+        return say(lang, "steps.product_over_cap", base=money(_n(step, "base"), lang), rate=percent(_n(step, "rate")))
     if kind == "product":
         product = _n(step, "product")
         shown = (

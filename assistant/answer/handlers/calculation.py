@@ -13,8 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
-from assistant.answer.facts import applicant_facts, case_facts, purchase_facts, rules_date
-from assistant.answer.format import money, percent
+from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
+from assistant.answer.format import money
 from assistant.answer.handlers.bases import (
     as_decimal,
     line_item_steps,
@@ -28,6 +28,7 @@ from assistant.answer.handlers.common import (
     ask_missing,
     no_program,
     reasons_and_questions,
+    registered_elsewhere,
     rules_summary,
     scheme_name,
     uses_scheme,
@@ -40,6 +41,7 @@ from assistant.answer.handlers.schemes import (
     stacking_line,
     use_scheme,
 )
+from assistant.answer.handlers.set_sums import is_set_sum, target_line
 from assistant.answer.messages import say
 from assistant.answer.render import circled
 from assistant.answer.rules_text import calc_caveats, conflict_caveat, program_refs
@@ -82,7 +84,9 @@ def handle(ctx: AskContext) -> None:
                 continue
             d.programs.append(pid)
             if ctx.case.target is not None:
-                computed += _target(ctx, region, pid)
+                computed += target_line(ctx, region, pid)
+            elif is_set_sum(ctx, pid):
+                computed += _set_sum(ctx, region, pid)
             else:
                 rules_summary(ctx, region, pid)
                 rules_given = True
@@ -108,7 +112,7 @@ def handle(ctx: AskContext) -> None:
         if len(groups) > 1:
             kinds = [k for k, _ in groups]
             stacking_line(ctx, kinds, stacking_clause(ctx, region, kinds))
-        _registered_elsewhere(ctx, region, pid)
+        registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
     one_program = len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1
     alternatives = any(p.alternative for p in ctx.case.purchases)  # the same contract with and without tax
@@ -145,27 +149,6 @@ def _scheme_for(ctx: AskContext, region: str, pid: str) -> bool:
     return False
 
 
-def _registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
-    """A firm registered in another region asking about this one: when the program's rules have
-    no registration condition (so the eligibility check cannot say no), say what is not known."""
-    reg = ctx.case.applicant.registered
-    if reg is None or not reg.chain or region in reg.chain:
-        return
-    program = ctx.kb.programs[pid]
-    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)]
-    if any(c.fact == "registered_in" for c in conditions) or program.open_to_outside_applicants:
-        return  # the conditions already decide it (and say so)
-    ctx.draft.add_caveat(
-        say(
-            ctx.lang,
-            "calc.registered_elsewhere",
-            place=reg.text,
-            region=ctx.kb.region_name(region, ctx.lang),
-            name=ctx.kb.program_name(pid, ctx.lang),
-        )
-    )
-
-
 def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) -> int:
     lang, d = ctx.lang, ctx.draft
     received: Decimal | None = None
@@ -181,7 +164,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
         for vlabel, base, accumulates in variants:
             on = rules_date(ctx.case, ctx.ask, ctx.today, p)
             if received is None:
-                received = ctx.case.received_in(on.year)
+                received = ctx.case.received_in(on.year) + _used_before(ctx, pid, on.year)
             facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
             if several:  # 30万 and 35万 this year: a tier set by the year's total sees 65万, not each
                 facts.setdefault("annual_contract_total", format(year_total, "f"))
@@ -227,6 +210,58 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
     return count
 
 
+def _used_before(ctx: AskContext, pid: str, year: int) -> Decimal:
+    """ "第二份还能拿多少": the contracts of the same year named before the one asked about use the
+    annual cap first; what they take is computed in order (and said) before this one."""
+    asked = [i for i in ctx.ask.purchases if i < len(ctx.case.purchases)]
+    if not asked or ctx.case.received_in(year):
+        return Decimal(0)  # what the earlier contracts brought is what the user says was received
+    mine = ctx.case.purchases[min(asked)]
+    used = Decimal(0)
+    for p in ctx.case.purchases[: min(asked)]:
+        if p.amount is None or p.alternative or p.voucher != mine.voucher or p.item != "compute":
+            continue
+        on = rules_date(ctx.case, ctx.ask, ctx.today, p)
+        base = base_of(p, ctx.kb.programs[pid].base_basis, None, ctx.kb.programs[pid].base_includes)
+        if on.year != year or not base:
+            continue
+        facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
+        claimed = ctx.case.received_in(year) + used
+        calc = ctx.session.call(
+            "calculate_voucher",
+            program=pid,
+            voucher=ctx.voucher,
+            amount=format(base, "f"),
+            date=on.isoformat(),
+            compute_type=facts.pop("compute_type", None),
+            claimed_this_year=format(claimed, "f") if claimed else None,
+            facts=facts,
+        )
+        used += Decimal(calc.get("amount") or 0) if "error" not in calc else Decimal(0)
+    if used:
+        ctx.draft.add_caveat(say(ctx.lang, "calc.used_before", amount=money(used, ctx.lang)))
+    return used
+
+
+def _set_sum(ctx: AskContext, region: str, pid: str) -> int:
+    """A one-off award of a set sum ("新落户的一次性算力券给多少"): no contract amount is needed;
+    the calculator pays the sum on a base of 0 and checks the award's own conditions."""
+    received = ctx.case.received_in(rules_date(ctx.case, ctx.ask, ctx.today).year)
+    calc = ctx.session.call(
+        "calculate_voucher",
+        program=pid,
+        voucher=ctx.voucher,
+        amount="0",
+        date=rules_date(ctx.case, ctx.ask, ctx.today).isoformat(),
+        claimed_this_year=format(received, "f") if received else None,
+        facts=applicant_facts(ctx.case, ctx.ask),
+    )
+    if "error" in calc:
+        return 0
+    _one_line(ctx, region, pid, Purchase(), calc, "", first=True)
+    return 1
+
+
 def _one_line(
     ctx: AskContext, region: str, pid: str, p: Purchase, calc: dict[str, Any], label: str, first: bool
 ) -> None:
@@ -234,12 +269,17 @@ def _one_line(
     scheme = calc.get("scheme") if calc.get("scheme") not in (None, ctx.voucher or "compute") else None
     info = ctx.session.call("program_info", program=pid, date=calc["date"], voucher=ctx.voucher, scheme=scheme)
     elig = ctx.session.call(
-        "check_eligibility", facts=case_facts(ctx.case, p), program=pid, date=calc["date"], voucher=ctx.voucher
+        "check_eligibility",
+        facts=case_facts(ctx.case, p),
+        program=pid,
+        date=calc["date"],
+        voucher=ctx.voucher,
+        scheme=scheme,  # a scheme the user's traits chose is checked on its own conditions
     )
     e0 = (elig.get("results") or [{}])[0]
     refs = list(calc.get("references", [])) + [m["reference"] for m in e0.get("missing", [])] + program_refs(info)
     found = search(ctx, [region], references=refs, k=3, fetch_only=True)
-    name = scheme_name(ctx, info, pid)
+    name = scheme_name(ctx, info, pid, scheme)
     vlabel = calc.get("version_label") if lang == "en" else (info["version"]["label_zh"] or name)
     base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     amount = calc.get("amount")
@@ -258,7 +298,7 @@ def _one_line(
             label=label,
         )
     )
-    rate_step = next((s for s in calc["steps"] if s.get("kind") in ("rate", "rate_unpublished")), None)
+    rate_step = next((s for s in calc["steps"] if s.get("kind") in ("rate", "rate_unpublished", "fixed")), None)
     rate_mark = cite_ref(
         ctx, found, rate_step.get("reference") if rate_step else None, [calc.get("rate_percent") or "未"]
     )
@@ -283,6 +323,8 @@ def _one_line(
         marks = rate_mark + (cap_mark if cap_mark != rate_mark else "")  # one clause, one marker
         if ctx.case.rate is not None and not info["version"]["parameters"].get("rate", {}).get("value"):
             key = "calc.user_rate"
+        elif any(s.get("kind") == "fixed" for s in calc["steps"]):
+            key = "calc.set_sum"
         elif ended:
             key = "calc.reference_amount"
         else:
@@ -337,60 +379,6 @@ def _one_line(
         and ctx.case.rate != as_decimal(info["version"]["parameters"]["rate"]["value"])
     ):
         d.add_caveat(say(lang, "calc.user_rate_ignored"))
-
-
-def _target(ctx: AskContext, region: str, pid: str) -> int:
-    """'How big a contract for X': base = X / rate, then the calculator confirms the amount."""
-    lang, d = ctx.lang, ctx.draft
-    assert ctx.case.target is not None
-    on = rules_date(ctx.case, ctx.ask, ctx.today)
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
-    rate = info["version"]["parameters"].get("rate", {}).get("value")
-    if not rate:
-        rules_summary(ctx, region, pid)
-        return 0
-    base = (ctx.case.target.value / Decimal(str(rate))).quantize(Decimal("0.01"))
-    calc = ctx.session.call(
-        "calculate_voucher",
-        program=pid,
-        amount=format(base, "f"),
-        date=on.isoformat(),
-        facts=applicant_facts(ctx.case, ctx.ask),
-        voucher=ctx.voucher,
-    )
-    if "error" in calc:
-        return 0
-    found = search(ctx, [region], references=list(calc.get("references", [])), k=3, fetch_only=True)
-    rate_step = next((s for s in calc["steps"] if s.get("kind") == "rate"), None)
-    mark = cite_ref(ctx, found, rate_step.get("reference") if rate_step else None, [percent(rate)])
-    vlabel = calc.get("version_label") if lang == "en" else info["version"]["label_zh"]
-    base_label = info["base_label_en"] if lang == "en" else info["base_label_zh"]
-    d.amounts.append(
-        AskAmount(
-            program=pid,
-            version=calc.get("version", ""),
-            region=region,
-            base=calc.get("base", ""),
-            amount=calc.get("amount"),
-        )
-    )
-    d.say(
-        say(
-            lang,
-            "calc.target",
-            version=vlabel,
-            target=money(ctx.case.target.value, lang),
-            base_label=base_label,
-            base=money(base, lang),
-            amount=money(calc.get("amount"), lang),
-            mark=mark,
-        )
-    )
-    if calc.get("capped_by"):
-        d.add_caveat(say(lang, "calc.target_capped"))
-    add_steps(ctx, calc, found, base_label)
-    period_caveat(ctx, pid, region, found, ctx.today)
-    return 1
 
 
 __all__ = ["handle", "ref_hit", "add_details", "conflict_caveat"]

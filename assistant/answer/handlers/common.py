@@ -284,7 +284,36 @@ def single_source_caveat(ctx: AskContext, pid: str | None) -> None:
         ctx.draft.add_caveat(say(ctx.lang, "common.single_source"))
 
 
-__all__ = ["ask_missing", "confirm", "no_program", "reasons_and_questions", "rules_summary", "single_source_caveat"]
+def registered_elsewhere(ctx: AskContext, region: str, pid: str) -> None:
+    """A firm registered in another region asking about this one: when the program's rules have
+    no registration condition (so the eligibility check cannot say no), say what is not known."""
+    reg = ctx.case.applicant.registered
+    if reg is None or not reg.chain or region in reg.chain:
+        return
+    program = ctx.kb.programs[pid]
+    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)]
+    if any(c.fact == "registered_in" for c in conditions) or program.open_to_outside_applicants:
+        return  # the conditions already decide it (and say so)
+    ctx.draft.add_caveat(
+        say(
+            ctx.lang,
+            "calc.registered_elsewhere",
+            place=reg.text,
+            region=ctx.kb.region_name(region, ctx.lang),
+            name=ctx.kb.program_name(pid, ctx.lang),
+        )
+    )
+
+
+__all__ = [
+    "ask_missing",
+    "confirm",
+    "no_program",
+    "reasons_and_questions",
+    "registered_elsewhere",
+    "rules_summary",
+    "single_source_caveat",
+]
 
 
 SCHEME_VOUCHERS = (
@@ -311,8 +340,9 @@ def uses_scheme(ctx: AskContext, pid: str) -> bool:
     return True
 
 
-def scheme_name(ctx: AskContext, info: dict[str, Any], pid: str) -> str:
-    """The name users know: the scheme's own ("上海市模型券") when the ask is about one."""
-    if ctx.voucher and "error" not in info:
+def scheme_name(ctx: AskContext, info: dict[str, Any], pid: str, scheme: str | None = None) -> str:
+    """The name users know: the scheme's own ("上海市模型券") when the ask is about one, or when
+    the user's traits chose it (``scheme``: Shijingshan's key-firm scheme)."""
+    if (ctx.voucher or scheme) and "error" not in info:
         return str(info.get("name_en" if ctx.lang == "en" else "name") or ctx.kb.program_name(pid, ctx.lang))
     return ctx.kb.program_name(pid, ctx.lang)

@@ -23,6 +23,7 @@ from assistant.answer.handlers.common import (
     scheme_name,
     uses_scheme,
 )
+from assistant.answer.handlers.schemes import scheme_by_facts
 from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.sentences import says_unpublished
@@ -124,9 +125,11 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     facts = ask_facts(ctx.case, ctx.ask)
     uses_scheme(ctx, pid)
-    res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=on.isoformat(), voucher=ctx.voucher)
+    scheme = scheme_by_facts(ctx, pid, facts)  # "我们是重点人工智能企业": that scheme's own conditions
+    when = on.isoformat()
+    res = ctx.session.call("check_eligibility", facts=facts, program=pid, date=when, voucher=ctx.voucher, scheme=scheme)
     e0 = (res.get("results") or [{}])[0]
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
+    info = ctx.session.call("program_info", program=pid, date=when, voucher=ctx.voucher, scheme=scheme)
     refs = [r["reference"] for r in e0.get("reasons", [])]
     comp = None
     reg_failed = any(r["status"] == "failed" and r["fact"] == "registered_in" for r in e0.get("reasons", []))
@@ -135,7 +138,7 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         for f in comp.get("findings", []):
             refs += f.get("references", [])
     found = search(ctx, [region], references=refs, k=4)
-    name = scheme_name(ctx, info, pid)
+    name = scheme_name(ctx, info, pid, scheme)
     status = e0.get("status", "undetermined")
     failed = [r for r in e0.get("reasons", []) if r["status"] == "failed" and r.get("effect") == "require"]
     met = [r for r in e0.get("reasons", []) if r["status"] == "met"]

@@ -39,7 +39,13 @@ def asked_groups(ctx: AskContext, groups: list[tuple[str, list[Purchase]]]) -> l
     from assistant.understand.money import find_money
     from assistant.understand.topics import kinds_named
 
-    if len(groups) < 2 or ctx.ask.text not in ctx.case.text:  # a follow-up re-asks an earlier question
+    if len(groups) < 2:
+        return groups
+    own = [g for g in groups if g[0] == ctx.ask.voucher and g[0] != "compute"]
+    told = [g for g in groups if any(p.amount and p.amount.text in ctx.ask.text for p in g[1])]
+    if own and told == own:  # "分别能拿多少：1. 模型券……；2. 语料券……": each point asks its own voucher
+        return own
+    if ctx.ask.text not in ctx.case.text:  # a follow-up re-asks an earlier question
         return groups
     found = find_money(ctx.ask.text)
     named = kinds_named(ctx.ask.text[found[-1].end :] if found else ctx.ask.text)  # the question, after the figures
