@@ -97,6 +97,9 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "2.0版出台后，20%的比例是否仍然适用": whether the figure stands, a rule of the version now
         ask = _read_as(ctx, "fact")
+    if ask.intent in ("fact", "validity") and case.applicant.other_municipal_subsidy and _APPLY_AGAIN.search(ask.text):
+        # "这份合同已经拿过市里另一项财政资金，还能再申算力券吗": the rule on double funding, checked
+        ask = _read_as(ctx, "eligibility")
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
         ask = _read_as(ctx, "validity")
@@ -189,8 +192,14 @@ def reread(ctx: AskContext) -> Ask:
         and not asks_in_force(ask.text)
     ):
         ask = _read_as(ctx, "fact")  # "南京的算力券要求在南京注册吗": who may apply, not the period
-    if ask.intent == "eligibility" and not ask.regions and _NATIONAL_LAW.search(ask.text):
-        ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件": the law's
+    if (
+        ask.intent in ("eligibility", "calculation")
+        and not ask.regions
+        and _NATIONAL_LAW.search(ask.text)
+        and not (ask.intent == "calculation" and _HOW_MUCH.search(ask.text))
+    ):
+        # "……另签一份补充协议，民法典上这两份合同怎么认定？": what the law makes of it
+        ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件"
     if (
         ask.intent in ("validity", "fact", "eligibility", "process")
         and _LEGAL_CONCEPT.search(ask.text)
@@ -282,6 +291,7 @@ _WHAT_CONDITIONS = patterns("asked.yaml", "what_conditions")
 _GENERIC_SUBJECT = patterns("asked.yaml", "generic_subject")
 _SUBSIDY_ASKED = patterns("asked.yaml", "subsidy_asked")
 _RATE_CONFIRMED = patterns("asked.yaml", "rate_confirmed")
+_APPLY_AGAIN = patterns("asked.yaml", "apply_again")
 
 
 def _about_stacking(ask: Ask) -> bool:

@@ -191,6 +191,7 @@ _NEW_TEXT_ASKED = re.compile(
     r"(是否|有没有)还有[^，。？?]{0,6}(通知|政策|文件|措施)|"
     r"(还会不会|会不会|是否会|是否还会|还会)(继续|延续)|\bwill it (continue|be renewed)\b|接续|后续政策|延续政策|另有[^，。？?]{0,6}(通知|政策|文件|措施|安排)|新一(轮|批|年度)|下一(轮|年度|批)|"
     r"20\d\d年度?[^，。？?]{0,4}(有没有|还有|会不会|是否有)[^，。？?]{0,6}(通知|政策|文件|批次)|"
+    r"(今年|明年|新一年|20\d\d年度?)的[^，。？?]{0,6}(出了|出来了?|发了|发布了|出台了)(没|吗|没有)|"  # "今年的出了没"
     r"\b(new|newer|later|follow-up|next|successor) (notice|policy|measures|document|round|scheme|programme|program)\b|"
     r"\b(a|another) (20\d\d|new|second|next) round\b|\bround (in|for) 20\d\d\b|\bsuccessor\b",
     re.I,
