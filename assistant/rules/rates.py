@@ -25,8 +25,8 @@ def resolve_rate(
     """The rate to apply: the published one, or the user's where the text allows it (noted);
     ``None`` when neither exists. Raises ``RulesInputError`` on a user rate the text rules out."""
     rate: Decimal | None = rate_p.value if rate_p and rate_p.known else None
-    if user_rate is None:
-        return rate
+    if user_rate is None or user_rate == rate:
+        return rate  # none given, or the text's own rate said back ("按30%是4500")
     if rate is None:
         warnings.append(
             Notice(
