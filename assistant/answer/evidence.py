@@ -161,10 +161,7 @@ def terms(ctx: AskContext) -> list[str]:
     for code in ctx.ask.regions or ctx.case.regions:
         region_words |= {ctx.kb.region_name(code, "zh"), ctx.kb.region_name(code, "en").lower()}
     for place in ctx.case.places:
-        # "北京", "Shanghai" name the region and say nothing of a clause; "张江", "闵行" name a
-        # part of it that only some clauses speak of, so they stay words of the question
-        if any(place.text.lower() in w or w in place.text.lower() for w in region_words if w):
-            region_words.add(place.text.lower())
+        region_words.add(place.text.lower())
     toks = [t.strip().lower() for t in _jieba().lcut_for_search(normalise_query(text))]
     toks = [t for t in toks if len(t) >= 2 and not re.fullmatch(r"[\W_\d]+", t)]
     if ctx.lang == "en":
