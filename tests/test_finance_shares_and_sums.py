@@ -98,3 +98,9 @@ def test_each_point_of_a_list_gets_its_own_voucher(ask_pinned):
     r = ask_pinned("上海 分别算一下：1. 模型券，模型服务合同200万；2. 语料券，向我们母公司买的语料100万。")
     model, corpus = r.asks
     assert model.verdict == "amount" and corpus.verdict == "not_eligible", (model.conclusion, corpus.conclusion)
+
+
+def test_a_claim_below_the_programs_minimum_cannot_be_made(ask_pinned):
+    r = ask_pinned("庆阳的 有份小合同一万二 按30%算也就3600 这个能申领吗")
+    ask = r.asks[0]
+    assert ask.verdict == "not_eligible" and "最低" in ask.conclusion and "5,000元" in ask.conclusion, ask.conclusion

@@ -246,7 +246,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             and not in_conversation
         ):
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
-        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and domain(whole)
+        rules_ask = bool(set(a.topics) & {"cap", "rate", "budget", "period"}) and domain(whole) and not elsewhere
         if a.intent == "greeting" and len(asks) > 1 and (a.topics or not _fragment(a.text)):
             a = a.model_copy(update={"intent": "off_topic"})  # "能同时拿吗" beside a question is no greeting
         # "成都的算力券怎么兑付": unsure, names the vouchers and asks about one of their topics

@@ -14,7 +14,8 @@ from typing import Any
 
 from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
-from assistant.answer.facts import ask_facts, case_facts, rules_date
+from assistant.answer.facts import ask_facts, base_of, case_facts, rules_date
+from assistant.answer.format import money
 from assistant.answer.handlers.common import (
     _condition_label,
     confirm,
@@ -119,6 +120,29 @@ def _only_the_period_decides(ctx: AskContext) -> bool:
     return True
 
 
+def _below_minimum(ctx: AskContext, pid: str, on: dt.date, info: dict[str, Any]) -> dict[str, Any] | None:
+    """The minimum-claim step when the one purchase stated comes to less than the program's
+    smallest claim (Qingyang: 5000元), else None."""
+    bought = [p for p in ctx.case.purchases if p.amount is not None and not p.alternative]
+    if len(bought) != 1 or "min_claim" not in info.get("version", {}).get("parameters", {}):
+        return None
+    program = ctx.kb.programs[pid]
+    base = base_of(bought[0], program.base_basis, None, program.base_includes)
+    if not base:
+        return None
+    calc = ctx.session.call(
+        "calculate_voucher",
+        program=pid,
+        voucher=ctx.voucher,
+        amount=format(base, "f"),
+        date=on.isoformat(),
+        facts={k: v for k, v in case_facts(ctx.case, bought[0]).items() if k != "compute_type"},
+    )
+    if "error" in calc or calc.get("capped_by") != "min_claim":
+        return None
+    return next((s for s in calc["steps"] if s.get("kind") == "minimum"), None)
+
+
 def _one(ctx: AskContext, region: str, pid: str) -> str:
     lang, d = ctx.lang, ctx.draft
     d.programs.append(pid)
@@ -146,7 +170,21 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     missing = [r for r in e0.get("reasons", []) if r["status"] == "missing" and r.get("effect") == "require"]
     program = ctx.kb.programs[pid]
     labels = ("、" if lang != "en" else "; ").join
-    if (
+    minimum = _below_minimum(ctx, pid, on, info)
+    if minimum is not None:
+        # "才15,000元，按30%是4500，这个能申领吗": below the program's smallest claim, whatever else holds
+        status = "not_eligible"
+        mark = cite_ref(ctx, found, minimum.get("reference"))
+        d.say(
+            say(
+                lang,
+                "eligibility.below_minimum",
+                name=name,
+                minimum=money(minimum["numbers"]["minimum"], lang),
+                mark=mark,
+            )
+        )
+    elif (
         status == "undetermined"
         and _only_the_purchase_open(ctx, missing, failed, bool(met) or program.open_to_outside_applicants)
         and not _AFTER_THE_END.search(ctx.ask.text)  # "到期后签订的合同还能否申请": the period decides
