@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from assistant.understand.case import Ask, Case, LineItem, Money, Purchase
-from assistant.understand.facts import compute_elsewhere_in
+from assistant.understand.sites import compute_elsewhere_in
 
 _APPLICANT_FACTS = (
     "entity_type",

@@ -28,7 +28,7 @@ from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.parts import resolve_parts
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 from assistant.understand.readings import settle_reading
-from assistant.understand.sites import place_purchases
+from assistant.understand.sites import compute_elsewhere_in, place_purchases
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
 # A rate the user assumes ("按30%算", "比例是30%的话"); "比例为100%" alone claims a rule, not an assumption.
@@ -281,12 +281,6 @@ def _own_words(clause: Clause, purchase: Purchase, pcs: list[tuple[Clause, Purch
             return clause.text[pos:end]
         pos = end
     return clause.text
-
-
-def compute_elsewhere_in(text: str) -> bool:
-    """Whether ``text`` says the compute is outside the region asked about ("使用外地智算中心的
-    算力费用能否一并申请"), without naming where."""
-    return first_match(text, tables()["compute_cues"]["elsewhere"]) is not None
 
 
 def _document_date(text: str, end: int) -> bool:

@@ -30,4 +30,10 @@ def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case, asked: list[
             purchase.compute_at = own  # "在本地智算中心的算力费9000万"
 
 
-__all__ = ["place_purchases"]
+def compute_elsewhere_in(text: str) -> bool:
+    """Whether ``text`` says the compute is outside the region asked about ("使用外地智算中心的
+    算力费用能否一并申请"), without naming where."""
+    return first_match(text, tables()["compute_cues"]["elsewhere"]) is not None
+
+
+__all__ = ["compute_elsewhere_in", "place_purchases"]
