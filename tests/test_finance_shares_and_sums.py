@@ -104,3 +104,19 @@ def test_a_claim_below_the_programs_minimum_cannot_be_made(ask_pinned):
     r = ask_pinned("庆阳的 有份小合同一万二 按30%算也就3600 这个能申领吗")
     ask = r.asks[0]
     assert ask.verdict == "not_eligible" and "最低" in ask.conclusion and "5,000元" in ask.conclusion, ask.conclusion
+
+
+def test_what_counts_in_the_base_is_answered_beside_the_amount(ask_pinned):
+    r = ask_pinned(
+        "廊坊 付给供应商的200万里：算力150万、存储40万、技术支持10万，全款付清。存储能算进基数吗？能补多少？"
+    )
+    counts, amount = r.asks
+    assert counts.intent == "fact" and "存储" in counts.conclusion, (counts.intent, counts.conclusion)
+    assert amount.verdict == "amount", amount.conclusion
+
+
+def test_what_a_cap_counts_is_answered_beside_the_amount(ask_pinned):
+    r = ask_pinned(
+        "北京的企业 2025年已到账北京市算力券100万 9月又签了300万的合同 还能领多少？200万上限按到账算还是按申领算？"
+    )
+    assert r.asks[1].intent == "fact" and "申领与兑付" in r.asks[1].conclusion, r.asks[1].conclusion

@@ -28,9 +28,9 @@ from assistant.answer.handlers.common import CAP_BASIS_ASKED
 from assistant.lexicon import patterns
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
-from assistant.understand.facts import compute_elsewhere_in
 from assistant.understand.money import find_money
 from assistant.understand.risks import RISK_ASKED
+from assistant.understand.sites import compute_elsewhere_in
 
 
 def _read_as(ctx: AskContext, intent: str, topics: list[str] | None = None) -> Ask:
@@ -237,6 +237,14 @@ def reread(ctx: AskContext) -> Ask:
         # "算力券是按哪个数算的？", "按含税还是不含税算？", "按多少基数算？": which figure (and
         # what it comes to), not how much
         ask = _read_as(ctx, "fact")
+    if (
+        ask.intent == "calculation"
+        and _WHAT_COUNTS.search(_last_sentence(ask.text))
+        and not _HOW_MUCH.search(ask.text)
+        and _amount_asked_elsewhere(ctx)
+    ):
+        # "……GPU算力120万、存储30万。存储能算进基数吗？能补多少？": what counts here, the amount there
+        ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "scope"])))
     if ask.intent == "calculation" and _RATE_CONFIRMED.search(ask.text) and _amount_asked_elsewhere(ctx):
         # "能按50%补吗？两份加起来能拿多少？": the rate is confirmed here, the amount there
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
@@ -312,6 +320,11 @@ def _earlier_asks(ctx: AskContext) -> list[Ask]:
 def _amount_asked_before(ctx: AskContext) -> bool:
     """Whether an earlier ask of the message asks how much ("能补多少 另外封顶多少")."""
     return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
+
+
+def _last_sentence(text: str) -> str:
+    parts = [p for p in re.split(r"(?<=[。！？!?])", text) if p.strip()]
+    return parts[-1] if parts else text
 
 
 def _amount_asked_elsewhere(ctx: AskContext) -> bool:

@@ -183,7 +183,7 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
 
 # What a cap is counted per, asked for ("按年还是按项目", "按合同算还是按年算", "per year or per contract").
 CAP_BASIS_ASKED = re.compile(
-    r"按(企业|主体|年|年度|项目|合同|单笔|笔|次|单次|累计)[^，。？?]{0,10}(还是|或者|或是)"
+    r"按(企业|主体|年|年度|项目|合同|单笔|笔|次|单次|累计|兑付|到账|申领|申请|签约|结算)[^，。？?]{0,10}(还是|或者|或是)"
     r"|(每年|累计|按年)[^，。？?]{0,4}(还是|或者)|\bper (year|firm|company|contract|project)\b[^?]{0,30}\bor\b"
     r"|占(用)?[^，。？?]{0,8}(额度|上限)|(额度|上限)[^，。？?]{0,8}(跨年|清零|重新计算|累计|分开算)",  # "去年领的会不会占今年的额度"
     re.I,
