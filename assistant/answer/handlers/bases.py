@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext
-from assistant.answer.facts import base_of, figure_for, line_roles
+from assistant.answer.facts import applicant_facts, base_of, figure_for, line_roles, purchase_facts
 from assistant.answer.format import money
 from assistant.answer.handlers.common import ask_missing
 from assistant.answer.messages import say
@@ -111,6 +111,30 @@ def published_rate(ctx: AskContext, pid: str, on: dt.date) -> dict[str, Any] | N
     info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
     rate = info.get("version", {}).get("parameters", {}).get("rate", {}) if "error" not in info else {}
     return rate if rate.get("value") else None
+
+
+def quiet_claim(
+    ctx: AskContext, pid: str, p: Purchase, on: dt.date, claimed: Decimal = Decimal(0)
+) -> dict[str, Any] | None:
+    """The calculator's result for one purchase alone, on its plain contract base (no line said
+    back, no question asked): what an earlier contract takes from a cap, or whether a claim
+    reaches the program's minimum. None when the purchase has no base or the call fails."""
+    program = ctx.kb.programs[pid]
+    base = base_of(p, program.base_basis, None, program.base_includes)
+    if not base:
+        return None
+    facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
+    calc = ctx.session.call(
+        "calculate_voucher",
+        program=pid,
+        voucher=ctx.voucher,
+        amount=format(base, "f"),
+        date=on.isoformat(),
+        compute_type=facts.pop("compute_type", None),
+        claimed_this_year=format(claimed, "f") if claimed else None,
+        facts=facts,
+    )
+    return None if "error" in calc else calc
 
 
 def as_decimal(value: Any) -> Decimal:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from assistant.answer.evidence import AskContext, add_details, cite_ref, ref_hit, search
-from assistant.answer.facts import applicant_facts, base_of, case_facts, purchase_facts, rules_date
+from assistant.answer.facts import applicant_facts, case_facts, purchase_facts, rules_date
 from assistant.answer.format import money
 from assistant.answer.handlers.bases import (
     as_decimal,
@@ -21,6 +21,7 @@ from assistant.answer.handlers.bases import (
     other_purchases,
     published_rate,
     purchase_bases,
+    quiet_claim,
 )
 from assistant.answer.handlers.common import (
     SCHEME_VOUCHERS,
@@ -222,22 +223,8 @@ def _used_before(ctx: AskContext, pid: str, year: int) -> Decimal:
         if p.amount is None or p.alternative or p.voucher != mine.voucher or p.item != "compute":
             continue
         on = rules_date(ctx.case, ctx.ask, ctx.today, p)
-        base = base_of(p, ctx.kb.programs[pid].base_basis, None, ctx.kb.programs[pid].base_includes)
-        if on.year != year or not base:
-            continue
-        facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
-        claimed = ctx.case.received_in(year) + used
-        calc = ctx.session.call(
-            "calculate_voucher",
-            program=pid,
-            voucher=ctx.voucher,
-            amount=format(base, "f"),
-            date=on.isoformat(),
-            compute_type=facts.pop("compute_type", None),
-            claimed_this_year=format(claimed, "f") if claimed else None,
-            facts=facts,
-        )
-        used += Decimal(calc.get("amount") or 0) if "error" not in calc else Decimal(0)
+        calc = quiet_claim(ctx, pid, p, on, ctx.case.received_in(year) + used) if on.year == year else None
+        used += Decimal(calc.get("amount") or 0) if calc is not None else Decimal(0)
     if used:
         ctx.draft.add_caveat(say(ctx.lang, "calc.used_before", amount=money(used, ctx.lang)))
     return used
@@ -246,13 +233,14 @@ def _used_before(ctx: AskContext, pid: str, year: int) -> Decimal:
 def _set_sum(ctx: AskContext, region: str, pid: str) -> int:
     """A one-off award of a set sum ("新落户的一次性算力券给多少"): no contract amount is needed;
     the calculator pays the sum on a base of 0 and checks the award's own conditions."""
-    received = ctx.case.received_in(rules_date(ctx.case, ctx.ask, ctx.today).year)
+    on = rules_date(ctx.case, ctx.ask, ctx.today)
+    received = ctx.case.received_in(on.year)
     calc = ctx.session.call(
         "calculate_voucher",
         program=pid,
         voucher=ctx.voucher,
         amount="0",
-        date=rules_date(ctx.case, ctx.ask, ctx.today).isoformat(),
+        date=on.isoformat(),
         claimed_this_year=format(received, "f") if received else None,
         facts=applicant_facts(ctx.case, ctx.ask),
     )

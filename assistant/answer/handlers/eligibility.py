@@ -14,8 +14,9 @@ from typing import Any
 
 from assistant import lexicon
 from assistant.answer.evidence import AskContext, add_details, cite_ref, search
-from assistant.answer.facts import ask_facts, base_of, case_facts, rules_date
+from assistant.answer.facts import ask_facts, case_facts, rules_date
 from assistant.answer.format import money
+from assistant.answer.handlers.bases import quiet_claim
 from assistant.answer.handlers.common import (
     _condition_label,
     confirm,
@@ -126,19 +127,8 @@ def _below_minimum(ctx: AskContext, pid: str, on: dt.date, info: dict[str, Any])
     bought = [p for p in ctx.case.purchases if p.amount is not None and not p.alternative]
     if len(bought) != 1 or "min_claim" not in info.get("version", {}).get("parameters", {}):
         return None
-    program = ctx.kb.programs[pid]
-    base = base_of(bought[0], program.base_basis, None, program.base_includes)
-    if not base:
-        return None
-    calc = ctx.session.call(
-        "calculate_voucher",
-        program=pid,
-        voucher=ctx.voucher,
-        amount=format(base, "f"),
-        date=on.isoformat(),
-        facts={k: v for k, v in case_facts(ctx.case, bought[0]).items() if k != "compute_type"},
-    )
-    if "error" in calc or calc.get("capped_by") != "min_claim":
+    calc = quiet_claim(ctx, pid, bought[0], on)
+    if calc is None or calc.get("capped_by") != "min_claim":
         return None
     return next((s for s in calc["steps"] if s.get("kind") == "minimum"), None)
 
