@@ -47,6 +47,12 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
             return ("separate" if separate else "excluded"), item
     if first_match(before, roles["claimed_instead"]):
         return "proposed", ""  # "差一点到10万，能不能报成10万": a figure they would claim, not one they paid
+    if (
+        floor > 0
+        and (re.search(r"还是\s*$", before[-4:]) or re.match(r"^\s*(元)?\s*还是", after))
+        and not _CONTRACT.search(before[-6:])
+    ):
+        return "proposed", ""  # "补贴基数是320万还是280万": the choices asked about, not purchases
     if re.search(r"按(照)?[^，。,;；\d]{0,6}$", before) and re.match(
         r"^\s*[^，。,;；]{0,4}(申请|申报|报|算|计算|来算)", after
     ):
@@ -291,8 +297,24 @@ def read_amounts(
             pcs[0][1].excluded.extend(pending)
         else:
             case.purchases.append(Purchase(excluded=pending))
+    _one_kind_bought(pcs)
     case.purchases = [p for _, p in pcs] + case.purchases
     return pcs, parts
+
+
+def _one_kind_bought(pcs: list[tuple[Clause, Purchase]]) -> None:
+    """ "准备买语料：方案一从兄弟公司买80万，方案二从外部数据商买80万": one kind named for the
+    message, so a purchase whose own words name no compute is of that kind too."""
+    kinds = {p.voucher for _, p in pcs if p.voucher != "compute"}
+    if len(kinds) != 1:
+        return
+    kind = kinds.pop()
+    for clause, p in pcs:
+        if p.voucher == "compute" and not _COMPUTE_WORDS.search(clause.text):
+            p.voucher = kind
+
+
+_COMPUTE_WORDS = re.compile(r"算力|GPU|显卡|服务器|智算|训练|推理|云|机房|机柜|集群|compute|cloud", re.I)
 
 
 # The amounts after these words break the contract just named into parts (domestic and not, two

@@ -12,6 +12,9 @@ import re
 from assistant.understand.case import Ask, Case
 
 _ORDINAL = {"第一": 0, "第二": 1, "第三": 2, "first": 0, "second": 1, "third": 2}
+# "方案一……方案二能拿多少", "选项二": a plan named by its number is that purchase
+_PLAN = re.compile(r"(方案|选项|option |plan )(一|二|三|1|2|3|a|b|c)(?![a-z0-9])", re.I)
+_PLAN_NUMBER = {"一": 0, "二": 1, "三": 2, "1": 0, "2": 1, "3": 2, "a": 0, "b": 1, "c": 2}
 
 # "三份一起报", "都算上", "all of them": the ask is about every purchase of the conversation
 _ALL_PURCHASES = re.compile(
@@ -51,12 +54,19 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
                     chosen.extend(free)  # "3个合同 每个都是80w": one mention, as many purchases
                 elif free:
                     chosen.append(free[0])
+                elif not same and m.money.value == sum(p.amount.value for p in case.purchases if p.amount is not None):
+                    # "一共360万，其中100万……其余……": the contract, now computed in its parts
+                    chosen.extend(i for i, p in enumerate(case.purchases) if p.amount is not None and i not in chosen)
         if not chosen:
             low = ask.text.lower()
             chosen = [
                 i
                 for word, i in _ORDINAL.items()
-                if re.search(word + r"(份|个|笔|张|\s*contract)", low) and i < len(case.purchases)
+                if re.search(word + r"(份|个|笔|张|种|\s*contract)", low) and i < len(case.purchases)
+            ]
+        if not chosen and len(_PLAN.findall(case.text)) > 1:
+            chosen = [
+                n for m in _PLAN.finditer(ask.text) if (n := _PLAN_NUMBER[m.group(2).lower()]) < len(case.purchases)
             ]
         at = case.compute_at
         if not chosen and at is not None and at.text in ask.text:  # "合肥那部分能不能一起算": the fee spent there

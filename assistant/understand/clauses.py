@@ -29,8 +29,15 @@ def clauses(text: str) -> list[Clause]:
     return out or [Clause(0, 0, "")]
 
 
-def clause_at(cls: list[Clause], pos: int) -> Clause:
-    return next((c for c in cls if c.start <= pos < c.end), cls[-1])
+def clause_at(cls: list[Clause], pos: int, end: int | None = None) -> Clause:
+    """The clause at ``pos``; with ``end``, the clauses a span runs across as one ("深圳 南山的企业":
+    a space between Chinese words breaks a clause, not a place)."""
+    first = next((c for c in cls if c.start <= pos < c.end), cls[-1])
+    last = first if end is None or end <= first.end else clause_at(cls, end - 1)
+    if last is first or last.start < first.start:
+        return first
+    text = first.text + "".join(c.text for c in cls if first.end <= c.start and c.end <= last.end)
+    return Clause(first.start, last.end, text)
 
 
 __all__ = ["COMMA_BREAK", "Clause", "clause_at", "clauses"]

@@ -118,7 +118,7 @@ def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[s
         ):
             continue  # "Yizhuang, Beijing", "Beijing Yizhuang": the city is said only to place the zone
         case.places.append(place)
-        role = _place_role(clean, clause_at(cls, pm.start), pm.start, pm.end)
+        role = _place_role(clean, clause_at(cls, pm.start, pm.end), pm.start, pm.end)
         if place.ambiguous:
             place = settle_reading(clean, pm.end, place, covered, [o.place for o in found if o is not pm])
         if role == "part" and case.compute_at is not None and case.compute_at.region == place.region:

@@ -9,9 +9,9 @@ import re
 from decimal import Decimal
 
 from assistant.understand.amounts import Breakdown
-from assistant.understand.case import Case, LineItem, Purchase
+from assistant.understand.case import Case, LineItem, Money, Purchase
 from assistant.understand.clauses import Clause
-from assistant.understand.phrases import read_group
+from assistant.understand.phrases import first_match, read_group, tables
 
 # What a part takes from the contract it is part of, when its own words do not say.
 _INHERITED = ("basis", "region", "signed", "start", "end", "term_months", "supplier_related", "paid", "purpose")
@@ -44,22 +44,63 @@ def resolve_parts(
                         setattr(p, name, getattr(parent, name))
             drop.add(id(parent))
         elif total < parent.amount.value:
-            _related_shares(text, parent, named)
-            drop.update(id(p) for p in named)
+            rest = None if _related_shares(text, parent, named) else _remainder(case, text, parent, named, total)
+            if rest is None:
+                drop.update(id(p) for p in named)
+                continue
+            # "其中100万用的是合肥的算力，其余都是芜湖本地的": the named parts and the rest, each
+            # on its own site; the contract itself is no longer computed whole
+            for p in named:
+                for name in _INHERITED:
+                    if getattr(p, name) is None:
+                        setattr(p, name, getattr(parent, name))
+            last = max(i for i, (_, p) in enumerate(pcs) if any(p is q for q in named))
+            pcs.insert(last + 1, rest)
+            case.purchases.insert(case.purchases.index(pcs[last][1]) + 1, rest[1])
+            drop.add(id(parent))
     if drop:
         pcs = [(c, p) for c, p in pcs if id(p) not in drop]
         case.purchases = [p for p in case.purchases if id(p) not in drop]
     return pcs
 
 
-def _related_shares(text: str, parent: Purchase, named: list[Purchase]) -> None:
+def _remainder(
+    case: Case, text: str, parent: Purchase, named: list[Purchase], total: Decimal
+) -> tuple[Clause, Purchase] | None:
+    """The rest of ``parent`` when the words after its last named part say so ("其余都是本地的"),
+    as a purchase of its own in the clause that names it."""
+    last = named[-1].amount
+    if parent.amount is None or last is None or not last.text:
+        return None
+    at = text.find(last.text, text.find(parent.amount.text) if parent.amount.text else 0)
+    if at < 0:
+        return None
+    after = text[at + len(last.text) :]
+    words = after[: m.start()] if (m := re.search(r"[。？?！!\n]", after)) else after
+    cue = first_match(words, tables()["amount_roles"]["remainder"])
+    if cue is None or re.search(r"\d", words[: cue.start()]):
+        return None
+    own = case.applicant.registered.region if case.applicant.registered is not None else None
+    if own is None and len(case.regions) == 1:
+        own = case.regions[0]
+    rest_words = words[cue.start() :]
+    amount = Money(value=parent.amount.value - total, per=parent.amount.per)
+    rest = parent.model_copy(update={"amount": amount, "excluded": [], "alternative": False})
+    if first_match(rest_words, tables()["compute_cues"]["local"]) or "本地" in rest_words:
+        rest.compute_at = own
+    start = at + len(last.text) + cue.start()
+    return Clause(start, start + len(rest_words), rest_words), rest
+
+
+def _related_shares(text: str, parent: Purchase, named: list[Purchase]) -> bool:
     """Parts whose own words say they were bought from a related party become a line taken out
-    of the contract; the rest of it is then from other suppliers, as the user sets it apart."""
+    of the contract; the rest of it is then from other suppliers, as the user sets it apart.
+    Whether the contract's parts were settled so (a related share, or a wholly related contract)."""
     if parent.amount is None or not parent.amount.text:
-        return
+        return False
     pos = text.find(parent.amount.text)
     if pos < 0 or read_group(text[:pos], "purchase").get("supplier_related"):
-        return  # the whole contract is from a related party: its parts change nothing
+        return pos >= 0  # the whole contract is from a related party: its parts change nothing
     pos += len(parent.amount.text)
     related: list[Purchase] = []
     for part in named:
@@ -67,7 +108,7 @@ def _related_shares(text: str, parent: Purchase, named: list[Purchase]) -> None:
             continue
         at = text.find(part.amount.text, pos)
         if at < 0:
-            return
+            return False
         after = text[at + len(part.amount.text) :]
         stop = _PART_END.search(after)
         words = text[pos:at] + after[: min(stop.start() if stop else len(after), 24)]
@@ -77,6 +118,7 @@ def _related_shares(text: str, parent: Purchase, named: list[Purchase]) -> None:
     if related:
         parent.excluded.extend(LineItem(item="related", amount=p.amount) for p in related if p.amount is not None)
         parent.supplier_related = False
+    return bool(related)
 
 
 __all__ = ["resolve_parts"]

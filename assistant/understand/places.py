@@ -271,8 +271,9 @@ def _under(child: Place, parent: Place) -> bool:
 
 
 def _merge(text: str, a: _Match, b: _Match) -> _Match | None:
-    """``b`` right after ``a`` (or after 的) and inside it: one place (深圳南山, 北京的朝阳, 北京亦庄)."""
-    if a.place.region is None or text[a.end : b.start] not in ("", "的"):
+    """``b`` right after ``a`` (or after 的 or a space) and inside it: one place (深圳南山, 北京的朝阳,
+    北京亦庄, 京 经开区)."""
+    if a.place.region is None or text[a.end : b.start].strip(" ") not in ("", "的"):
         return None
     span = text[a.start : b.end]
     e = b.entry

@@ -25,6 +25,8 @@ def named_beside(place: Place, others: list[Place]) -> Place:
         return place
     plain = {o.region for o in others if not o.ambiguous and o.region}
     hits = [r for r in _readings(place) if r is not None and r.region in plain]
+    if not hits:  # "京 经开区": the city named beside the zone places it
+        hits = [r for r in _readings(place) if r is not None and plain.intersection(r.chain[1:])]
     return hits[0].model_copy(update={"text": place.text}) if len(hits) == 1 else place
 
 

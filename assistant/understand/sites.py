@@ -7,6 +7,8 @@ local compute then tests each contract on its own site instead of failing both.
 
 from __future__ import annotations
 
+import re
+
 from assistant.understand.case import Case, Place, Purchase
 from assistant.understand.clauses import Clause
 from assistant.understand.phrases import first_match, tables
@@ -28,6 +30,23 @@ def place_purchases(pcs: list[tuple[Clause, Purchase]], case: Case, asked: list[
             purchase.compute_at = at.region
         elif own and first_match(clause.text, local):
             purchase.compute_at = own  # "在本地智算中心的算力费9000万"
+        else:
+            purchase.compute_at = site_named(clause.text, case)  # "其中100万用的是合肥那边的算力"
+
+
+def site_named(text: str, case: Case) -> str | None:
+    """A place of the message named in ``text`` as where compute is used (a buying verb before
+    it, or a compute centre after it); the case keeps only one such place, the last."""
+    cues = tables()["compute_cues"]
+    for place in case.places:
+        at = text.find(place.text)
+        if not place.region or at < 0:
+            continue
+        after = text[at + len(place.text) :]
+        there = re.search(r"(在|到|去)\s*$", text[:at]) and first_match(after, cues["there_after_at"])
+        if there or first_match(text[:at], cues["verb_before"]) or first_match(after, cues["after"]):
+            return place.region
+    return None
 
 
 def compute_elsewhere_in(text: str) -> bool:
@@ -36,4 +55,4 @@ def compute_elsewhere_in(text: str) -> bool:
     return first_match(text, tables()["compute_cues"]["elsewhere"]) is not None
 
 
-__all__ = ["compute_elsewhere_in", "place_purchases"]
+__all__ = ["compute_elsewhere_in", "place_purchases", "site_named"]
