@@ -87,6 +87,9 @@ class AskDraft:
     # read by checks on the answer ("does the clause admit the kind asked about") instead of
     # our own sentence around it.
     clauses_said: list[str] = field(default_factory=list)
+    # The clauses the findings of a compliance check rest on ({doc, clause}): a later point asking
+    # "涉及哪一条" is answered with them
+    legal_refs: list[dict[str, str]] = field(default_factory=list)
 
     def say(self, text: str) -> None:
         if text and text not in self.conclusion:

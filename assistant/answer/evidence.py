@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +21,13 @@ from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.format import shorten, yuanify
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say
-from assistant.answer.sentences import best_sentence, headings_named, pick_best, with_what_follows
+from assistant.answer.sentences import (
+    best_sentence,
+    headings_named,
+    pick_best,
+    sentence_with_context,
+    with_what_follows,
+)
 from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
 
@@ -39,6 +45,7 @@ class AskContext:
     draft: AskDraft
     today: dt.date
     voucher: str | None = None  # the scheme asked about when not the compute voucher (model, corpus ...)
+    earlier: list[AskDraft] = field(default_factory=list)  # the message's points answered before this one
 
     @property
     def lang(self) -> str:
@@ -180,14 +187,6 @@ def terms(ctx: AskContext) -> list[str]:
 
 # ---------------------------------------------------------------- sentences as evidence
 
-_ANAPHOR = re.compile(r"^(另一方面|此外|同时|但是?|不过|因此|所以|该|这|其|上述|前述|以上|而且|并且|也)")
-_LEAD_LABEL = re.compile(r"^[^：:，。]{2,10}[：:]")
-# "通过这一渠道反映", "按上述规定": a sentence whose point is named in the sentence before it
-_POINTS_BACK = re.compile(
-    r"这一(渠道|规定|条款|条|制度|要求|做法|程序|原则)|(前|后)(?P<n>两|三|几)(个|项)(条件|要求)|(依照|按照|按|依据|根据)(上述|前述|以上|该)(规定|条款|要求)"
-    r"|(上述|前述)(条例|办法|文件|政策|措施|通知|细则)"  # "已被上述条例和实施办法取代"
-)
-
 
 def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
     """English questions read English summaries first; Chinese ones the clauses."""
@@ -195,37 +194,6 @@ def lang_hits(hits: list[Hit], lang: str) -> list[Hit]:
         en = [h for h in hits if h["locator"] == "English summary"]
         return en + [h for h in hits if h["locator"] != "English summary"] if en else hits
     return [h for h in hits if h["locator"] != "English summary"] or hits
-
-
-# A sentence saying a detail of something is not published ("……能否延期，未见公开").
-_OPEN_DETAIL = re.compile(r"(未见公开|未公开|未写明|未公布)\W*$")
-
-
-def sentence_with_context(hit: Hit, sentence: str) -> str:
-    """A picked sentence that leans on the one before it ("另一方面，……", "该平台……") keeps it."""
-    body = _LEAD_LABEL.sub("", sentence)  # "与算力券的关系：……可以通过这一渠道反映"
-    back = _POINTS_BACK.search(body)
-    from assistant.answer.sentences import clean_sentence, sentences
-
-    if not (_ANAPHOR.match(body) or back):
-        if not _OPEN_DETAIL.search(body):
-            return sentence
-        # "有效期从何时起算……未见公开" after "有效期为12个月": what is open about the subject
-        # the sentence before states keeps that statement
-        sents = [clean_sentence(s) for s in sentences(hit["text"])]
-        i = sents.index(sentence) if sentence in sents else -1
-        if i > 0 and body[:3] in sents[i - 1] and re.search(r"\d", sents[i - 1]):
-            return sents[i - 1] + sentence
-        return sentence
-
-    # "仍须满足后两个条件": the two sentences before it state them
-    n = {"两": 2, "三": 3, "几": 2}.get(back.group("n") or "", 1) if back else 1
-    sents = [clean_sentence(s) for s in sentences(hit["text"])]
-    if sentence in sents:
-        i = sents.index(sentence)
-        if i > 0:
-            return "".join(sents[max(0, i - n) : i]) + sentence
-    return sentence
 
 
 def best_evidence(

@@ -16,7 +16,7 @@ import unicodedata
 from assistant import lexicon
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
-from assistant.answer.handlers import HANDLERS, rule_on, simple
+from assistant.answer.handlers import HANDLERS, basis_followup, rule_on, simple
 from assistant.answer.kinds import admits_kind_asked
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
@@ -64,7 +64,9 @@ def answer_case(
         asks = [asks[0].model_copy(update={"text": case.text})]
     for ask in asks:
         draft = AskDraft(ask=ask)
-        ctx = AskContext(kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today)
+        ctx = AskContext(
+            kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today, earlier=list(drafts)
+        )
         route(ctx)
         drafts.append(draft)
     if any(n.code == "amount_unusable" for n in case.notes):
@@ -98,6 +100,8 @@ def route(ctx: AskContext) -> None:
     if ask.intent in ("greeting", "off_topic"):
         HANDLERS[ask.intent](ctx)
         return
+    if basis_followup.answer(ctx, [r for d in ctx.earlier for r in d.legal_refs]):
+        return  # "……合规吗？涉及民法典哪一条？": the articles the finding above rests on
     legal = ask.intent == "compliance" and (case.compliance.stated() or RISK_ASKED.search(ask.text))
     if not ask.regions and case.unknown_places and not legal and not _NATIONAL.search(ask.text):
         # (a question about the national level is answered there: "1. 长沙有没有？2. 国家层面呢？")
@@ -192,7 +196,7 @@ def route(ctx: AskContext) -> None:
                 regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
             )
         )
-    matter = rule_on.matter_asked(ask)
+    matter = rule_on.matter_asked(ask, ctx.earlier[-1].ask.text if ctx.earlier else "")
     if matter is not None:
         rule_on.answer(ctx, matter)  # "训力券对关联交易有没有限制": what the program's text says on it
         return

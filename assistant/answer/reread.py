@@ -25,6 +25,14 @@ from assistant.answer.bars import (
 )
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers.common import CAP_BASIS_ASKED
+from assistant.answer.other_points import HOW_MUCH as _HOW_MUCH
+from assistant.answer.other_points import ON_A_FIGURE as _ON_A_FIGURE
+from assistant.answer.other_points import (
+    amount_asked_before,
+    amount_asked_elsewhere,
+    another_voucher,
+    rule_question,
+)
 from assistant.lexicon import patterns
 from assistant.understand import asks_in_force
 from assistant.understand.case import Ask, Case
@@ -97,8 +105,13 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "2.0版出台后，20%的比例是否仍然适用": whether the figure stands, a rule of the version now
         ask = _read_as(ctx, "fact")
-    if ask.intent in ("fact", "validity") and case.applicant.other_municipal_subsidy and _APPLY_AGAIN.search(ask.text):
-        # "这份合同已经拿过市里另一项财政资金，还能再申算力券吗": the rule on double funding, checked
+    told = any(p.amount or p.paid is not None for p in case.purchases)
+    if ask.intent == "eligibility" and _PAY_ORDER.search(ask.text) and not told and not states_a_bar(case):
+        ask = _read_as(ctx, "process")  # "听说……也得先把算力费全部垫付了才能申请，是这样吗": how it is paid
+    barred = case.applicant.major_violation or case.applicant.dishonest_record  # "被列入失信名单……"
+    again = _APPLY_AGAIN.search(ask.text) and (case.applicant.other_municipal_subsidy or barred)
+    if (ask.intent in ("fact", "validity") and again) or (barred and _BAR_MATTERS.search(ask.text)):
+        # "这份合同已经拿过市里另一项财政资金，还能再申算力券吗", "罚过款……申请受影响吗": checked
         ask = _read_as(ctx, "eligibility")
     if ask.intent == "eligibility" and ask.documents and _STILL_APPLY.search(ask.text) and not _states_facts(case):
         # "上海2023年大模型措施里的租用补贴现在还能申请吗": whether that document still applies
@@ -142,6 +155,7 @@ def reread(ctx: AskContext) -> Ask:
         and not (set(ask.topics) & _FIGURES and _FIGURE_ASKED.search(ask.text))
         and (states_a_bar(case) or compute_elsewhere_in(ask.text))  # "购买省外算力能否获得支持"
         and not _VOUCHER_LIFE.search(ask.text)  # "过期了能不能延期": the voucher's own life, a rule
+        and not (ask.leans_on and "law_article" in ask.topics)  # "例外条款能用吗？要满足哪些条件": the law's
     ):
         # "同一个老板的公司提供的算力，能不能算进算力券": the stated bar is checked
         ask = _read_as(ctx, "eligibility")
@@ -152,7 +166,7 @@ def reread(ctx: AskContext) -> Ask:
             or _names_an_amount(ask.text)
             or not ask.topics
             # not "能补多少 另外封顶多少"; but "市级最多补多少；补早补小合计最多补多少" asks the second amount
-            or (set(ask.topics) == {"cap"} and (not _amount_asked_before(ctx) or _another_voucher(ctx)))
+            or (set(ask.topics) == {"cap"} and (not amount_asked_before(ctx) or another_voucher(ctx)))
         )
         and not _GENERIC_SUBJECT.search(ask.text)
         and _HOW_MUCH.search(ask.text)
@@ -202,7 +216,7 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "compliance")  # "按《公平竞争审查条例》第十二条需要同时满足哪些条件"
     if (
         ask.intent in ("validity", "fact", "eligibility", "process")
-        and _LEGAL_CONCEPT.search(ask.text)
+        and (_LEGAL_CONCEPT.search(ask.text) or _CONTRACT_VALID.search(ask.text))  # "合同还有效吗": the law's
         and not (ask.articles and _ARTICLE_CONTENT.search(ask.text))  # "第三十九条讲的是什么"
     ):
         ask = _read_as(ctx, "compliance")  # "要是不能 这是不是地方保护": what the law makes of it
@@ -226,6 +240,13 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "stacking"])))
     if ask.intent == "calculation" and _STILL_APPLY.search(ask.text) and not _HOW_MUCH.search(ask.text):
         ask = _read_as(ctx, "validity")  # "今年3月签的合同300万 北京市的算力券还能申吗": whether it runs
+    if (
+        ask.intent == "calculation"
+        and "duration" in ask.topics
+        and not find_money(ask.text)
+        and amount_asked_elsewhere(ctx)
+    ):
+        ask = _read_as(ctx, "fact")  # "能拿多少 能拿几年": how long support runs, beside the amount
     if ask.intent == "calculation" and "stacking" in ask.topics and not _HOW_MUCH.search(ask.text):
         # "新落户的50万券和本地平台50%的支持能不能都拿？": whether they stack, not how much
         ask = _read_as(ctx, "fact")
@@ -241,11 +262,11 @@ def reread(ctx: AskContext) -> Ask:
         ask.intent == "calculation"
         and _WHAT_COUNTS.search(_last_sentence(ask.text))
         and not _HOW_MUCH.search(ask.text)
-        and _amount_asked_elsewhere(ctx)
+        and amount_asked_elsewhere(ctx)
     ):
         # "……GPU算力120万、存储30万。存储能算进基数吗？能补多少？": what counts here, the amount there
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "scope"])))
-    if ask.intent == "calculation" and _RATE_CONFIRMED.search(ask.text) and _amount_asked_elsewhere(ctx):
+    if ask.intent == "calculation" and _RATE_CONFIRMED.search(ask.text) and amount_asked_elsewhere(ctx):
         # "能按50%补吗？两份加起来能拿多少？": the rate is confirmed here, the amount there
         ask = _read_as(ctx, "fact", list(dict.fromkeys([*ask.topics, "rate"])))
     if ask.intent == "calculation" and _WHICH_TEXT.search(ask.text) and not _HOW_MUCH.search(ask.text):
@@ -282,7 +303,7 @@ def reread(ctx: AskContext) -> Ask:
     if ask.intent == "calculation" and "cost_share" in ask.topics and not _CALCULATE_ASKED.search(ask.text):
         # "这笔钱省里和市里各出多少": how the voucher's cost is shared, a rule
         ask = _read_as(ctx, "fact")
-    if ask.intent == "calculation" and _rule_question(ctx):
+    if ask.intent == "calculation" and rule_question(ctx):
         ask = _read_as(ctx, "fact")
     return ask
 
@@ -300,6 +321,9 @@ _GENERIC_SUBJECT = patterns("asked.yaml", "generic_subject")
 _SUBSIDY_ASKED = patterns("asked.yaml", "subsidy_asked")
 _RATE_CONFIRMED = patterns("asked.yaml", "rate_confirmed")
 _APPLY_AGAIN = patterns("asked.yaml", "apply_again")
+_BAR_MATTERS = patterns("asked.yaml", "bar_matters")
+_CONTRACT_VALID = patterns("asked.yaml", "contract_validity")
+_PAY_ORDER = patterns("asked.yaml", "pay_order")
 
 
 def _about_stacking(ask: Ask) -> bool:
@@ -310,31 +334,9 @@ def _about_stacking(ask: Ask) -> bool:
     return "stacking" in ask.topics or "stacking" in topics(ask.text)
 
 
-def _earlier_asks(ctx: AskContext) -> list[Ask]:
-    """The asks of the message before this one (found by its words: routing may have changed
-    its intent)."""
-    asks = ctx.case.asks
-    return next((asks[:i] for i, a in enumerate(asks) if a.text == ctx.ask.text), [])
-
-
-def _amount_asked_before(ctx: AskContext) -> bool:
-    """Whether an earlier ask of the message asks how much ("能补多少 另外封顶多少")."""
-    return any(a.intent == "calculation" and _HOW_MUCH.search(a.text) for a in _earlier_asks(ctx))
-
-
 def _last_sentence(text: str) -> str:
     parts = [p for p in re.split(r"(?<=[。！？!?])", text) if p.strip()]
     return parts[-1] if parts else text
-
-
-def _amount_asked_elsewhere(ctx: AskContext) -> bool:
-    """Whether another ask of the message asks how much."""
-    return any(a.text != ctx.ask.text and _HOW_MUCH.search(a.text) for a in ctx.case.asks)
-
-
-def _another_voucher(ctx: AskContext) -> bool:
-    """Whether the ask names a voucher the asks before it did not."""
-    return ctx.ask.voucher != "compute" and all(a.voucher != ctx.ask.voucher for a in _earlier_asks(ctx))
 
 
 def _names_an_amount(text: str) -> bool:
@@ -352,25 +354,6 @@ def _states_facts(case: Case) -> bool:
 
 _ABOUT_US = re.compile(r"我们|我司|本公司|我公司|我单位|咱们|\bwe\b|\bour\b|\bus\b", re.I)
 _WHICH = re.compile(r"哪(里|儿|个|些)|各地|全国|其他地方|别的地方|which|across|other regions", re.I)
-_RULE_TOPICS = frozenset({"cap", "rate", "domestic", "minimum", "budget"})
-
-
-def _rule_question(ctx: AskContext) -> bool:
-    """A "how much" ask about the rules, not an amount: it names no figure of its own, asks about
-    a cap or a rate, and an earlier ask of the same message already computes the amount
-    ("能补多少 一年最多能拿多少")."""
-    from assistant.understand.money import find_money
-
-    ask = ctx.ask
-    return (
-        not _ON_A_FIGURE.search(ask.text)  # "如果按含税金额算，最多能补多少": computed on that figure
-        and bool(set(ask.topics) & _RULE_TOPICS)
-        and not find_money(ask.text)
-        and _amount_asked_before(ctx)
-        and not _another_voucher(ctx)  # "补早补小合计最多补多少" after the city voucher: its own amount
-    )
-
-
 _APPLY_ASKED = patterns("asked.yaml", "apply_asked")
 # A request to work out the amount ("请协助测算……金额", "请按通知口径测算补贴").
 _CALCULATE_ASKED = patterns("asked.yaml", "calculate_asked")
@@ -387,9 +370,7 @@ _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少|基数(怎么|如何|咋)(算|计算|定|确定)")
 _WHICH_TEXT = patterns("asked.yaml", "which_text")
-_ON_A_FIGURE = re.compile(r"按[^，。？?]{0,8}(金额|价|数|额)[^，。？?]{0,2}算")
 # "能拿多少" asks how much; "两个都能拿吗" asks whether
-_HOW_MUCH = re.compile(r"多少|几万|能(拿|补|领|抵)(?![吗么不]|到吗)|how much|what would|what will", re.I)
 _FIGURES = frozenset({"rate", "cap", "budget", "minimum"})  # a figure asked for, not whether
 _FIGURE_ASKED = patterns("asked.yaml", "figure_asked")
 _VOUCHER_LIFE = patterns("asked.yaml", "voucher_life")

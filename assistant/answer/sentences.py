@@ -252,7 +252,8 @@ _UNPUBLISHED = re.compile(
 def ends_unpublished(sentence: str) -> bool:
     """Whether a sentence ends by saying its subject is not published ("……的内容，在所查资料中
     看不到，未见公开"), whatever it names before."""
-    return bool(_UNPUBLISHED.search(re.sub(r"\[\d+\]", "", sentence).strip(" 。.")))
+    said = re.sub(r"\[\d+\]", "", sentence).strip(" 。.")
+    return bool(_UNPUBLISHED.search(_CAUTION_AFTER.sub("", said)))  # "……均未见公开，不应据此作出推断"
 
 
 def says_unpublished(conclusion: list[str]) -> bool:
@@ -265,6 +266,7 @@ def says_unpublished(conclusion: list[str]) -> bool:
     for sentence in sentences:  # every statement of it, not only the first
         said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
         said = _SOURCE_AFTER.sub("", said).strip(" 。.")  # "……未公布单个主体上限（《……》第二条）"
+        said = _CAUTION_AFTER.sub("", said)  # "……均未见公开，不应据此作出推断"
         parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
         if not parts or not all(not re.search(r"[，,]", p) and _says_unpublished_part(p) for p in parts):
             return False
@@ -273,6 +275,8 @@ def says_unpublished(conclusion: list[str]) -> bool:
 
 # The clause a statement rests on, in brackets at its end: not a fact of its own.
 _SOURCE_AFTER = re.compile(r"\s*[（(][^（）()]*(?:第[一二三四五六七八九十百零\d]+条|《[^》]+》)[^（）()]*[）)]$")
+# A caution after the statement ("，不应据此作出推断", "，请以发文单位答复为准"): no fact of its own.
+_CAUTION_AFTER = re.compile(r"[，,]\s*(不应据此|不能据此|请以|以[^，,。]{1,12}为准|请向)[^，,。]*$")
 # "……未公布单个主体上限" / "No cap per entity is published for ……": the verb before its object.
 _UNPUBLISHED_BEFORE = re.compile(
     r"(?:未见?公布|未见?公开|未写明|没有公布)[^，,的]{1,12}$|^No\b[^,]*\bis (?:published|given)\b", re.I
@@ -314,3 +318,52 @@ def with_what_follows(question: str, text: str, sentence: str) -> str:
     opened = _UNPUBLISHED.search(nxt.strip(" 。.")) and asks_open_detail(question, sentence + nxt)
     judged = re.match(r"(这|该|此|上述)[^。]*(不可靠|相?矛盾|不应采信)", nxt)
     return sentence + nxt if nxt and (opened or judged) else sentence
+
+
+# ---------------------------------------------------------------- a sentence with what it leans on
+
+_ANAPHOR = re.compile(r"^(另一方面|此外|同时|但是?|不过|因此|所以|该|这|其|上述|前述|以上|而且|并且|也)")
+_LEAD_LABEL = re.compile(r"^[^：:，。]{2,10}[：:]")
+# "通过这一渠道反映", "按上述规定": a sentence whose point is named in the sentence before it
+_POINTS_BACK = re.compile(
+    r"这一(渠道|规定|条款|条|制度|要求|做法|程序|原则)|(前|后)(?P<n>两|三|几)(个|项)(条件|要求)|(依照|按照|按|依据|根据)(上述|前述|以上|该)(规定|条款|要求)"
+    r"|(上述|前述)(条例|办法|文件|政策|措施|通知|细则)"  # "已被上述条例和实施办法取代"
+)
+# "一是……；二是……；三是……": a long list cut at its semicolons; a later item needs the first
+_LIST_GOES_ON = re.compile(r"^(二|三|四|五|六)是|^其(二|三|四)[，,]")
+_LIST_STARTS = re.compile(r"一是|其一[，,]")
+# A sentence saying a detail of something is not published ("……能否延期，未见公开").
+_OPEN_DETAIL = re.compile(r"(未见公开|未公开|未写明|未公布)\W*$")
+
+
+def sentence_with_context(hit: dict[str, Any], sentence: str) -> str:
+    """A picked sentence that leans on the one before it ("另一方面，……", "该平台……") keeps it."""
+    body = _LEAD_LABEL.sub("", sentence)  # "与算力券的关系：……可以通过这一渠道反映"
+    back = _POINTS_BACK.search(body)
+    if _LIST_STARTS.search(body) and sentence.rstrip().endswith("；"):  # "……：一是……；": the rest of the list
+        sents = [clean_sentence(s) for s in sentences(hit["text"])]
+        i = sents.index(sentence) if sentence in sents else len(sents)
+        j = next((k for k in range(i + 1, len(sents)) if not _LIST_GOES_ON.match(sents[k])), len(sents))
+        return "".join(sents[i:j]) if i < len(sents) else sentence
+    listed = _LIST_GOES_ON.match(body)  # "二是……；三是……": a list cut at its semicolons
+    if not (_ANAPHOR.match(body) or back or listed):
+        if not _OPEN_DETAIL.search(body):
+            return sentence
+        # "有效期从何时起算……未见公开" after "有效期为12个月": what is open about the subject
+        # the sentence before states keeps that statement
+        sents = [clean_sentence(s) for s in sentences(hit["text"])]
+        i = sents.index(sentence) if sentence in sents else -1
+        if i > 0 and body[:3] in sents[i - 1] and re.search(r"\d", sents[i - 1]):
+            return sents[i - 1] + sentence
+        return sentence
+
+    # "仍须满足后两个条件": the two sentences before it state them
+    n = {"两": 2, "三": 3, "几": 2}.get(back.group("n") or "", 1) if back else 1
+    sents = [clean_sentence(s) for s in sentences(hit["text"])]
+    if sentence in sents:
+        i = sents.index(sentence)
+        start = max(0, i - n) if i > 0 else i
+        if _LIST_GOES_ON.match(sents[start]):  # the items named begin a list cut at its semicolons
+            start = next((j for j in range(start, -1, -1) if _LIST_STARTS.search(sents[j])), start)
+        return "".join(sents[start:i]) + sentence
+    return sentence

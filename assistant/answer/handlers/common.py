@@ -135,13 +135,13 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))
     if (
         "cap" in set(ctx.ask.topics)
-        and not (set(ctx.ask.topics) & {"rate", "domestic"})
         and not any(p.get("value") for p in caps)
         and not named_tier_roles(ctx, info) & {"per_claim_cap", "annual_cap", "cumulative_cap"}  # "OPC每年最高"
     ):
-        d.verdict = "not_published"
-        d.bounded_instead = bool(lines)
-        if not caps:
+        if not set(ctx.ask.topics) & {"rate", "domestic"}:
+            d.verdict = "not_published"
+            d.bounded_instead = bool(lines)
+        if not caps:  # "比例和单个主体上限": the rate is stated, the missing cap said to be missing
             d.say(say(lang, "rules.no_cap", name=name))
     valued = [p for p in caps if p.get("value")]
     noted = _notes_on(ctx, info, found)

@@ -94,6 +94,7 @@ def handle(ctx: AskContext) -> None:
     articles = {label for ask in ctx.case.asks for label in ask.articles}
     for f in findings:
         f["references"] = sorted(f.get("references", []), key=lambda r: r.get("clause") not in articles)
+    d.legal_refs = [{"doc": r["doc"], "clause": r["clause"]} for f in findings for r in f.get("references", [])[:3]]
     infos = [f for f in res.get("findings", []) if f.get("severity") == "info"] if isinstance(res, dict) else []
     refs = [r for f in findings + infos for r in f.get("references", [])[:3]]
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
@@ -129,7 +130,9 @@ def handle(ctx: AskContext) -> None:
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
         leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
         # "从《民法典》第545条看，能否……": an article named frames the question as one about the law
-        the_law = (_ASKS_THE_LAW.search(ctx.ask.text) and not leave) or bool(ctx.ask.articles)
+        # (an article of an issuer's own draft, "第五条写……", frames nothing: the draft is checked)
+        own_article = _ISSUER_VOICE.search(ctx.case.text) and not _LAW_ARTICLE.search(ctx.ask.text)
+        the_law = (_ASKS_THE_LAW.search(ctx.ask.text) and not leave) or (bool(ctx.ask.articles) and not own_article)
         relayed = _RELAYED.search(ctx.case.text) and not _ISSUER_VOICE.search(ctx.case.text)
         d.verdict = "answered" if the_law or relayed or _LAW_PROVIDES.search(ctx.ask.text) else "risk"
         own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
@@ -247,6 +250,7 @@ _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provide
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
+_LAW_ARTICLE = patterns("compliance_questions.yaml", "law_article_named")
 
 
 def _open_stacking(ctx: AskContext, findings: list[dict[str, Any]]) -> OpenStacking | None:

@@ -16,10 +16,11 @@ from assistant.answer.evidence import (
     say_clause_on,
     search,
 )
-from assistant.answer.format import date_text, shorten, yuanify
+from assistant.answer.format import shorten, yuanify
 from assistant.answer.handlers.common import cap_year_open, rules_summary, uses_scheme
+from assistant.answer.handlers.document_info import document_info
 from assistant.answer.messages import say
-from assistant.answer.sentences import asks_open_detail, clean_sentence, sentences
+from assistant.answer.sentences import asks_open_detail
 from assistant.lexicon import load_yaml, patterns
 from assistant.understand.topics import voucher_types
 
@@ -87,6 +88,8 @@ def handle(ctx: AskContext) -> None:
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
     if "duration" in topics and _HOW_LONG.search(ask.text):
         about_rules = False  # "最多能连续拿几年": how long, whatever "最多" suggests
+    if "cost_share" in topics and not topics & {"cap", "domestic", "minimum"}:
+        about_rules = False  # "省市资金分担比例": who pays, not the voucher's rate
     if programs and "basis" in topics and not about_doc and not _HOW_TO_INVOICE.search(ask.text):  # "按哪个数算"
         from assistant.answer.handlers.common import basis_summary
 
@@ -100,7 +103,7 @@ def handle(ctx: AskContext) -> None:
         if not (about_doc or about_rules):
             return
     if about_doc:
-        _document(ctx, regions[0])
+        document_info(ctx, regions[0])
         if (
             "budget" in topics and not about_rules
         ):  # "出台时间和每年资金总额" of a text with no figures in the calculator
@@ -116,6 +119,8 @@ def handle(ctx: AskContext) -> None:
         from assistant.answer.handlers.common import no_program
 
         no_program(ctx, regions[0])
+        if "budget" in topics:  # "年度资金总额和补贴比例": the total is a clause of its own
+            _clause_for(ctx, regions, "budget")
         return
     outside = "applicant" in topics or re.search(r"外省|省外|外地|异地|outside", ask.text, re.I)
     if programs and outside and ctx.kb.programs[programs[0]].open_to_outside_applicants:
@@ -298,93 +303,6 @@ def _article(ctx: AskContext) -> bool:
             )
         )
     return bool(found.get("references"))
-
-
-_ONLY_NUMBER_ASKED = re.compile(r"文号|发文字号|令号|文件号|文件编号|document number|reference number", re.I)
-_OTHER_DOC_FACT = re.compile(
-    r"发布|公布|施行|生效|印发|哪天|何时|什么时候|部门|单位|谁|issued|published|effective|who", re.I
-)
-
-
-def _document(ctx: AskContext, region: str) -> None:
-    lang, d = ctx.lang, ctx.draft
-    programs = ctx.kb.programs_for([region])
-    current = ctx.kb.current_doc(programs[0], ctx.today) if programs else None
-    named = [ctx.kb.docs[d] for d in ctx.ask.documents if d in ctx.kb.docs and ctx.kb.docs[d].region == region]
-    docs = named + ([current] if current else []) + ctx.kb.policy_docs(region)  # the one named first
-    if not docs:
-        d.verdict = "refused"
-        d.say(say(lang, "common.not_found"))
-        return
-    doc = docs[0]
-    ctx.session.record(
-        "document_info",
-        {"doc": doc.doc_id},
-        {
-            "title": doc.title,
-            "issuer": doc.issuer,
-            "doc_number": doc.doc_number,
-            "issued": doc.issued,
-            "effective_from": doc.effective_from,
-            "effective_to": doc.effective_to,
-            "status": doc.status,
-        },
-    )
-    found = search(ctx, [region], k=4, extra="印发 发布 出台 文号 责任单位 负责")
-    hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
-    mark = ctx.cite(hit, prefer=["印发", "发布", "号"]) if hit else ""
-    parts = [say(lang, "fact.doc_issuer", issuer=doc.issuer)] if doc.issuer else []
-    if doc.doc_number:
-        parts.append(say(lang, "fact.doc_number", number=doc.doc_number))
-    if doc.issued:
-        parts.append(say(lang, "fact.doc_issued", date=date_text(doc.issued, lang)))
-    if not doc.doc_number:
-        parts.append(say(lang, "fact.doc_number_unknown"))
-    in_force_asked = re.search(r"施行|生效|实施日期|执行日期|起施行|effective|in force from", ctx.ask.text, re.I)
-    if ("period" in ctx.ask.topics or in_force_asked) and doc.effective_from:  # "发文单位和执行期限", "施行日期"
-        start = date_text(doc.effective_from, lang)
-        parts.append(
-            say(lang, "fact.doc_period", start=start, end=date_text(doc.effective_to, lang))
-            if doc.effective_to
-            else say(lang, "fact.doc_period_open", start=start)
-        )
-    d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
-    if not doc.doc_number and _ONLY_NUMBER_ASKED.search(ctx.ask.text) and not _OTHER_DOC_FACT.search(ctx.ask.text):
-        d.verdict = "not_published"  # "文号是多少？": the one thing asked is not published
-    if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
-        hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
-        best, sentence, score = best_evidence(
-            ctx, hits, ["责任单位", "主管", "负责", "组织实施", "受理", "run by", "responsible"]
-        )
-        if (
-            best is not None
-            and score > 0
-            and re.search(r"责任单位|主管|负责|组织实施|受理|responsible|run by", sentence)
-        ):
-            d.say(from_the_text(ctx, best, sentence, limit=160))
-    if not doc.issued and _DATE_ASKED.search(ctx.ask.text):  # "发布时间": a clause may report the day
-        # the sentence that dates the text, not the one closest to the rest of the question
-        dated = (
-            (h, s)
-            for h in found.get("hits", [])
-            if h["doc_id"] == doc.doc_id
-            for s in map(clean_sentence, sentences(h["text"]))
-            if _DAY_REPORTED.search(s)
-        )
-        best, sentence = next(dated, (None, ""))
-        if best is not None:
-            d.say(from_the_text(ctx, best, sentence, limit=160))
-
-
-# "于2023年8月出台", "报道日期为2025年5月27日": when the text came out (some give only a month)
-_DAY_REPORTED = re.compile(
-    r"\d{4}年\d{1,2}月[^，。；]{0,12}(发布|印发|出台|公布|报道)|(发布|印发|出台|公布|报道)[^，。；]{0,8}\d{4}年\d{1,2}月"
-)
-# "发布时间", "何时印发": the day a text was issued or published is asked
-_DATE_ASKED = re.compile(
-    r"(发布|印发|公布|出台)(时间|日期)|(何时|什么时候|哪天)(发布|印发|公布|出台)|when was [^?]{0,40}(issued|published)",
-    re.I,
-)
 
 
 __all__ = ["handle"]

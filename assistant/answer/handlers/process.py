@@ -19,7 +19,7 @@ _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受
 _ISSUING_BODY = re.compile(r"发券(机构|单位|主体)|发放(机构|单位)|who (issues|hands out)", re.I)
 _USE = re.compile(r"使用方式|使用方法|怎么(使)?用|如何(使)?用|使用流程|抵扣方式|how (is it|to|do we) use", re.I)
 _PAYOUT = patterns("asked.yaml", "payout_asked")
-_PAY_ORDER = re.compile(r"先付|先交钱|先垫|垫付|付款后|先申请|先领券|pay (first|upfront|in advance)|pre-?pay", re.I)
+_PAY_ORDER = patterns("asked.yaml", "pay_order")
 # "什么时候报", "申报截止时间", "when do we apply": a date or a window is asked for
 _WHEN = re.compile(
     r"什么时候|啥时候|何时|哪天|几月|几号|截止|申报时间|申请时间|窗口期|批次|\bwhen\b|deadline|window", re.I

@@ -48,9 +48,10 @@ def definition_asked(ask: Ask) -> bool:
     return bool(_asks_definition().search(ask.text))
 
 
-def matter_asked(ask: Ask) -> str | None:
+def matter_asked(ask: Ask, before: str = "") -> str | None:
     """The matter whose rule the ask asks about, or None when it asks something else (whether an
-    arrangement is lawful, a rule an issuer drafts, a program's conditions in general)."""
+    arrangement is lawful, a rule an issuer drafts, a program's conditions in general). ``before``
+    is the point of the message before it ("能不能转给子公司用？贵州的办法里有没有明确规定")."""
     asks_rule, legality, drafting, matters = _patterns()
     if ask.intent in ("calculation", "greeting", "off_topic") or not ask.regions:
         return None
@@ -59,8 +60,10 @@ def matter_asked(ask: Ask) -> str | None:
         return None
     if drafting.search(ask.text):  # an issuer drafting its own rule: a review, not a lookup
         return None
-    for text in (ask.text, ask.leans_on):
+    for text in (ask.text, ask.leans_on, before):
         named = [m for m, rx in matters.items() if rx.search(text or "")]
+        beaten = {b for m in named for b in _table()["matters"][m].get("wins_over", [])}
+        named = [m for m in named if m not in beaten]
         if len(named) == 1:
             return named[0]
     return None
