@@ -41,8 +41,10 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
         if ask.text not in turn_text:
             out.append(ask.model_copy(update={"purchases": []}))
             continue
-        chosen: list[int] = []
-        if _ALL_PURCHASES.search(ask.text):
+        chosen = _plans_asked(ask.text, case)  # "方案一……方案二……，方案二能补多少": the plan named
+        if chosen:
+            pass
+        elif _ALL_PURCHASES.search(ask.text):
             chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None]
         else:
             for m in find_money(ask.text):
@@ -64,10 +66,6 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
                 for word, i in _ORDINAL.items()
                 if re.search(word + r"(份|个|笔|张|种|\s*contract)", low) and i < len(case.purchases)
             ]
-        if not chosen and len(_PLAN.findall(case.text)) > 1:
-            chosen = [
-                n for m in _PLAN.finditer(ask.text) if (n := _PLAN_NUMBER[m.group(2).lower()]) < len(case.purchases)
-            ]
         at = case.compute_at
         if not chosen and at is not None and at.text in ask.text:  # "合肥那部分能不能一起算": the fee spent there
             chosen = [i for i, p in enumerate(case.purchases) if p.compute_at and p.compute_at == at.region]
@@ -75,3 +73,12 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
         bound = sorted(set(chosen))
         out.append(ask.model_copy(update={"purchases": bound}) if bound != ask.purchases else ask)
     return out
+
+
+def _plans_asked(text: str, case: Case) -> list[int]:
+    """The purchases of the plans named in the question's own last clause, when the message
+    describes several numbered plans ("方案一从子公司买，方案二从外部买，方案二能补多少")."""
+    if len(_PLAN.findall(case.text)) < 2:
+        return []
+    asked = re.split(r"[。；;，,\n]", text.rstrip("。？?！! "))[-1]
+    return [n for m in _PLAN.finditer(asked) if (n := _PLAN_NUMBER[m.group(2).lower()]) < len(case.purchases)]
