@@ -164,3 +164,42 @@ def test_how_long_beside_how_much_is_how_long_support_runs(ask_pinned):
 def test_can_we_still_apply_beside_an_amount_is_asked_today(ask_pinned):
     r = ask_pinned("东城的公司 去年5月签的一年期算力合同180万 现在还能申北京的算力券吗 能补多少")
     assert r.asks[0].verdict == "ended", r.asks[0].conclusion
+
+
+# ---------------------------------------------------------------- second round
+
+
+def test_a_purchase_naming_its_own_voucher_keeps_it_beside_another_kind(ask_pinned):
+    r = ask_pinned("深圳的企业：训力券那份合同300万，另外从数据交易所买了语料100万（卖方与我们无关联），两项能补多少")
+    # the training voucher's 50% on 300万 and the corpus voucher's 30% on 100万, not both as corpus
+    assert {Decimal("1500000.00"), Decimal("300000.00")} <= _amounts(r), [a.conclusion for a in r.asks]
+
+
+def test_a_failed_condition_names_its_clause(ask_pinned):
+    r = ask_pinned("南宁的企业 这笔算力费区里已经给过财政补贴了 同一笔还能报南宁市算力券吗")
+    ask = r.asks[0]
+    assert ask.verdict == "not_eligible" and "（第十二条）" in ask.conclusion, ask.conclusion
+
+
+def test_whether_claims_are_taken_after_the_end_is_not_published(ask_pinned):
+    r = ask_pinned("深圳训力券的政策到期以后还能提交申报吗")
+    ask = r.asks[-1]
+    assert ask.verdict == "not_published" and "未见公开" in ask.conclusion, ask.conclusion
+
+
+def test_a_firm_registered_elsewhere_fails_a_local_registration_condition(ask_pinned):
+    r = ask_pinned("来电企业咨询：外地注册、在南京设了研发中心的企业能不能申请南京的算力券？")
+    ask = r.asks[-1]
+    assert ask.verdict == "not_eligible" and "注册在南京" in ask.conclusion, ask.conclusion
+
+
+def test_whether_an_outside_firm_may_apply_is_no_finding_about_local_registration(ask_pinned):
+    r = ask_pinned("外地企业能不能申请贵州的算力券")
+    ask = r.asks[0]
+    assert ask.intent != "compliance" and "高风险" not in ask.conclusion, (ask.intent, ask.conclusion)
+    assert "省内外" in ask.conclusion
+
+
+def test_a_list_after_an_enquiry_is_one_ask_per_item(ask_pinned):
+    r = ask_pinned("请拟一份答复口径，供坐席答复北京企业关于算力券的咨询：补贴比例、年度上限、发文单位，并注明依据。")
+    assert len(r.asks) == 3, [a.text for a in r.asks]

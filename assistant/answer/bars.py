@@ -7,6 +7,7 @@ are predicates of the case, so they live apart from the rules that use them.
 from __future__ import annotations
 
 from assistant.answer.evidence import AskContext
+from assistant.lexicon import patterns
 from assistant.understand.case import Case, Purchase
 
 
@@ -30,6 +31,9 @@ def names_a_version(ctx: AskContext) -> bool:
     return any(n in ctx.ask.text for p in programs for v in p.versions for n in v.names)
 
 
+_OUTSIDE_FIRM = patterns("asked.yaml", "outside_firm")
+
+
 def kind_barred(ctx: AskContext) -> bool:
     """Whether the kind of applicant the ask names ("个体工商户", "分公司", "事业单位") fails a
     condition of the program asked about, on the facts of the ask's own words alone."""
@@ -38,6 +42,8 @@ def kind_barred(ctx: AskContext) -> bool:
     from assistant.understand.phrases import read_group
 
     facts = read_group(ctx.ask.text, "applicant")
+    if ctx.case.applicant.registered is None and _OUTSIDE_FIRM.search(ctx.ask.text):
+        facts["registered_in"] = "elsewhere"  # "外地注册的企业能不能申请": a kind the text may exclude
     if not facts or not ctx.ask.regions:
         return False
     pid = next(iter(ctx.kb.programs_for(list(ctx.ask.regions))), None)

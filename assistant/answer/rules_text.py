@@ -61,6 +61,8 @@ def rule_lines(ctx: AskContext, info: dict[str, Any], found: Search, topics: set
         else:
             lines.append(say(lang, "rules.rate", base=base, rate=rate["percent"], flags=_flags(ctx, rate), mark=mark))
         for t in info["version"].get("tiers", []):
+            if _tier_denied(ctx, t):
+                continue  # "武汉市算力服务券（非OPC）": that tier's figures are not asked for
             for role, pname in t["use"].items():
                 p = params.get(pname)
                 if not p or p.get("value") is None:
@@ -114,6 +116,12 @@ def _tier_named(ctx: AskContext, tier: dict[str, Any]) -> bool:
     words = [w.lower() for w in words if len(w) >= 3 and w.lower() not in {"one", "the"}]
     # named, and not denied ("我们是普通公司不是OPC")
     return any(w in text and not negated(text, text.index(w)) for w in words)
+
+
+def _tier_denied(ctx: AskContext, tier: dict[str, Any]) -> bool:
+    """Whether the ask sets the tier aside by a word of its label ("非OPC", "不是一人公司")."""
+    words = [w for w in re.split(r"[（）()\s,，]+", tier.get("label_zh", "")) if len(w) >= 3]
+    return any(re.search(r"(非|不是|并非)\s*" + re.escape(w), ctx.ask.text, re.I) for w in words)
 
 
 def other_version_tiers(ctx: AskContext, info: dict[str, Any], found: Search) -> list[str]:

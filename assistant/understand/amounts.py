@@ -314,7 +314,8 @@ def _one_kind_bought(pcs: list[tuple[Clause, Purchase]]) -> None:
             p.voucher = kind
 
 
-_COMPUTE_WORDS = re.compile(r"算力|GPU|显卡|服务器|智算|训练|推理|云|机房|机柜|集群|compute|cloud", re.I)
+# words by which a purchase names its own kind (a voucher, compute): it keeps the kind it names
+_COMPUTE_WORDS = re.compile(r"券|算力|GPU|显卡|服务器|智算|训练|推理|云|机房|机柜|集群|voucher|compute|cloud", re.I)
 
 
 # The amounts after these words break the contract just named into parts (domestic and not, two

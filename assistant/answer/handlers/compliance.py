@@ -207,6 +207,8 @@ def handle(ctx: AskContext) -> None:
             d.say(say(lang, "common.not_found"))
             return
         say_best_clauses(ctx, hits, prefer, (hit, sentence, score))
+        if str(hit.get("locator", "")).startswith("第"):  # "可以向哪个部门反映？依据是什么": this article
+            d.legal_refs = [{"doc": hit["doc_id"], "clause": hit["locator"]}]
         add_details(ctx, found.get("hits", []) if law else hits, [], n=2, min_score=1.0)
         region_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
         if (

@@ -30,6 +30,7 @@ from assistant.answer.messages import say
 from assistant.answer.rules_text import conflict_caveat
 from assistant.answer.sentences import says_unpublished
 from assistant.answer.validity import closed_round, named_doc, period_caveat, validity
+from assistant.lexicon import patterns
 
 # "还能申请吗", "can we still apply": whether the program still takes applications
 _STILL_APPLY = re.compile(
@@ -138,6 +139,8 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     d.programs.append(pid)
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     facts = ask_facts(ctx.case, ctx.ask)
+    if "registered_in" not in facts and _requires_registration(ctx, pid) and _OUTSIDE_FIRM.search(ctx.ask.text):
+        facts["registered_in"] = "elsewhere"  # "外地注册、在南京有研发团队的企业能不能申请": not here
     uses_scheme(ctx, pid)
     scheme = scheme_by_facts(ctx, pid, facts)  # "我们是重点人工智能企业": that scheme's own conditions
     when = on.isoformat()
@@ -188,7 +191,8 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         missing = []
     elif status == "not_eligible":
         marks = "".join(cite_ref(ctx, found, r["reference"]) for r in failed)
-        why = sep.join(_condition_label(ctx, pid, r["condition"]) for r in failed)
+        # each condition with the clause that sets it ("……未获得其他财政资金支持（第十二条）")
+        why = sep.join(_condition_label(ctx, pid, r["condition"]) + _clause_of(r, lang) for r in failed)
         d.say(say(lang, "eligibility.not_eligible", name=name, why=why, marks=marks))
     elif status == "eligible" and not e0.get("reasons"):
         # no condition of this program is published: "eligible" would only mean nothing is known
@@ -296,12 +300,19 @@ def _only_the_purchase_open(ctx: AskContext, missing: list[dict[str, Any]], fail
 
 
 _CAN_APPLY = lexicon.patterns("applicant_kinds.yaml", "can_apply")
-_AFTER_THE_END = re.compile(
-    r"(到期|期满|结束|截止)(之|以)?后|after (it|the period|the measures?) (ends?|expires?)", re.I
-)
+_AFTER_THE_END = patterns("asked.yaml", "after_the_end")
 
 
 _OUTSIDE_FIRM = lexicon.patterns("asked.yaml", "outside_firm")
+
+
+def _requires_registration(ctx: AskContext, pid: str) -> bool:
+    program = ctx.kb.programs.get(pid)
+    if program is None:
+        return False
+    return any(
+        c.fact == "registered_in" for c in [*program.conditions, *(c for v in program.versions for c in v.conditions)]
+    )
 
 
 def _outside_unstated(ctx: AskContext, program: Any) -> bool:
@@ -313,6 +324,11 @@ def _outside_unstated(ctx: AskContext, program: Any) -> bool:
         and not program.open_to_outside_applicants
         and not any(c.fact == "registered_in" for c in conditions)
     )
+
+
+def _clause_of(result: dict[str, Any], lang: str) -> str:
+    clause = (result.get("reference") or {}).get("clause", "")
+    return f" ({clause})" if clause and lang == "en" else (f"（{clause}）" if clause else "")
 
 
 __all__ = ["handle"]

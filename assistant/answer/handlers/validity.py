@@ -106,6 +106,11 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "validity.no_new_text"))
         d.verdict = "not_published"
         d.bounded_instead = True
+    elif "in_force" in states and _AFTER_THE_END.search(ctx.ask.text) and _APPLY.search(ctx.ask.text):
+        # "有效期届满后还能否提交申报": the texts give the end, not what happens after it
+        d.say(say(lang, "validity.after_end_unpublished"))
+        d.verdict = "not_published"
+        d.bounded_instead = True
     elif "succeeded" in states:
         d.verdict = "answered"  # whether the later text replaced it is not stated
     elif "ended" in states:
@@ -209,6 +214,11 @@ def _mechanics(ctx: AskContext, found: dict[str, object], period_ref: dict[str, 
     if hit is None or score < 1.5 or not _MECHANICS.search(sentence):
         return
     ctx.draft.say(from_the_text(ctx, hit, sentence, limit=160))
+
+
+# "到期后", "届满后": after the period; with "申报", whether claims are still taken then
+_AFTER_THE_END = patterns("asked.yaml", "after_the_end")
+_APPLY = re.compile(r"申报|申请|申领|提交|apply|claim", re.I)
 
 
 __all__ = ["handle"]
