@@ -203,3 +203,17 @@ def test_whether_an_outside_firm_may_apply_is_no_finding_about_local_registratio
 def test_a_list_after_an_enquiry_is_one_ask_per_item(ask_pinned):
     r = ask_pinned("请拟一份答复口径，供坐席答复北京企业关于算力券的咨询：补贴比例、年度上限、发文单位，并注明依据。")
     assert len(r.asks) == 3, [a.text for a in r.asks]
+
+
+def test_a_tier_the_message_sets_aside_is_not_listed(ask_pinned):
+    r = ask_pinned("来电企业咨询武汉市算力服务券（非OPC）的抵扣比例是多少")
+    ask = r.asks[0]
+    assert ask.verdict == "not_published" and "50%" not in ask.conclusion, ask.conclusion
+
+
+def test_the_basis_of_where_to_report_is_the_article_quoted(ask_pinned):
+    r = ask_pinned(
+        "我们是成都企业，发现某地的算力券只发给本地注册企业，觉得是歧视外地企业，可以向哪个部门反映？依据是什么"
+    )
+    # the article the first answer quoted, not the facts of Chengdu's own text (where the firm is)
+    assert "第二十二条" in r.asks[-1].conclusion, [a.conclusion for a in r.asks]
