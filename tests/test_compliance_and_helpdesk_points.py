@@ -217,3 +217,27 @@ def test_the_basis_of_where_to_report_is_the_article_quoted(ask_pinned):
     )
     # the article the first answer quoted, not the facts of Chengdu's own text (where the firm is)
     assert "第二十二条" in r.asks[-1].conclusion, [a.conclusion for a in r.asks]
+
+
+def test_a_measure_issued_in_a_governments_name_is_reviewed_under_its_own_article(ask_pinned):
+    r = ask_pinned("区数据局起草的算力券办法由谁做公平竞争审查？要是以区政府名义印发呢？")
+    first, second = r.asks
+    assert first.verdict == "answered" and "第十三条" in first.conclusion, first.conclusion  # no region asked for
+    assert "第十四条" in second.conclusion, second.conclusion
+
+
+def test_whether_a_void_clause_voids_the_contract_is_a_question_about_the_law(ask_pinned):
+    r = ask_pinned("合同里的返点条款如果被认定无效，会不会整份算力合同都无效？")
+    ask = r.asks[0]
+    assert ask.verdict == "answered" and "第一百五十六条" in ask.conclusion, (ask.verdict, ask.conclusion)
+
+
+def test_numbered_points_opening_with_a_year_are_points(ask_pinned):
+    r = ask_pinned("青岛来电企业咨询：1、2024年度算力券奖补的截止时间；2、OPC清单的算力支持上限。")
+    assert len(r.asks) == 2, [a.text for a in r.asks]
+
+
+def test_which_article_governs_a_concept_is_found_without_a_region(ask_pinned):
+    r = ask_pinned("反垄断法哪一条管“限定交易”？")
+    ask = r.asks[0]
+    assert ask.verdict == "answered" and "第三十九条" in ask.conclusion, ask.conclusion

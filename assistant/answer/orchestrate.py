@@ -50,6 +50,9 @@ NEEDS_REGION = frozenset({"calculation", "eligibility", "validity", "process"})
 PROGRAM_TOPICS = frozenset(
     {"rate", "cap", "budget", "issuer", "doc_number", "period", "minimum", "domestic", "example", "basis"}
 )
+# Topics of the review law itself ("可以向哪个部门反映", "由谁做公平竞争审查", "以政府名义印发呢"):
+# with no region named, the national review rules answer them.
+_REVIEW_LAW = frozenset({"report", "responsible", "review_scope", "stage", "government_issued"})
 UNCLEAR_BELOW = 0.0  # asks the classifier marks unclear come with confidence 0
 
 
@@ -149,7 +152,7 @@ def route(ctx: AskContext) -> None:
     )
     if ask.intent == "fact" and not ask.documents and unheld:
         needs_region = False  # "《……实施办法》是谁发布的": found wherever the texts mention it
-    if not ask.regions and "report" in ask.topics and ask.intent in ("fact", "eligibility", "compliance"):
+    if not ask.regions and set(ask.topics) & _REVIEW_LAW and ask.intent in ("fact", "eligibility", "compliance"):
         # "某地的条件排斥外地企业，可以向哪个部门反映？": the national review rules say where
         ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
         needs_region = False

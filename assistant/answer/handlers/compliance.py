@@ -100,10 +100,12 @@ def handle(ctx: AskContext) -> None:
     extra = "" if stated else " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(ctx.ask.topics)).strip()
     concepts = [words for concept, words in _CONCEPT_WORDS.items() if concept in ctx.ask.text] if not stated else []
     # "某市……外地企业不予受理，应该找哪个部门反映": with no region named, where to report is national law
-    where = regions or (["national"] if "report" in ctx.ask.topics else [])
+    where = regions or (["national"] if set(ctx.ask.topics) & _NATIONAL_RULES else [])
     found = search(ctx, where, references=refs, k=4, include_national=True, extra=extra)
     # "这是不是地方保护": the articles on it are the answer, the measure's own clause is evidence
-    law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if concepts and regions else []
+    # ("反垄断法哪一条管限定交易": with no region, the concept names the article the search missed)
+    by_concept = concepts and (regions or found.get("weak"))
+    law = search(ctx, ["national"], k=4, extra=" ".join(concepts)).get("hits", []) if by_concept else []
     stacking = _open_stacking(ctx, findings)
     if stacking is not None:
         # the same receipt read as a second claim on the contract is the same open question
@@ -132,7 +134,11 @@ def handle(ctx: AskContext) -> None:
         # "从《民法典》第545条看，能否……": an article named frames the question as one about the law
         # (an article of an issuer's own draft, "第五条写……", frames nothing: the draft is checked)
         own_article = _ISSUER_VOICE.search(ctx.case.text) and not _LAW_ARTICLE.search(ctx.ask.text)
-        the_law = (_ASKS_THE_LAW.search(ctx.ask.text) and not leave) or (bool(ctx.ask.articles) and not own_article)
+        # "会不会整个合同都无效": whether the law voids it, asked with words that otherwise ask leave
+        about_validity = bool(_ASKS_VALIDITY.search(ctx.ask.text))
+        the_law = (_ASKS_THE_LAW.search(ctx.ask.text) and (not leave or about_validity)) or (
+            bool(ctx.ask.articles) and not own_article
+        )
         relayed = _RELAYED.search(ctx.case.text) and not _ISSUER_VOICE.search(ctx.case.text)
         d.verdict = "answered" if the_law or relayed or _LAW_PROVIDES.search(ctx.ask.text) else "risk"
         own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
@@ -202,7 +208,7 @@ def handle(ctx: AskContext) -> None:
         hit, sentence, score = best_evidence(ctx, hits, prefer)
         # a weak search is no answer, unless a sentence shares most of the question's words
         # ("反垄断法里……要承担什么法律责任": 第六十一条 says it in the same words)
-        if hit is None or (found.get("weak") and not regions and score < _STRONG_SENTENCE):
+        if hit is None or (found.get("weak") and not law and not regions and score < _STRONG_SENTENCE):
             d.verdict = "refused"
             d.say(say(lang, "common.not_found"))
             return
@@ -253,6 +259,7 @@ _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
 _OFFER_TO_US = patterns("compliance_questions.yaml", "offer_to_us")
 _LAW_ARTICLE = patterns("compliance_questions.yaml", "law_article_named")
+_ASKS_VALIDITY = patterns("compliance_questions.yaml", "asks_validity")
 
 
 def _open_stacking(ctx: AskContext, findings: list[dict[str, Any]]) -> OpenStacking | None:
@@ -316,6 +323,8 @@ _DRAFTS = patterns("compliance_questions.yaml", "drafts_the_measure")
 # Topics of a question about what a legal text requires (who reviews, when, what a review covers):
 # answered from the text even in a message that also states a plan.
 _ABOUT_THE_LAW = frozenset({"responsible", "review_scope", "stage"})
+# Topics the national review rules answer wherever the measure is ("以政府名义印发呢")
+_NATIONAL_RULES = frozenset({"report", "government_issued", *_ABOUT_THE_LAW})
 
 # A sentence score (sentences.score_sentences) only a sentence using most of the question's
 # rarer words reaches (第六十一条 on "……要承担什么法律责任" scores 12.9); with it no other dev
