@@ -54,8 +54,7 @@ def document_info(ctx: AskContext, region: str) -> None:
         parts.append(say(lang, "fact.doc_issued", date=date_text(doc.issued, lang)))
     if not doc.doc_number:
         parts.append(say(lang, "fact.doc_number_unknown"))
-    in_force_asked = re.search(r"施行|生效|实施日期|执行日期|起施行|effective|in force from", ctx.ask.text, re.I)
-    period_asked = "period" in ctx.ask.topics or in_force_asked or _PERIOD_ASKED.search(ctx.ask.text)
+    period_asked = "period" in ctx.ask.topics or _PERIOD_ASKED.search(ctx.ask.text)  # "执行期限", "施行日期"
     if period_asked and doc.effective_from:  # "发文单位和执行期限", "施行日期"
         start = date_text(doc.effective_from, lang)
         parts.append(
@@ -75,7 +74,7 @@ def document_info(ctx: AskContext, region: str) -> None:
     if asked["period"] and not known["period"]:
         parts.append(say(lang, "fact.doc_period_unknown"))
     d.say(say(lang, "fact.document", title=doc.title, parts=("; " if lang == "en" else "，").join(parts), mark=mark))
-    rest = _ISSUER_ASKED.search(_DATE_ASKED.sub("", text)) or (not any(asked.values()) and _OTHER_DOC_FACT.search(text))
+    rest = _ISSUER_ASKED.search(text) or (not any(asked.values()) and _OTHER_DOC_FACT.search(text))
     if any(asked.values()) and not any(known[k] for k in asked if asked[k]) and not rest:
         d.verdict = "not_published"  # "文号是多少？", "印发日期和有效期": nothing asked is published
     if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
@@ -114,7 +113,9 @@ _DAY_REPORTED = re.compile(
 # "发文单位", "谁发的": who issued or runs it
 _ISSUER_ASKED = re.compile(r"部门|单位|机关|谁|who", re.I)
 # "有效期", "执行期限": how long the text runs
-_PERIOD_ASKED = re.compile(r"有效期|执行期|实施期|期限|valid|how long", re.I)
+_PERIOD_ASKED = re.compile(
+    r"有效期|执行期|实施期|期限|施行|生效|实施日期|执行日期|valid|how long|effective|in force from", re.I
+)
 # "发布时间", "何时印发": the day a text was issued or published is asked
 _DATE_ASKED = re.compile(
     r"(发布|印发|公布|出台)(时间|日期)|(何时|什么时候|哪天)(发布|印发|公布|出台)|when was [^?]{0,40}(issued|published)",
