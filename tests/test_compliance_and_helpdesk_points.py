@@ -241,3 +241,9 @@ def test_which_article_governs_a_concept_is_found_without_a_region(ask_pinned):
     r = ask_pinned("反垄断法哪一条管“限定交易”？")
     ask = r.asks[0]
     assert ask.verdict == "answered" and "第三十九条" in ask.conclusion, ask.conclusion
+
+
+def test_can_we_still_apply_after_a_finding_is_the_finding_not_a_question_for_a_region(ask_pinned):
+    r = ask_pinned("供应商要在合同里加一条返点条款，这条要是被认定无效，整份合同会不会无效？还能拿这份合同申请算力券吗")
+    still = r.asks[-1]
+    assert still.verdict == "risk", (still.verdict, still.conclusion)

@@ -179,6 +179,10 @@ def route(ctx: AskContext) -> None:
     ):
         simple.national(ctx)  # "国家层面哪些文件提到了算力券": the national texts, listed
         return
+    if not ask.regions and needs_region and case.compliance.stated() and any(d.legal_refs for d in ctx.earlier):
+        # "……返利条款……会不会无效？还能用这份合同申请算力券吗": the arrangement found risky above
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "compliance"})
+        needs_region = False
     if not ask.regions and needs_region:
         # "国家层面的比例是多少？应到哪里申报？": the second question is about the same level
         if (ambiguous is None and not case.places and _NATIONAL.search(case.text)) or _NATIONAL.search(ask.text):
