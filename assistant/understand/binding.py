@@ -42,11 +42,9 @@ def bind_purchases(asks: list[Ask], case: Case, turn_text: str) -> list[Ask]:
             out.append(ask.model_copy(update={"purchases": []}))
             continue
         chosen = _plans_asked(ask.text, case)  # "方案一……方案二……，方案二能补多少": the plan named
-        if chosen:
-            pass
-        elif _ALL_PURCHASES.search(ask.text):
+        if not chosen and _ALL_PURCHASES.search(ask.text):
             chosen = [i for i, p in enumerate(case.purchases) if p.amount is not None]
-        else:
+        elif not chosen:
             for m in find_money(ask.text):
                 same = [
                     i for i, p in enumerate(case.purchases) if p.amount is not None and p.amount.value == m.money.value

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer.evidence import AskContext, cite_ref, search
+from assistant.answer.handlers.compliance import clause_name
 from assistant.answer.messages import say
 from assistant.lexicon import load_yaml, patterns
 from assistant.understand.phrases import read_group
@@ -36,12 +37,7 @@ def answer(ctx: AskContext, earlier: list[dict[str, str]]) -> bool:
         return False
     refs = list({(r["doc"], r["clause"]): r for r in refs}.values())[:4]
     found = search(ctx, ["national", *ctx.ask.regions], references=refs, k=4, include_national=True)
-    parts = []
-    for r in refs:
-        doc = ctx.kb.docs.get(r["doc"])
-        title = doc.title if doc else r["doc"]
-        name = f"{title} {r['clause']}" if ctx.lang == "en" else f"《{title}》{r['clause']}"
-        parts.append(name + cite_ref(ctx, found, r))
+    parts = [clause_name(ctx, r) + cite_ref(ctx, found, r) for r in refs]
     ctx.draft.verdict = "answered"
     ctx.draft.say(say(ctx.lang, "compliance.basis_of_above", refs=("; " if ctx.lang == "en" else "、").join(parts)))
     return True

@@ -335,12 +335,15 @@ _CONCEPT_WORDS: dict[str, str] = lexicon.load_yaml("compliance_questions.yaml")[
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
     """The clauses a finding rests on, by title and article (no internal ids)."""
-    parts = []
-    for r in f.get("references", [])[:3]:
-        doc = ctx.kb.docs.get(r["doc"])
-        title = doc.title if doc else r["doc"]
-        parts.append(f"{title} {r['clause']}" if ctx.lang == "en" else f"《{title}》{r['clause']}")
+    parts = [clause_name(ctx, r) for r in f.get("references", [])[:3]]
     return ("; " if ctx.lang == "en" else "、").join(dict.fromkeys(parts))
+
+
+def clause_name(ctx: AskContext, ref: dict[str, str]) -> str:
+    """A clause by its text's title and its article ("《公平竞争审查条例》第八条")."""
+    doc = ctx.kb.docs.get(ref["doc"])
+    title = doc.title if doc else ref["doc"]
+    return f"{title} {ref['clause']}" if ctx.lang == "en" else f"《{title}》{ref['clause']}"
 
 
 def _finding(lang: str, f: dict[str, Any]) -> str:
