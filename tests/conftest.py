@@ -99,6 +99,17 @@ def make_settings(tmp_path: Path):
     return _make
 
 
+@pytest.fixture()
+def amounts_of():
+    """The amounts a response computed, over all its asks, as Decimals: ``amounts_of(response)``."""
+    from decimal import Decimal
+
+    def amounts(response) -> set[Decimal]:
+        return {Decimal(a.amount) for ask in response.asks for a in ask.amounts if a.amount is not None}
+
+    return amounts
+
+
 @pytest.fixture(scope="session")
 def real_index_settings(tmp_path_factory):
     """Settings over the real corpus with an index built once per test session."""

@@ -7,11 +7,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-
-def _amounts(response) -> set[Decimal]:
-    return {Decimal(a.amount) for ask in response.asks for a in ask.amounts if a.amount is not None}
-
-
 # ---------------------------------------------------------------- the law asked about a point before
 
 
@@ -124,20 +119,20 @@ def test_a_district_subsidy_for_the_same_fees_is_other_funding(ask_pinned):
 # ---------------------------------------------------------------- figures told in parts
 
 
-def test_the_rest_of_a_contract_named_after_its_parts_is_a_part_of_its_own(ask_pinned):
+def test_the_rest_of_a_contract_named_after_its_parts_is_a_part_of_its_own(ask_pinned, amounts_of):
     r = ask_pinned("芜湖的企业 今年算力费用合计500万 其中200万是在合肥用的 剩下的都在本地 能补多少")
     # only the local 300万 counts, at Wuhu's 25%
-    assert Decimal("750000.00") in _amounts(r) and Decimal("1250000.00") not in _amounts(r), r.asks[0].conclusion
+    assert Decimal("750000.00") in amounts_of(r) and Decimal("1250000.00") not in amounts_of(r), r.asks[0].conclusion
 
 
-def test_a_city_written_before_a_zone_with_a_space_places_it(ask_pinned):
+def test_a_city_written_before_a_zone_with_a_space_places_it(ask_pinned, amounts_of):
     r = ask_pinned("京 经开区 算力结算 50w 能补多少")
-    assert Decimal("150000.00") in _amounts(r), r.asks[0].conclusion  # E-Town's 30%, not Beijing's 20%
+    assert Decimal("150000.00") in amounts_of(r), r.asks[0].conclusion  # E-Town's 30%, not Beijing's 20%
 
 
-def test_a_plan_named_by_its_number_is_that_purchase(ask_pinned):
+def test_a_plan_named_by_its_number_is_that_purchase(ask_pinned, amounts_of):
     r = ask_pinned("苏州的，准备买语料：方案一从母公司买50万，方案二从外部供应商买50万。方案二能拿多少？")
-    assert Decimal("100000.00") in _amounts(r), [a.conclusion for a in r.asks]
+    assert Decimal("100000.00") in amounts_of(r), [a.conclusion for a in r.asks]
 
 
 def test_each_numbered_point_is_checked_on_the_site_it_names(ask_pinned):
@@ -169,10 +164,10 @@ def test_can_we_still_apply_beside_an_amount_is_asked_today(ask_pinned):
 # ---------------------------------------------------------------- second round
 
 
-def test_a_purchase_naming_its_own_voucher_keeps_it_beside_another_kind(ask_pinned):
+def test_a_purchase_naming_its_own_voucher_keeps_it_beside_another_kind(ask_pinned, amounts_of):
     r = ask_pinned("深圳的企业：训力券那份合同300万，另外从数据交易所买了语料100万（卖方与我们无关联），两项能补多少")
     # the training voucher's 50% on 300万 and the corpus voucher's 30% on 100万, not both as corpus
-    assert {Decimal("1500000.00"), Decimal("300000.00")} <= _amounts(r), [a.conclusion for a in r.asks]
+    assert {Decimal("1500000.00"), Decimal("300000.00")} <= amounts_of(r), [a.conclusion for a in r.asks]
 
 
 def test_a_failed_condition_names_its_clause(ask_pinned):

@@ -9,16 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-def _amounts(response) -> set[Decimal]:
-    return {Decimal(a.amount) for ask in response.asks for a in ask.amounts if a.amount is not None}
-
-
-def test_each_contract_is_checked_on_its_own_site(ask_pinned):
+def test_each_contract_is_checked_on_its_own_site(ask_pinned, amounts_of):
     r = ask_pinned(
         "芜湖的企业：今年在本地智算中心的算力费9000万，另外在合肥用了1000万。能补多少？合肥那部分能不能一起算"
     )
     first, second = r.asks
-    assert first.regions == ["wuhu"] and Decimal("20000000.00") in _amounts(r), first.conclusion
+    assert first.regions == ["wuhu"] and Decimal("20000000.00") in amounts_of(r), first.conclusion
     assert second.verdict == "not_eligible" and "本地" in second.conclusion
     # one site named for one contract does not fail the other
     assert "9000万" in first.conclusion and "不符合" in first.conclusion.split("合同②")[1]
@@ -29,11 +25,11 @@ def test_the_voucher_named_after_a_place_is_not_where_compute_is(ask_pinned):
     assert r.asks[0].verdict == "not_eligible" and "省内" in r.asks[0].conclusion
 
 
-def test_money_already_received_is_taken_off_the_years_cap(ask_pinned):
+def test_money_already_received_is_taken_off_the_years_cap(ask_pinned, amounts_of):
     r = ask_pinned("亦庄 今年算力券已经拿了1800万 年底又结算了1000万算力费 还能拿多少")
-    assert Decimal("2000000.00") in _amounts(r), r.answer
+    assert Decimal("2000000.00") in amounts_of(r), r.answer
     r = ask_pinned("这一年总的算力费是40万 还能再补多少", ["武汉的一人公司 今年OPC算力补贴已经到账8万"])
-    assert Decimal("120000.00") in _amounts(r), r.answer
+    assert Decimal("120000.00") in amounts_of(r), r.answer
 
 
 def test_two_contracts_of_the_same_figure_are_both_counted(ask_pinned):
@@ -42,16 +38,16 @@ def test_two_contracts_of_the_same_figure_are_both_counted(ask_pinned):
     assert "合同②" in conclusion and "合计1,000,000元" in conclusion, conclusion
 
 
-def test_twelve_months_of_rent_is_a_total_not_a_monthly_figure(ask_pinned):
+def test_twelve_months_of_rent_is_a_total_not_a_monthly_figure(ask_pinned, amounts_of):
     r = ask_pinned("上海的初创小企业 租算力12个月租金90万 市里能补多少")
-    assert Decimal("270000.00") in _amounts(r) and "1080万" not in r.answer
+    assert Decimal("270000.00") in amounts_of(r) and "1080万" not in r.answer
 
 
-def test_lines_beside_a_compute_fee_count_where_the_program_counts_them(ask_pinned):
+def test_lines_beside_a_compute_fee_count_where_the_program_counts_them(ask_pinned, amounts_of):
     r = ask_pinned("廊坊的 用本地算力平台 今年付了算力60万、存储20万、技术支持10万 算力券按多少基数算 能补多少")
     base, amount = r.asks
     assert base.verdict == "answered" and "90万" in base.conclusion
-    assert Decimal("450000.00") in _amounts(r)
+    assert Decimal("450000.00") in amounts_of(r)
 
 
 def test_how_the_base_is_worked_out_is_answered_before_the_amount(ask_pinned):
@@ -132,13 +128,13 @@ def test_each_question_of_a_run_on_message_is_answered(ask_pinned):
     assert len(r.asks) == 2 and all(a.verdict == "refused" for a in r.asks)
 
 
-def test_an_english_statement_is_not_a_question_and_now_means_today(ask_pinned):
+def test_an_english_statement_is_not_a_question_and_now_means_today(ask_pinned, amounts_of):
     r = ask_pinned(
         "Our JV is registered in Beijing and is a manufacturer. We signed a CNY 1.2M, 12-month compute contract "
         "in Feb 2025. What would the Beijing AI compute coupon have paid on it, and can we still apply now?"
     )
     assert [a.verdict for a in r.asks] == ["amount", "ended"], r.answer
-    assert Decimal("240000.00") in _amounts(r)
+    assert Decimal("240000.00") in amounts_of(r)
 
 
 def test_a_firm_from_elsewhere_is_undetermined_where_the_text_is_silent(ask_pinned):
@@ -146,17 +142,17 @@ def test_a_firm_from_elsewhere_is_undetermined_where_the_text_is_silent(ask_pinn
     assert r.asks[1].verdict == "undetermined" and "外地" in r.asks[1].conclusion
 
 
-def test_a_cloud_provider_buying_domestic_servers_gets_the_providers_support(ask_pinned):
+def test_a_cloud_provider_buying_domestic_servers_gets_the_providers_support(ask_pinned, amounts_of):
     r = ask_pinned(
         "我们是云服务商 在亦庄 采购了一批国产AI芯片服务器 国产芯片服务器那部分合同三千万 也接入了经开区调度平台 能补多少"
     )
-    assert Decimal("3000000.00") in _amounts(r) and "10%" in r.asks[0].conclusion
+    assert Decimal("3000000.00") in amounts_of(r) and "10%" in r.asks[0].conclusion
 
 
-def test_what_was_bought_is_read_from_the_words_before_a_spaced_amount(ask_pinned):
+def test_what_was_bought_is_read_from_the_words_before_a_spaced_amount(ask_pinned, amounts_of):
     history = ["苏州相城的 我们跟一家非关联的语料公司签了采购合同 两百八十万"]
     r = ask_pinned("上次说的那个合同能补多少 啥时候能申报", history)
-    assert Decimal("560000.00") in _amounts(r) and "语料券" in r.asks[0].conclusion
+    assert Decimal("560000.00") in amounts_of(r) and "语料券" in r.asks[0].conclusion
 
 
 def test_a_laws_implementing_measure_named_without_brackets_is_its_own_text(ask_pinned):
@@ -171,11 +167,11 @@ def test_which_years_cap_a_claim_across_years_falls_in_is_left_open(ask_pinned):
     assert r.asks[0].verdict == "undetermined", r.answer
 
 
-def test_an_applicants_stated_trait_selects_the_scheme_written_for_it(ask_pinned):
+def test_an_applicants_stated_trait_selects_the_scheme_written_for_it(ask_pinned, amounts_of):
     r = ask_pinned("石景山的 我们是北京市重点人工智能企业 今年算力租用花了1200万 区里最多补多少")
-    assert Decimal("3000000.00") in _amounts(r) and "300万" in r.asks[0].conclusion
+    assert Decimal("3000000.00") in amounts_of(r) and "300万" in r.asks[0].conclusion
     # without the trait the filed-model scheme (10 million cap) computes the same spend
-    assert Decimal("3600000.00") in _amounts(ask_pinned("石景山的 今年算力租用花了1200万 区里最多补多少"))
+    assert Decimal("3600000.00") in amounts_of(ask_pinned("石景山的 今年算力租用花了1200万 区里最多补多少"))
     r = ask_pinned("拱墅区做AI眼镜的终端企业 买算力和模型服务的合同300万 听说有终端企业专门的算力券 能补多少")
     assert "终端" in r.asks[0].conclusion and "征求意见稿" in r.asks[0].conclusion
 
