@@ -139,7 +139,11 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
     d.programs.append(pid)
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     facts = ask_facts(ctx.case, ctx.ask)
-    if "registered_in" not in facts and _requires_registration(ctx, pid) and _OUTSIDE_FIRM.search(ctx.ask.text):
+    if (
+        "registered_in" not in facts
+        and _requires_registration(ctx.kb.programs.get(pid))
+        and _OUTSIDE_FIRM.search(ctx.ask.text)
+    ):
         facts["registered_in"] = "elsewhere"  # "外地注册、在南京有研发团队的企业能不能申请": not here
     uses_scheme(ctx, pid)
     scheme = scheme_by_facts(ctx, pid, facts)  # "我们是重点人工智能企业": that scheme's own conditions
@@ -306,23 +310,19 @@ _AFTER_THE_END = patterns("asked.yaml", "after_the_end")
 _OUTSIDE_FIRM = lexicon.patterns("asked.yaml", "outside_firm")
 
 
-def _requires_registration(ctx: AskContext, pid: str) -> bool:
-    program = ctx.kb.programs.get(pid)
-    if program is None:
-        return False
-    return any(
-        c.fact == "registered_in" for c in [*program.conditions, *(c for v in program.versions for c in v.conditions)]
-    )
+def _requires_registration(program: Any) -> bool:
+    """Whether any version of the program has a condition on where the applicant is registered."""
+    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)] if program else []
+    return any(c.fact == "registered_in" for c in conditions)
 
 
 def _outside_unstated(ctx: AskContext, program: Any) -> bool:
     """Whether the ask is about a firm from elsewhere, and the program neither requires local
     registration (a condition would have decided it) nor says it is open to outsiders."""
-    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)]
     return (
         bool(_OUTSIDE_FIRM.search(ctx.ask.text))
         and not program.open_to_outside_applicants
-        and not any(c.fact == "registered_in" for c in conditions)
+        and not _requires_registration(program)
     )
 
 
