@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +157,48 @@ class CachedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
+
+
+class RecentEmbeddings(Embeddings):
+    """Keeps the vectors of the last texts asked in memory (never on disk: they are users'
+    words). A conversation is re-read from its first turn at every message, so the earlier
+    turns' asks and clauses are embedded again and again without it."""
+
+    def __init__(self, inner: Embeddings, size: int = 4096) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", inner.__class__.__name__)
+        self._size = size
+        self._vectors: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recall(self, key: tuple[str, str]) -> list[float] | None:
+        with self._lock:
+            vector = self._vectors.get(key)
+            if vector is not None:
+                self._vectors.move_to_end(key)
+            return vector
+
+    def _keep(self, key: tuple[str, str], vector: list[float]) -> None:
+        with self._lock:
+            self._vectors[key] = vector
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        found = {t: v for t in set(texts) if (v := self._recall(("d", t))) is not None}
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
+        if todo:
+            for t, v in zip(todo, self.inner.embed_documents(todo)):
+                self._keep(("d", t), v)
+                found[t] = v
+        return [found[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._recall(("q", text))
+        if vector is None:
+            vector = self.inner.embed_query(text)
+            self._keep(("q", text), vector)
+        return vector
 
 
 _CACHE: dict[tuple[str, str], Embeddings] = {}

@@ -203,14 +203,14 @@ class IntentClassifier:
         cached in ``cache_dir`` (default: the index directory), in the same content-keyed file
         the index uses, so a warm start embeds nothing. A given ``embedder`` is used as it is
         unless ``cache_dir`` is also given."""
-        from assistant.embeddings import CachedEmbeddings, get_embedder
+        from assistant.embeddings import CachedEmbeddings, RecentEmbeddings, get_embedder
 
         if embedder is None:
             from assistant.settings import get_settings
 
             embedder = get_embedder("e5")
             cache_dir = cache_dir or get_settings().index_dir
-        ask_embedder = embedder.inner if isinstance(embedder, CachedEmbeddings) else embedder
+        ask_embedder = RecentEmbeddings(embedder.inner if isinstance(embedder, CachedEmbeddings) else embedder)
         if cache_dir is not None and not isinstance(embedder, CachedEmbeddings):
             name = getattr(embedder, "name", embedder.__class__.__name__)
             embedder = CachedEmbeddings(embedder, Path(cache_dir) / f"embeddings-{name}.sqlite3")
