@@ -26,7 +26,7 @@ from assistant.tools import ToolSession
 from assistant.understand.case import Ask, Case
 from assistant.understand.documents import unheld_asked, unheld_documents
 from assistant.understand.risks import RISK_ASKED
-from assistant.understand.settle import domain
+from assistant.understand.subject import domain
 
 # Requests the assistant must not carry out, whatever the rules say (lexicon/injection.yaml).
 _FORBIDDEN = {

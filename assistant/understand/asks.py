@@ -18,8 +18,9 @@ from assistant.understand import topics as topics_mod
 from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.documents import year_asked
 from assistant.understand.risks import ISSUER_FACTS
-from assistant.understand.settle import domain, fragment_of, has_subject, lean_on_legal_questions, names_voucher, settle
+from assistant.understand.settle import fragment_of, has_subject, lean_on_legal_questions, settle
 from assistant.understand.split import StatementsAskedEach, statements_asked_each
+from assistant.understand.subject import domain, names_voucher
 
 
 def _ask(

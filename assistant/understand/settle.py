@@ -14,12 +14,14 @@ from assistant.lexicon import patterns
 from assistant.understand.case import Ask
 from assistant.understand.phrases import read_group
 from assistant.understand.risks import RISK_ASKED
-
-
-def names_voucher(text: str) -> bool:
-    from assistant.understand.topics import voucher_types
-
-    return bool(voucher_types(text)) or bool(re.search(r"算力券|compute voucher", text, re.I))
+from assistant.understand.subject import (
+    about_support,
+    domain,
+    names_voucher,
+    off_subject_always,
+    other_subject,
+    speaks_of_support,
+)
 
 
 def fragment_of(text: str) -> bool:
@@ -56,45 +58,8 @@ def has_subject(text: str) -> bool:
     return bool(find_money(text) or find_places(text))
 
 
-def domain(text: str) -> bool:
-    """Whether a text names compute vouchers or compute subsidies at all."""
-    from assistant.understand.topics import voucher_types
-
-    return bool(voucher_types(text)) or bool(re.search(r"算力|compute|GPU|显卡", text, re.I))
-
-
 _CALCULATE = patterns("asked.yaml", "calculate_asked")  # "请测算该企业可申领的金额"
 _HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
-
-
-# Words of the subject besides the voucher names: support, subsidy, applying, policy.
-_SUPPORT = re.compile(
-    r"补|券|卷|劵|资助|奖励|扶持|支持|申请|申报|申领|兑付|政策|办法|措施|文件|条例|合同|合规|风险|关联|返点|发票"
-    r"|能拿|能领|能报|比例|上限|封顶|最多|最高|算力|用卡|租|签|结算"
-    r"|subsid|grant|voucher|coupon|apply|policy|contract|complian|eligib|max|cap\b|rate|percent|reimburs"
-    r"|how much (can|could|would|do|will) (we|i)|get back|rent|lease|signed|settle|WFOE|JV\b|GPU",
-    re.I,
-)
-
-
-def _other_subject(text: str) -> bool:
-    """Whether a message names another subject with places and money (consumer vouchers, taxes)."""
-    from assistant import lexicon
-
-    return bool(lexicon.patterns("vouchers.yaml", "other_subjects").search(text))
-
-
-def _off_subject_always(text: str) -> bool:
-    """Whether a message asks about something off-topic even beside a voucher's name (stock tips)."""
-    from assistant import lexicon
-
-    return bool(lexicon.patterns("vouchers.yaml", "off_subject_always").search(text))
-
-
-def _about_support(text: str) -> bool:
-    """Whether a message speaks of support at all; English messages are left to the classifier
-    (their words for it are too many for a list)."""
-    return domain(text) or bool(_SUPPORT.search(text)) or not re.search(r"[\u4e00-\u9fff]", text)
 
 
 _ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
@@ -204,6 +169,23 @@ def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
     return out
 
 
+# The classifier's share for another subject above which a part of a message that names nothing of
+# the vouchers is off-topic on its own ("……截止时间？还有北京今天天气怎么样").
+OWN_OFF_TOPIC_MIN = 0.6
+
+
+def _plainly_elsewhere(a: Ask) -> bool:
+    """A part the classifier puts on another subject with confidence, naming no voucher, no topic
+    of the rules and no word of support (or another subject's words beside them: "落户政策")."""
+    return (
+        a.scores.get("off_topic", 0.0) >= OWN_OFF_TOPIC_MIN
+        and not a.topics
+        and not domain(a.text)
+        and (not speaks_of_support(a.text) or other_subject(a.text))
+        and not _fragment(a.text)
+    )
+
+
 def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> list[Ask]:
     """Asks judged together: a part that reads as off-topic inside a message about vouchers is
     about vouchers (its best other intent); a part the classifier is unsure of that names an
@@ -212,7 +194,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
     from assistant.understand.money import find_money
 
     # asks on the subject by their own words ("要多久" after a taxi fare is not)
-    elsewhere = ((_other_subject(whole) and not domain(whole)) or _off_subject_always(whole)) and not in_conversation
+    elsewhere = ((other_subject(whole) and not domain(whole)) or off_subject_always(whole)) and not in_conversation
     on_subject = (
         []
         if elsewhere
@@ -220,20 +202,29 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             a
             for a in asks
             if a.intent not in ("off_topic", "greeting")
-            and (domain(a.text) or (not fragment_of(a.text) and _about_support(whole)))
+            and (domain(a.text) or (not fragment_of(a.text) and about_support(whole)))
         ]  # "AI会不会取代会计岗位？我们部门要不要转型": nothing of support, nothing on the subject
     )
     out: list[Ask] = []
     for a in asks:
         # "闵行区的200元餐饮消费券过期了"; "比特币现在多少钱？" beside a question about the vouchers
-        own_elsewhere = not in_conversation and _other_subject(a.text) and not _about_support(a.text)
-        if (elsewhere and (a.intent != "greeting" or _off_subject_always(a.text))) or own_elsewhere:
+        own_elsewhere = (not in_conversation and other_subject(a.text) and not about_support(a.text)) or (
+            len(asks) > 1 and _plainly_elsewhere(a)
+        )
+        # "深圳的比例是多少？顺便推荐几只AI股票": the question about the vouchers stays one
+        stays = (
+            len(asks) > 1
+            and (domain(a.text) or bool(a.topics))
+            and not off_subject_always(a.text)
+            and not other_subject(a.text)
+        )
+        if (elsewhere and not stays and (a.intent != "greeting" or off_subject_always(a.text))) or own_elsewhere:
             a = a.model_copy(update={"intent": "off_topic", "confidence": a.scores.get("off_topic", 0.0) or 0.01})
         runner_up = sorted(a.scores, key=lambda k: -a.scores[k])[:2]  # the scores never change below
         if (
             a.intent not in ("off_topic", "greeting")
             and "off_topic" in runner_up
-            and not _about_support(whole)
+            and not about_support(whole)
             and not in_conversation  # "那上海呢 同样200万" after a question about vouchers
         ):
             # "公司在上海，团建去迪士尼两百人要花多少钱": a place and money, but nothing about
@@ -258,7 +249,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 (on_subject and len(asks) > 1)
                 or rules_ask
                 or unsure_on_subject
-                or (in_conversation and bool(_SUPPORT.search(a.text)))  # "省里的券呢 也能拿吗" after a question
+                or (in_conversation and bool(speaks_of_support(a.text)))  # "省里的券呢 也能拿吗" after a question
             )
         ):
             best = max(

@@ -18,27 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from assistant.lexicon import patterns
 from assistant.understand.clauses import COMMA_BREAK
 from assistant.understand.lists import listed_points, questions_in_a_row
 
-# A segment asks something when (after a polite opening) it has one of these.
-_ZH_CUE = re.compile(
-    r"[?？]|[吗嘛呢]|么\s*$|多少|几(?:成|个点|年|个月|月|号|天|次|家|个|岁)?\s*[啊呀吧哦]?\s*[?？]?\s*$|"
-    r"有[^，。？?\s]{1,8}(?:没|没有)\s*[啊呀]?\s*[?？]?\s*$|怎么|怎样|咋|如何|能否|是否|可否|有无|哪|什么|啥|谁|为何|为啥|"
-    r"多久|多大|多长|多高|多少|第几|(?P<x>[\u4e00-\u9fff])[不没](?P=x)|"
-    r"(?:能|可以|可|行|会)[\u4e00-\u9fff]{0,5}不\s*[啊呀吧哦]?\s*[?？。.]?\s*$|了(?:没|没有)\s*[啊呀]?\s*[?？]?\s*$|"  # "还能申不", "出了没"
-    r"(帮|替)(我|忙|我们)?(算|看|查|比|列|写|起草|测算|核算|对比)|(?<![结核清测])算(一)?下(?!来)|(?<![超智通])算算(?!力)|(说|讲|介绍|解释)(一)?下|"
-    r"列(一)?(下|出|个)|对比|比较|比一比|告诉我|"
-    r"(请|烦请|麻烦)(你)?(分别|逐一|逐条|一并|尽快|协助|重新|更新|再)?(提供|列|说明|告知|出具|确认|核实|测算|计算|核算|比较|对比|就|评估|解释|给出|答复|回复|明确|逐项)"
-    r"|^(并|并请|同时|另请|一并)(说明|告知|提供|列明|解释|明确|注明)"
-    r"|(?:(企业|公司|单位|来电|来函|市民|客户|对方|其|该企业)(?:[（(][^）)]{1,16}[）)])?(询问|咨询|想了解)|^(询问|咨询|想了解|问))"
-    r"[^，。？?\s]{1,30}"  # "企业询问……的比例和上限", "来电企业（宁夏中卫）咨询……", "……公司，问……"
-    r"(比例|上限|条件|金额|额度|期限|年限|几年|时间|日期|流程|材料|标准|范围|文号|依据|部门|总额|状态)"
-    r"|还是[^，。？?\s]{1,12}(算|计算|计|呢|好|对|行|为准)\s*$"  # "按合同额还是结算额算" with no "？"
-    r"|几位小数|保留(到)?几位"  # "按合同额还是结算额算" with no "？"
-    r"|是[^，。？?\s]{1,12}还是[^，。？?\s]{1,12}\s*$"  # "取整是四舍五入还是直接舍去"
-    r"|(请|烦请|麻烦)(按|按照|根据|依据|结合|对照)[^，。？?]{1,20}(测算|计算|核算|说明|答复|回复|分析|评估|判断|确认)"
-)
+# A segment asks something when (after a polite opening) it has one of these (lexicon/asked.yaml).
+_ZH_CUE = patterns("asked.yaml", "asks_something_zh")
 _EN_CUE = re.compile(
     r"\?|(?:^|[,;:]\s*)\W*(how|what|which|when|where|who|whom|whose|why|can|could|may|might|is|are|was|were|do|does|did|"
     r"will|would|should|shall|has|have|whether|please|tell me|compare|calculate|list|explain)\b|how (much|many|long)",
