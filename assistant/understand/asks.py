@@ -17,6 +17,7 @@ from assistant.lexicon import patterns
 from assistant.understand import topics as topics_mod
 from assistant.understand.case import Ask, Case, ComplianceFacts, Note, Purchase
 from assistant.understand.documents import year_asked
+from assistant.understand.enquiry import after_intro, question_part, topics_asked, without_asides
 from assistant.understand.risks import ISSUER_FACTS
 from assistant.understand.settle import fragment_of, has_subject, lean_on_legal_questions, settle
 from assistant.understand.split import StatementsAskedEach, statements_asked_each
@@ -47,18 +48,18 @@ def _ask(
         scores = clf.classify(own_point)
         intent, confidence, unclear = clf.decide(scores)
         if unclear:
-            scores = clf.classify(_without_asides(part))
+            scores = clf.classify(without_asides(part))
             intent, confidence, unclear = clf.decide(scores)
     else:
-        scores = clf.classify(_without_asides(part))
+        scores = clf.classify(without_asides(part))
         intent, confidence, unclear = clf.decide(scores)
-    point = own_point or _after_intro(part)
+    point = own_point or after_intro(part)
     if point != part and not own_point:  # "某中心：请答复以下几点：①发文单位和印发日期": the point is what is asked
         p_scores = clf.classify(point)
         p_intent, p_confidence, p_unclear = clf.decide(p_scores)
         if not p_unclear:
             scores, intent, confidence, unclear = p_scores, p_intent, p_confidence, False
-    question = _question_part(part)
+    question = question_part(part)
     if (
         unclear and question != part and not find_money(part.replace(question, " "))
     ):  # statements diluted the question: is the question alone clear?
@@ -84,7 +85,7 @@ def _ask(
         intent, unclear = "compliance", False  # a risk stated in words is what the ask is about
     if intent_hint is not None:
         intent, unclear = intent_hint, False
-    asked_about = _topics_asked(_without_asides(part), _without_asides(point))
+    asked_about = topics_asked(without_asides(part), without_asides(point))
     if own_point and intent == "compliance" and not arrangements and set(asked_about) & _RULE_OR_DOCUMENT:
         intent = "fact"  # a point of a list ("……的文号") that states no arrangement asks for a fact
 
@@ -178,6 +179,8 @@ def shared_leads(parts: list[str]) -> list[str]:
     return out
 
 
+CLOSING = patterns("asked.yaml", "closing")
+_NOW = patterns("asked.yaml", "now_words")  # "……去年的……这份还能补多少 现在还能去申吗": today
 # "向其母公司购买语料", "从兄弟公司租GPU": who the purchase is from, said with the purchase.
 _BOUGHT_FROM = re.compile(r"(向|从|跟|找)[^，。？?]{0,10}(购买|采购|租用|租|买)")
 # An ask is read for arrangements stated in words (understand/risks.py) only when the intent
@@ -201,61 +204,6 @@ def _risks_in_words(part: str, clf: Any, scores: dict[str, float], cur: Case, un
     return found if set(found) - {"role"} else {}
 
 
-_QUESTION = re.compile(
-    r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|能不能|可不可以"
-    r"|^\s*(how|what|which|when|where|who|can|could|is|are|does|do|will|may|should|would)\b",
-    re.I,
-)
-# a space between Chinese words ends a sentence in a message typed on a phone
-_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
-
-
-def _after_intro(part: str) -> str:
-    """The point after the introduction of a formal enquiry ("XX局工单：企业咨询……，请答复：（一）文号"
-    -> "（一）文号"), when there is an introduction and a point of some length after it."""
-    pieces = re.split(r"[：:]", part)
-    tail = pieces[-1].strip()
-    return tail if len(pieces) > 1 and len(tail) >= 4 and len(part) - len(tail) >= 8 else part
-
-
-# Who writes a formal enquiry ("重庆市大数据局工单：", "杭州市经信局窗口：", "北京市12345转办："):
-# the sender, not what is asked ("数据局" there is not a question about the issuer).
-_SENDER = re.compile(
-    r"^\s*[^：:，,。？?]{0,20}(局|委|委员会|办|办公室|中心|厅|政府|管委会|窗口|热线|工单|转办|来函|政务服务)"
-    r"[^：:，,。？?]{0,6}[：:]"
-)
-
-
-# "（最高5%、累计500万）": figures the user quotes in brackets describe what the question is about;
-# they do not ask for a rate or a cap
-_FIGURES_ASIDE = re.compile(r"[（(][^（）()？?]{0,30}\d[^（）()？?]{0,30}[）)]")
-
-
-def _without_asides(text: str) -> str:
-    return _FIGURES_ASIDE.sub("", text)
-
-
-def _topics_asked(part: str, point: str) -> list[str]:
-    """What an ask is about, read from the point it asks when it follows an introduction, and
-    never from its sender's name."""
-    from assistant.understand.topics import topics
-
-    if point != part:
-        found = topics(_SENDER.sub("", point))
-        if found:
-            return found
-    return topics(_SENDER.sub("", part))
-
-
-def _question_part(part: str) -> str:
-    """The sentences of an ask that ask something ("Is it still open? We're a WFOE in Chaoyang."
-    -> the first): tried when the whole ask is unclear and the statements name no amount (an
-    amount stated beside "What's the subsidy?" makes it a calculation)."""
-    sentences = [s for s in _SENTENCE.split(part) if s.strip()]
-    asking = [s for s in sentences if _QUESTION.search(s)]
-    return " ".join(asking) if asking and len(asking) < len(sentences) else part
-
-
 def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered: frozenset[str]) -> list[Ask]:
     from assistant.understand.followup import is_elliptical, is_followup
     from assistant.understand.phrases import read_group
@@ -274,7 +222,7 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             )
         )
         parts = parts[:MAX_ASKS]
-    if previous and is_followup(text):
+    if previous and is_followup(text) and not CLOSING.search(text):  # "谢谢 那就这样": no question again
         stated = {k for k in read_group(text, "compliance") if k != "role"}
         if stated:
             return [_ask(text, clf, today, cur, covered, "compliance")]
@@ -319,6 +267,8 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", each is not None)
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        if asks and ask.year is None and asks[-1].year and fragment_of(part) and not _NOW.search(part):
+            ask = ask.model_copy(update={"year": asks[-1].year})  # "2026年的比例是多少 上限多少"
         if asks and not ask.topics and asks[-1].topics and _BARE_FIGURE.match(part.strip()):
             ask = ask.model_copy(update={"topics": list(asks[-1].topics)})  # "比例会不会高一点 具体多少"
         if asked_of:  # the program the question names, unless the point names its own ("（2）北京经开区算力券")

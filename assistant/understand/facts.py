@@ -2,7 +2,7 @@
 
 The finders give mentions with their spans (places, money, dates, terms, percentages); this
 module decides what each mention is from the words of the clause it sits in, using the tables
-of ``lexicon/facts.yaml``: a place is where the firm is registered or a region asked about;
+of ``lexicon/facts.yaml``: what each place stands for is read in ``place_roles.py``;
 amounts are read in ``amounts.py``; dates in a clause about signing are signing dates; a month
 is never a term; facts about a purchase stay with the purchase of their clause.
 """
@@ -14,20 +14,17 @@ import re
 from typing import Any, Literal
 
 from assistant.understand import dates as dates_mod
-from assistant.understand import places as places_mod
 from assistant.understand.amounts import read_amounts
 from assistant.understand.case import (
     Applicant,
     Case,
-    Clarification,
     ComplianceFacts,
-    Place,
     Purchase,
 )
 from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.parts import resolve_parts
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
-from assistant.understand.readings import settle_reading
+from assistant.understand.place_roles import read_places
 from assistant.understand.sites import compute_elsewhere_in, place_purchases
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
@@ -36,13 +33,6 @@ _RATE_CUE = re.compile(r"(按|如果|假设|假如|要是|若)|的话|assum|if t
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
-_PAST_ASK = re.compile(
-    r"(之前|刚才|上次|前面|先前)[^，。,;；]{0,4}(问过|问了|咨询过|咨询了|说过|说的)|asked (before|earlier) about", re.I
-)
-_HYPOTHETICAL_PLACE = re.compile(
-    r"(如果|假如|假设|要是|若)[^，。,;；]{0,4}(注册|落户|设立|搬到|迁到)|if we (were|are) registered|if we (move|moved)",
-    re.I,
-)
 _ISSUER_FACTS = (
     "local_registration_required",
     "selective_subsidy",
@@ -63,106 +53,6 @@ def asks_in(text: str) -> bool:
 # ---------------------------------------------------------------- places
 
 
-def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked | origin | part: whether a place says where the firm is, where its
-    compute is, what is asked about, or only tells something apart (where the firm moved from,
-    the purchase made there)."""
-    cues = tables()["registration_cues"]
-    before_all = text[clause.start : start]
-    before, before_en = before_all[-10:], before_all[-40:]
-    after = text[end : clause.end][:8]
-    compute = tables()["compute_cues"]
-    if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
-        return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
-    if re.match(r"^的?(那|这)(部分|笔|一笔|份)", after):
-        return "part"  # "合肥那部分能不能一起算": the purchase made there, if its compute is there
-    if re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴|政策)", after):
-        return "asked"  # "能不能用山东的算力券": the voucher named, not where compute is used
-    if (
-        first_match(after, compute["after"])
-        or (re.search(r"(在|到|去)\s*$", before) and first_match(after, compute["there_after_at"]))
-        or any(re.search(p, before_en if p.isascii() else before, re.I) for p in compute["verb_before"])
-    ):
-        return "compute"
-    if first_match(before, [p + "$" for p in cues["asked"]]) or re.match(
-        r"^的?(算力券|政策|补贴|规定|券|吗|呢)", after
-    ):
-        return "asked"
-    if re.fullmatch(r"\s*(在|位于)", before) and not text[end : clause.end].strip("，。,;；！!？? "):
-        return "registration"  # "…制造业企业，在芜湖，能申请吗": a clause that only says where
-    if any(re.search(p + r"\s*$", before_en if p.isascii() else before, re.I) for p in cues["before"]):
-        return "registration"
-    if any(re.match(r"^\s*" + p, after, re.I) for p in cues["after"]):
-        return "registration"
-    return "asked"
-
-
-def _just_before(text: str, pm: Any, other: Any, place: Place) -> bool:
-    """A city written right before a place inside it ("Beijing Yizhuang"), only a space between:
-    it places that place ("北京市和北京经开区" names two)."""
-    gap = text[pm.end : other.start]
-    return 0 <= other.start - pm.end <= 3 and not gap.strip(" ,，") and not place.district and not place.zone
-
-
-def _read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[str]) -> list[tuple[int, Place]]:
-    asked: list[tuple[int, Place]] = []
-    found = places_mod.find_places(clean)
-    for pm in found:
-        place = pm.place
-        if any(
-            o is not pm
-            and place.region
-            and place.region in o.place.chain[1:]
-            and (0 <= pm.start - o.end <= 3 or _just_before(clean, pm, o, place))
-            for o in found
-        ):
-            continue  # "Yizhuang, Beijing", "Beijing Yizhuang": the city is said only to place the zone
-        case.places.append(place)
-        role = _place_role(clean, clause_at(cls, pm.start, pm.end), pm.start, pm.end)
-        if place.ambiguous:
-            place = settle_reading(clean, pm.end, place, covered, [o.place for o in found if o is not pm])
-        if role == "part" and case.compute_at is not None and case.compute_at.region == place.region:
-            continue  # "另外在合肥用了1000万……合肥那部分": that purchase, not a region asked about
-        if role == "origin":
-            continue
-        if role == "compute":
-            case.compute_at = place  # where the compute is: a fact, not a region asked about
-        elif role == "registration" and case.applicant.registered is None:
-            case.applicant.registered = place
-        elif _PAST_ASK.search(clause_at(cls, pm.start).text):
-            pass  # "我们之前问过北京的": context for this question, not what it asks about
-        else:
-            asked.append((pm.start, place))
-        if place.ambiguous:
-            case.clarifications.append(
-                Clarification(fact="place", question_zh="", question_en="", options=place.candidates)
-            )
-    for _, place in asked:
-        code = places_mod.covered_region(place, covered)
-        if code and code not in case.regions:
-            case.regions.append(code)
-        elif code is None and not place.ambiguous and place.text not in case.unknown_places:
-            case.unknown_places.append(place.text)
-    at = case.compute_at
-    code = places_mod.covered_region(at, covered) if at is not None else None
-    reg = case.applicant.registered
-    # "我们在庆阳集群用算力": its program is the one asked about (not the province of a city firm:
-    # "芜湖的企业……另外在合肥用了1000万" asks about Wuhu)
-    if code and not case.regions and not asked and not (reg is not None and code in reg.chain[1:]):
-        case.regions.append(code)
-    if reg is not None:
-        code = places_mod.covered_region(reg, covered)
-        if code and not case.regions:
-            case.regions.append(code)
-        elif code and code not in case.regions and re.search(r"同时|也能|也可以|两边|both|also|as well", clean, re.I):
-            case.regions.insert(0, code)  # "亦庄的企业能同时申请北京市的吗": both are asked about
-        elif code and code not in case.regions and _HYPOTHETICAL_PLACE.search(clean):
-            case.regions.insert(0, code)  # "如果注册在廊坊，能拿多少": the supposed place is asked about
-        elif code is None and not reg.ambiguous and reg.text not in case.unknown_places:
-            case.unknown_places.append(reg.text)
-    return asked
-
-
 # ---------------------------------------------------------------- the turn
 
 
@@ -176,9 +66,9 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     lang = detect_language(clean) if clean.strip() else detect_language(norm)
     case = Case(language=lang, text=norm, injected=_one_per_sentence(dropped))
     cls = clauses(clean)
-    asked = _read_places(clean, cls, case, covered)
+    asked = read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about
-        asked = _read_places("".join(dropped), clauses("".join(dropped)), case, covered)
+        asked = read_places("".join(dropped), clauses("".join(dropped)), case, covered)
     if case.compute_at is None and first_match(clean, tables()["compute_cues"]["local"]):
         # "用本地智算中心": the compute is where the firm is, or in the place asked about
         case.compute_at = case.applicant.registered or next((p for _, p in asked), None)

@@ -13,7 +13,6 @@ import re
 from assistant.lexicon import patterns
 from assistant.understand.case import Ask
 from assistant.understand.phrases import read_group
-from assistant.understand.risks import RISK_ASKED
 from assistant.understand.subject import (
     about_support,
     domain,
@@ -21,6 +20,14 @@ from assistant.understand.subject import (
     off_subject_always,
     other_subject,
     speaks_of_support,
+)
+from assistant.understand.words_ask import (
+    DOCUMENT_TOPICS,
+    HOW_MUCH,
+    LONE_FACT_TOPICS,
+    RATE_ASKED,
+    last_question,
+    what_the_words_ask,
 )
 
 
@@ -59,82 +66,8 @@ def has_subject(text: str) -> bool:
 
 
 _CALCULATE = patterns("asked.yaml", "calculate_asked")  # "请测算该企业可申领的金额"
-_HOW_MUCH = re.compile(r"多少|几万|能拿|能补|能领|能抵|how much|what would|what will|what do we get|worth", re.I)
-
-
-_ARTICLE_CONTENT = patterns("asked.yaml", "article_content")
-_HOW_LONG = patterns("asked.yaml", "how_long")
-_RATE_ASKED = patterns("asked.yaml", "rate_asked")
-_END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
-_ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
-_STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _PREFACE = patterns("asked.yaml", "preface")
-_CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
-_MAX_FOR_OUR_FIGURE = patterns("asked.yaml", "max_for_our_figure")
-_PLAN_CHECKED = patterns("asked.yaml", "plan_checked")
 _IT = patterns("asked.yaml", "it_follow_on")
-_WHEN = patterns("asked.yaml", "when_asked")
-
-
-def _last_question(text: str) -> str:
-    """The last sentence of an ask (the facts told before it are its context)."""
-    pieces = [p for p in re.split(r"(?<=[。！!；;])", text) if p.strip()]
-    return pieces[-1] if pieces else text
-
-
-# What a document says of itself (its number, date): asked, it is a fact of the text; a lone
-# unsure ask about the figures or a voucher's nature ("……的比例和上限，请代拟一段答复") is one too.
-_DOCUMENT_TOPICS, _LONE_FACT_TOPICS = frozenset({"doc_number"}), frozenset({"rate", "cap", "budget", "transfer"})
-
-
-def _what_the_words_ask(a: Ask) -> Ask:
-    """An ask whose own words say what is asked, whatever the classifier read: how long support
-    runs, which year's cap, the end date, what an article says, conditions requested for a
-    caller, whether one may still apply now, a rounding rule."""
-    from assistant.understand.money import find_money
-
-    if a.intent == "eligibility" and a.topics == ["duration"] and _HOW_LONG.search(a.text):
-        a = a.model_copy(update={"intent": "fact"})  # "可享受几年": how long support runs, a rule
-    if "cap_year" in a.topics and a.intent in ("calculation", "validity", "eligibility"):
-        a = a.model_copy(update={"intent": "fact"})  # "计入哪一年的200万上限": a rule, not an amount
-    if a.intent == "validity" and "batch" in a.topics and _WHEN.search(a.text) and not _STILL_OPEN_NOW.search(a.text):
-        a = a.model_copy(update={"intent": "fact"})  # "首批是什么时候发放的": the date of an event, a fact
-    if a.intent == "process" and set(a.topics) == {"period"} and _END_DATE_ASKED.search(a.text):
-        a = a.model_copy(update={"intent": "validity"})  # "如已到期，请说明到期日": a date, not a step
-    if a.articles and a.intent == "compliance" and _ARTICLE_CONTENT.search(a.text):
-        a = a.model_copy(update={"intent": "fact"})  # "反垄断法第三十九条讲的是什么": the article's content
-    if (
-        a.intent == "eligibility"
-        and "materials" in a.topics
-        and "applicant" not in a.topics
-        and not find_money(a.text)
-        and not RISK_ASKED.search(a.text)
-        and not _PLAN_CHECKED.search(a.text)  # "想按40%填 会不会有问题": a plan checked
-    ):
-        a = a.model_copy(update={"intent": "process"})  # "申报要签什么承诺": what to submit, not whether we qualify
-    if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
-        a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
-    if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
-        # "We are a WFOE… Can we still apply now?": whether the program still runs
-        a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "period"})})
-    if (
-        a.intent == "calculation"
-        and a.topics == ["applicant"]
-        and not find_money(a.text)
-        and not _HOW_MUCH.search(a.text)
-    ):
-        a = a.model_copy(update={"intent": "fact"})  # "who can use it?": who may apply, a rule
-    if (
-        a.intent == "fact"
-        and _MAX_FOR_OUR_FIGURE.search(a.text)
-        and find_money(a.text)
-        and not _RATE_ASKED.search(a.text)
-    ):
-        a = a.model_copy(update={"intent": "calculation"})  # "we paid RMB 3.2m … what's the maximum support?"
-    if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(_last_question(a.text)):
-        # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
-        a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
-    return a
 
 
 def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
@@ -160,10 +93,10 @@ def _read_beside_each_other(out: list[Ask]) -> list[Ask]:
         later = out[i + 1]
         if (
             a.intent == "calculation"
-            and _RATE_ASKED.search(_last_question(a.text))
+            and RATE_ASKED.search(last_question(a.text))
             and re.search(r"[?？]\s*$", a.text)  # asked as a question of its own ("按哪个比例算 能补多少" is one)
             and later.intent == "calculation"
-            and _HOW_MUCH.search(later.text)
+            and HOW_MUCH.search(later.text)
         ):  # "按哪个比例算？能拿多少？": the rate, then the amount
             out[i] = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rate"})})
     return out
@@ -276,13 +209,13 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
             find_money(a.text)
             or (
                 ("calculation" in runner_up or _CALCULATE.search(a.text))  # "……说错了，重新算一下"
-                and (_HOW_MUCH.search(a.text) or _CALCULATE.search(a.text))
+                and (HOW_MUCH.search(a.text) or _CALCULATE.search(a.text))
                 and (find_money(whole) or in_conversation)
             )
         ):  # unsure, and it names an amount or asks "how much / what would it be" of one named before
             a = a.model_copy(update={"intent": "calculation", "confidence": a.scores.get("calculation", 0.0) or 0.01})
         if a.confidence <= 0 and (
-            (a.topics and set(a.topics) <= _DOCUMENT_TOPICS) or (len(asks) == 1 and set(a.topics) & _LONE_FACT_TOPICS)
+            (a.topics and set(a.topics) <= DOCUMENT_TOPICS) or (len(asks) == 1 and set(a.topics) & LONE_FACT_TOPICS)
         ):
             # "……请答复该政策的发布日期": unsure, and it asks only what a document itself says;
             # "领到的券能不能拿去质押融资" alone: what the texts make of the voucher's nature
@@ -295,7 +228,7 @@ def settle(asks: list[Ask], whole: str = "", in_conversation: bool = False) -> l
                 key=lambda kv: kv[1],
             )
             a = a.model_copy(update={"intent": best[0], "confidence": best[1]})
-        out.append(_what_the_words_ask(a))
+        out.append(what_the_words_ask(a))
     out = _read_beside_each_other(out)
     if not domain(whole) and out and out[0].intent == "off_topic" and out[0].confidence > 0:
         # "张江到虹桥机场打车多少钱 要多久": the short follow-on belongs to the off-topic question
@@ -354,7 +287,7 @@ def lean_on_legal_questions(asks: list[Ask]) -> list[Ask]:
         if (
             prev is not None
             and prev.intent == "compliance"
-            and _HOW_MUCH.search(a.text)
+            and HOW_MUCH.search(a.text)
             and find_money(prev.text + a.text)
             and not {k for k in read_group(a.text, "compliance") if k != "role"}
         ):  # "这么拆有风险吗？不拆的话最多拿多少": the check, then the amount of the contract told

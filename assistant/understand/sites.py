@@ -55,4 +55,9 @@ def compute_elsewhere_in(text: str) -> bool:
     return first_match(text, tables()["compute_cues"]["elsewhere"]) is not None
 
 
-__all__ = ["compute_elsewhere_in", "place_purchases", "site_named"]
+def compute_local_in(text: str) -> bool:
+    """Whether ``text`` says the compute is local ("使用本地智算中心算力"), without naming where."""
+    return first_match(text, tables()["compute_cues"]["local"]) is not None
+
+
+__all__ = ["compute_elsewhere_in", "compute_local_in", "place_purchases", "site_named"]

@@ -105,6 +105,8 @@ _PURPOSE_ONLY = re.compile(
 )
 # The other half of an either-or question.
 _ALTERNATIVE = re.compile(r"^(还是|或者还是|or is it|or only)[^，,。？?]{0,20}[？?。]?$", re.I)
+# "……for a regular company, not an OPC?": what the question is not about, said after it
+_NOT_THAT = re.compile(r"^(not|rather than|instead of|而不是|不是|并非|非)\s*[^，,。？?]{1,20}[？?。]?$", re.I)
 # A question asking which / what / how (not yes or no).
 _WH = re.compile(r"哪|什么|啥|多少|怎么|如何|谁|何时|几|\b(which|what|how|who|when|where)\b", re.I)
 _LAST_POINT_END = re.compile(r"[。？?!！\n]")
@@ -348,6 +350,7 @@ def split_asks(text: str) -> list[str]:
             or _CLOSER_ONLY.match(piece)
             or _PURPOSE_ONLY.match(piece)  # "……能不能改成12月，让它落进基期里？"
             or _ALTERNATIVE.match(piece)  # "……能不能算进补贴范围，还是只能算纯算力？"
+            or (_NOT_THAT.match(piece) and _after_comma(text, groups[i][0]))
         ):
             groups[i - 1 : i + 1] = [(groups[i - 1][0], groups[i][1])]
     asks = [_clean(text[a:b]) for a, b in groups]

@@ -161,6 +161,12 @@ def _to_int(raw: str) -> int | None:
         return None
 
 
+def article_number(label: str) -> int | None:
+    """The number of an article label: 第一百四十六条 -> 146; None for a section ("三、")."""
+    m = re.fullmatch(rf"第\s*([{_CN_NUM}]+)\s*条", label.strip())
+    return _to_int(m.group(1)) if m else None
+
+
 def article_label(number: int) -> str:
     """The corpus's label for an article number: 146 -> 第一百四十六条, 10 -> 第十条, 509 -> 第五百零九条."""
     import cn2an

@@ -1,0 +1,68 @@
+"""The point of a message written as a formal enquiry: its sender ("XX局工单："), the
+introduction before the point asked, figures quoted aside in brackets, and the sentences that
+ask rather than state.
+
+Why its own module: helpdesk messages wrap every question in an introduction; reading where the
+question is, before classifying it (asks.py), is one job on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_QUESTION = re.compile(
+    r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|能不能|可不可以"
+    r"|^\s*(how|what|which|when|where|who|can|could|is|are|does|do|will|may|should|would)\b",
+    re.I,
+)
+# a space between Chinese words ends a sentence in a message typed on a phone
+_SENTENCE = re.compile(r"(?<=[。！!？?])\s*|(?<=[.])\s+(?=[A-Z])|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def after_intro(part: str) -> str:
+    """The point after the introduction of a formal enquiry ("XX局工单：企业咨询……，请答复：（一）文号"
+    -> "（一）文号"), when there is an introduction and a point of some length after it."""
+    pieces = re.split(r"[：:]", part)
+    tail = pieces[-1].strip()
+    return tail if len(pieces) > 1 and len(tail) >= 4 and len(part) - len(tail) >= 8 else part
+
+
+# Who writes a formal enquiry ("重庆市大数据局工单：", "杭州市经信局窗口：", "北京市12345转办："):
+# the sender, not what is asked ("数据局" there is not a question about the issuer).
+_SENDER = re.compile(
+    r"^\s*[^：:，,。？?]{0,20}(局|委|委员会|办|办公室|中心|厅|政府|管委会|窗口|热线|工单|转办|来函|政务服务)"
+    r"[^：:，,。？?]{0,6}[：:]"
+)
+
+
+# "（最高5%、累计500万）": figures the user quotes in brackets describe what the question is about;
+# they do not ask for a rate or a cap
+_FIGURES_ASIDE = re.compile(r"[（(][^（）()？?]{0,30}\d[^（）()？?]{0,30}[）)]")
+
+
+def without_asides(text: str) -> str:
+    return _FIGURES_ASIDE.sub("", text)
+
+
+def topics_asked(part: str, point: str) -> list[str]:
+    """What an ask is about, read from the point it asks when it follows an introduction, and
+    never from its sender's name."""
+    from assistant.understand.topics import topics
+
+    if point != part:
+        found = topics(_SENDER.sub("", point))
+        if found:
+            return found
+    return topics(_SENDER.sub("", part))
+
+
+def question_part(part: str) -> str:
+    """The sentences of an ask that ask something ("Is it still open? We're a WFOE in Chaoyang."
+    -> the first): tried when the whole ask is unclear and the statements name no amount (an
+    amount stated beside "What's the subsidy?" makes it a calculation)."""
+    sentences = [s for s in _SENTENCE.split(part) if s.strip()]
+    asking = [s for s in sentences if _QUESTION.search(s)]
+    return " ".join(asking) if asking and len(asking) < len(sentences) else part
+
+
+__all__ = ["after_intro", "question_part", "topics_asked", "without_asides"]
