@@ -38,6 +38,8 @@ _MULT = {
 }
 _CN_NUM = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点"
 
+# an article's number written beside its Chinese label in English answers
+_ARTICLE_BESIDE_LABEL = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+条\s*(\(Art\. \d+\))")
 _DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*(?P<d>\d{1,2})\s*[日号]?")
 _YM = re.compile(r"(?P<y>(?:19|20)\d{2})\s*(?:年|-|/)\s*(?P<m>\d{1,2})\s*月?(?![\d日号])")
 _NUM = re.compile(
@@ -211,7 +213,8 @@ class GuardrailReport:
 
 def unsupported_numbers(answer: str, evidence: Iterable[str]) -> list[str]:
     allowed = source_keys(evidence)
-    body = _MARKER.sub(" ", answer)
+    # "第一百四十六条 (Art. 146)": the article's label said again in figures, not a figure claimed
+    body = _ARTICLE_BESIDE_LABEL.sub(lambda m: m.group(0).replace(m.group(1), ""), _MARKER.sub(" ", answer))
     bad = []
     for tok in number_tokens(body):
         if not (tok.keys & allowed):

@@ -32,6 +32,9 @@ class DocumentMeta(BaseModel):
     text: Literal["official", "summary", "analysis", "unverified"] = "unverified"
     numbering: Literal["official", "own"] = "own"  # clause numbers as the issuer's, or ours
     issuer: str = ""
+    # the department that answers enquiries, when the text names one besides the issuer
+    # (北京经开区: issued by the 管委会, answered by its 信息技术产业局)
+    contact: str = ""
     doc_number: str | None = None
     issued: dt.date | None = None
     effective_from: dt.date | None = None

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from assistant.understand.case import Ask, Case, LineItem, Money, Purchase
-from assistant.understand.sites import compute_elsewhere_in, site_named
+from assistant.understand.sites import compute_elsewhere_in, compute_local_in, site_named
 
 _APPLICANT_FACTS = (
     "entity_type",
@@ -52,6 +52,8 @@ def applicant_facts(case: Case, ask: Ask | None = None) -> dict[str, Any]:
     site = site_named(ask.text, case) if ask is not None and len(case.asks) > 1 else None
     if site:
         facts["compute_location"] = site  # "1、使用合肥的智算中心算力能否申请……2、若改用芜湖本地智算": this point's
+    elif ask is not None and len(case.asks) > 1 and a.registered is not None and compute_local_in(ask.text):
+        facts["compute_location"] = a.registered.region  # "使用本地智算中心……；如使用合肥的算力": this ask's
     if ask is not None and compute_elsewhere_in(ask.text):
         facts["compute_location"] = "elsewhere"  # "本地的算多少？外地的能否一并申请？": this ask's compute
     total = case.received_total()

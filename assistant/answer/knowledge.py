@@ -32,6 +32,7 @@ class DocInfo:
     status: str
     confidence: str
     issuer: str
+    contact: str
     doc_number: str | None
     issued: dt.date | None
     effective_from: dt.date | None
@@ -103,6 +104,7 @@ class Knowledge:
                 status=m.status,
                 confidence=m.confidence,
                 issuer=_issuer_name(str(fm.get("issuer") or m.issuer or "")),
+                contact=str(fm.get("contact") or ""),
                 doc_number=str(fm["doc_number"]) if fm.get("doc_number") else m.doc_number,
                 issued=m.issued,
                 effective_from=m.effective_from,
@@ -177,6 +179,11 @@ class Knowledge:
     def issuer_of(self, region: str | None = None, program: str | None = None) -> str:
         doc = self.doc_of(program, region)
         return doc.issuer if doc and doc.issuer else ""
+
+    def contact_of(self, region: str | None = None, program: str | None = None) -> str:
+        """Whom to ask: the department the text names for enquiries, else its issuer."""
+        doc = self.doc_of(program, region)
+        return (doc.contact or doc.issuer) if doc else ""
 
 
 __all__ = ["DocInfo", "Knowledge"]

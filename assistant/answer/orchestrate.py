@@ -31,7 +31,7 @@ from assistant.understand.subject import domain
 # Requests the assistant must not carry out, whatever the rules say (lexicon/injection.yaml).
 _FORBIDDEN = {
     kind: lexicon.patterns("injection.yaml", f"forbidden_{kind}")
-    for kind in ("false_documents", "official_act", "guarantee")
+    for kind in ("false_documents", "official_act", "guarantee", "tax_evasion")
 }
 
 
@@ -173,6 +173,16 @@ def route(ctx: AskContext) -> None:
         needs_region = False
     if (
         not ask.regions
+        and ask.intent == "compliance"
+        and _NATIONAL.search(ask.text)
+        and not case.compliance.stated()
+        and not set(ask.topics) & _REVIEW_LAW
+        and not _names_national_text(ctx)
+    ):
+        ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"intent": "fact"})
+        needs_region = True  # "国家层面是否有统一的算力券": whether a national voucher exists, not a legal check
+    if (
+        not ask.regions
         and ask.intent == "fact"
         and _NATIONAL.search(ask.text)
         and simple.asks_which_documents(ask.text)
@@ -195,14 +205,14 @@ def route(ctx: AskContext) -> None:
             simple.clarify(ctx, "region")
         return
     if ask.regions and case.unknown_places:
-        ctx.draft.add_caveat(
-            say(
-                ctx.lang,
-                "common.partly_unknown",
-                places=sep(ctx.lang).join(case.unknown_places),
-                regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
-            )
+        partly = say(
+            ctx.lang,
+            "common.partly_unknown",
+            places=sep(ctx.lang).join(case.unknown_places),
+            regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
         )
+        # "郑州和西安哪个补得多": the place left out of a comparison is part of its answer
+        ctx.draft.say(partly) if ask.intent == "comparison" else ctx.draft.add_caveat(partly)
     matter = rule_on.matter_asked(ask, ctx.earlier[-1].ask.text if ctx.earlier else "")
     if matter is not None:
         rule_on.answer(ctx, matter)  # "训力券对关联交易有没有限制": what the program's text says on it

@@ -119,7 +119,13 @@ def _tier_named(ctx: AskContext, tier: dict[str, Any]) -> bool:
 
 
 def _tier_denied(ctx: AskContext, tier: dict[str, Any]) -> bool:
-    """Whether the ask sets the tier aside by a word of its label ("非OPC", "不是一人公司")."""
+    """Whether the ask sets the tier aside by a word of its label ("非OPC", "不是一人公司"), or the
+    firm's stated facts contradict the tier's conditions ("a regular company, not an OPC")."""
+    from assistant.answer.facts import applicant_facts
+
+    facts = applicant_facts(ctx.case, ctx.ask)
+    if any(k in facts and facts[k] is not None and facts[k] != v for k, v in (tier.get("when") or {}).items()):
+        return True
     words = [w for w in re.split(r"[（）()\s,，]+", tier.get("label_zh", "")) if len(w) >= 3]
     return any(re.search(r"(非|不是|并非)\s*" + re.escape(w), ctx.ask.text, re.I) for w in words)
 

@@ -123,6 +123,9 @@ def handle(ctx: AskContext) -> None:
         d.total = format(total, "f")
         d.say(say(ctx.lang, "calc.total", total=money(total, ctx.lang)))
     other_purchases(ctx)
+    contact = ctx.kb.contact_of(regions[0], d.programs[0]) if regions and d.programs else None
+    if computed and contact and {"contact", "issuer"} & set(ctx.ask.topics):
+        d.say(say(ctx.lang, "process.contact", issuer=contact))  # "请答复可获支持金额及主管部门"
     if not d.conclusion and d.questions:
         d.say(d.questions[0].text)
     pids = ctx.kb.programs_for(regions[:1])

@@ -209,6 +209,7 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
     mark = cite_ref(ctx, found, rate.get("reference"), ["合同", "金额", "费用", "基数"])
     base = info["base_label_en"] if lang == "en" else info["base_label_zh"]
     d.say(say(lang, "rules.basis", name=scheme_name(ctx, info, pid), base=base, mark=mark))
+    _items_asked(ctx, pid)
     if not _TAX_CHOICE.search(ctx.ask.text):  # with or without tax undecided: no figure of ours
         _your_base(ctx, pid, base)
     if _TAX.search(ctx.ask.text):
@@ -219,6 +220,24 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
             d.bounded_instead = True  # the base itself is stated
     conflict_caveat(ctx, info, found)
     period_caveat(ctx, pid, region, found, ctx.today)
+
+
+def _items_asked(ctx: AskContext, pid: str) -> None:
+    """ "存储和技术支持费用能否计入基数": the lines the ask names, said to count or not by the
+    program's own base (Langfang counts storage and technical support in; others count compute)."""
+    from assistant.understand.phrases import first_match, tables
+
+    program = ctx.kb.programs.get(pid)
+    if program is None:
+        return
+    named = [item for item, rxs in tables()["amount_roles"]["excluded"].items() if first_match(ctx.ask.text, rxs)]
+    inside = [say(ctx.lang, f"items.{i}") for i in named if i in program.base_includes]
+    outside = [say(ctx.lang, f"items.{i}") for i in named if i not in program.base_includes]
+    joined = "、" if ctx.lang != "en" else ", "
+    if inside:
+        ctx.draft.say(say(ctx.lang, "rules.items_inside", items=joined.join(inside)))
+    if outside and program.base_includes:  # a program that names what it counts: the rest is out
+        ctx.draft.say(say(ctx.lang, "rules.items_outside", items=joined.join(outside)))
 
 
 def _your_base(ctx: AskContext, pid: str, base_label: str) -> None:

@@ -85,7 +85,9 @@ def _with_amount(ctx: AskContext, programs: list[str], base: Decimal, date: str)
         else:
             key = "compare.line_met" if r["status"] == "eligible" else "compare.line_if"
             line = say(lang, key, name=name, rate=r.get("rate_percent") or "", amount=money(r["amount"], lang))
-            parts.append(say(lang, "compare.part", name=name, amount=money(r["amount"], lang)) + marks)
+            rate = r.get("rate_percent")
+            key = "compare.part" if rate else "compare.part_no_rate"
+            parts.append(say(lang, key, name=name, rate=rate or "", amount=money(r["amount"], lang)) + marks)
         d.table.append(line + marks)
     ok = [r for r in rows if r.get("amount") is not None and r["status"] != "not_eligible"]
     if ok:

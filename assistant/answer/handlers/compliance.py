@@ -17,6 +17,7 @@ from assistant.answer.messages import say, sep
 from assistant.answer.stacking import OpenStacking, level_label, open_stacking
 from assistant.lexicon import patterns
 from assistant.understand.case import ComplianceFacts
+from assistant.understand.topics import article_number
 
 
 def _point_by_point(ctx: AskContext) -> bool:
@@ -334,16 +335,20 @@ _CONCEPT_WORDS: dict[str, str] = lexicon.load_yaml("compliance_questions.yaml")[
 
 
 def _basis(ctx: AskContext, f: dict[str, Any]) -> str:
-    """The clauses a finding rests on, by title and article (no internal ids)."""
-    parts = [clause_name(ctx, r) for r in f.get("references", [])[:3]]
+    """The clauses a finding rests on (four at most), by title and article (no internal ids)."""
+    parts = [clause_name(ctx, r) for r in f.get("references", [])[:4]]
     return ("; " if ctx.lang == "en" else "、").join(dict.fromkeys(parts))
 
 
 def clause_name(ctx: AskContext, ref: dict[str, str]) -> str:
-    """A clause by its text's title and its article ("《公平竞争审查条例》第八条")."""
+    """A clause by its text's title and its article ("《公平竞争审查条例》第八条"); in English the
+    article's number beside its label ("第一百四十六条 (Art. 146)"), which readers look for."""
     doc = ctx.kb.docs.get(ref["doc"])
     title = doc.title if doc else ref["doc"]
-    return f"{title} {ref['clause']}" if ctx.lang == "en" else f"《{title}》{ref['clause']}"
+    if ctx.lang != "en":
+        return f"《{title}》{ref['clause']}"
+    number = article_number(ref["clause"])
+    return f"{title} {ref['clause']}" + (f" (Art. {number})" if number else "")
 
 
 def _finding(lang: str, f: dict[str, Any]) -> str:

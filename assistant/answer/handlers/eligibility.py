@@ -203,6 +203,13 @@ def _one(ctx: AskContext, region: str, pid: str) -> str:
         status = "undetermined"
         d.say(say(lang, "eligibility.none_published", name=name))
         _what_the_texts_say(ctx, region)
+    elif (
+        status == "eligible"
+        and facts.get("supplier_related") is True
+        and not _conditions_on(program, "supplier_related")
+    ):
+        status = "undetermined"  # "从老板另一家公司租来训练": the text says nothing of buying from a related party
+        d.say(say(lang, "eligibility.related_unstated", name=name))
     elif status == "eligible" and _outside_unstated(ctx, program):
         status = "undetermined"  # "外地企业租漳州的算力能申吗": no condition says, nor that it is open
         d.say(say(lang, "eligibility.outside", name=name))
@@ -310,10 +317,15 @@ _AFTER_THE_END = patterns("asked.yaml", "after_the_end")
 _OUTSIDE_FIRM = lexicon.patterns("asked.yaml", "outside_firm")
 
 
+def _conditions_on(program: Any, fact: str) -> bool:
+    """Whether any version of the program has a condition on ``fact``."""
+    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)] if program else []
+    return any(c.fact == fact for c in conditions)
+
+
 def _requires_registration(program: Any) -> bool:
     """Whether any version of the program has a condition on where the applicant is registered."""
-    conditions = [*program.conditions, *(c for v in program.versions for c in v.conditions)] if program else []
-    return any(c.fact == "registered_in" for c in conditions)
+    return _conditions_on(program, "registered_in")
 
 
 def _outside_unstated(ctx: AskContext, program: Any) -> bool:

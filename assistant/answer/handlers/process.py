@@ -121,8 +121,9 @@ def handle(ctx: AskContext) -> None:
         d.programs.append(programs[0])
         period_caveat(ctx, programs[0], regions[0], found, ctx.today)
     issuer = ctx.kb.issuer_of(regions[0] if regions else None, programs[0] if programs else None)
-    if issuer and {"contact", "issuer"} & set(ctx.ask.topics):
-        d.say(say(lang, "process.contact", issuer=issuer))
+    contact = ctx.kb.contact_of(regions[0] if regions else None, programs[0] if programs else None)
+    if contact and {"contact", "issuer"} & set(ctx.ask.topics):
+        d.say(say(lang, "process.contact", issuer=contact))
     d.add_caveat(say(lang, "process.notices", issuer=issuer or say(lang, "process.authority")))
 
 

@@ -10,7 +10,13 @@ from assistant.answer.messages import say, sep
 
 def greeting(ctx: AskContext) -> None:
     """ "在吗", "你好": what the assistant does, and a question back for the facts it needs to start
-    (nothing was asked yet, so nothing is answered)."""
+    (nothing was asked yet, so nothing is answered); "谢谢 那就这样" closes a conversation."""
+    from assistant.understand.asks import CLOSING
+
+    if CLOSING.search(ctx.ask.text.strip()):
+        ctx.draft.verdict = "answered"
+        ctx.draft.say(say(ctx.lang, "common.closing"))
+        return
     ctx.draft.verdict = "clarify"
     ctx.draft.say(say(ctx.lang, "common.greeting", help=say(ctx.lang, "common.help")))
     question = say(ctx.lang, "questions.start")

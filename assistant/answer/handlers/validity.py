@@ -13,6 +13,7 @@ from assistant.answer.messages import say
 from assistant.answer.sentences import pick_best
 from assistant.answer.validity import closed_round, named_doc, round_line, statement_text, validity, validity_line
 from assistant.lexicon import patterns
+from assistant.understand.dates import find_dates
 from assistant.understand.documents import names_a_document_year
 
 # "can we still apply now?", "现在还能申请吗": today, whatever date the contract carries
@@ -21,7 +22,12 @@ _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 
 def _date_asked(ctx: AskContext) -> dt.date:
     as_of = ctx.case.as_of
-    if as_of is not None and not (ctx.ask.documents and names_a_document_year(ctx.case.text, as_of.year)):
+    elsewhere = len(ctx.case.asks) > 1 and not find_dates(ctx.ask.text, ctx.today)
+    if (
+        as_of is not None
+        and not elsewhere  # "目前是否仍在有效期内？如2027年1月再提交，是否还可以？": 2027 is the second's
+        and not (ctx.ask.documents and names_a_document_year(ctx.case.text, as_of.year))
+    ):
         return as_of  # not "杭州2024年7月的措施是否已被替代": that month names the document
     year = ctx.ask.year
     signed = [p.signed for p in ctx.case.purchases if p.signed is not None]
