@@ -303,3 +303,10 @@ def test_a_tier_the_firm_says_it_is_not_is_left_out_of_the_rate(ask_pinned):
     assert "50%" not in r.asks[0].conclusion
     shenzhen = ask_pinned("深圳的训力券比例 我们不是初创企业")
     assert "60%" not in shenzhen.asks[0].conclusion and "50%" in shenzhen.asks[0].conclusion
+
+
+def test_the_training_vouchers_name_does_not_say_what_the_compute_is_for(ask_pinned):
+    r = ask_pinned("Can a branch office in Shenzhen apply for the training voucher?")
+    assert r.asks[0].verdict != "eligible" and "Met:" not in r.asks[0].conclusion, r.asks[0].conclusion
+    used = ask_pinned("We rent GPUs in Shenzhen for training our model, RMB 2m. How much training voucher?")
+    assert used.asks[0].verdict == "amount", used.asks[0].conclusion
