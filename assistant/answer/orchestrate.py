@@ -211,8 +211,10 @@ def route(ctx: AskContext) -> None:
             places=sep(ctx.lang).join(case.unknown_places),
             regions=sep(ctx.lang).join(ctx.kb.region_name(r, ctx.lang) for r in ask.regions),
         )
-        # "郑州和西安哪个补得多": the place left out of a comparison is part of its answer
-        ctx.draft.say(partly) if ask.intent == "comparison" else ctx.draft.add_caveat(partly)
+        if ask.intent == "comparison":
+            ctx.draft.say(partly)  # "郑州和西安哪个补得多": the place left out is part of the answer
+        else:
+            ctx.draft.add_caveat(partly)
     matter = rule_on.matter_asked(ask, ctx.earlier[-1].ask.text if ctx.earlier else "")
     if matter is not None:
         rule_on.answer(ctx, matter)  # "训力券对关联交易有没有限制": what the program's text says on it

@@ -30,9 +30,9 @@ _HYPOTHETICAL_PLACE = re.compile(
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked | origin | part | denied: whether a place says where the firm is, where its
-    compute is, what is asked about, or only tells something apart (where the firm moved from,
-    the purchase made there)."""
+    """registration | compute | asked | origin | part | denied: whether a place says where the
+    firm is, where its compute is, what is asked about, or only tells something apart (where the
+    firm moved from, the purchase made there, a place it says it is not)."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
