@@ -128,6 +128,9 @@ def handle(ctx: AskContext) -> None:
         d.say(explanation + marks)
         d.say(say(lang, "compliance.basis", refs=_basis(ctx, f)))
         d.say(say(lang, "compliance.measure_advice"))
+        # the measure's own clause as evidence ("……必须通过运河城市算力平台租用")
+        own_docs = set(ctx.kb.region_docs.get(regions[0], [])) if regions else set()
+        add_details(ctx, [h for h in found.get("hits", []) if h["doc_id"] in own_docs], [], n=1, min_score=1.0)
     elif findings:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
