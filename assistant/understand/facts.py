@@ -25,7 +25,7 @@ from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.parts import resolve_parts
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 from assistant.understand.place_roles import read_places
-from assistant.understand.sites import compute_elsewhere_in, place_purchases
+from assistant.understand.sites import compute_elsewhere_in, compute_local_in, place_purchases
 
 _SIGN = re.compile(r"签|签订|签约|signed|sign\b|contract (dated|of)", re.I)
 # A rate the user assumes ("按30%算", "比例是30%的话"); "比例为100%" alone claims a rule, not an assumption.
@@ -69,7 +69,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     asked = read_places(clean, cls, case, covered)
     if dropped and not case.places:  # an injected order still names what it is about
         asked = read_places("".join(dropped), clauses("".join(dropped)), case, covered)
-    if case.compute_at is None and first_match(clean, tables()["compute_cues"]["local"]):
+    if case.compute_at is None and compute_local_in(clean):
         # "用本地智算中心": the compute is where the firm is, or in the place asked about
         case.compute_at = case.applicant.registered or next((p for _, p in asked), None)
     if case.compute_at is None and compute_elsewhere_in(clean):

@@ -12,6 +12,7 @@ from assistant.understand.amounts import Breakdown
 from assistant.understand.case import Case, LineItem, Money, Purchase
 from assistant.understand.clauses import Clause
 from assistant.understand.phrases import first_match, read_group, tables
+from assistant.understand.sites import compute_local_in
 
 # What a part takes from the contract it is part of, when its own words do not say.
 _INHERITED = ("basis", "region", "signed", "start", "end", "term_months", "supplier_related", "paid", "purpose")
@@ -86,7 +87,7 @@ def _remainder(
     rest_words = words[cue.start() :]
     amount = Money(value=parent.amount.value - total, per=parent.amount.per)
     rest = parent.model_copy(update={"amount": amount, "excluded": [], "alternative": False})
-    if first_match(rest_words, tables()["compute_cues"]["local"]) or "本地" in rest_words:
+    if compute_local_in(rest_words) or "本地" in rest_words:
         rest.compute_at = own
     start = at + len(last.text) + cue.start()
     return Clause(start, start + len(rest_words), rest_words), rest

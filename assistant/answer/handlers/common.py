@@ -225,12 +225,12 @@ def basis_summary(ctx: AskContext, region: str, pid: str) -> None:
 def _items_asked(ctx: AskContext, pid: str) -> None:
     """ "存储和技术支持费用能否计入基数": the lines the ask names, said to count or not by the
     program's own base (Langfang counts storage and technical support in; others count compute)."""
-    from assistant.understand.phrases import first_match, tables
+    from assistant.understand.phrases import non_compute_items_named
 
     program = ctx.kb.programs.get(pid)
     if program is None:
         return
-    named = [item for item, rxs in tables()["amount_roles"]["excluded"].items() if first_match(ctx.ask.text, rxs)]
+    named = non_compute_items_named(ctx.ask.text)
     inside = [say(ctx.lang, f"items.{i}") for i in named if i in program.base_includes]
     outside = [say(ctx.lang, f"items.{i}") for i in named if i not in program.base_includes]
     joined = "、" if ctx.lang != "en" else ", "
