@@ -30,9 +30,10 @@ _HYPOTHETICAL_PLACE = re.compile(
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked | origin | part | denied: whether a place says where the
-    firm is, where its compute is, what is asked about, or only tells something apart (where the
-    firm moved from, the purchase made there, a place it says it is not)."""
+    """registration | compute | asked | qualifies | origin | part | denied: whether a place says
+    where the firm is, where its compute is, what is asked about (or names something else, a
+    weaker ask), or only tells something apart (where the firm moved from, the purchase made
+    there, a place it says it is not)."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
@@ -62,6 +63,8 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
         return "registration"
     if any(re.match(r"^\s*" + p, after, re.I) for p in cues["after"]):
         return "registration"
+    if re.match(r"^('s|的)", after):
+        return "qualifies"  # "Beijing's AGI partner programme": a place naming something else
     return "asked"
 
 
@@ -74,6 +77,7 @@ def _just_before(text: str, pm: Any, other: Any, place: Place) -> bool:
 
 def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[str]) -> list[tuple[int, Place]]:
     asked: list[tuple[int, Place]] = []
+    qualifying: set[str] = set()  # regions named only to qualify another noun
     denied: list[tuple[int, Place]] = []
     found = places_mod.find_places(clean)
     for pm in found:
@@ -82,7 +86,10 @@ def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[st
             o is not pm
             and place.region
             and place.region in o.place.chain[1:]
-            and (0 <= pm.start - o.end <= 3 or _just_before(clean, pm, o, place))
+            and (
+                (0 <= pm.start - o.end <= 3 and not clean[o.end : pm.start].strip(" ,"))
+                or _just_before(clean, pm, o, place)
+            )
             for o in found
         ):
             continue  # "Yizhuang, Beijing", "Beijing Yizhuang": the city is said only to place the zone
@@ -110,6 +117,8 @@ def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[st
             pass  # "我们之前问过北京的": context for this question, not what it asks about
         else:
             asked.append((pm.start, place))
+            if role == "qualifies" and place.region:
+                qualifying.add(place.region)
         if place.ambiguous:
             case.clarifications.append(
                 Clarification(fact="place", question_zh="", question_en="", options=place.candidates)
@@ -133,6 +142,8 @@ def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[st
         code = places_mod.covered_region(reg, covered)
         if code and not case.regions:
             case.regions.append(code)
+        elif code and code not in case.regions and set(case.regions) <= qualifying & set(reg.chain[1:]):
+            case.regions = [code]  # "Beijing's AGI partner programme, based in Shijingshan": Shijingshan's
         elif code and code not in case.regions and re.search(r"同时|也能|也可以|两边|both|also|as well", clean, re.I):
             case.regions.insert(0, code)  # "亦庄的企业能同时申请北京市的吗": both are asked about
         elif code and code not in case.regions and _HYPOTHETICAL_PLACE.search(clean):

@@ -27,6 +27,7 @@ from assistant.answer.handlers.common import (
     SCHEME_VOUCHERS,
     _condition_label,
     ask_missing,
+    named_versions,
     no_program,
     reasons_and_questions,
     registered_elsewhere,
@@ -115,7 +116,8 @@ def handle(ctx: AskContext) -> None:
             stacking_line(ctx, kinds, stacking_clause(ctx, region, kinds))
         registered_elsewhere(ctx, region, pid)
     lines = [a for a in d.amounts if a.amount is not None]
-    one_program = len({a.region for a in lines}) == 1 and len({a.program for a in lines}) == 1
+    # two versions of one program are alternatives, never a sum
+    one_program = len({(a.region, a.program, a.version) for a in lines}) == 1
     alternatives = any(p.alternative for p in ctx.case.purchases)  # the same contract with and without tax
     if len(lines) > 1 and one_program and not several_vouchers and not alternatives:  # two kinds: no one sum
         parts = [Decimal(a.amount) for a in lines if a.amount]
@@ -165,8 +167,7 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
         if variants is None:
             d.verdict = "clarify"
             continue
-        for vlabel, base, accumulates in variants:
-            on = rules_date(ctx.case, ctx.ask, ctx.today, p)
+        for (vlabel, base, accumulates), on in _each_version(ctx, pid, p, variants):
             if received is None:
                 received = ctx.case.received_in(on.year) + _used_before(ctx, pid, on.year)
             facts = {**applicant_facts(ctx.case, ctx.ask), **purchase_facts(p)}
@@ -212,6 +213,17 @@ def _lines(ctx: AskContext, region: str, pid: str, purchases: list[Purchase]) ->
         same = ctx.case.guessed[-1].value == sum(computed, Decimal(0))
         d.say(say(lang, "calc.guess_matches" if same else "calc.guess_differs"))
     return count
+
+
+def _each_version(ctx: AskContext, pid: str, p: Purchase, variants: list[Any]) -> list[tuple[Any, dt.date]]:
+    """Each base variant at the date its rules are taken at; an ask naming two versions of the
+    program ("按2024年措施和2025年举措分别可支持多少") gets a line under each, at its start (a signed
+    date still decides alone: then only one version applied)."""
+    versions = named_versions(ctx, pid) if p.signed is None and ctx.case.as_of is None else []
+    if len(versions) < 2:
+        on = rules_date(ctx.case, ctx.ask, ctx.today, p)
+        return [(v, on) for v in variants]
+    return [((vlabel, base, False), on) for vlabel, base, _ in variants for on in versions]
 
 
 def _used_before(ctx: AskContext, pid: str, year: int) -> Decimal:

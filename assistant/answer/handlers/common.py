@@ -73,7 +73,7 @@ def _program_and_clauses(
     return info, search(ctx, [region], references=program_refs(info), k=4)
 
 
-def _named_versions(ctx: AskContext, pid: str) -> list[dt.date]:
+def named_versions(ctx: AskContext, pid: str) -> list[dt.date]:
     """The start dates of the program's versions the ask names ("两者的上限有没有变化" after
     the 2024 and the 2025 measures), oldest first."""
     program = ctx.kb.programs.get(pid)
@@ -99,7 +99,7 @@ def cap_year_open(ctx: AskContext, region: str, pid: str) -> None:
 def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     """A program's rate and caps (no amount given), cited, with conflicts and validity: of each
     version the ask names, when it names one or more, else on the ask's date."""
-    dates: list[dt.date | None] = [*_named_versions(ctx, pid)] or [None]
+    dates: list[dt.date | None] = [*named_versions(ctx, pid)] or [None]
     for on in dates:
         _rules_summary_on(ctx, region, pid, on)
 

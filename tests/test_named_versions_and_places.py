@@ -1,0 +1,40 @@
+"""Amounts under versions a message names, and places that only name something else (the
+eighteenth session: dev-18 leftovers and probes written beside them).
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------ amounts under named versions
+
+
+def test_an_amount_asked_under_two_named_versions_gets_one_line_each_and_no_sum(ask_pinned):
+    r = ask_pinned("杭州滨江区企业来电：使用非国产算力，合同300万元，按2024年措施和2025年举措分别可支持多少？")
+    ask = r.asks[0]
+    assert ask.verdict == "amount", ask.conclusion
+    assert [a.amount for a in ask.amounts] == ["600000.00", "900000.00"], ask.amounts
+    assert "60万元" in ask.conclusion and "90万元" in ask.conclusion, ask.conclusion
+    assert ask.total is None  # two versions of one program are alternatives, never added up
+
+
+def test_a_signed_date_still_picks_the_one_version_that_applied(ask_pinned):
+    r = ask_pinned("杭州企业，2024年10月签的非国产算力合同300万元，按2024年措施和2025年举措能补多少？")
+    ask = r.asks[0]
+    assert [a.amount for a in ask.amounts] == ["600000.00"], ask.amounts
+
+
+# ------------------------------------------------------------------------ places naming something else
+
+
+def test_a_city_that_only_names_a_partner_programme_yields_to_the_registered_district(ask_pinned):
+    r = ask_pinned(
+        "We're a member of Beijing's AGI partner programme based in Shijingshan, with RMB 8m of compute spend"
+        " this year. What support could we get?"
+    )
+    ask = r.asks[0]
+    assert ask.regions == ["beijing-shijingshan"], ask.regions
+    assert [a.program for a in ask.amounts] == ["beijing-shijingshan"], ask.amounts
+
+
+def test_a_city_whose_voucher_is_named_is_still_the_one_asked(ask_pinned):
+    r = ask_pinned("我们注册在石景山，北京市的算力券还能申请吗")
+    assert r.asks[0].regions == ["beijing"], r.asks[0].regions
