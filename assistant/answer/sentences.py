@@ -176,10 +176,16 @@ def score_sentences(
             sc += 1.5
         if re.search(r"未见公开|看不到|没有找到", body) and not any("未" in p for p in prefer):
             sc -= 0.5
+        if _REJECTED_CLAIM.search(body) and not any(_ABOUT_A_CLAIM.search(t) for t in terms):
+            sc -= 1.0  # "……的网页不可靠，不应采信": a claim set aside, unless a claim is what is asked
         if re.match(r"是否|有无", body) or re.search(r"问清|建议确认|逐项自查|可逐项", body):
             sc -= 1.5  # a checklist of questions to ask is not an answer
         scored.append((sc, owner, body))
     return scored
+
+
+_REJECTED_CLAIM = re.compile(r"不可靠|不应采信|unreliable|should not be relied", re.I)
+_ABOUT_A_CLAIM = re.compile(r"网页|网上|网站|说法|靠谱|可靠|传言|听说|claim|website|rumou?r|reliable", re.I)
 
 
 def best_sentence(text: str, terms: Iterable[str], prefer: Iterable[str] = (), avoid_tags: bool = True) -> str:
@@ -260,6 +266,8 @@ def says_unpublished(conclusion: list[str]) -> bool:
     """Whether the conclusion only says that things are not published: every part of every
     statement ("……比例、上限和申报流程未见公开；中卫市的专门规定也未找到") ends so, and none states a
     fact beside it ("发布日期为……，文号未见公开" is an answer)."""
+    # "有一个网页称……该网页不可靠，不应采信": a statement setting a claim aside says nothing published
+    conclusion = [c for c in conclusion if not _REJECTED_CLAIM.search(c)]
     sentences = [x for c in conclusion for x in re.split(r"(?<=[。.!！])(?:\[\d+\])*", c) if x.strip(" []0123456789")]
     if not sentences:
         return False
@@ -267,12 +275,17 @@ def says_unpublished(conclusion: list[str]) -> bool:
         said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
         said = _SOURCE_AFTER.sub("", said).strip(" 。.")  # "……未公布单个主体上限（《……》第二条）"
         said = _CAUTION_AFTER.sub("", said)  # "……均未见公开，不应据此作出推断"
+        said = _WHERE_LOOKED.sub("", said)  # "……及处罚，在所查资料中都未见公开": one statement
         parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
         if not parts or not all(not re.search(r"[，,]", p) and _says_unpublished_part(p) for p in parts):
             return False
     return True
 
 
+# "，在所查资料中都未见公开": where it was looked for, before the verb; not a fact of its own
+_WHERE_LOOKED = re.compile(
+    r"[，,]\s*(在?所查资料中|在?公开资料中)?\s*(都|均|也)?\s*(?=未见公开|未公开|未公布|没有公开)"
+)
 # The clause a statement rests on, in brackets at its end: not a fact of its own.
 _SOURCE_AFTER = re.compile(r"\s*[（(][^（）()]*(?:第[一二三四五六七八九十百零\d]+条|《[^》]+》)[^（）()]*[）)]$")
 # A caution after the statement ("，不应据此作出推断", "，请以发文单位答复为准"): no fact of its own.
