@@ -178,6 +178,8 @@ class ComplianceFacts(_Model):
     kickback: bool | None = None
     contract_backdated: bool | None = None  # the contract dated earlier than it was signed (倒签)
     delivery_proof: bool | None = None  # invoice and proof of compute delivery kept (False: none)
+    invoice_short_of_fee: bool | None = None  # invoiced only the cash part, not the voucher's (抵扣部分不开票)
+    purpose_misstated: bool | None = None  # a use declared that is not the real one (推理写成训练)
     compute_resold: bool | None = None  # the subsidised compute sublet or resold to others (转租)
     double_subsidy_same_contract: bool | None = None
     contract_split: bool | None = None

@@ -340,13 +340,13 @@ def split_asks(text: str) -> list[str]:
         len(groups) > 1 and points and groups[0][1] <= points[0].start() and _REPORTED.search(text[slice(*groups[0])])
     ):
         groups[0:2] = [(groups[0][0], groups[1][1])]
-    # "……有没有问题，依据是什么？": asking for the basis of the yes-or-no question just asked is
-    # part of it; after "可以向哪个部门反映？" it is a question of its own
+    # "……有没有问题，依据是什么？": asking for the basis of the question just asked, after a
+    # comma, is part of it; after a question mark ("已经拿到的补贴会怎样？法律依据是什么？") it is a
+    # question of its own
     for i in range(len(groups) - 1, 0, -1):
         piece = _clean(text[slice(*groups[i])])
-        before = text[slice(*groups[i - 1])]
         if (
-            (_BASIS_ONLY.match(piece) and (not _WH.search(before) or _after_comma(text, groups[i][0])))
+            (_BASIS_ONLY.match(piece) and _after_comma(text, groups[i][0]))
             or _CLOSER_ONLY.match(piece)
             or _PURPOSE_ONLY.match(piece)  # "……能不能改成12月，让它落进基期里？"
             or _ALTERNATIVE.match(piece)  # "……能不能算进补贴范围，还是只能算纯算力？"

@@ -31,6 +31,7 @@ _WHEN = patterns("asked.yaml", "when_asked")
 _DEDUCT_ASKED = patterns("asked.yaml", "deduct_asked")
 _WHICH_GIVES_MORE = patterns("asked.yaml", "which_gives_more")
 _WHICH_RULE = patterns("asked.yaml", "which_rule_asked")
+_WHO_MAY_APPLY = patterns("asked.yaml", "who_may_apply")
 
 
 def last_question(text: str) -> str:
@@ -71,6 +72,8 @@ def what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "process"})  # "申报要签什么承诺": what to submit, not whether we qualify
     if a.intent == "fact" and a.topics == ["materials"] and not find_money(a.text):
         a = a.model_copy(update={"intent": "process"})  # "What documents do we need?": what to submit
+    if a.intent == "eligibility" and _WHO_MAY_APPLY.search(last_question(a.text)) and not find_money(a.text):
+        a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "applicant"})})  # "哪些单位可以申请"
     if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
     if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:

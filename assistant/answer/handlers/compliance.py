@@ -71,7 +71,7 @@ def handle(ctx: AskContext) -> None:
     # a short question continuing the one before ("需要满足哪些条件？") is answered from the texts
     # (the arrangements were checked for that one), and so is where to report a measure
     stated = (
-        not ctx.ask.leans_on
+        (not ctx.ask.leans_on or _ASKS_THE_CHECK.search(ctx.ask.text))
         and "report" not in ctx.ask.topics
         and not set(ctx.ask.topics) & _ABOUT_THE_LAW  # "1. 公平竞争审查由谁负责": the law, not the plan
         and not _an_article_asked_apart(ctx)
@@ -134,7 +134,9 @@ def handle(ctx: AskContext) -> None:
     elif findings:
         # "阳合同的效力如何，依据哪一条", "会有什么后果": the law asked about an arrangement is an
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
-        leave = _ASKS_LEAVE.search(ctx.ask.text) or _OFFER_TO_US.search(ctx.case.text)
+        # (an offer made to us is checked by the ask that asks leave, when another one does:
+        # "……违反民法典哪一条？公司有没有风险？" asks the law, then the check)
+        leave = _ASKS_LEAVE.search(ctx.ask.text) or (_OFFER_TO_US.search(ctx.case.text) and not _checked_apart(ctx))
         # "从《民法典》第545条看，能否……": an article named frames the question as one about the law
         # (an article of an issuer's own draft, "第五条写……", frames nothing: the draft is checked)
         own_article = _ISSUER_VOICE.search(ctx.case.text) and not _LAW_ARTICLE.search(ctx.ask.text)
@@ -254,10 +256,16 @@ def _caps_met_anyway(ctx: AskContext, region: str, pid: str) -> None:
         ctx.draft.say(say(ctx.lang, "compliance.split_caps", name=ctx.kb.program_name(pid, ctx.lang), caps=caps))
 
 
+def _checked_apart(ctx: AskContext) -> bool:
+    """Whether another compliance ask of the message asks for the check ("有没有风险")."""
+    return any(a is not ctx.ask and a.intent == "compliance" and _ASKS_LEAVE.search(a.text) for a in ctx.case.asks)
+
+
 _ASKS_THE_LAW = patterns("compliance_questions.yaml", "asks_the_law")
 _APPLY_AGAIN = patterns("asked.yaml", "apply_again")  # "还能再申请吗" after support received
 _BOTH_ASKED = patterns("asked.yaml", "both_claim_asked")
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
+_ASKS_THE_CHECK = patterns("compliance_questions.yaml", "asks_the_check")
 _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")

@@ -1,0 +1,111 @@
+"""Compliance officers' and helpdesk staff's messages from the eighteenth session's development
+set (dev-19) and probes written beside them: an arrangement told in plain words is checked, the
+law asked for beside the check is answered as the law, and an enquiry's items are each answered.
+"""
+
+from __future__ import annotations
+
+# ------------------------------------------------------------------- arrangements in plain words
+
+
+def test_a_district_rule_naming_three_providers_is_a_designated_supplier_finding(ask_pinned):
+    r = ask_pinned(
+        "我们是某区经信局的。起草区级算力券办法时有人提议写“算力券只能在区里认定的三家算力服务商处使用”。"
+        "这样写有没有违反反垄断法或公平竞争审查条例的风险？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "risk", ask.conclusion
+    assert "第八条" in ask.conclusion and "第三十九条" in ask.conclusion, ask.conclusion
+
+
+def test_a_contract_with_a_firm_under_the_same_controller_is_a_related_supplier(ask_pinned):
+    r = ask_pinned(
+        "内审发现：我们（海淀区的软件公司）2025年初跟同一个实控人控制的另一家公司签了一份400万的GPU租用合同，"
+        "并且拿这份合同申领了北京市算力券。这份合同符合北京算力券的规定吗？"
+    )
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
+    assert "非关联方" in r.asks[0].conclusion
+
+
+def test_corpus_bought_from_this_subsidiary_is_from_a_related_party(ask_pinned):
+    r = ask_pinned(
+        "集团下面有家数据子公司，手里有大量清洗好的语料。我们向这家子公司采购语料，能用语料券吗？",
+        ["我们在上海做行业大模型，想了解上海的模型券和语料券。"],
+    )
+    assert r.asks[0].verdict == "not_eligible", r.asks[0].conclusion
+
+
+def test_an_invoice_for_the_cash_part_only_is_checked_against_the_full_invoice_rule(ask_pinned):
+    r = ask_pinned(
+        "庆阳集群的一家服务商提出：我们用算力券抵扣的那部分不开票，只按实付金额开发票。作为需求方，我们能接受吗？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "risk", ask.conclusion
+    assert "全额" in ask.conclusion and "第八条" in ask.conclusion, ask.conclusion
+
+
+def test_declaring_inference_as_training_is_a_misstated_purpose(ask_pinned):
+    r = ask_pinned("深圳：我们租的卡一半其实在跑对外推理服务，申报训力券时想统一写成“大模型训练”。这么写有什么风险？")
+    ask = r.asks[0]
+    assert ask.verdict == "risk", ask.conclusion
+    assert "训练" in ask.conclusion and "第三条" in ask.conclusion, ask.conclusion
+
+
+def test_an_invoice_above_what_is_delivered_is_an_inflated_contract(ask_pinned):
+    r = ask_pinned(
+        "成都：服务商说可以按100万给我们开票、实际只交付60万的算力，算力券按60%抵减后我们基本不用自己掏钱。这种操作有什么法律风险？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "risk", ask.conclusion
+    assert "第一百四十六条" in ask.conclusion, ask.conclusion
+
+
+# ------------------------------------------------------------- the law asked beside the check
+
+
+def test_which_article_an_offer_breaks_is_the_law_and_whether_it_is_a_risk_the_check(ask_pinned):
+    r = ask_pinned(
+        "我们是亦庄一家做具身智能的公司。算力供应商提议：合同金额写800万，实际我们只付600万，差额他们事后以"
+        "“技术服务费”名义返给我们，这样按30%能多拿点算力券。法务想确认：这种安排违反民法典哪一条？公司有没有风险？"
+    )
+    law, check = r.asks[:2]
+    assert law.verdict == "answered" and "第一百五十四条" in law.conclusion, law.conclusion
+    assert check.verdict == "risk", check.conclusion
+
+
+def test_the_legal_basis_asked_after_a_question_mark_is_an_ask_of_its_own(ask_pinned):
+    r = ask_pinned("假如我们据以申领算力券的合同后来被法院认定无效，已经拿到的补贴会怎样？法律依据是什么？")
+    assert len(r.asks) == 2, [a.conclusion for a in r.asks]
+    assert "第一百五十五条" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_the_legal_basis_asked_after_a_comma_stays_with_its_question(ask_pinned):
+    r = ask_pinned("供应商给我们返点，这样申领算力券有没有问题，依据是什么？")
+    assert len(r.asks) == 1, [a.conclusion for a in r.asks]
+
+
+# ------------------------------------------------------------------------ enquiries, item by item
+
+
+def test_who_may_apply_is_the_rule_not_a_check_of_the_caller(ask_pinned):
+    r = ask_pinned("南京江北新区企业来电：南京算力券的补贴比例是多少？哪些单位可以申请？")
+    who = r.asks[1]
+    assert who.verdict == "answered" and "注册在南京" in who.conclusion, who.conclusion
+
+
+def test_the_fields_a_program_supports_are_a_fact_of_its_text(ask_pinned):
+    r = ask_pinned("天津滨海新区企业来函，请答复天津市算力券的补贴比例、资金来源和重点支持领域。")
+    fields = r.asks[2]
+    assert fields.verdict == "answered" and "智能制造" in fields.conclusion, fields.conclusion
+
+
+def test_the_date_a_text_was_signed_off_is_its_issue_date(ask_pinned):
+    r = ask_pinned("经开区企业服务中心：请答复亦庄算力券政策的文号、落款日期和主管部门，以便回复企业来函。")
+    assert "2024年11月24日" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_a_page_the_texts_set_aside_is_not_the_answer_to_how_long_a_voucher_is_valid(ask_pinned):
+    r = ask_pinned("来电企业为四川成都注册的企业，咨询贵州算力券：外省企业可以申领吗？抵扣比例多少？券有没有有效期？")
+    valid = r.asks[2]
+    assert valid.verdict == "not_published", valid.conclusion
+    assert "不应采信" not in valid.conclusion
