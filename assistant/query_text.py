@@ -129,6 +129,11 @@ def _jieba():
     return jieba
 
 
+def words(text: str) -> list[str]:
+    """``text`` cut into words by the same segmenter (and user dictionary) retrieval uses."""
+    return [w for w in _jieba().lcut(text) if w.strip()]
+
+
 def tokenize(text: str) -> list[str]:
     """jieba search-mode words plus CJK character bigrams, lower-cased, stopwords dropped.
 

@@ -109,3 +109,91 @@ def test_a_page_the_texts_set_aside_is_not_the_answer_to_how_long_a_voucher_is_v
     valid = r.asks[2]
     assert valid.verdict == "not_published", valid.conclusion
     assert "不应采信" not in valid.conclusion
+
+
+# ------------------------------------------------------------- a point's own facts and places
+
+
+def test_a_compute_site_told_in_a_later_point_does_not_reach_back_to_the_first(ask_pinned):
+    r = ask_pinned("芜湖：1. 高校能否申请算力补贴？2. 企业使用合肥的智算中心算力，能否申请芜湖的补贴？")
+    universities, hefei = r.asks[:2]
+    assert universities.verdict == "eligible", universities.conclusion
+    assert hefei.verdict == "not_eligible" and "本地" in hefei.conclusion, hefei.conclusion
+
+
+def test_a_place_given_as_an_example_of_outside_compute_is_not_the_region_asked(ask_pinned):
+    r = ask_pinned("山东省：企业在省外（比如贵州）购买的算力，能否申请省级算力券？")
+    ask = r.asks[0]
+    assert ask.regions == ["shandong"], ask.regions
+    assert ask.verdict == "not_eligible" and "省外" in ask.conclusion, ask.conclusion
+
+
+def test_a_voucher_already_held_names_no_region_asked(ask_pinned):
+    r = ask_pinned("请答复郑州算力券的政策文号，以及已获河南省级算力券的企业能否再申请市级券。")
+    again = r.asks[-1]
+    assert again.regions == ["zhengzhou"], again.regions
+    assert "优先" in again.conclusion, again.conclusion
+
+
+def test_where_a_parent_company_sits_is_not_the_region_asked(ask_pinned):
+    r = ask_pinned(
+        "What if the supplier is a subsidiary of our Hong Kong parent — does that contract still count?",
+        [
+            "We're a WFOE in Chaoyang, Beijing, in software. We signed a RMB 3m, 12-month compute contract in March 2025."
+        ],
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "not_eligible", ask.conclusion
+    assert "related" in ask.conclusion, ask.conclusion
+
+
+def test_a_cluster_in_its_province_is_the_clusters_place(ask_pinned):
+    r = ask_pinned(
+        "We're using the Qingyang cluster in Gansu with a RMB 800k compute contract. How much voucher can we claim?"
+    )
+    assert [a.amount for a in r.asks[0].amounts] == ["240000.00"], r.asks[0].conclusion
+
+
+def test_using_a_voucher_in_several_goes_is_no_split_claim(ask_pinned):
+    r = ask_pinned("亦庄的 上季度算力结算了1,200,000元 能补多少？券能分几次用吗")
+    assert r.asks[1].verdict != "risk", r.asks[1].conclusion
+
+
+def test_our_subsidiary_in_a_city_is_the_applicant_there(ask_pinned):
+    r = ask_pinned("Our Wuhu subsidiary uses local intelligent compute, CNY 4M this year. What's the subsidy?")
+    assert r.asks[0].regions == ["wuhu"], r.asks[0].regions
+
+
+# ------------------------------------------------------------------------------ the national level
+
+
+def test_whether_a_national_voucher_exists_is_answered_in_english(ask_pinned):
+    r = ask_pinned("Is there a national compute voucher in China? What's the national subsidy rate?")
+    assert "region by region" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_our_note_on_how_to_answer_is_never_quoted_as_the_answer(ask_pinned):
+    r = ask_pinned("企业问“国家算力券补多少”。请确认国家层面有没有统一的算力券补贴比例和上限。")
+    assert all("回答“国家算力券补多少”之类问题时" not in a.conclusion for a in r.asks), [a.conclusion for a in r.asks]
+
+
+def test_whether_a_voucher_can_be_used_for_compute_elsewhere_is_checked(ask_pinned):
+    r = ask_pinned("济南的 我们在贵州租的算力 能用山东的算力券吗")
+    ask = r.asks[0]
+    assert ask.verdict in ("not_eligible", "ended") and "省内" in ask.conclusion, ask.conclusion
+
+
+def test_a_small_foreign_owned_company_is_an_sme(ask_pinned):
+    r = ask_pinned(
+        "We're a small foreign-owned company in Future Sci-Tech City, Hangzhou. Our compute contracts this year"
+        " add up to CNY 450,000 in total. What support can we get?"
+    )
+    assert [a.amount for a in r.asks[0].amounts] == ["225000.00"], r.asks[0].conclusion
+
+
+def test_inference_rather_than_training_is_not_training(ask_pinned):
+    r = ask_pinned(
+        "We're a Shenzhen company (not a start-up) renting GPUs for RMB 1.2M, mostly to serve inference for our"
+        " customers rather than training. Does the Shenzhen compute voucher cover that?"
+    )
+    assert r.asks[0].verdict in ("not_eligible", "undetermined"), r.asks[0].conclusion

@@ -56,12 +56,25 @@ def applicant_facts(case: Case, ask: Ask | None = None) -> dict[str, Any]:
         facts["compute_location"] = a.registered.region  # "使用本地智算中心……；如使用合肥的算力": this ask's
     if ask is not None and compute_elsewhere_in(ask.text):
         facts["compute_location"] = "elsewhere"  # "本地的算多少？外地的能否一并申请？": this ask's compute
+    elif ask is not None and not site and _site_told_later(case, ask):
+        facts.pop("compute_location", None)  # "1. 高校能否申请？2. 企业使用合肥的算力能否申请？": point 2's
     total = case.received_total()
     if total is not None:
         facts["claimed_total"] = str(total)
     if case.rate is not None:
         facts["rate"] = str(case.rate)
     return facts
+
+
+def _site_told_later(case: Case, ask: Ask) -> bool:
+    """Whether the compute site is told only in a later question of the message: a later
+    point's own facts do not reach back to the question before it (an earlier one's carry on)."""
+    at = case.compute_at
+    i = next((k for k, a in enumerate(case.asks) if a is ask or a.text == ask.text), None)
+    if at is None or not at.region or i is None:
+        return False
+    told = [site_named(a.text, case) == at.region for a in case.asks]
+    return not any(told[: i + 1]) and any(told[i + 1 :])
 
 
 def purchase_facts(purchase: Purchase | None) -> dict[str, Any]:

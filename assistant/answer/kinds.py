@@ -38,3 +38,22 @@ def admits_kind_asked(question: str, clauses: list[str]) -> bool:
         if named and admits.search(sentence) and not bars.search(sentence):
             return True
     return False
+
+
+def bars_what_is_asked(question: str, clauses: list[str]) -> bool:
+    """Whether ``question`` asks if something may be claimed ("企业在省外购买的算力，能否申请省级
+    算力券") and a clause the answer states puts that very thing outside the support ("购买省外算力
+    不在支持范围"): a word of the question, not one every clause shares, inside the barring part."""
+    if not lexicon.patterns("applicant_kinds.yaml", "can_apply").search(question):
+        return False
+    from assistant.query_text import words as cut
+
+    out = lexicon.patterns("applicant_kinds.yaml", "out_of_scope")
+    common = set(lexicon.load_yaml("applicant_kinds.yaml")["common_words"])
+    for sentence in (part for clause in clauses for part in re.split(r"[，,；;。]", clause)):
+        if not out.search(sentence):
+            continue
+        words = {w for w in cut(out.sub(" ", sentence)) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)}
+        if any(w in question for w in words - common):
+            return True
+    return False

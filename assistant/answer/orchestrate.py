@@ -17,7 +17,7 @@ from assistant import lexicon
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
 from assistant.answer.handlers import HANDLERS, basis_followup, rule_on, simple
-from assistant.answer.kinds import admits_kind_asked
+from assistant.answer.kinds import admits_kind_asked, bars_what_is_asked
 from assistant.answer.knowledge import Knowledge
 from assistant.answer.messages import say, sep
 from assistant.answer.reread import reread
@@ -147,6 +147,10 @@ def route(ctx: AskContext) -> None:
             ask = ctx.ask = ctx.draft.ask = ask.model_copy(update={"regions": [named.region], "intent": "fact"})
     ambiguous = next((c for c in case.clarifications if c.fact == "place"), None)
     needs_region = ask.intent in NEEDS_REGION or (ask.intent == "fact" and bool(set(ask.topics) & PROGRAM_TOPICS))
+    # "Is there a national compute voucher?": whether one exists nationally (no, region by region)
+    needs_region = needs_region or (
+        ask.intent == "fact" and "exists" in ask.topics and bool(_NATIONAL.search(ask.text))
+    )
     unheld = unheld_documents(ask.text, ctx.kb.doc_refs) or (
         not ask.regions and unheld_asked(ask.text, case.text, ctx.kb.doc_refs)
     )
@@ -223,6 +227,9 @@ def route(ctx: AskContext) -> None:
     if ctx.draft.verdict in ("in_force", "ended") and _ASKS_WHEN.search(ask.text) and not _WHETHER.search(ask.text):
         # "有效期到哪一天？": a date asked for, answered with it (whether it is in force is not asked)
         ctx.draft.verdict = "answered"
+    if ctx.draft.verdict == "answered" and bars_what_is_asked(ask.text, ctx.draft.clauses_said):
+        # "省外购买的算力能否申请" answered by "购买省外算力不在支持范围": the rule says no
+        ctx.draft.verdict = "not_eligible"
     if ctx.draft.verdict == "answered" and admits_kind_asked(ask.text, ctx.draft.clauses_said):
         # "高校能否申请" answered by "面向……高校": the rule says that kind may apply
         ctx.draft.verdict = "eligible"

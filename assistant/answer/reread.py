@@ -61,7 +61,10 @@ def reread(ctx: AskContext) -> Ask:
         ask = _read_as(ctx, "fact")
     if ask.intent == "comparison" and len(ask.regions) == 1 and (not _WHICH.search(ask.text) or "basis" in ask.topics):
         # one region compares nothing ("按哪个算" asks for its base; "分别算一下：模型券……200万" the amounts)
-        ask = _read_as(ctx, "calculation" if _names_an_amount(ask.text) and "basis" not in ask.topics else "fact")
+        if _names_an_amount(ask.text) and "basis" not in ask.topics:
+            ask = _read_as(ctx, "calculation")
+        else:  # "我们在贵州租的算力 能用山东的算力券吗": whether, on the facts told
+            ask = _read_as(ctx, "eligibility" if _QUALIFY.search(ask.text) else "fact")
     if ask.intent == "eligibility" and set(ask.topics) & {"cap", "rate", "budget"} and not _CAN_WE.search(ask.text):
         ask = _read_as(ctx, "fact")  # "询问年度上限和比例"
     if (

@@ -164,8 +164,8 @@ def score_sentences(
         weight = {t: math.log(1 + n / (1 + df[t])) for t in terms}
     scored = []
     for i, (owner, body) in enumerate(bodies):
-        if not body or len(body) < 4 or instructs_assistant(body):
-            continue
+        if not body or len(body) < 4 or instructs_assistant(body) or _HOW_TO_ANSWER.match(body):
+            continue  # (a note of ours on how to answer, "回答……问题时，应说明……", is no statement)
         match_text = tagged[i] or body
         sc = sum(weight[t] for t in terms if df[t] and _contains(match_text, t))
         # Long sentences match more words by chance: a mild length normalisation.
@@ -184,6 +184,7 @@ def score_sentences(
     return scored
 
 
+_HOW_TO_ANSWER = re.compile(r"回答[^。]{0,40}时[，,]?\s*应")
 _REJECTED_CLAIM = re.compile(r"不可靠|不应采信|unreliable|should not be relied", re.I)
 _ABOUT_A_CLAIM = re.compile(r"网页|网上|网站|说法|靠谱|可靠|传言|听说|claim|website|rumou?r|reliable", re.I)
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 _LEXICON = Path(__file__).resolve().parent.parent / "lexicon"
-_NEG_WINDOW = 4  # characters before a match in which a negation word flips it
+_NEG_WINDOW = 12  # characters before a match in which a negation word (ending right there) flips it
 
 
 @lru_cache(maxsize=1)

@@ -30,10 +30,11 @@ _HYPOTHETICAL_PLACE = re.compile(
 
 
 def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
-    """registration | compute | asked | qualifies | origin | part | denied: whether a place says
-    where the firm is, where its compute is, what is asked about (or names something else, a
-    weaker ask), or only tells something apart (where the firm moved from, the purchase made
-    there, a place it says it is not)."""
+    """registration | compute | asked | qualifies | origin | part | denied | example | received |
+    party: whether a place says where the firm is, where its compute is, what is asked about (or
+    names something else, a weaker ask), or only tells something apart (where the firm moved
+    from, the purchase made there, a place it says it is not, an instance given, a voucher the
+    firm already holds, where another party is)."""
     cues = tables()["registration_cues"]
     before_all = text[clause.start : start]
     before, before_en = before_all[-10:], before_all[-40:]
@@ -41,10 +42,23 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     compute = tables()["compute_cues"]
     if first_match(before_en if before_en.isascii() else before, [p + r"\s*$" for p in tables()["place_denied"]]):
         return "denied"  # "公司其实在苏州 不在上海": a place said not to be the firm's, asked by nobody
+    if re.search(r"(比如|例如|譬如|诸如|比方说)\s*$", before) or re.search(
+        r"\b(such as|e\.g\.,?|for example,?)\s*$", before_en, re.I
+    ):
+        return "example"  # "在省外（比如贵州）购买的算力": an instance of something, asked about by nobody
+    if re.match(
+        r"^\s*-?(based )?(parent|headquarters|HQ|holding|group|affiliate|investor|shareholder)s?\b",
+        text[end : clause.end],
+        re.I,
+    ):
+        return "party"  # "our Hong Kong parent": where another party is ("our Nanning subsidiary" is us)
     if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
         return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
     if re.match(r"^的?(那|这)(部分|笔|一笔|份)", after):
         return "part"  # "合肥那部分能不能一起算": the purchase made there, if its compute is there
+    voucher_after = re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴)", after)
+    if voucher_after and re.search(r"(已获得?|已经?(拿|领|获)[了过到]?|(拿|领|获得)过|已享受)\s*$", before):
+        return "received"  # "已获河南省级算力券的企业能否再申请市级券": what the firm has, not the ask
     if re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴|政策)", after):
         return "asked"  # "能不能用山东的算力券": the voucher named, not where compute is used
     if (
@@ -99,9 +113,9 @@ def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[st
             place = settle_reading(clean, pm.end, place, covered, [o.place for o in found if o is not pm])
         if role == "part" and case.compute_at is not None and case.compute_at.region == place.region:
             continue  # "另外在合肥用了1000万……合肥那部分": that purchase, not a region asked about
-        if role == "denied":
+        if role in ("denied", "received"):
             denied.append((pm.start, place))
-        if role in ("origin", "denied"):
+        if role in ("origin", "denied", "example", "received", "party"):
             continue
         if (
             role == "compute"

@@ -303,7 +303,7 @@ def _merge(text: str, a: _Match, b: _Match) -> _Match | None:
 # What stands between a place and its city written after it, English style ("Binhai New Area,
 # Tianjin", "Gu'an (Langfang)", "Shijingshan district in Beijing").
 _BEFORE_ITS_CITY = re.compile(
-    r"\s*(district|new area|new district|county|city|zone|park|area)?\s*[,(（]?\s*(in\s+)?", re.I
+    r"\s*(district|new area|new district|county|city|zone|park|area|cluster|hub)?\s*[,(（]?\s*(in\s+)?", re.I
 )
 
 
