@@ -197,3 +197,45 @@ def test_inference_rather_than_training_is_not_training(ask_pinned):
         " customers rather than training. Does the Shenzhen compute voucher cover that?"
     )
     assert r.asks[0].verdict in ("not_eligible", "undetermined"), r.asks[0].conclusion
+
+
+# ----------------------------------------------------------------- claims heard, awards, measures
+
+
+def test_claims_read_online_are_checked_against_the_texts_not_as_our_arrangement(ask_pinned):
+    r = ask_pinned(
+        "网上有篇文章说贵州算力券是一种虚拟货币、只限贵州注册的企业使用、有效期一年。我们要做内部合规培训，这几个说法对不对？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "answered", ask.conclusion
+    assert "不可靠" in ask.conclusion or "数字化凭证" in ask.conclusion, ask.conclusion
+
+
+def test_a_figure_heard_is_checked_against_the_clause_that_states_it(ask_pinned):
+    r = ask_pinned(
+        "Someone told us the district can top our rent subsidy up to 100%. Is that right?",
+        [
+            "We're an early-stage startup in Xuhui, Shanghai, renting compute for about RMB 1.5m a year. What can we get?"
+        ],
+    )
+    assert "100%" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_an_award_listed_beside_the_rates_is_no_purchase_to_compute(ask_pinned):
+    r = ask_pinned(
+        "廊坊：我们是新落户的AI企业，又牵头一个省级重大项目，还用本地算力平台。新落户50万、重大项目60%、本地平台50%"
+        "这几项能不能叠加享受？一年最多能拿多少？"
+    )
+    most = r.asks[1]
+    assert not most.amounts or all(a.amount is None for a in most.amounts), most.amounts
+    assert "100万" in most.conclusion, most.conclusion
+
+
+def test_which_articles_bear_on_a_local_compute_only_rule_names_them(ask_pinned):
+    r = ask_pinned(
+        "芜湖的算力补贴只补用芜湖本地智能算力的费用。我们是外地的算力服务商，想提意见：这种“只补本地算力”的条款"
+        "跟反垄断法、公平竞争审查条例的哪几条有关？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict == "answered", ask.conclusion
+    assert "第九条" in ask.conclusion and "第四十一条" in ask.conclusion, ask.conclusion

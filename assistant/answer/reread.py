@@ -143,6 +143,13 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = _read_as(ctx, "fact")
+    if (
+        ask.intent == "compliance"
+        and _CLAIM_CHECKED.search(ask.text)
+        and _HEARSAY.search(ask.text)
+        and not case.compliance.stated()
+    ):
+        ask = _read_as(ctx, "fact")  # "网上有篇文章说……这几个说法对不对": what the texts say of the claims
     if ask.intent == "validity" and (_DISTRICT_ADDON.search(ask.text) or _CLAIM_CHECKED.search(ask.text)):
         ask = _read_as(ctx, "fact")  # "闵行区自己还有没有补的", "网上说……靠谱吗": what the texts say
     if ask.intent == "validity" and "channel" in ask.topics and not asks_in_force(ask.text):
@@ -371,6 +378,7 @@ _WHEN_TO_APPLY = patterns("asked.yaml", "when_to_apply")
 _QUALIFY = patterns("asked.yaml", "qualify_asked")
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
+_HEARSAY = patterns("asked.yaml", "hearsay")
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少|基数(怎么|如何|咋)(算|计算|定|确定)")
 _WHICH_TEXT = patterns("asked.yaml", "which_text")
 # "能拿多少" asks how much; "两个都能拿吗" asks whether

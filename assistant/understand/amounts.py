@@ -83,6 +83,10 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
         return "asserted", ""  # "那个200万的上限是每年还是累计": a figure of the rules, not a purchase
     if re.match(r"^\s*(元)?的?(一次性)?(算力|模型|语料|数据)?券(?![商])", after) and not _CONTRACT.search(before[-8:]):
         return "asserted", ""  # "一次性50万的券和60%的比例能都拿吗": a voucher the rules give, not a purchase
+    if re.search(r"(新落户|落户奖励|一次性|奖励|奖补|启动)(的)?\s*$", before[-6:]) and not _CONTRACT.search(
+        before[-8:]
+    ):
+        return "asserted", ""  # "新落户50万、重大项目60%……能不能叠加": an award the rules give, not a purchase
     if (
         first_match(before[-16:], roles["asserted"])
         or re.search(r"(上限|最高|封顶|最多|顶格)\s*(是|为)?\s*$", before[-6:])

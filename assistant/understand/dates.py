@@ -317,6 +317,10 @@ def find_terms(text: str) -> list[TermMention]:
                 continue
             if re.search(r"(成立|注册|落户|营业)[^，。,;；]{0,2}$", text[max(0, m.start() - 4) : m.start()]):
                 continue  # 成立三个月: the firm's age, not a term
+            if re.search(
+                r"(有效期|使用期|期限)(为|是|只有|仅|就)?\s*$", text[max(0, m.start() - 6) : m.start()]
+            ) and re.search(r"券", text[max(0, m.start() - 30) : m.start()]):
+                continue  # "算力券……有效期一年": how long the voucher lasts, not a contract's term
             months = _term_months(m, unit)
             if 0 < months <= 240:
                 found.append((m.start(), m.end(), months))

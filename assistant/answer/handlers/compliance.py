@@ -120,8 +120,13 @@ def handle(ctx: AskContext) -> None:
     if measure:
         d.say(say(lang, "compliance.measure_undetermined", region=ctx.kb.region_name(regions[0], lang)))
     if findings and measure:
-        # the findings are the rules the measure is weighed against, not a ruling on it
-        d.verdict = "undetermined"
+        # the findings are the rules the measure is weighed against, not a ruling on it (asked
+        # which articles bear on it, "跟反垄断法……的哪几条有关", those articles are the answer)
+        d.verdict = (
+            "answered"
+            if _ASKS_THE_LAW.search(ctx.ask.text) and not _ASKS_LEAVE.search(ctx.ask.text)
+            else "undetermined"
+        )
         f = findings[0]
         marks = "".join(cite_ref(ctx, found, r) for r in f.get("references", [])[:3])
         explanation = f["explanation_en"] if lang == "en" else f["explanation_zh"]

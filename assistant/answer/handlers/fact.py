@@ -88,6 +88,9 @@ def handle(ctx: AskContext) -> None:
     about_rules = bool(programs and (ask.voucher == "compute" or ctx.voucher) and topics & _RULE_TOPICS)
     if "duration" in topics and _HOW_LONG.search(ask.text):
         about_rules = False  # "最多能连续拿几年": how long, whatever "最多" suggests
+    claimed = _claimed_figures(ask.text)
+    if claimed:
+        about_rules = False  # "Someone told us the district can top it up to 100%. Is that right?": that clause
     if "cost_share" in topics and not topics & {"cap", "domestic", "minimum"}:
         about_rules = False  # "省市资金分担比例": who pays, not the voucher's rate
     if programs and "basis" in topics and not about_doc and not _HOW_TO_INVOICE.search(ask.text):  # "按哪个数算"
@@ -146,7 +149,7 @@ def handle(ctx: AskContext) -> None:
             names = [say("zh", f"vouchers.{k}") for k in kinds]  # each voucher's own clause, as evidence
             add_details(ctx, search(ctx, regions, k=6, extra=" ".join(names)).get("hits", []), names, n=2)
             return
-    prefer = [w for t in topics for w in PREFER.get(t, [])]
+    prefer = [*claimed, *(w for t in topics for w in PREFER.get(t, []))]
     if _timed_step(ask.text):  # "按什么周期结算": the clause naming the step's rhythm
         prefer = ["季度", "按月", "每月", "周期", "结算", "兑付", *prefer]
     extra = " ".join(SEARCH_EXTRA.get(t, "") for t in sorted(topics - _timed_step(ask.text))).strip()
@@ -212,6 +215,16 @@ def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
+_CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
+_HEARSAY = patterns("asked.yaml", "hearsay")
+
+
+def _claimed_figures(text: str) -> list[str]:
+    """The percentages of a claim the user heard and asks us to check ("有人说区里能补到100%，
+    对吗"): the clause stating that figure answers, not the program's rate line."""
+    if not (_CLAIM_CHECKED.search(text) and _HEARSAY.search(text)):
+        return []
+    return re.findall(r"\d+(?:\.\d+)?\s*%", text)
 
 
 def _district_without_texts(ctx: AskContext) -> str:
