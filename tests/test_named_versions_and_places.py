@@ -1,5 +1,5 @@
-"""Amounts under versions a message names, and places that only name something else (the
-eighteenth session: dev-18 leftovers and probes written beside them).
+"""Amounts under versions a message names, places that only name something else, and years,
+kinds and rules read from plain words (the eighteenth session: dev-18 leftovers and probes).
 """
 
 from __future__ import annotations
@@ -38,3 +38,23 @@ def test_a_city_that_only_names_a_partner_programme_yields_to_the_registered_dis
 def test_a_city_whose_voucher_is_named_is_still_the_one_asked(ask_pinned):
     r = ask_pinned("我们注册在石景山，北京市的算力券还能申请吗")
     assert r.asks[0].regions == ["beijing"], r.asks[0].regions
+
+
+# ------------------------------------------------------------------- years, makers, rules quoted
+
+
+def test_a_two_digit_year_dates_the_rules_asked(ask_pinned):
+    r = ask_pinned("成都 我们23年牵头国家级项目 用的超算中心算力500万 按当时的政策能补多少")
+    assert [a.amount for a in r.asks[0].amounts] == ["1500000.00"], r.asks[0].conclusion
+
+
+def test_an_independent_developer_not_incorporated_is_a_maker(ask_pinned):
+    r = ask_pinned(
+        "I'm an independent developer in Langfang, not incorporated yet. Can I apply for the Langfang compute voucher?"
+    )
+    assert r.asks[0].verdict in ("eligible", "answered"), r.asks[0].conclusion
+
+
+def test_a_holder_of_the_provincial_voucher_asking_to_apply_again_gets_the_citys_rule(ask_pinned):
+    r = ask_pinned("郑州高新区企业来电：已获河南省级算力券，还能否申请郑州市级算力券？郑州单份合同300万元可补多少？")
+    assert "优先" in r.asks[0].conclusion, r.asks[0].conclusion

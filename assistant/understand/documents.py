@@ -206,6 +206,10 @@ _SIGNING_YEAR = re.compile(
 )
 
 
+# "23年牵头……按当时的政策": a year written with two digits (not "做了23年", "23年来")
+_SHORT_YEAR = re.compile(r"(?<![\d.第做了干有满近])([12]\d)\s*年(?!来|多|左右|以上|以内|经验|间|内|期|前|后|的经验)")
+
+
 # "现在", "目前": the ask is about today, whatever year a document's title carries
 _NOW = re.compile(r"现在|目前|如今|当前|眼下|今天|\b(now|currently|today)\b", re.I)
 
@@ -217,6 +221,9 @@ def year_asked(text: str, today: dt.date) -> int | None:
         return None  # "南宁市2025年度兑付通知现在还适用吗": now, not 2025
     text = _SIGNING_YEAR.sub(" ", _DOC_NUMBER_YEAR.sub(" ", _TITLE.sub(" ", text)))  # 《title》: a document's name
     years = [y for y in (int(m.group(1)) for m in _YEAR.finditer(text)) if 2015 <= y <= today.year + 5]
+    years = years or [
+        y for y in (2000 + int(m.group(1)) for m in _SHORT_YEAR.finditer(text)) if 2015 <= y <= today.year
+    ]
     if years:
         return years[-1]
     low = text.lower()
