@@ -58,3 +58,13 @@ def test_an_independent_developer_not_incorporated_is_a_maker(ask_pinned):
 def test_a_holder_of_the_provincial_voucher_asking_to_apply_again_gets_the_citys_rule(ask_pinned):
     r = ask_pinned("郑州高新区企业来电：已获河南省级算力券，还能否申请郑州市级算力券？郑州单份合同300万元可补多少？")
     assert "优先" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_a_rules_place_and_traits_said_back_are_not_the_firms(ask_pinned):
+    r = ask_pinned(
+        "北京市算力券要求在北京注册的独立法人，这跟《全国统一大市场建设指引(试行)》冲突吗？"
+        "我们注册在天津，能不能拿这份指引直接去申请北京的券？"
+    )
+    again = r.asks[1]
+    assert again.regions == ["beijing"], again.regions
+    assert again.verdict in ("not_eligible", "ended") and "北京" in again.conclusion, again.conclusion

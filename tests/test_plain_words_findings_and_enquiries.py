@@ -239,3 +239,16 @@ def test_which_articles_bear_on_a_local_compute_only_rule_names_them(ask_pinned)
     ask = r.asks[0]
     assert ask.verdict == "answered", ask.conclusion
     assert "第九条" in ask.conclusion and "第四十一条" in ask.conclusion, ask.conclusion
+
+
+def test_what_befalls_a_drafting_body_that_skipped_the_review_is_said(ask_pinned):
+    r = ask_pinned("如果区里出台算力券办法时压根没做公平竞争审查，起草部门和负责人要承担什么后果？")
+    ask = r.asks[0]
+    assert "约谈" in ask.conclusion and "处分" in ask.conclusion, ask.conclusion
+
+
+def test_a_list_of_points_the_texts_leave_open_is_not_published(ask_pinned):
+    r = ask_pinned(
+        "来函：一家注册在丰台区（不在经开区）的企业询问，能否申请北京经开区算力券、是否必须在经开区纳税。请出具答复口径。"
+    )
+    assert r.asks[1].verdict in ("not_published", "undetermined"), r.asks[1].conclusion

@@ -276,9 +276,10 @@ def says_unpublished(conclusion: list[str]) -> bool:
         said = re.sub(r"\[\d+\]", "", re.split(r"[:：]", sentence)[-1]).strip(" 。.")
         said = _SOURCE_AFTER.sub("", said).strip(" 。.")  # "……未公布单个主体上限（《……》第二条）"
         said = _CAUTION_AFTER.sub("", said)  # "……均未见公开，不应据此作出推断"
+        listed = bool(_LISTED_UNPUBLISHED.search(said))
         said = _WHERE_LOOKED.sub("", said)  # "……及处罚，在所查资料中都未见公开": one statement
         parts = [p.strip() for p in re.split(r"[；;]", said) if p.strip()]
-        if not parts or not all(not re.search(r"[，,]", p) and _says_unpublished_part(p) for p in parts):
+        if not parts or not all((listed or not re.search(r"[，,]", p)) and _says_unpublished_part(p) for p in parts):
             return False
     return True
 
@@ -287,6 +288,8 @@ def says_unpublished(conclusion: list[str]) -> bool:
 _WHERE_LOOKED = re.compile(
     r"[，,]\s*(在?所查资料中|在?公开资料中)?\s*(都|均|也)?\s*(?=未见公开|未公开|未公布|没有公开)"
 )
+# "……例如是否必须在经开区注册、纳税，行业和规模有无限制，均未见公开": a list of open points, no figure
+_LISTED_UNPUBLISHED = re.compile(r"^[^\d]*[，,]\s*(均|都|也都|亦)(未见公开|未公开|未公布)$")
 # The clause a statement rests on, in brackets at its end: not a fact of its own.
 _SOURCE_AFTER = re.compile(r"\s*[（(][^（）()]*(?:第[一二三四五六七八九十百零\d]+条|《[^》]+》)[^（）()]*[）)]$")
 # A caution after the statement ("，不应据此作出推断", "，请以发文单位答复为准"): no fact of its own.

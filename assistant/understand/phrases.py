@@ -87,8 +87,10 @@ def _without_quoted_rules(text: str) -> str:
     return _QUOTED_RULE.sub(blank, text)
 
 
-def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
-    """The value a fact takes in ``text`` by its table ``spec``; None when not stated."""
+def read_fact(text: str, spec: dict[Any, list[str]], firm_only: bool = False) -> Any:
+    """The value a fact takes in ``text`` by its table ``spec``; None when not stated.
+    ``firm_only``: a trait of the firm, so a rule said back ("要求……独立法人") states none (an
+    arrangement is another matter: "供应商说要给我们返点" states one)."""
     keys = list(spec)
     if set(keys) <= {True, False}:
         no = first_match(text, spec[False]) if False in spec else None
@@ -99,6 +101,8 @@ def read_fact(text: str, spec: dict[Any, list[str]]) -> Any:
         m = first_match(text, spec.get(True, []))
         if m is None or _QUESTIONED.search(text[max(0, m.start() - 4) : m.start()]):
             return None  # "出台前有没有做过公平竞争审查": asked, not stated either way
+        if firm_only and _RULE_QUOTED.search(text[max(0, m.start() - 8) : m.start()]):
+            return None  # "要求在北京注册的独立法人": the rule said back, not the firm's own fact
         return not negated(text, m.start())
     for value in keys:
         m = first_match(text, spec[value])
@@ -119,7 +123,7 @@ def read_group(text: str, group: str) -> dict[str, Any]:
         text = _without_quoted_rules(text)
     out: dict[str, Any] = {}
     for name, spec in tables()[group].items():
-        value = read_fact(text, spec)
+        value = read_fact(text, spec, firm_only=group == "applicant")
         if value is not None:
             out[name] = value
     return out

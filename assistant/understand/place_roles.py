@@ -54,6 +54,10 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
         return "party"  # "our Hong Kong parent": where another party is ("our Nanning subsidiary" is us)
     if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
         return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
+    if re.search(r"(要求|规定|须|必须|只限|仅限|限于|面向)(在|是)?\s*$", before) and not re.search(
+        r"(我们|我司|本公司)", before
+    ):
+        return "asked"  # "北京市算力券要求在北京注册的独立法人": the rule's place, not the firm's
     if re.match(r"^的?(那|这)(部分|笔|一笔|份)", after):
         return "part"  # "合肥那部分能不能一起算": the purchase made there, if its compute is there
     voucher_after = re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴)", after)

@@ -137,7 +137,9 @@ def answer(ctx: AskContext, matter: str) -> None:
         )
         d.verdict = "answered"
         if _broken(ctx, cond):
-            d.verdict = "risk"
+            # a trait of the firm the rule bars ("要求在南京注册吗？我们注册在上海") is no risk taken:
+            # the firm cannot apply; an arrangement that breaks it is a risk
+            d.verdict = spec.get("broken_verdict", "risk")
             d.say(say(lang, "rule_on.broken", name=name, issuer=issuer))
         return
     found = search(ctx, [region], k=6, extra=spec["search"])
