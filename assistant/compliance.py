@@ -75,6 +75,12 @@ def _catalogue() -> tuple[ComplianceFact, ...]:
     return tuple(ComplianceFact.model_validate(f) for f in raw["facts"])
 
 
+def issuer_facts() -> frozenset[str]:
+    """The facts only a body drafting or running a voucher measure states (group ``issuer``):
+    read in a message, they make the asker the issuer."""
+    return frozenset(f.name for f in _catalogue() if f.group == "issuer")
+
+
 def facts_catalogue(lang: str = "zh") -> list[ComplianceFact]:
     """Every compliance fact with its type, group, choices and labels; ``label`` is in ``lang``
     (``zh`` or ``en``). The web compliance form builds its fields from this list."""

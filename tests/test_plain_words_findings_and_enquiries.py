@@ -252,3 +252,12 @@ def test_a_list_of_points_the_texts_leave_open_is_not_published(ask_pinned):
         "来函：一家注册在丰台区（不在经开区）的企业询问，能否申请北京经开区算力券、是否必须在经开区纳税。请出具答复口径。"
     )
     assert r.asks[1].verdict in ("not_published", "undetermined"), r.asks[1].conclusion
+
+
+def test_a_promise_not_to_move_away_is_an_exit_restriction(ask_pinned):
+    r = ask_pinned(
+        "我们区的算力券申报指南里有一条：获得支持的企业须承诺5年内不迁出本区。这条在公平竞争审查里一般怎么评价？"
+    )
+    ask = r.asks[0]
+    assert ask.verdict in ("risk", "answered"), ask.conclusion
+    assert "第八条" in ask.conclusion and "迁出" in ask.conclusion, ask.conclusion

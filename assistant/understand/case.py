@@ -190,6 +190,7 @@ class ComplianceFacts(_Model):
     local_registration_required: bool | None = None
     selective_subsidy: bool | None = None
     designated_suppliers: bool | None = None
+    exit_restricted: bool | None = None  # supported firms must promise not to move away (不迁出)
     discriminates_outside: bool | None = None
     fair_competition_review_done: bool | None = None
     criteria_public: bool | None = None

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from typing import Any, Literal
 
+from assistant.compliance import issuer_facts
 from assistant.understand import dates as dates_mod
 from assistant.understand.amounts import read_amounts
 from assistant.understand.case import (
@@ -33,15 +34,7 @@ _RATE_CUE = re.compile(r"(按|如果|假设|假如|要是|若)|的话|assum|if t
 _RANGE = re.compile(r"(至|到|~|—|–|-|\bto\b|\buntil\b)")
 # A trait named in a comparison question is about others ("初创企业是不是更高"), not the firm.
 _HYPOTHETICAL = re.compile(r"是不是|会不会|有没有|能不能|更高|更多|higher|more than", re.I)
-_ISSUER_FACTS = (
-    "local_registration_required",
-    "selective_subsidy",
-    "designated_suppliers",
-    "discriminates_outside",
-    "fair_competition_review_done",
-    "criteria_public",
-    "has_time_limit",
-)
+_ISSUER_FACTS = issuer_facts()  # only a body drafting or running a measure states these
 
 
 def asks_in(text: str) -> bool:

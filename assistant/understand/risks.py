@@ -22,6 +22,7 @@ import numpy as np
 import yaml
 from langchain_core.embeddings import Embeddings
 
+from assistant.compliance import issuer_facts
 from assistant.lexicon import pattern_table, patterns
 from assistant.understand.case import ComplianceFacts
 from assistant.understand.intent import MAX_EMBED_CHARS, Vectors, _normalise_rows, _softmax, fit_softmax
@@ -47,16 +48,7 @@ RISK_ASKED = re.compile(
 # Less regularised than the intents: few examples per label, and the labels are narrow.
 RISK_C = 100.0
 # Facts only an issuer (a body drafting or running a voucher measure) can state.
-ISSUER_FACTS = frozenset(
-    {
-        "local_registration_required",
-        "selective_subsidy",
-        "criteria_public",
-        "designated_suppliers",
-        "discriminates_outside",
-        "fair_competition_review_done",
-    }
-)
+ISSUER_FACTS = issuer_facts()
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]+|\s{1,}(?=[\u4e00-\u9fff])")
 
 
