@@ -261,3 +261,11 @@ def test_a_promise_not_to_move_away_is_an_exit_restriction(ask_pinned):
     ask = r.asks[0]
     assert ask.verdict in ("risk", "answered"), ask.conclusion
     assert "第八条" in ask.conclusion and "迁出" in ask.conclusion, ask.conclusion
+
+
+def test_a_part_of_our_own_summary_in_a_basis_is_named_as_ours(ask_pinned):
+    r = ask_pinned("我们区准备出台算力券，只给本区注册的企业发，有什么风险？依据哪一条？")
+    basis = r.asks[1]
+    assert "第九条" in basis.conclusion, basis.conclusion
+    # "三、" of the guideline summary is our numbering, not an article ("》三、" read as a typo)
+    assert "第三部分（本库编号）" in basis.conclusion and "》三、" not in basis.conclusion, basis.conclusion

@@ -59,6 +59,8 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "请答复：1. 政策措施文号", "厦门有没有算力补贴": about the document or the program
         ask = _read_as(ctx, "fact")
+    if ask.intent == "eligibility" and _UNDER_THE_LAW.search(ask.text):
+        ask = _read_as(ctx, "compliance")  # "……从公平竞争审查的角度，这种条件站得住吗": the rule weighed
     if ask.intent == "comparison" and len(ask.regions) == 1 and (not _WHICH.search(ask.text) or "basis" in ask.topics):
         # one region compares nothing ("按哪个算" asks for its base; "分别算一下：模型券……200万" the amounts)
         if _names_an_amount(ask.text) and "basis" not in ask.topics:
@@ -378,6 +380,7 @@ _WHEN_TO_APPLY = patterns("asked.yaml", "when_to_apply")
 _QUALIFY = patterns("asked.yaml", "qualify_asked")
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
+_UNDER_THE_LAW = patterns("asked.yaml", "weighed_under_the_law")
 _HEARSAY = patterns("asked.yaml", "hearsay")
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少|基数(怎么|如何|咋)(算|计算|定|确定)")
 _WHICH_TEXT = patterns("asked.yaml", "which_text")

@@ -7,6 +7,7 @@ triggers no finding. A legal question with no facts is answered from the legal t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from assistant import lexicon
@@ -361,6 +362,11 @@ def clause_name(ctx: AskContext, ref: dict[str, str]) -> str:
     article's number beside its label ("第一百四十六条 (Art. 146)"), which readers look for."""
     doc = ctx.kb.docs.get(ref["doc"])
     title = doc.title if doc else ref["doc"]
+    section = re.fullmatch(r"([一二三四五六七八九十]+)、", ref["clause"])
+    if section:  # "三、": a part of our own summary, numbered by us ("五、、" read as a typo)
+        if ctx.lang == "en":  # (the numeral as the summary writes it: no figure the sources lack)
+            return f"{title}, part {section.group(1)} (our numbering)"
+        return f"《{title}》第{section.group(1)}部分（本库编号）"
     if ctx.lang != "en":
         return f"《{title}》{ref['clause']}"
     number = article_number(ref["clause"])
