@@ -42,26 +42,18 @@ def _place_role(text: str, clause: Clause, start: int, end: int) -> str:
     compute = tables()["compute_cues"]
     if first_match(before_en if before_en.isascii() else before, [p + r"\s*$" for p in tables()["place_denied"]]):
         return "denied"  # "公司其实在苏州 不在上海": a place said not to be the firm's, asked by nobody
-    if re.search(r"(比如|例如|譬如|诸如|比方说)\s*$", before) or re.search(
-        r"\b(such as|e\.g\.,?|for example,?)\s*$", before_en, re.I
-    ):
+    if first_match(before_en, tables()["place_example_before"]):
         return "example"  # "在省外（比如贵州）购买的算力": an instance of something, asked about by nobody
-    if re.match(
-        r"^\s*-?(based )?(parent|headquarters|HQ|holding|group|affiliate|investor|shareholder)s?\b",
-        text[end : clause.end],
-        re.I,
-    ):
+    if first_match(text[end : clause.end], tables()["place_party_after"]):
         return "party"  # "our Hong Kong parent": where another party is ("our Nanning subsidiary" is us)
     if re.search(r"(从|由)\s*$", before) and re.match(r"^\s*(搬|迁|挪|转移)(到|来|去|至|往)", text[end : clause.end]):
         return "origin"  # "从北京搬到廊坊落户": where the firm comes from, asked about by nobody
-    if re.search(r"(要求|规定|须|必须|只限|仅限|限于|面向)(在|是)?\s*$", before) and not re.search(
-        r"(我们|我司|本公司)", before
-    ):
+    if first_match(before, tables()["place_rule_before"]) and not re.search(r"(我们|我司|本公司)", before):
         return "asked"  # "北京市算力券要求在北京注册的独立法人": the rule's place, not the firm's
     if re.match(r"^的?(那|这)(部分|笔|一笔|份)", after):
         return "part"  # "合肥那部分能不能一起算": the purchase made there, if its compute is there
     voucher_after = re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴)", after)
-    if voucher_after and re.search(r"(已获得?|已经?(拿|领|获)[了过到]?|(拿|领|获得)过|已享受)\s*$", before):
+    if voucher_after and first_match(before, tables()["place_held_before"]):
         return "received"  # "已获河南省级算力券的企业能否再申请市级券": what the firm has, not the ask
     if re.match(r"^(省|市)?(级)?的?(算力券|训力券|模型券|语料券|数据券|券|补贴|政策)", after):
         return "asked"  # "能不能用山东的算力券": the voucher named, not where compute is used
@@ -105,7 +97,7 @@ def read_places(clean: str, cls: list[Clause], case: Case, covered: frozenset[st
             and place.region
             and place.region in o.place.chain[1:]
             and (
-                (0 <= pm.start - o.end <= 3 and not clean[o.end : pm.start].strip(" ,"))
+                (0 <= pm.start - o.end <= 3 and "，" not in clean[o.end : pm.start])
                 or _just_before(clean, pm, o, place)
             )
             for o in found
