@@ -142,7 +142,9 @@ def handle(ctx: AskContext) -> None:
         # answer about the law (the finding is its content); "行不行", "合规吗" ask for the check
         # (an offer made to us is checked by the ask that asks leave, when another one does:
         # "……违反民法典哪一条？公司有没有风险？" asks the law, then the check)
-        leave = _ASKS_LEAVE.search(ctx.ask.text) or (_OFFER_TO_US.search(ctx.case.text) and not _checked_apart(ctx))
+        leave = _ASKS_LEAVE.search(ctx.ask.text) or (
+            _OFFER_TO_US.search(ctx.case.text) and not (_ASKS_ARTICLE.search(ctx.ask.text) and _checked_apart(ctx))
+        )
         # "从《民法典》第545条看，能否……": an article named frames the question as one about the law
         # (an article of an issuer's own draft, "第五条写……", frames nothing: the draft is checked)
         own_article = _ISSUER_VOICE.search(ctx.case.text) and not _LAW_ARTICLE.search(ctx.ask.text)
@@ -272,6 +274,7 @@ _APPLY_AGAIN = patterns("asked.yaml", "apply_again")  # "还能再申请吗" aft
 _BOTH_ASKED = patterns("asked.yaml", "both_claim_asked")
 _ASKS_LEAVE = patterns("compliance_questions.yaml", "asks_leave")
 _ASKS_THE_CHECK = patterns("compliance_questions.yaml", "asks_the_check")
+_ASKS_ARTICLE = patterns("compliance_questions.yaml", "asks_which_article")
 _LAW_PROVIDES = patterns("compliance_questions.yaml", "asks_what_the_law_provides")
 _RELAYED = patterns("compliance_questions.yaml", "relayed_enquiry")
 _ISSUER_VOICE = patterns("compliance_questions.yaml", "issuer_voice")
