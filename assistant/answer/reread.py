@@ -216,6 +216,7 @@ def reread(ctx: AskContext) -> Ask:
         and "applicant" in ask.topics
         and "period" not in ask.topics
         and not asks_in_force(ask.text)
+        and not _STILL_APPLY.search(ask.text)  # "Can we still apply … now?": the period
     ):
         ask = _read_as(ctx, "fact")  # "南京的算力券要求在南京注册吗": who may apply, not the period
     if (
