@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant import lexicon
+from assistant.query_text import words as cut
 
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])|(?<=\.)\s+")
 
@@ -46,8 +47,6 @@ def bars_what_is_asked(question: str, clauses: list[str]) -> bool:
     不在支持范围"): a word of the question, not one every clause shares, inside the barring part."""
     if not lexicon.patterns("applicant_kinds.yaml", "can_apply").search(question):
         return False
-    from assistant.query_text import words as cut
-
     out = lexicon.patterns("applicant_kinds.yaml", "out_of_scope")
     common = set(lexicon.load_yaml("applicant_kinds.yaml")["common_words"])
     for sentence in (part for clause in clauses for part in re.split(r"[，,；;。]", clause)):

@@ -39,6 +39,7 @@ from assistant.understand.case import Ask, Case
 from assistant.understand.money import find_money
 from assistant.understand.risks import RISK_ASKED
 from assistant.understand.sites import compute_elsewhere_in
+from assistant.understand.words_ask import repeats_a_claim
 
 
 def _read_as(ctx: AskContext, intent: str, topics: list[str] | None = None) -> Ask:
@@ -145,12 +146,7 @@ def reread(ctx: AskContext) -> Ask:
     ):
         # "政策依据、发文单位和执行期限": facts about the document, not the steps of applying
         ask = _read_as(ctx, "fact")
-    if (
-        ask.intent == "compliance"
-        and _CLAIM_CHECKED.search(ask.text)
-        and _HEARSAY.search(ask.text)
-        and not case.compliance.stated()
-    ):
+    if ask.intent == "compliance" and repeats_a_claim(ask.text) and not case.compliance.stated():
         ask = _read_as(ctx, "fact")  # "网上有篇文章说……这几个说法对不对": what the texts say of the claims
     if ask.intent == "validity" and (_DISTRICT_ADDON.search(ask.text) or _CLAIM_CHECKED.search(ask.text)):
         ask = _read_as(ctx, "fact")  # "闵行区自己还有没有补的", "网上说……靠谱吗": what the texts say
@@ -382,7 +378,6 @@ _QUALIFY = patterns("asked.yaml", "qualify_asked")
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
 _UNDER_THE_LAW = patterns("asked.yaml", "weighed_under_the_law")
-_HEARSAY = patterns("asked.yaml", "hearsay")
 _BASE_ASKED = re.compile(r"按多少(的)?(基数|金额|数)|基数(是|为|有)?多少|基数(怎么|如何|咋)(算|计算|定|确定)")
 _WHICH_TEXT = patterns("asked.yaml", "which_text")
 # "能拿多少" asks how much; "两个都能拿吗" asks whether

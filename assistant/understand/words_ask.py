@@ -32,6 +32,14 @@ _DEDUCT_ASKED = patterns("asked.yaml", "deduct_asked")
 _WHICH_GIVES_MORE = patterns("asked.yaml", "which_gives_more")
 _WHICH_RULE = patterns("asked.yaml", "which_rule_asked")
 _WHO_MAY_APPLY = patterns("asked.yaml", "who_may_apply")
+_CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
+_HEARSAY = patterns("asked.yaml", "hearsay")
+
+
+def repeats_a_claim(text: str) -> bool:
+    """Whether ``text`` repeats something someone said and asks whether it is right ("网上有篇
+    文章说……这几个说法对不对", "Someone told us … Is that right?")."""
+    return bool(_CLAIM_CHECKED.search(text) and _HEARSAY.search(text))
 
 
 def last_question(text: str) -> str:

@@ -23,6 +23,7 @@ from assistant.answer.messages import say
 from assistant.answer.sentences import asks_open_detail
 from assistant.lexicon import load_yaml, patterns
 from assistant.understand.topics import voucher_types
+from assistant.understand.words_ask import repeats_a_claim
 
 _RULE_TOPICS = {"rate", "cap", "domestic", "minimum"}
 # The legal texts by their names, and the words that pick a topic's evidence (lexicon/evidence_words.yaml)
@@ -215,14 +216,12 @@ def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
-_CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
-_HEARSAY = patterns("asked.yaml", "hearsay")
 
 
 def _claimed_figures(text: str) -> list[str]:
     """The percentages of a claim the user heard and asks us to check ("有人说区里能补到100%，
     对吗"): the clause stating that figure answers, not the program's rate line."""
-    if not (_CLAIM_CHECKED.search(text) and _HEARSAY.search(text)):
+    if not repeats_a_claim(text):
         return []
     return re.findall(r"\d+(?:\.\d+)?\s*%", text)
 
