@@ -134,10 +134,12 @@ def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
 
 
 def rules_date(case: Case, ask: Ask, today: dt.date, purchase: Purchase | None = None) -> dt.date:
-    """The date the rules are taken at: the contract's signing date, else the date or the year
-    the user asks about, else today."""
+    """The date the rules are taken at: the contract's signing date (else the start of the period
+    it was paid for), else the date or the year the user asks about, else today."""
     if purchase is not None and purchase.signed is not None:
         return purchase.signed
+    if purchase is not None and purchase.start is not None and purchase.start <= today:
+        return purchase.start  # "2025年1—6月付了……": paid under the rules of its period
     signed = [p.signed for p in case.purchases if p.signed is not None]
     if purchase is None and signed:
         return signed[0]

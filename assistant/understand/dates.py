@@ -28,7 +28,12 @@ _MON = r"\d{1,2}|十[一二]?|[一二三四五六七八九]"
 _MONTHS_EN = "january february march april may june july august september october november december".split()
 _EN_MON = r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _FULL = re.compile(
-    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})(?!\d)(?:\s*[日号])?"
+    r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})(?!\d)(?!\s*月)(?:\s*[日号])?"
+)
+# "2025年1—6月", "8-12月份", "1月至6月": months of one year, from the first to the last
+_MONTH_SPAN = re.compile(
+    rf"(?:(?P<y>(?:19|20)\d{{2}}\s*年|前年|去年|今年|本年|明年|后年)\s*|(?<![\d年月个每几]))(?P<a>{_MON})\s*月?份?"
+    rf"\s*(?:—|–|-|~|～|至|到)\s*(?P<b>{_MON})\s*月份?(?!\s*[\d日号])"
 )
 _MONTH_DAY = re.compile(
     rf"(?<![\d年月个])(?P<m>{_MON})\s*月\s*(?P<d>\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[日号]"
@@ -113,7 +118,7 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
     for m in _MONTH_DAY.finditer(text):
         month, d = _small(m["m"]), _small(m["d"])
         try:
-            day = dt.date(_year_before(text, m.start(), today) or _recent(month, today, d), month, d)
+            day = dt.date(_year_before(text, m.start(), today, month) or _recent(month, today, d), month, d)
         except ValueError:
             continue
         add(m, day, day, "day")
@@ -129,10 +134,17 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
                 continue
             year = span[0].year
         _month_point(m, year, month, add)
+    for m in _MONTH_SPAN.finditer(text):
+        a, b = _small(m["a"]), _small(m["b"])
+        if 1 <= a < b <= 12:
+            words = (m["y"] or "").replace(" ", "")
+            year = int(words[:4]) if words[:1].isdigit() else today.year + _REL_YEAR[words] if words else None
+            year = year or _year_before(text, m.start(), today, a) or _recent(b, today)
+            add(m, dt.date(year, a, 1), _month_last(year, b), "span")
     for m in _MONTH.finditer(text):
         month = _small(m["m"])
         if 1 <= month <= 12:
-            _month_point(m, _year_before(text, m.start(), today) or _recent(month, today), month, add)
+            _month_point(m, _year_before(text, m.start(), today, month) or _recent(month, today), month, add)
     for m in _REL_MONTH.finditer(text):
         first = today.replace(day=1)
         if m["w"][0] == "上":
@@ -178,14 +190,19 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
     return out
 
 
-def _year_before(text: str, pos: int, today: dt.date) -> int | None:
+def _year_before(text: str, pos: int, today: dt.date, month: int) -> int | None:
     """The year named just before ``pos`` ("2025年我们领了150万，11月又签了一份", "今年已经拿了420万，
-    12月又采购了"): a bare month or day is in it."""
-    named = re.findall(r"((?:19|20)\d{2})\s*年(?!\s*\d)|(今年|去年|前年|明年)", text[max(0, pos - 40) : pos])
+    12月又采购了"): a bare month or day is in it. After a month of that year ("2025年1—6月付了……，
+    8—12月又付了", "2025年12月签的，3月开始付") the story runs forward: an earlier month is next year's."""
+    named = re.findall(
+        rf"((?:19|20)\d{{2}})\s*年\s*(?:(?P<m>{_MON})\s*月?)?|(今年|去年|前年|明年)", text[max(0, pos - 40) : pos]
+    )
     if not named:
         return None
-    year, rel = named[-1]
-    return int(year) if year else today.year + _REL_YEAR[rel]
+    year, named_month, rel = named[-1]
+    if not year:
+        return today.year + _REL_YEAR[rel]
+    return int(year) + (1 if named_month and month < _small(named_month) else 0)
 
 
 def _month_point(m: re.Match[str], year: int, month: int, add: object) -> None:

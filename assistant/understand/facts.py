@@ -185,10 +185,10 @@ def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause,
             continue
         clause = clause_at(cls, dm.start)
         between = text[dm.end : found[i + 1].start] if i + 1 < len(found) else ""
-        if i + 1 < len(found) and len(between.strip()) <= 5 and _RANGE.search(between):
+        if dm.precision == "span" or (i + 1 < len(found) and len(between.strip()) <= 5 and _RANGE.search(between)):
             p = target(clause) or _patch(case)
-            p.start, p.end = dm.value, found[i + 1].last
-            skip.add(i + 1)
+            p.start, p.end = dm.value, dm.last if dm.precision == "span" else found[i + 1].last
+            skip.add(i + 1 if dm.precision != "span" else -1)
             continue
         if _SIGN.search(clause.text) and dm.precision != "vague":
             p = _signing_target(text, cls, dm.end, pcs) or target(clause) or _patch(case)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assistant.understand.case import Money, Place
 
-Precision = Literal["day", "month", "year", "vague"]
+Precision = Literal["day", "month", "year", "vague", "span"]
 
 
 class _Mention(BaseModel):
