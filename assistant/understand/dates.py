@@ -138,8 +138,8 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
         a, b = _small(m["a"]), _small(m["b"])
         if 1 <= a < b <= 12:
             words = (m["y"] or "").replace(" ", "")
-            year = int(words[:4]) if words[:1].isdigit() else today.year + _REL_YEAR[words] if words else None
-            year = year or _year_before(text, m.start(), today, a) or _recent(b, today)
+            named = int(words[:4]) if words[:1].isdigit() else today.year + _REL_YEAR[words] if words else None
+            year = named or _year_before(text, m.start(), today, a) or _recent(b, today)
             add(m, dt.date(year, a, 1), _month_last(year, b), "span")
     for m in _MONTH.finditer(text):
         month = _small(m["m"])
