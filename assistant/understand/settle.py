@@ -50,7 +50,8 @@ def _fragment(text: str) -> bool:
         is_followup(text)
         or not _REQUESTS.search(text)
         and not re.search(
-            r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|啥|咋|有没有|([\u4e00-\u9fff])[不没]\1|how|what|which|when|can|is|does",
+            r"[？?吗么]|多少|几|哪|怎么|如何|是否|能否|什么|啥|咋|有没有|有何|何时|何种|为何|([\u4e00-\u9fff])[不没]\1"
+            r"|how|what|which|when|can|is|does",
             text,
             re.I,
         )
@@ -266,7 +267,10 @@ _LEANING_MAX_CHARS = 16
 # "能不能用这一条来说明合理", "能否据此转让": words pointing back at the text just asked about, so a
 # longer question continues it too
 _REFERS_BACK = re.compile(
-    r"这一?条|该条|此条|上述|前述|据此|依此|按此|照此|这个例外|该例外|this (article|provision|exception)", re.I
+    r"这一?条|该条|此条|上述|前述|据此|依此|按此|照此|这个例外|该例外|this (article|provision|exception)"
+    # "……的法律责任规定在哪一条？" after a question naming the law: an article of that law
+    r"|(?:规定)?在哪一?条|是第几条|哪几条|which (article|provision)s?\b",
+    re.I,
 )
 _REFERRING_MAX_CHARS = 40
 

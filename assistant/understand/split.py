@@ -54,7 +54,7 @@ _BREAK = re.compile(
 # Formal enquiries number their points (（一）（二）, ①②, 一是……二是……) the same way.
 _ITEM = re.compile(
     r"(?:^|(?<=[\s:：;；,，。？?]))(?:[（(][1-9][)）]|[1-9][)）.、](?!\d)|[1-9][.．、](?=(?:19|20)\d\d\s*年)|[（(][一二三四五六七八九十][)）]|[①②③④⑤⑥⑦⑧⑨⑩]"
-    r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff]|(?:19|20)\d\d))"
+    r"|[一二三四五六七八九]是(?![的否不])|(?<![\u4e00-\u9fff])[一二三四五六七八九十][、．](?=[\u4e00-\u9fff\d]))"
 )
 # Phone messages number their points with a space and no mark ("1 领到的券…… 2 让供应商……",
 # "一 政策依据 二 渠道"): counted only as a run 1, 2, 3 … so "合同 5 份" is no list.
@@ -304,12 +304,17 @@ def split_asks(text: str) -> list[str]:
     segments = _segments(text)
     groups: list[tuple[int, int]] = []  # (start, end) of each ask
     pending: int | None = None  # start of facts waiting for their question
+    pending_end = 0
     for seg in segments:
+        if seg.asks and seg.item and pending is not None and groups:
+            # "一、支持比例，初创企业比例；二、……": the rest of a numbered point stays in it
+            groups[-1], pending = (groups[-1][0], pending_end), None
         if seg.asks:
             groups.append((pending if pending is not None else seg.start, seg.end))
             pending = None
-        elif pending is None:
-            pending = seg.start
+        else:
+            pending = seg.start if pending is None else pending
+            pending_end = seg.end
     if pending is not None:
         if groups:
             groups[-1] = (groups[-1][0], len(text))
@@ -363,7 +368,8 @@ def split_asks(text: str) -> list[str]:
         if a
         for part in ([a] if itemised else (more and "、" in a and listed_points(a, least=2)) or _points(a))
     ]
-    asks = [_without_closing(part) for a in asks for part in questions_in_a_row(a)]
+    # a numbered point is one ask even when it asks two things ("（3）由哪个部门审核、哪个部门拨付资金")
+    asks = [_without_closing(part) for a in asks for part in ([a] if itemised else questions_in_a_row(a))]
     return [a for a in asks if a] or [text]
 
 

@@ -25,6 +25,7 @@ _END_DATE_ASKED = patterns("asked.yaml", "end_date_asked")
 _ROUNDING_RULE_ASKED = patterns("asked.yaml", "rounding_rule_asked")
 _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 _CONDITIONS_REQUESTED = patterns("asked.yaml", "conditions_requested")
+_WHAT_THE_RULE_SAYS = patterns("asked.yaml", "what_the_rule_says")
 _MAX_FOR_OUR_FIGURE = patterns("asked.yaml", "max_for_our_figure")
 _PLAN_CHECKED = patterns("asked.yaml", "plan_checked")
 _WHEN = patterns("asked.yaml", "when_asked")
@@ -82,6 +83,8 @@ def what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "process"})  # "What documents do we need?": what to submit
     if a.intent == "eligibility" and _WHO_MAY_APPLY.search(last_question(a.text)) and not find_money(a.text):
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "applicant"})})  # "哪些单位可以申请"
+    if a.intent == "eligibility" and _WHAT_THE_RULE_SAYS.search(last_question(a.text)) and not find_money(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "已获省级券的企业申请市级券有何规定": the rule's content
     if a.intent == "eligibility" and _CONDITIONS_REQUESTED.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "process"})  # "请答复申请主体条件和发券机构": the rule, stated
     if a.intent == "eligibility" and _STILL_OPEN_NOW.search(a.text) and "stacking" not in a.topics:
@@ -110,4 +113,6 @@ def what_the_words_ask(a: Ask) -> Ask:
     if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(last_question(a.text)):
         # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
+    if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
+        a = a.model_copy(update={"intent": "calculation"})  # "抵完以后今年还剩多少额度": the cap net of claims
     return a
