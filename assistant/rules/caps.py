@@ -70,6 +70,9 @@ def limit_amount(
             )
         )
     amount, capped_by = _apply_minimum(roles["min_claim"], amount, capped_by, steps, warnings)
+    for step in steps:  # "抵完以后今年还剩多少额度": the room each cap keeps after this claim
+        if step.kind == "cap" and step.role in ("annual_cap", "cumulative_cap"):
+            step.numbers["left_after"] = max(step.numbers["remaining"] - amount, Decimal(0))
     if amount == 0 and capped_by in CAP_ROLES and not quiet:
         warnings.append(
             Notice(

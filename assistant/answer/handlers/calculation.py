@@ -35,6 +35,7 @@ from assistant.answer.handlers.common import (
     scheme_name,
     uses_scheme,
 )
+from assistant.answer.handlers.quota import quota_left_lines
 from assistant.answer.handlers.schemes import (
     asked_groups,
     purchase_groups,
@@ -362,6 +363,8 @@ def _one_line(
             )
         if ended and v is not None:
             d.say(validity_line(ctx, v, found, for_amount=True))
+        if "quota_left" in ctx.ask.topics:
+            quota_left_lines(ctx, calc, found)
     line_item_steps(ctx, p, pid)
     add_steps(
         ctx,
