@@ -12,3 +12,70 @@ def test_two_payment_periods_of_a_year_each_take_the_rules_of_their_own_months(a
     ask = r.asks[0]
     assert ask.verdict == "amount", ask.conclusion
     assert sorted(a.amount for a in ask.amounts) == ["100000.00", "150000.00"], ask.amounts
+
+
+def test_what_is_left_of_the_yearly_cap_after_a_claim_comes_from_the_calculator(ask_pinned):
+    r = ask_pinned("成都的企业，今年已经拿了300万算力券，这次又买了150万的算力服务，能抵多少？抵完今年还剩多少额度？")
+    left = r.asks[-1]
+    assert left.verdict == "amount", left.conclusion
+    assert "110万元" in left.conclusion, left.conclusion  # 500万 - 300万 - 90万 (60% of 150万)
+    assert "90万元" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+# ------------------------------------------------------------------------ numbered enquiries
+
+
+def test_each_numbered_point_of_an_enquiry_is_one_ask_and_the_cited_number_is_not_asked_for(ask_pinned):
+    r = ask_pinned(
+        "请依据沪经信智〔2025〕489号答复：（1）市级补贴比例是多少；（2）由哪个部门受理、哪个部门拨付；（3）单个主体上限。"
+    )
+    assert len(r.asks) == 3, [a.conclusion for a in r.asks]
+    assert "30%" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_a_point_numbered_in_chinese_and_opening_with_a_figure_is_its_own_point(ask_pinned):
+    r = ask_pinned(
+        "关于深圳训力券，请逐条答复：一、支持比例，初创企业比例；二、1000万元上限按年还是按合同计算；三、政策执行到什么时候。"
+    )
+    assert len(r.asks) == 3, [a.conclusion for a in r.asks]
+    assert "60%" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_a_point_asking_what_the_rule_says_with_he_is_not_merged_into_the_next(ask_pinned):
+    r = ask_pinned(
+        "郑州算力券：1、单次申领比例；2、已获省级算力券的企业申请市级券有何规定；3、企业自建自用的算力能否申请。"
+    )
+    assert len(r.asks) == 3, [a.text for a in r.asks]
+    assert "优先" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_a_reply_wording_requested_with_what_it_covers_gets_one_ask_per_item(ask_pinned):
+    r = ask_pinned("请拟庆阳算力券的答复口径，内容包括申领起点、结算周期以及能否转让。")
+    assert len(r.asks) == 3, [a.text for a in r.asks]
+    assert "5000" in r.asks[0].conclusion, r.asks[0].conclusion
+    assert "季度" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+# ------------------------------------------------------------------------ points of law
+
+
+def test_an_article_asked_after_a_question_naming_the_law_is_an_article_of_that_law(ask_pinned):
+    r = ask_pinned(
+        "区数据局发放算力券，它属于反垄断法第十条说的行政机关吗？滥用行政权力排除竞争要承担的法律责任在哪一条？"
+    )
+    assert len(r.asks) == 2
+    assert r.asks[1].verdict == "answered", r.asks[1].conclusion
+    assert "第六十一条" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_two_contracts_one_for_the_claim_and_one_actually_paid_is_a_sham(ask_pinned):
+    r = ask_pinned("和供应商签两份合同，申报用的那份写800万，实际按600万付款，北京的券这样操作有没有风险？")
+    ask = r.asks[0]
+    assert ask.verdict == "risk", ask.conclusion
+    assert "第一百四十六条" in ask.conclusion, ask.conclusion
+
+
+def test_a_drafting_body_keeping_a_local_registration_condition_gets_the_finding_and_the_exception(ask_pinned):
+    r = ask_pinned("我们是起草单位，想以维护国家安全为由保留算力券的本地注册条件，可以吗？需要满足哪些条件？")
+    assert r.asks[0].verdict == "risk", r.asks[0].conclusion
+    assert "第十二条" in r.asks[-1].conclusion, r.asks[-1].conclusion
