@@ -51,6 +51,12 @@ _YEAR = re.compile(
     r"(?<![\d.,])(?P<y>(?:19|20)\d{2})\s*(?:年度|年)(?!\s*期)|(?<![\d.,])(?P<yy>[12]\d)年(?=签|底|初|末|开始|起|到|至|时|前|后|，|,|\s)"
     r"|(?P<rel>前年|去年|今年|本年|明年|后年)(?!\s*[\d一二三四五六七八九十]+\s*月)"
 )
+# "from 1 March to 31 December 2025", "March 1 to December 31, 2025": a day whose year follows later
+_EN_DAY_NO_YEAR = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+{_EN_MON}(?!\w)|{_EN_MON.replace('<mon>', '<mon2>')}\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b)"
+    r"(?!,?\s*(?:19|20)\d{2})",
+    re.I,
+)
 _EN_YEAR = re.compile(
     r"\b(?:in|by|since|from|until|till|before|after|during|for|of|year)\s+(?P<y>(?:19|20)\d{2})\b(?![.,]\d)", re.I
 )
@@ -177,6 +183,18 @@ def _candidates(text: str, today: dt.date) -> list[tuple[int, int, dt.date, dt.d
         mon = _en_month(m["mon"] or m["mon2"] or "")
         try:
             en_day = dt.date(int(m["y"]), mon, int(m["d1"] or m["d2"]))
+        except ValueError:
+            continue
+        add(m, en_day, en_day, "day")
+    for m in _EN_DAY_NO_YEAR.finditer(text):
+        mon = _en_month(m["mon"] or m["mon2"] or "")
+        if (m["mon"] or m["mon2"] or "") == "may":
+            continue  # "we may 3 times": the verb, not the month
+        later = re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text[m.end() : m.end() + 40])
+        if not mon:
+            continue
+        try:
+            en_day = dt.date(int(later.group(0)) if later else _recent(mon, today), mon, int(m["d1"] or m["d2"]))
         except ValueError:
             continue
         add(m, en_day, en_day, "day")

@@ -22,7 +22,9 @@ _STILL_OPEN_NOW = patterns("asked.yaml", "still_open_now")
 
 def _date_asked(ctx: AskContext) -> dt.date:
     as_of = ctx.case.as_of
-    elsewhere = len(ctx.case.asks) > 1 and not find_dates(ctx.ask.text, ctx.today)
+    own = find_dates(ctx.ask.text, ctx.today)
+    # "Still open for 2026? Our contract ran to 31 December 2025 …": the date of another point is not this one's
+    elsewhere = len(ctx.case.asks) > 1 and (as_of is None or not any(m.value <= as_of <= m.last for m in own))
     if (
         as_of is not None
         and not elsewhere  # "目前是否仍在有效期内？如2027年1月再提交，是否还可以？": 2027 is the second's
