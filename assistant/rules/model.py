@@ -203,6 +203,9 @@ class _VoucherRules(BaseModel):
     # What the base is: the contract amount, the amount actually settled, or the spend (what was
     # paid, else settled, when the user gives several figures).
     base_basis: Literal["contract", "settlement", "spend"] = "contract"
+    # Only fees actually paid count (Qingdao 实际支付): an invoice or contract not yet paid is not
+    # in the base until it is paid.
+    base_paid_only: bool = False
     base_label_zh: str = "合同金额"
     base_label_en: str = "contract amount"
     # Lines of a bill besides compute that the program's own text counts in the base (Langfang

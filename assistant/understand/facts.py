@@ -125,7 +125,11 @@ def _purchase_facts(text: str, cls: list[Clause], pcs: list[tuple[Clause, Purcha
             facts = {**spanning, **read_group(told, "purchase")}
             facts.pop("settled", None)
         elif mine is not None:  # "同一实控人……能申吗？如果换一家完全无关的公司，采购300万": its own sentence wins
-            near = "".join(c.text for c in cls if sentence.get((c.start, c.end)) == mine and c is not clause)
+            near = "".join(  # another purchase's own clause tells about that one ("还有一笔12万还没付款")
+                c.text
+                for c in cls
+                if sentence.get((c.start, c.end)) == mine and c is not clause and (c.start, c.end) not in own_spans
+            )
             facts = {**facts, **{k: v for k, v in read_group(near, "purchase").items() if k != "settled"}}
         own = read_group(_own_words(clause, p, pcs), "purchase")
         own.pop("settled", None)

@@ -34,6 +34,10 @@ def purchase_bases(ctx: AskContext, p: Purchase, pid: str) -> list[tuple[str, De
     basis = ctx.kb.programs[pid].base_basis
     money_ = figure_for(p, basis)
     assert money_ is not None
+    if ctx.kb.programs[pid].base_paid_only and p.paid is False and p.paid_amount is None:
+        # "12万发票已开但还没付款" under a program that pays on fees actually paid: not yet in the base
+        d.say(say(lang, "calc.not_paid_yet", amount=money(money_.value, lang)))
+        return []
     if money_.currency != "CNY":
         ask_missing(ctx, "currency")
         return None
