@@ -332,6 +332,7 @@ def _program_info(
             "notes_zh": [n.zh for n in v.notes],
             "notes_en": [n.en for n in v.notes],
             "alternatives": v.alternatives,
+            "reference": v.reference.model_dump() if v.reference else None,
         }
 
     return {

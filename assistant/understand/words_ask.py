@@ -32,6 +32,8 @@ _WHEN = patterns("asked.yaml", "when_asked")
 _DEDUCT_ASKED = patterns("asked.yaml", "deduct_asked")
 _WHICH_GIVES_MORE = patterns("asked.yaml", "which_gives_more")
 _WHICH_RULE = patterns("asked.yaml", "which_rule_asked")
+_VERSION_CHOICE = patterns("asked.yaml", "version_choice")
+_ARTICLE_OF_A_RULE = patterns("asked.yaml", "article_of_a_rule")
 _WHO_MAY_APPLY = patterns("asked.yaml", "who_may_apply")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
 _HEARSAY = patterns("asked.yaml", "hearsay")
@@ -113,6 +115,11 @@ def what_the_words_ask(a: Ask) -> Ask:
     if a.intent in ("calculation", "process") and _ROUNDING_RULE_ASKED.search(last_question(a.text)):
         # "结算333,333元。补贴金额按什么规则取整？": the rule is asked; the figures are its context
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "rounding"})})
+    if _VERSION_CHOICE.search(last_question(a.text)) and not HOW_MUCH.search(last_question(a.text)):
+        # "2024年租的，应适用2023年措施还是2025年措施？": the version in force on the case's date
+        a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "version_choice"})})
+    if a.intent in ("eligibility", "compliance") and _ARTICLE_OF_A_RULE.search(a.text) and not find_money(a.text):
+        a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "law_article"})})  # "出自哪一条"
     if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
         a = a.model_copy(update={"intent": "calculation"})  # "抵完以后今年还剩多少额度": the cap net of claims
     return a

@@ -17,6 +17,7 @@ from assistant.answer.evidence import (
     search,
 )
 from assistant.answer.format import shorten, yuanify
+from assistant.answer.handlers import version_on
 from assistant.answer.handlers.common import cap_year_open, rules_summary, uses_scheme
 from assistant.answer.handlers.document_info import document_info
 from assistant.answer.messages import say
@@ -65,9 +66,14 @@ def handle(ctx: AskContext) -> None:
         d.say(say(lang, "common.other_voucher", voucher=say(lang, f"vouchers.{ask.voucher}")))
     if ask.articles and _article(ctx):
         return
+    if "version_choice" in topics and version_on.handle(ctx):
+        return
     if _not_held(ctx):
         return
-    district = _district_without_texts(ctx) if programs and _DISTRICT_ADDON.search(ask.text) else ""
+    district_asked = _DISTRICT_ADDON.search(ask.text) or (
+        topics & {"rate", "cap"} and _DISTRICT_VOUCHER.search(ctx.case.text)
+    )
+    district = _district_without_texts(ctx) if programs and district_asked else ""
     if district:
         d.say(say(lang, "fact.district_addon", district=district, city=ctx.kb.region_name(regions[0], lang)))
         d.programs.append(programs[0])
@@ -216,6 +222,7 @@ def _clause_for(ctx: AskContext, regions: list[str], topic: str) -> None:
 
 # "闵行区是否有区级配套算力券及其比例", "区里有没有配套": a district's own add-on
 _DISTRICT_ADDON = patterns("asked.yaml", "district_addon")
+_DISTRICT_VOUCHER = patterns("asked.yaml", "district_voucher_named")
 
 
 def _claimed_figures(text: str) -> list[str]:
