@@ -185,7 +185,10 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
 CAP_BASIS_ASKED = re.compile(
     r"按(企业|主体|年|年度|项目|合同|单笔|笔|次|单次|累计|兑付|到账|申领|申请|签约|结算)[^，。？?]{0,10}(还是|或者|或是)"
     r"|(每年|累计|按年)[^，。？?]{0,4}(还是|或者)|\bper (year|firm|company|contract|project)\b[^?]{0,30}\bor\b"
-    r"|占(用)?[^，。？?]{0,8}(额度|上限)|(额度|上限)[^，。？?]{0,8}(跨年|清零|重新计算|累计|分开算)",  # "去年领的会不会占今年的额度"
+    r"|占(用)?[^，。？?]{0,8}(额度|上限)|(额度|上限)[^，。？?]{0,8}(跨年|清零|重新计算|累计|分开算)"  # "去年领的会不会占今年的额度"
+    # "200万元上限是否按年计算", "Is the 10 million cap per year?": one reading asked to be confirmed
+    r"|(上限|额度|封顶)[^，。？?]{0,6}(是否|是不是|是)按(年|年度|项目|合同|企业|主体|次|单笔)(计算|算|核定|计)?(吗|呢)?[？?。]?$"
+    r"|\bis (the|that|this|it) [^?]{0,30}(cap|limit|ceiling)s? (counted |calculated |applied |set )?per (year|firm|company|contract|project|claim)\b",
     re.I,
 )
 _TAX = re.compile(r"含税|不含税|税前|税后|增值税|\btax", re.I)

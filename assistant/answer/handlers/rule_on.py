@@ -43,6 +43,12 @@ def _asks_definition() -> re.Pattern[str]:
     return re.compile("|".join(_table()["asks_definition"]), re.I)
 
 
+_DEFINITION_ITSELF = re.compile(
+    r"(怎么|怎样|如何)(认定|界定|定义|判断|确定)|(认定|界定)(标准|口径|方法)|的(定义|范围)|\bdefinition\b|how is [^?]{0,30} defined",
+    re.I,
+)
+
+
 def definition_asked(ask: Ask) -> bool:
     """Whether the ask asks if a party counts as what a rule names ("这种算不算关联方")."""
     return bool(_asks_definition().search(ask.text))
@@ -130,7 +136,9 @@ def answer(ctx: AskContext, matter: str) -> None:
             # "供应商持有我们5%的股份，算不算关联方": the rule, and that the text does not define it
             values = {"name": name, "label": cond_label, "clause": ref["clause"], "mark": mark, "issuer": issuer}
             d.say(say(lang, "rule_on.undefined", **values))
-            d.verdict = "undetermined"
+            # "关联方是怎么认定的" asks the definition itself: no text gives it; "这种算不算关联方"
+            # asks whether a case counts: that cannot be told from the texts
+            d.verdict = "not_published" if _DEFINITION_ITSELF.search(ctx.ask.text) else "undetermined"
             return
         d.say(
             say(lang, "rule_on.condition", name=name, matter=label, label=cond_label, clause=ref["clause"], mark=mark)
