@@ -263,7 +263,9 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     # "能否申请北京市算力券，请分别答复：（1）上海某公司在北京的分公司……": the question names the program
     asked_of = _regions_named(each.intro + each.question, cur, covered) if each else []
     for k, part in enumerate(parts or [cur.text]):
-        hint = asks[-1].intent if asks and is_elliptical(part) else of_each  # "北京能补多少？上海呢？"
+        # "北京能补多少？上海呢？", "初创企业能补多少？不算初创的话又是多少？": the question before's kind
+        again = asks and asks[-1].intent == "calculation" and _AGAIN_HOW_MUCH.search(part)
+        hint = asks[-1].intent if asks and (is_elliptical(part) or again) else of_each
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", each is not None)
         if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
@@ -279,6 +281,8 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text, _on_topic(previous))])
 
 
+# "……又是多少", "那能拿多少": the same amount asked again under another supposition
+_AGAIN_HOW_MUCH = re.compile(r"(又|那|则)(会)?(是|能|可以|可)?(拿|补|领|获得|得到)?多少")
 # "具体多少", "是多少", "到底多少": a figure asked for about what the question before named
 _BARE_FIGURE = re.compile(
     r"^((如|若|如果)(没有|不是|否)[，,]?)?(那|那么)?(具体|到底|究竟|大概|实际)?(是|有|能有|按)?多少(执行|算|计)?[?？呢啊。]?$"

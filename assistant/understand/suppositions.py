@@ -15,6 +15,7 @@ from assistant.understand.case import Applicant, Case
 
 _SUPPOSE = re.compile(
     r"(若|如果|假如|假设|要是|倘若)[^，。？?]{0,8}(是|属于|为|算|按)"
+    r"|(?<![\u4e00-\u9fff])(不)?(是|算|属于)[^，。？?]{1,10}的话"  # "不算初创的话又是多少"
     r"|\bif (we|it|they|the (firm|company|applicant)) (are|is|were|was|counts? as|qualif)",
     re.I,
 )

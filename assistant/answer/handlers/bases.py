@@ -36,7 +36,8 @@ def purchase_bases(ctx: AskContext, p: Purchase, pid: str) -> list[tuple[str, De
     assert money_ is not None
     if ctx.kb.programs[pid].base_paid_only and p.paid is False and p.paid_amount is None:
         # "12万发票已开但还没付款" under a program that pays on fees actually paid: not yet in the base
-        d.say(say(lang, "calc.not_paid_yet", amount=money(money_.value, lang)))
+        unpaid = ctx.session.derive("unpaid_amount", {"text": money_.text}, money_.value)  # the user's figure
+        d.say(say(lang, "calc.not_paid_yet", amount=money(unpaid, lang)))
         return []
     if money_.currency != "CNY":
         ask_missing(ctx, "currency")

@@ -14,6 +14,8 @@ from assistant.lexicon import patterns
 
 _PREFER_ZH = ["申领", "兑付", "提交", "发票", "平台", "步骤", "第一步", "申请", "材料"]
 _STEP = re.compile(r"审核|初审|评审|审批|公示|兑付|拨付|核销|受理")
+# Steps a voucher goes through, named apart when each is asked about ("申领时和兑付时分别要交什么")
+_STAGE = re.compile(r"申领|兑付|核销|拨付")
 # How a voucher is used once granted ("使用方式", "怎么用"), asked beside who may apply.
 # "发券机构": who hands the vouchers out, asked beside the conditions
 _ISSUING_BODY = re.compile(r"发券(机构|单位|主体)|发放(机构|单位)|who (issues|hands out)", re.I)
@@ -116,6 +118,11 @@ def handle(ctx: AskContext) -> None:
             mark=ctx.cite(hit, prefer=prefer),
         )
     )
+    stages = list(dict.fromkeys(_STAGE.findall(ctx.ask.text)))
+    if len(stages) > 1:  # "申领时和兑付时分别要交什么材料": each step's own clause
+        for stage in stages:
+            if stage not in sentence:
+                say_clause_on(ctx, hits, [stage, "提交", "凭", "材料"], min_score=1.0)
     add_details(ctx, hits, prefer, n=3, limit=200)
     if programs:
         d.programs.append(programs[0])
