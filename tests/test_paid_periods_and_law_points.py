@@ -79,3 +79,80 @@ def test_a_drafting_body_keeping_a_local_registration_condition_gets_the_finding
     r = ask_pinned("我们是起草单位，想以维护国家安全为由保留算力券的本地注册条件，可以吗？需要满足哪些条件？")
     assert r.asks[0].verdict == "risk", r.asks[0].conclusion
     assert "第十二条" in r.asks[-1].conclusion, r.asks[-1].conclusion
+
+
+def test_a_year_asked_in_one_point_is_not_moved_by_a_date_in_another(ask_pinned):
+    r = ask_pinned(
+        "Is Nanning's compute voucher still open in 2026? Our contract ran 1 March to 31 December 2025"
+        " and we settled RMB 400,000 - what would we have got?"
+    )
+    assert r.asks[0].verdict == "ended", r.asks[0].conclusion  # the 2025 notice ran to 2025-12-31
+    assert [a.amount for a in r.asks[1].amounts] == ["120000.00"], r.asks[1].conclusion
+
+
+def test_an_invoice_not_yet_paid_is_left_out_where_only_fees_actually_paid_count(ask_pinned):
+    r = ask_pinned("青岛OPC清单：今年已实际支付算力费用50万，另有一笔20万发票开了但还没付款，能补多少？")
+    ask = r.asks[0]
+    assert ask.verdict == "amount", ask.conclusion
+    assert [a.amount for a in ask.amounts] == ["100000.00"], ask.amounts  # 20% of the 50万 paid
+    assert "尚未付款" in ask.conclusion, ask.conclusion
+
+
+def test_a_fact_told_of_one_payment_is_not_told_of_the_others_in_its_sentence(ask_pinned):
+    r = ask_pinned("青岛OPC清单，3月付了30万，5月付了40万，还有一笔10万还没付款。能补多少？")
+    assert sorted(a.amount for a in r.asks[0].amounts) == ["60000.00", "80000.00"], r.asks[0].conclusion
+
+
+def test_compute_hosted_in_another_city_in_english_fails_a_local_compute_condition(ask_pinned):
+    r = ask_pinned("Wuhu compute subsidy: our GPUs are actually hosted in a Hefei data centre. Can we claim it?")
+    ask = r.asks[0]
+    assert ask.verdict == "not_eligible", ask.conclusion
+
+
+# ------------------------------------------------------------------------ rules asked of a case
+
+
+def test_which_of_two_versions_a_year_falls_under_is_the_calculators_version_for_that_year(ask_pinned):
+    r = ask_pinned("上海企业来电：2024年租的算力，应该适用2023年大模型措施还是2025年的扩大应用措施？")
+    ask = r.asks[0]
+    assert ask.verdict == "answered", ask.conclusion
+    assert "2024年" in ask.conclusion and "10%" in ask.conclusion, ask.conclusion  # the 2023 measures
+    assert "不适用" in ask.conclusion, ask.conclusion  # the 2025 measures named as not applying
+
+
+def test_the_article_a_quoted_requirement_comes_from_is_the_clause_not_an_eligibility_check(ask_pinned):
+    r = ask_pinned("工单：北京市算力券要求企业在北京注册、具有独立法人资格，这个要求出自方案哪一条？")
+    ask = r.asks[0]
+    assert ask.verdict == "answered", ask.conclusion
+    assert "第二条" in ask.conclusion, ask.conclusion
+
+
+def test_materials_asked_for_two_steps_get_each_steps_clause(ask_pinned):
+    r = ask_pinned("北京市算力券申领时和兑付时分别要提交什么材料？")
+    text = r.asks[0].conclusion
+    assert "发票" in text and "合同" in text, text
+
+
+def test_an_amount_asked_again_under_the_opposite_supposition_is_computed_under_it(ask_pinned):
+    r = ask_pinned("深圳训力券，训练用算力合同1000万元。如果我们算初创企业能补多少？不算初创的话又是多少？")
+    assert [a.amount for a in r.asks[0].amounts] == ["6000000.00"], r.asks[0].conclusion  # 60% for start-ups
+    assert [a.amount for a in r.asks[1].amounts] == ["5000000.00"], r.asks[1].conclusion  # 50% otherwise
+
+
+def test_how_a_related_party_is_defined_is_not_published_when_no_text_defines_it(ask_pinned):
+    r = ask_pinned("北京市算力券要求向非关联方租用，关联方是怎么认定的？")
+    assert r.asks[-1].verdict == "not_published", r.asks[-1].conclusion
+
+
+def test_a_districts_own_voucher_figures_are_not_published_when_the_library_has_no_text_of_it(ask_pinned):
+    r = ask_pinned("闵行区的算力券有什么申请要求？补贴比例和上限是多少？")
+    figures = r.asks[-1]
+    assert figures.verdict == "not_published", figures.conclusion
+    assert "闵行区" in figures.conclusion, figures.conclusion
+
+
+def test_whether_a_cap_is_counted_per_year_when_no_text_says_so_is_not_published(ask_pinned):
+    r = ask_pinned("漳州算力券的200万元上限是否按年计算？")
+    assert r.asks[0].verdict == "not_published", r.asks[0].conclusion
+    r = ask_pinned("Shenzhen training-compute voucher: is the 10 million cap per year?")
+    assert r.asks[0].verdict == "not_published", r.asks[0].conclusion
