@@ -300,8 +300,8 @@ def _rate_disagrees(ctx: AskContext, hit: Hit, text: str) -> bool:
     """A sentence stating a ratio that none of its region's programs has in any version, or (in a
     document the rules were not reviewed against, such as an upload) a cap none of them has: a
     claim the rules-as-code do not carry, shown flagged instead of as a rule."""
-    from assistant.understand.dates import find_percents
     from assistant.understand.money import find_money
+    from assistant.understand.percents import find_percents
 
     doc = ctx.kb.docs.get(hit["doc_id"])
     region = doc.region if doc is not None else None

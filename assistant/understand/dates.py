@@ -1,4 +1,4 @@
-"""Dates, contract terms and percentages in a message.
+"""Dates and contract terms in a message (percentages: percents.py).
 
 Relative dates (今年3月, 去年7月, 明年, 上半年) are read by JioNLP's ``parse_time`` against today.
 What it gets wrong or raises on is read here: 去年底 is a point, the last day of last year (JioNLP
@@ -15,11 +15,10 @@ import datetime as dt
 import re
 import threading
 import time
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from assistant.lexicon.gazetteer import jionlp
-from assistant.understand.mentions import DateMention, PercentMention, Precision, TermMention
+from assistant.understand.mentions import DateMention, Precision, TermMention
 
 _CNUM = "零〇一二两三四五六七八九十"
 _DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -362,38 +361,4 @@ def find_terms(text: str) -> list[TermMention]:
     return [TermMention(start=s, end=e, text=text[s:e], months=n) for s, e, n in sorted(found)]
 
 
-# ---------------------------------------------------------------- percentages
-
-_PERCENT = re.compile(
-    r"(?:(?P<a>\d+(?:\.\d+)?)\s*(?:-|~|～|到|至)\s*)?(?P<n>\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)"
-    r"|百分之(?P<cn>[零〇一二两三四五六七八九十百]+(?:点[零〇一二两三四五六七八九]+)?)",
-    re.I,
-)
-
-
-def find_percents(text: str) -> list[PercentMention]:
-    """Percentages as ratios, in order: 30% -> 0.3, 百分之二十 -> 0.2, 20-30% -> 0.2 and 0.3.
-    Above 100% is not a rate (增长了200%)."""
-    out: list[PercentMention] = []
-    for m in _PERCENT.finditer(text):
-        values: list[tuple[int, int, Decimal]] = []
-        try:
-            if m["cn"]:
-                whole, _, frac = m["cn"].partition("点")
-                number = Decimal(_small(whole) if whole != "一百" else 100)
-                if frac:
-                    number += Decimal("0." + "".join(str(_DIGIT[c]) for c in frac))
-                values.append((m.start(), m.end(), number))
-            else:
-                if m["a"]:
-                    values.append((m.start("a"), m.end("a"), Decimal(m["a"])))
-                values.append((m.start("n") if m["a"] else m.start(), m.end(), Decimal(m["n"])))
-        except (InvalidOperation, KeyError):
-            continue
-        for start, end, number in values:
-            if 0 < number <= 100:
-                out.append(PercentMention(start=start, end=end, text=text[start:end], value=number / 100))
-    return out
-
-
-__all__ = ["find_dates", "find_percents", "find_terms", "invalid_dates"]
+__all__ = ["find_dates", "find_terms", "invalid_dates"]

@@ -24,6 +24,7 @@ from assistant.understand.case import (
 )
 from assistant.understand.clauses import Clause, clause_at, clauses
 from assistant.understand.parts import resolve_parts
+from assistant.understand.percents import find_percents
 from assistant.understand.phrases import first_match, matches, read_group, strip_injection, tables
 from assistant.understand.place_roles import read_places
 from assistant.understand.sites import compute_elsewhere_in, compute_local_in, place_purchases
@@ -72,7 +73,7 @@ def read_turn(raw: str, today: dt.date, covered: frozenset[str]) -> Case:
     place_purchases(pcs, case, asked)
     _dates(clean, cls, today, pcs, case)
     pcs = resolve_parts(case, clean, pcs, breakdowns)
-    for pc in dates_mod.find_percents(clean):
+    for pc in find_percents(clean):
         if _RATE_CUE.search(clause_at(cls, pc.start).text):
             case.rate = pc.value
             break

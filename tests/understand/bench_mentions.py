@@ -50,7 +50,7 @@ def main() -> None:
     t_import = time.perf_counter() - t0
     rss_import = _rss_mb() - rss0
 
-    from assistant.understand import dates, money, places
+    from assistant.understand import dates, money, percents, places
     from assistant.understand.text import normalise
 
     t1 = time.perf_counter()
@@ -75,7 +75,7 @@ def main() -> None:
             money.find_money(m)
             dates.find_dates(m, TODAY)
             dates.find_terms(m)
-            dates.find_percents(m)
+            percents.find_percents(m)
             costs.append((time.perf_counter() - start) * 1000)
         costs.sort()
         p95 = costs[int(len(costs) * 0.95) - 1]

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from assistant.understand.dates import find_dates, find_percents, find_terms, invalid_dates
+from assistant.understand.dates import find_dates, find_terms, invalid_dates
+from assistant.understand.percents import find_percents
 from assistant.understand.text import normalise
 
 TABLE: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "dates.yaml").read_text(encoding="utf-8"))
