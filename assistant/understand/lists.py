@@ -56,7 +56,15 @@ def listed_points(ask: str, least: int = MIN_LISTED_POINTS) -> list[str]:
         before = [m.end() for m in _LIST_END.finditer(ask, 0, end)]
         start = before[-1] if before else 0
     # phone messages list with spaces ("请答复发布日期 支持对象和补贴比例")
-    points = [p.strip(" ，,") for p in _POINT_BREAK.split(ask[start:end]) if p.strip(" ，,")]
+    listed = ask[start:end]
+    # "北京市算力券，合同中包含的存储、网络服务费能否一并计入补贴": with 、 in it, a comma ends a clause
+    # (the subject named first), not a point of the list
+    breaker = (
+        re.compile(r"、|[，,](?=\s*(?:以及|及|和|还有))")
+        if "、" in listed and re.search(r"[，,](?!\s*(?:以及|及|和|还有))", listed)
+        else _POINT_BREAK
+    )
+    points = [p.strip(" ，,") for p in breaker.split(listed) if p.strip(" ，,")]
     if points:
         last = _LAST_AND.split(points[-1], maxsplit=1)
         points[-1:] = [p for p in last if p]
