@@ -118,6 +118,16 @@ def what_the_words_ask(a: Ask) -> Ask:
     if _VERSION_CHOICE.search(last_question(a.text)) and not HOW_MUCH.search(last_question(a.text)):
         # "2024年租的，应适用2023年措施还是2025年措施？": the version in force on the case's date
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "version_choice"})})
+    if (
+        a.intent in ("eligibility", "compliance")
+        and a.topics == ["channel"]
+        and not find_money(a.text)
+        and not RISK_ASKED.search(a.text)
+        and "指定" not in a.text
+    ):
+        a = a.model_copy(update={"intent": "process"})  # "申请扬州算力券，算力须通过什么渠道租用": where, a step
+    if a.topics == ["contact"] and a.intent in ("compliance", "eligibility", "validity"):
+        a = a.model_copy(update={"intent": "process"})  # "遇到问题应该向哪些单位咨询": whom to ask, a step
     if a.intent in ("eligibility", "compliance") and _ARTICLE_OF_A_RULE.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "law_article"})})  # "出自哪一条"
     if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
