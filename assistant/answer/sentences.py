@@ -25,11 +25,23 @@ def sentences(text: str) -> list[str]:
         p = (p or "").strip()
         if not p:
             continue
-        if len(p) > 160 and "；" in p:
-            out.extend(x.strip() for x in re.split(r"(?<=；)", p) if x.strip())
+        if len(p) > 160 and ("；" in p or "; " in p):  # an English summary runs on with "; " as well
+            out.extend(x.strip() for x in _at_semicolons(p) if x.strip())
         else:
             out.append(p)
     return [p for p in out if len(p) > 1]
+
+
+def _at_semicolons(text: str) -> list[str]:
+    """A long sentence cut after its semicolons, never inside brackets ("(305 days for the base
+    period; 365 for the year)" stays whole)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += 1 if ch in "(（" else -1 if ch in ")）" and depth else 0
+        if depth == 0 and (ch == "；" or (ch == ";" and text[i + 1 : i + 2] == " ")):
+            out.append(text[start : i + 1])
+            start = i + 1
+    return [*out, text[start:]]
 
 
 # Corpus text must not bring its own citation markers into an answer ("依据[9]《国务院令》" would
