@@ -156,3 +156,14 @@ def test_whether_a_cap_is_counted_per_year_when_no_text_says_so_is_not_published
     assert r.asks[0].verdict == "not_published", r.asks[0].conclusion
     r = ask_pinned("Shenzhen training-compute voucher: is the 10 million cap per year?")
     assert r.asks[0].verdict == "not_published", r.asks[0].conclusion
+
+
+def test_whether_the_conditions_stated_are_a_problem_is_the_check_of_them(ask_pinned):
+    r = ask_pinned("我局在起草区级算力券办法，拟规定只有在本区注册的企业才能申领。上述条件是否存在问题？依据是哪几条？")
+    assert r.asks[0].verdict == "risk", r.asks[0].conclusion
+    assert "第九条" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_the_body_to_ask_is_named_when_the_caller_asks_whom_to_consult(ask_pinned):
+    r = ask_pinned("贵州算力券使用中遇到问题，应该向哪些单位咨询？")
+    assert "大数据发展管理局" in r.asks[0].conclusion, r.asks[0].conclusion
