@@ -19,7 +19,7 @@ _ANSWER = re.compile(
 )
 # Leans on the previous question: "那上海呢", "如果是两年的合同呢", "what about Shanghai?".
 _ELLIPSIS_START = re.compile(
-    r"^(那(?![个份笔张些项条])么?|那如果|如果|要是|假如|假设|换成|改成|换做|若是|那要是)|^(what|how) about\b|^what if\b|^and (if|for|in|with|what)\b|"
+    r"^(那(?![个份笔张些项条])么?|那如果|如果|要是|假如|假设|换成|改成|换做|若是|那要是)|^(what|how) about\b|^what if\b|^and (if|for|in|with|what about)\b|"
     r"^(same|ditto) for\b|^if\b",
     re.I,
 )
