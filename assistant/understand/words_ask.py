@@ -34,6 +34,7 @@ _WHICH_GIVES_MORE = patterns("asked.yaml", "which_gives_more")
 _WHICH_RULE = patterns("asked.yaml", "which_rule_asked")
 _VERSION_CHOICE = patterns("asked.yaml", "version_choice")
 _ARTICLE_OF_A_RULE = patterns("asked.yaml", "article_of_a_rule")
+_SUCCESSOR_ASKED = patterns("asked.yaml", "successor_asked")
 _WHO_MAY_APPLY = patterns("asked.yaml", "who_may_apply")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
 _HEARSAY = patterns("asked.yaml", "hearsay")
@@ -130,6 +131,8 @@ def what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "process"})  # "遇到问题应该向哪些单位咨询": whom to ask, a step
     if a.intent in ("eligibility", "compliance") and _ARTICLE_OF_A_RULE.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "law_article"})})  # "出自哪一条"
+    if _SUCCESSOR_ASKED.search(a.text) and a.intent in ("fact", "eligibility", "compliance"):
+        a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "superseded"})})  # "被什么取代了"
     if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
         a = a.model_copy(update={"intent": "calculation"})  # "抵完以后今年还剩多少额度": the cap net of claims
     return a

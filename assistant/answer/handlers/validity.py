@@ -106,9 +106,11 @@ def handle(ctx: AskContext) -> None:
             if v.statement is not None and v.state != "ended" and not (v.end and v.end < ctx.today):
                 d.add_caveat(v.statement.en if lang == "en" else v.statement.zh)
             confirm(ctx, region, pid)
-    if replaced_asked and states and _replaced_texts(ctx):
+    # "被什么政策取代了", "What has replaced it?": with no later version known, that is the answer
+    successor_unknown = bool(_SUCCESSOR_ASKED.search(ctx.ask.text)) and "succeeded" not in states
+    if replaced_asked and states and not successor_unknown and _replaced_texts(ctx):
         return
-    if states and "succeeded" not in states and _NEW_TEXT_ASKED.search(ctx.ask.text):
+    if states and "succeeded" not in states and (_NEW_TEXT_ASKED.search(ctx.ask.text) or successor_unknown):
         # "2026年有没有新的通知", "是否已出台接续政策": none is in the knowledge base; the period
         # above says why it matters (stated, so this is no refusal)
         d.say(say(lang, "validity.no_new_text"))
@@ -207,6 +209,11 @@ _NEW_TEXT_ASKED = re.compile(
     r"(今年|明年|新一年|20\d\d年度?)的[^，。？?]{0,6}(出了|出来了?|发了|发布了|出台了)(没|吗|没有)|"  # "今年的出了没"
     r"\b(new|newer|later|follow-up|next|successor) (notice|policy|measures|document|round|scheme|programme|program)\b|"
     r"\b(a|another) (20\d\d|new|second|next) round\b|\bround (in|for) 20\d\d\b|\bsuccessor\b",
+    re.I,
+)
+_SUCCESSOR_ASKED = re.compile(
+    r"被(什么|哪个|哪份|哪一)[^，。？?]{0,6}(取代|替代|代替|接替)|(取代|替代|接替)(它|该政策|这个政策|原政策|原方案)的是"
+    r"|\bwhat (has |have )?(replaced|superseded|succeeded)\b|\bwhat replaces\b",
     re.I,
 )
 _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|到期|valid|months|quarter|before|after")
