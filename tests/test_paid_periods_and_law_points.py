@@ -167,3 +167,27 @@ def test_whether_the_conditions_stated_are_a_problem_is_the_check_of_them(ask_pi
 def test_the_body_to_ask_is_named_when_the_caller_asks_whom_to_consult(ask_pinned):
     r = ask_pinned("贵州算力券使用中遇到问题，应该向哪些单位咨询？")
     assert "大数据发展管理局" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_and_what_is_a_new_question_not_the_previous_one_again(ask_pinned):
+    r = ask_pinned("And what's the annual cap per firm?", ["What are the Hangzhou compute voucher rules for 2025?"])
+    assert "8,000,000" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_what_replaced_an_ended_program_with_no_later_text_is_not_published(ask_pinned):
+    r = ask_pinned("北京市算力券现在还能申请吗？被什么政策取代了？")
+    assert r.asks[0].verdict == "ended", r.asks[0].conclusion
+    assert r.asks[1].verdict == "not_published", r.asks[1].conclusion
+
+
+def test_a_district_planning_vouchers_for_locally_registered_firms_only_gets_the_finding_in_english(ask_pinned):
+    r = ask_pinned(
+        "Our county plans vouchers only for firms registered in the county. Is that a risk? Which provisions apply?"
+    )
+    assert r.asks[0].verdict == "risk", r.asks[0].conclusion
+    assert "Art. 9" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_whether_a_guideline_for_a_later_year_exists_is_not_published(ask_pinned):
+    r = ask_pinned("青岛：2024年度算力券奖补的申报截止时间是哪天？2026年度有没有申报指南？")
+    assert r.asks[-1].verdict == "not_published", r.asks[-1].conclusion

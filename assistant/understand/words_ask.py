@@ -131,6 +131,12 @@ def what_the_words_ask(a: Ask) -> Ask:
         a = a.model_copy(update={"intent": "process"})  # "遇到问题应该向哪些单位咨询": whom to ask, a step
     if a.intent in ("eligibility", "compliance") and _ARTICLE_OF_A_RULE.search(a.text) and not find_money(a.text):
         a = a.model_copy(update={"intent": "fact", "topics": sorted({*a.topics, "law_article"})})  # "出自哪一条"
+    if (
+        a.intent in ("process", "validity")
+        and set(a.topics) in ({"doc_number"}, {"doc_number", "materials"})
+        and not _STILL_OPEN_NOW.search(a.text)
+    ):
+        a = a.model_copy(update={"intent": "fact"})  # "四、清单发布日期": a fact of the text
     if _SUCCESSOR_ASKED.search(a.text) and a.intent in ("fact", "eligibility", "compliance"):
         a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "superseded"})})  # "被什么取代了"
     if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
