@@ -191,3 +191,14 @@ def test_a_district_planning_vouchers_for_locally_registered_firms_only_gets_the
 def test_whether_a_guideline_for_a_later_year_exists_is_not_published(ask_pinned):
     r = ask_pinned("青岛：2024年度算力券奖补的申报截止时间是哪天？2026年度有没有申报指南？")
     assert r.asks[-1].verdict == "not_published", r.asks[-1].conclusion
+
+
+def test_a_price_requirement_asked_is_the_clause_on_prices(ask_pinned):
+    r = ask_pinned("北京市算力券对签约价格有什么要求？")
+    assert r.asks[0].verdict == "answered", r.asks[0].conclusion
+    assert "公允" in r.asks[0].conclusion, r.asks[0].conclusion
+
+
+def test_a_numbered_point_asking_the_lists_release_date_is_a_fact_of_the_text(ask_pinned):
+    r = ask_pinned("青岛OPC政策清单：一、支持比例；二、清单发布日期。")
+    assert "2026年2月13日" in r.asks[-1].conclusion, r.asks[-1].conclusion

@@ -137,6 +137,8 @@ def what_the_words_ask(a: Ask) -> Ask:
         and not _STILL_OPEN_NOW.search(a.text)
     ):
         a = a.model_copy(update={"intent": "fact"})  # "四、清单发布日期": a fact of the text
+    if a.intent in ("calculation", "eligibility") and a.topics == ["price"] and not find_money(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "对签约价格有什么要求": the rule on prices
     if _SUCCESSOR_ASKED.search(a.text) and a.intent in ("fact", "eligibility", "compliance"):
         a = a.model_copy(update={"intent": "validity", "topics": sorted({*a.topics, "superseded"})})  # "被什么取代了"
     if "quota_left" in a.topics and a.intent in ("validity", "fact", "eligibility"):
