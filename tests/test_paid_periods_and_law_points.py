@@ -159,9 +159,12 @@ def test_whether_a_cap_is_counted_per_year_when_no_text_says_so_is_not_published
 
 
 def test_whether_the_conditions_stated_are_a_problem_is_the_check_of_them(ask_pinned):
-    r = ask_pinned("我局在起草区级算力券办法，拟规定只有在本区注册的企业才能申领。上述条件是否存在问题？依据是哪几条？")
-    assert r.asks[0].verdict == "risk", r.asks[0].conclusion
-    assert "第九条" in r.asks[0].conclusion, r.asks[0].conclusion
+    r = ask_pinned(
+        "我局在起草区级算力券办法，拟规定只有在本区注册的企业才能申领。出台前是否需要做公平竞争审查？"
+        "上述条件是否存在问题？"
+    )
+    assert r.asks[-1].verdict == "risk", r.asks[-1].conclusion
+    assert "第九条" in r.asks[-1].conclusion, r.asks[-1].conclusion
 
 
 def test_the_body_to_ask_is_named_when_the_caller_asks_whom_to_consult(ask_pinned):
