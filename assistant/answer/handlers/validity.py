@@ -211,11 +211,7 @@ _NEW_TEXT_ASKED = re.compile(
     r"\b(a|another) (20\d\d|new|second|next) round\b|\bround (in|for) 20\d\d\b|\bsuccessor\b",
     re.I,
 )
-_SUCCESSOR_ASKED = re.compile(
-    r"被(什么|哪个|哪份|哪一)[^，。？?]{0,6}(取代|替代|代替|接替)|(取代|替代|接替)(它|该政策|这个政策|原政策|原方案)的是"
-    r"|\bwhat (has |have )?(replaced|superseded|succeeded)\b|\bwhat replaces\b",
-    re.I,
-)
+_SUCCESSOR_ASKED = patterns("asked.yaml", "successor_asked")  # the same words route the ask here
 _MECHANICS = re.compile(r"个月|季度|有效期|结算|先|后|全额|截止|到期|valid|months|quarter|before|after")
 
 

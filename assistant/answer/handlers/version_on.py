@@ -15,15 +15,7 @@ from assistant.answer.evidence import AskContext, cite_ref, search
 from assistant.answer.facts import rules_date
 from assistant.answer.format import date_text
 from assistant.answer.messages import say
-from assistant.lexicon import patterns
 from assistant.understand.dates import find_dates
-
-_VERSION_CHOICE = patterns("asked.yaml", "version_choice")
-
-
-def version_asked(text: str) -> bool:
-    """Whether the ask asks which version or text applies ("应适用A还是B", "按哪一版执行")."""
-    return bool(_VERSION_CHOICE.search(text))
 
 
 def handle(ctx: AskContext) -> bool:
@@ -96,4 +88,4 @@ def _label(version: dict[str, Any], lang: str) -> str:
     return str(label or version.get("id", ""))
 
 
-__all__ = ["handle", "version_asked"]
+__all__ = ["handle"]
