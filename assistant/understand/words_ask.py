@@ -125,6 +125,7 @@ def what_the_words_ask(a: Ask) -> Ask:
         and not find_money(a.text)
         and not RISK_ASKED.search(a.text)
         and "指定" not in a.text
+        and re.search(r"什么|哪个|哪些|哪里|\b(which|what|where)\b", a.text, re.I)  # which one, not "must we"
     ):
         a = a.model_copy(update={"intent": "process"})  # "申请扬州算力券，算力须通过什么渠道租用": where, a step
     if a.topics == ["contact"] and a.intent in ("compliance", "eligibility", "validity"):
