@@ -56,7 +56,8 @@ def topics_asked(part: str, point: str) -> list[str]:
     found = topics(_SENDER.sub("", part))
     if point != part and "doc_number" in found and _QUESTION.search(point):
         # "请依据扬府办发〔2024〕25号说明：（1）……": the text the points are about, not its number asked
-        found = [t for t in found if t != "doc_number"] if "doc_number" not in topics(point) else found
+        # (the point itself named no topic, or it would have been returned above)
+        found = [t for t in found if t != "doc_number"]
     return found
 
 

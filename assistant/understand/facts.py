@@ -190,10 +190,12 @@ def _dates(text: str, cls: list[Clause], today: dt.date, pcs: list[tuple[Clause,
             continue
         clause = clause_at(cls, dm.start)
         between = text[dm.end : found[i + 1].start] if i + 1 < len(found) else ""
-        if dm.precision == "span" or (i + 1 < len(found) and len(between.strip()) <= 5 and _RANGE.search(between)):
+        span = dm.precision == "span"  # "2025年1—6月": one mention with both ends
+        if span or (i + 1 < len(found) and len(between.strip()) <= 5 and _RANGE.search(between)):
             p = target(clause) or _patch(case)
-            p.start, p.end = dm.value, dm.last if dm.precision == "span" else found[i + 1].last
-            skip.add(i + 1 if dm.precision != "span" else -1)
+            p.start, p.end = dm.value, dm.last if span else found[i + 1].last
+            if not span:
+                skip.add(i + 1)  # the range's other end is read
             continue
         if _SIGN.search(clause.text) and dm.precision != "vague":
             p = _signing_target(text, cls, dm.end, pcs) or target(clause) or _patch(case)

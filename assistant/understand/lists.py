@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+# "……，内容包括": the words that say what an answer asked for covers, before its list
+_COVERS = r"[，,]?\s*(?:内容|主要|需|应|须)?(?:包括|包含|涵盖)"
 # A formal request and the list that follows it: "请答复发布日期、支持对象和补贴比例",
 # "答复企业以下四点：年度总额、最高抵减比例、……".
 _REQUEST = re.compile(
     r"(?:请|烦请|麻烦)[^，。；;]{0,12}?(?:答复|回复|说明|提供|告知|确认|核实|明确|出具)"
     # "请拟……答复口径，内容包括申领起点、有效期……": the wording asked for, then what it covers
-    r"(?:(?:口径)?[，,]?\s*(?:内容|主要|需|应|须)?(?:包括|包含|涵盖))?"
+    rf"(?:(?:口径)?{_COVERS})?"
     r"|以下[几两三四五六七八九十\d]+(?:点|项|个问题)"
     # an enquiry reported ("来电企业（宁夏）咨询……", "……公司，问……的比例、上限、可享受几年")
     r"|(?:(?:企业|公司|单位|来电|来函|客户|市民)(?:[（(][^）)]{1,16}[）)])?|(?<=[，,：:]))(?:询问|咨询|问)(?=[^，。；;]{4})"
@@ -74,7 +76,7 @@ def listed_points(ask: str, least: int = MIN_LISTED_POINTS) -> list[str]:
         return []  # "某企业来函称，其在……使用算力，询问……是否仍然适用。请答复": clauses, not a list
     qualifier = points[0][: points[0].rfind("的") + 1] if "的" in points[0][:-1] else ""
     # "……答复口径，内容包括": the words introducing the list are not part of each point's question
-    head, tail = re.sub(r"[，,]?\s*(?:内容|主要|需|应|须)?(?:包括|包含|涵盖)[:：]?$", "", ask[:start]), ask[end:]
+    head, tail = re.sub(rf"{_COVERS}[:：]?$", "", ask[:start]), ask[end:]
     return [head + (p if i == 0 or p.startswith(qualifier) else qualifier + p) + tail for i, p in enumerate(points)]
 
 

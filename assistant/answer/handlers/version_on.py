@@ -41,24 +41,13 @@ def handle(ctx: AskContext) -> bool:
             "version.applies",
             date=shown,
             version=_label(version, lang),
-            start=date_text(version["effective_from"], lang),
-            end=date_text(version["effective_to"], lang) if version.get("effective_to") else say(lang, "version.open"),
+            **_period(version, lang),
             rate=say(lang, "version.rate", rate=rate) if rate else "",
             mark=mark,
         )
     )
-    for other in info.get("other_versions", []):
-        if other.get("id") == version["id"]:
-            continue
-        d.say(
-            say(
-                lang,
-                "version.other",
-                version=_label(other, lang),
-                start=date_text(other["effective_from"], lang),
-                end=date_text(other["effective_to"], lang) if other.get("effective_to") else say(lang, "version.open"),
-            )
-        )
+    for other in info.get("other_versions", []):  # program_info lists every version but the one in force
+        d.say(say(lang, "version.other", version=_label(other, lang), **_period(other, lang)))
     return True
 
 
@@ -81,6 +70,14 @@ def _date_of_case(ctx: AskContext) -> tuple[dt.date, str]:
             return m.value, date_text(m.value.isoformat(), ctx.lang)
     on = rules_date(ctx.case, ctx.ask, ctx.today)
     return on, date_text(on.isoformat(), ctx.lang)
+
+
+def _period(version: dict[str, Any], lang: str) -> dict[str, str]:
+    end = version.get("effective_to")
+    return {
+        "start": date_text(version["effective_from"], lang),
+        "end": date_text(end, lang) if end else say(lang, "version.open"),
+    }
 
 
 def _label(version: dict[str, Any], lang: str) -> str:
