@@ -3,6 +3,8 @@ session: dev-19 leftovers and dev-20's first run)."""
 
 from __future__ import annotations
 
+import pytest
+
 # ------------------------------------------------------------------ payments told by months
 
 
@@ -25,28 +27,34 @@ def test_what_is_left_of_the_yearly_cap_after_a_claim_comes_from_the_calculator(
 # ------------------------------------------------------------------------ numbered enquiries
 
 
-def test_each_numbered_point_of_an_enquiry_is_one_ask_and_the_cited_number_is_not_asked_for(ask_pinned):
-    r = ask_pinned(
-        "请依据沪经信智〔2025〕489号答复：（1）市级补贴比例是多少；（2）由哪个部门受理、哪个部门拨付；（3）单个主体上限。"
-    )
-    assert len(r.asks) == 3, [a.conclusion for a in r.asks]
-    assert "30%" in r.asks[0].conclusion, r.asks[0].conclusion
+# (message, the point whose answer is checked, a phrase its answer must hold)
+_NUMBERED = [
+    # a document number the enquiry cites is not asked for; "由哪个部门受理、哪个部门拨付" is one point
+    (
+        "请依据沪经信智〔2025〕489号答复：（1）市级补贴比例是多少；（2）由哪个部门受理、哪个部门拨付；（3）单个主体上限。",
+        0,
+        "30%",
+    ),
+    # a point numbered in Chinese may open with a figure ("二、1000万元……")
+    (
+        "关于深圳训力券，请逐条答复：一、支持比例，初创企业比例；二、1000万元上限按年还是按合同计算；三、政策执行到什么时候。",
+        0,
+        "60%",
+    ),
+    # a point asking "有何规定" is not merged into the next
+    (
+        "郑州算力券：1、单次申领比例；2、已获省级算力券的企业申请市级券有何规定；3、企业自建自用的算力能否申请。",
+        1,
+        "优先",
+    ),
+]
 
 
-def test_a_point_numbered_in_chinese_and_opening_with_a_figure_is_its_own_point(ask_pinned):
-    r = ask_pinned(
-        "关于深圳训力券，请逐条答复：一、支持比例，初创企业比例；二、1000万元上限按年还是按合同计算；三、政策执行到什么时候。"
-    )
-    assert len(r.asks) == 3, [a.conclusion for a in r.asks]
-    assert "60%" in r.asks[0].conclusion, r.asks[0].conclusion
-
-
-def test_a_point_asking_what_the_rule_says_with_he_is_not_merged_into_the_next(ask_pinned):
-    r = ask_pinned(
-        "郑州算力券：1、单次申领比例；2、已获省级算力券的企业申请市级券有何规定；3、企业自建自用的算力能否申请。"
-    )
+@pytest.mark.parametrize(("message", "point", "phrase"), _NUMBERED, ids=["cited-number", "chinese-numeral", "he-rule"])
+def test_each_numbered_point_of_an_enquiry_is_one_ask_with_its_own_answer(ask_pinned, message, point, phrase):
+    r = ask_pinned(message)
     assert len(r.asks) == 3, [a.text for a in r.asks]
-    assert "优先" in r.asks[1].conclusion, r.asks[1].conclusion
+    assert phrase in r.asks[point].conclusion, r.asks[point].conclusion
 
 
 def test_a_reply_wording_requested_with_what_it_covers_gets_one_ask_per_item(ask_pinned):
