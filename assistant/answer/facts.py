@@ -119,6 +119,17 @@ def case_facts(case: Case, purchase: Purchase | None = None, ask: Ask | None = N
     return {**applicant_facts(case, ask), **purchase_facts(purchase)}
 
 
+def as_supposed(case: Case, ask: Ask) -> Case:
+    """The case as one ask sees it: its contracts with the facts that ask alone supposes
+    ("（2）如合同已签但尚未付款，能否申请？"); a copy, the other asks keep the case as told."""
+    supposed = ask.supposed_purchase
+    if supposed is None:
+        return case
+    overlay = {k: getattr(supposed, k) for k in supposed.model_fields_set}
+    purchases = [p.model_copy(update=overlay) for p in case.purchases] or [supposed]
+    return case.model_copy(update={"purchases": purchases})
+
+
 def ask_facts(case: Case, ask: Ask) -> dict[str, Any]:
     """The case's facts for one ask: an ask about one of several kinds of applicant ("分别答复：
     （1）分公司；（2）事业单位") takes the traits its own words name, not the message's."""
@@ -215,6 +226,7 @@ __all__ = [
     "LineRoles",
     "line_roles",
     "applicant_facts",
+    "as_supposed",
     "ask_facts",
     "base_of",
     "figure_for",

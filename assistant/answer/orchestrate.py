@@ -16,6 +16,7 @@ import unicodedata
 from assistant import lexicon
 from assistant.answer.draft import AskDraft, Citer
 from assistant.answer.evidence import AskContext
+from assistant.answer.facts import as_supposed
 from assistant.answer.handlers import HANDLERS, basis_followup, rule_on, simple
 from assistant.answer.kinds import admits_kind_asked, bars_what_is_asked
 from assistant.answer.knowledge import Knowledge
@@ -67,8 +68,9 @@ def answer_case(
         asks = [asks[0].model_copy(update={"text": case.text})]
     for ask in asks:
         draft = AskDraft(ask=ask)
+        seen = as_supposed(case, ask)  # "（2）如尚未付款，能否申请": that point's contract only
         ctx = AskContext(
-            kb=kb, session=session, citer=citer, case=case, ask=ask, draft=draft, today=today, earlier=list(drafts)
+            kb=kb, session=session, citer=citer, case=seen, ask=ask, draft=draft, today=today, earlier=list(drafts)
         )
         route(ctx)
         drafts.append(draft)

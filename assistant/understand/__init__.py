@@ -69,7 +69,7 @@ def understand(
     from assistant.understand.facts import read_turn
     from assistant.understand.levels import apply_levels
     from assistant.understand.state import apply_answer, merge
-    from assistant.understand.suppositions import bind_suppositions
+    from assistant.understand.suppositions import bind_purchase_suppositions, bind_suppositions
 
     today = today or dt.date.today()
     documents = tuple(documents)
@@ -85,6 +85,7 @@ def understand(
             cur.regions = [d.region for d in named_documents(cur.text, documents) if d.region in cov][:1]
         cur.asks = read_asks(cur, clf, today, previous_asks, cov)
         bind_suppositions(cur)  # "若该企业属于初创企业，又是多少": that ask's supposition only
+        bind_purchase_suppositions(cur)  # "（2）如合同尚未付款，能否申请": that point's contract only
         case = cur if case is None else merge(case, cur, last_turn)
         case.asks = computations_requested(case.asks, case)
         case = apply_levels(case, cur.text)  # "省里的券呢" after a Zhengzhou question: Henan's

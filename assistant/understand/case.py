@@ -219,6 +219,9 @@ class Ask(_Model):
     own_facts: ComplianceFacts | None = None
     own_purchase: Purchase | None = None
     own_applicant: Applicant | None = None  # the kind of applicant its own words name (分公司, 事业单位)
+    # Purchase facts only this ask supposes ("（2）如合同已签但尚未付款，能否申请？"): its answer
+    # reads the contract with them, the other asks without.
+    supposed_purchase: Purchase | None = None
     # A short question that only makes sense after the one before it ("……能不能作为例外出台？
     # 需要满足哪些条件？"): that question's words, which the search for this one carries.
     leans_on: str = ""

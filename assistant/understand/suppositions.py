@@ -5,13 +5,19 @@ is, once as if it were a start-up. Read over the whole message, "初创企业" w
 start-up for both asks. A trait stated only after 若/如果/假如 (and nowhere else in the message)
 is taken out of the turn's applicant and given to that ask alone (``Ask.own_applicant``, which
 the answer's facts prefer for its ask).
+
+Facts about the contract work the same way when a message asks several questions: "（1）合同300万
+能补多少？（2）如合同已签但尚未付款，能否申请？" supposes an unpaid contract for the second question
+only (``Ask.supposed_purchase``), so the first is not told it fails the paid-in-full condition.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from assistant.understand.case import Applicant, Case
+from assistant.lexicon import patterns
+from assistant.understand.case import Applicant, Case, Purchase
 
 _SUPPOSE = re.compile(
     r"(若|如果|假如|假设|要是|倘若)[^，。？?]{0,8}(是|属于|为|算|按)"
@@ -42,9 +48,64 @@ def bind_suppositions(turn: Case) -> None:
         turn.asks[i] = ask.model_copy(update={"own_applicant": own})
 
 
+def bind_purchase_suppositions(turn: Case) -> None:
+    """Move purchase facts that one of several asks supposes from the turn's purchases to it."""
+    if len(turn.asks) < 2:
+        return  # one question: what it supposes is what the answer is about
+    for i, ask in enumerate(turn.asks):
+        supposed = _purchase_supposed(ask.text)
+        if not supposed:
+            continue
+        elsewhere = _purchase_words(turn.text.replace(ask.text, " "))
+        for p in turn.purchases:
+            for name in supposed:
+                if name not in elsewhere:
+                    setattr(p, name, None)
+        turn.purchases = [p for p in turn.purchases if p != Purchase()]  # a contract made of the supposition
+        turn.asks[i] = ask.model_copy(update={"supposed_purchase": Purchase(**supposed)})
+
+
+def _purchase_supposed(text: str) -> dict[str, Any]:
+    """The purchase facts a question supposes: those after a word of supposition, or all its facts
+    when it asks whether such a purchase may apply (no amount of its own, no "we")."""
+    from assistant.understand.money import find_money
+
+    m = patterns("facts.yaml", "purchase_supposed").search(text)
+    if m is not None:
+        return _purchase_words(text[m.start() :])
+    if (
+        patterns("facts.yaml", "purchase_kind_asked").search(text)
+        and not patterns("facts.yaml", "first_person").search(text)
+        and not find_money(text)
+    ):
+        return _purchase_words(text)
+    return {}
+
+
+def _purchase_words(text: str) -> dict[str, Any]:
+    from assistant.understand.phrases import read_group
+
+    return {k: v for k, v in read_group(text, "purchase").items() if k in _SUPPOSABLE}
+
+
+# Facts of a contract a question can suppose (its amount, dates and place are read elsewhere).
+_SUPPOSABLE = frozenset(
+    {
+        "domestic",
+        "supplier_related",
+        "already_claimed",
+        "paid",
+        "purpose",
+        "self_built",
+        "certified_supplier",
+        "via_platform",
+    }
+)
+
+
 def _stated(applicant: Applicant) -> dict[str, object]:
     """The traits a piece of text states (the kind of entity is left to the message as a whole)."""
     return {k: v for k, v in applicant.model_dump().items() if v is not None and k not in ("entity_type", "registered")}
 
 
-__all__ = ["bind_suppositions"]
+__all__ = ["bind_purchase_suppositions", "bind_suppositions"]
