@@ -126,6 +126,8 @@ def as_supposed(case: Case, ask: Ask) -> Case:
     if supposed is None:
         return case
     overlay = {k: getattr(supposed, k) for k in supposed.model_fields_set}
+    if overlay.get("paid"):
+        overlay["paid_amount"] = None  # "全部付清以后": the part paid so far is no longer the figure
     purchases = [p.model_copy(update=overlay) for p in case.purchases] or [supposed]
     return case.model_copy(update={"purchases": purchases})
 

@@ -52,6 +52,7 @@ def rule_question(ctx: AskContext) -> bool:
         and not find_money(ask.text)
         and amount_asked_before(ctx)
         and not another_voucher(ctx)  # "补早补小合计最多补多少" after the city voucher: its own amount
+        and ask.supposed_purchase is None  # "如果用的是国产算力呢": the amount on that supposition
     )
 
 

@@ -34,6 +34,8 @@ def _amount_role(text: str, clause: Clause, start: int, end: int, floor: int) ->
     window = before[-14:] + " " + after[:10]
     if first_match(window, roles["budget"]):
         return "budget", ""
+    if first_match(after[:8], roles["threshold"]):
+        return "threshold", ""  # "合同总额在50万元以内的，比例可提高到多少": a class of contracts
     # the words after a figure up to the next item of a list ("84万、存储费16万": 存储 is 16万's)
     near = before[-8:] + " " + re.split(r"[、，,;；]", after[:4])[0]
     for item, pats in roles["excluded"].items():
@@ -133,6 +135,10 @@ def _basis(clause_text: str) -> Any:
 MAX_AMOUNTS = 30
 # The contract a figure just given was paid or settled under, named after it ("（合同签的是300万）").
 _SAME_CONTRACT = re.compile(r"(^|[（(，,])\s*(但|而)?(合同|合同额|合同金额)(签的|签了|写的|上写的|约定的)?(是|为)?\s*$")
+# What is still owed on the contract just described, after the part paid ("剩下60万下个月付").
+_REST_OWED = re.compile(
+    r"(剩下|剩余|余下|其余|尾款|余款|未付|没付|还差|the rest|remaining|balance)(的|部分)?\s*$", re.I
+)
 # Other figures of the contract just described, by what the words around them say they are.
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
@@ -172,7 +178,7 @@ def read_amounts(
         money = mm.money
         if money.approx or money.confirm:
             case.notes.append(_approx_note(money))
-        if role == "budget":
+        if role in ("budget", "threshold"):
             continue
         if role in ("received", "received_total"):
             year = _received_year(clause.text, today)
@@ -228,6 +234,14 @@ def read_amounts(
             ):
                 setattr(last, slot, money)  # 合同500万，结算420万，已付380万: one contract, three figures
                 continue
+            if (
+                last is not None
+                and last.amount is not None
+                and last.paid_amount is not None
+                and money.value <= last.amount.value - last.paid_amount.value
+                and _REST_OWED.search(last_words[-8:])
+            ):
+                continue  # "已付款90万，剩下60万下个月付": what is still owed on it, not a second contract
             own = _FIGURE_SLOT.get(last.basis or "") if last is not None else None
             if (
                 last is not None
@@ -262,6 +276,8 @@ def read_amounts(
                 and not re.search(r"算力|GPU", last_words)
             ):
                 kind = bought_voucher(clean[max(0, mm.start - 24) : mm.start])  # "那要是买模型服务呢 同样200万"
+            if kind == "compute" and re.search(r"[A-Za-z]{3,}[^\u4e00-\u9fff]{0,60}$", last_words):
+                kind = bought_voucher(last_words[-60:])  # "buying training corpus from a vendor for RMB 3m"
             if kind == "compute" and not last_words.strip():  # "……语料公司签了采购合同 两百八十万"
                 kind = bought_voucher(clean[max(0, mm.start - 16) : mm.start])
             if kind == "compute" and re.match(r"^\s*(元)?的", clean[mm.end : clause.end]):

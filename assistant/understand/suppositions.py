@@ -50,18 +50,18 @@ def bind_suppositions(turn: Case) -> None:
 
 def bind_purchase_suppositions(turn: Case) -> None:
     """Move purchase facts that one of several asks supposes from the turn's purchases to it."""
-    if len(turn.asks) < 2:
-        return  # one question: what it supposes is what the answer is about
     for i, ask in enumerate(turn.asks):
         supposed = _purchase_supposed(ask.text)
         if not supposed:
             continue
-        elsewhere = _purchase_words(turn.text.replace(ask.text, " "))
-        for p in turn.purchases:
-            for name in supposed:
-                if name not in elsewhere:
-                    setattr(p, name, None)
-        turn.purchases = [p for p in turn.purchases if p != Purchase()]  # a contract made of the supposition
+        if len(turn.asks) > 1:  # one question: the contract told is the one it supposes about
+            elsewhere = _purchase_words(turn.text.replace(ask.text, " "))
+            for p in turn.purchases:
+                for name in supposed:
+                    if name not in elsewhere:
+                        setattr(p, name, None)
+            turn.purchases = [p for p in turn.purchases if p != Purchase()]  # made of the supposition
+        # "……剩下40万月底付。付清以后最多能拿多少？": read with the supposition, even alone
         turn.asks[i] = ask.model_copy(update={"supposed_purchase": Purchase(**supposed)})
 
 
