@@ -168,7 +168,13 @@ def points_back(text: str) -> bool:
     """ "……是第几号令，哪天开始施行的", "该文件里怎么说": a question with no subject of its own (short,
     or pointing back) is about the document the message names."""
     own = re.sub(r"^[^：:，。？?]{1,12}[：:]", "", text).strip(" ？?。")  # "请答复来电企业：" is no subject
-    return bool(_REFERS_BACK.search(text) or len(own) <= _SHORT_QUESTION or _INSIDE.search(own))
+    return bool(
+        _REFERS_BACK.search(text) or len(own) <= _SHORT_QUESTION or _INSIDE.search(own) or _NO_SUBJECT.match(own)
+    )
+
+
+# "（3）目前是否仍在执行期内": a point that starts with its question has no subject of its own
+_NO_SUBJECT = re.compile(r"^([（(]?[\d一二三四五六七八九十]+[)）.、]\s*)?(目前|现在|当前|今天|如今)?(是否|还|仍)")
 
 
 # "里面对算力券是怎么说的", "……在不在它的适用范围里": inside the text named before

@@ -40,6 +40,10 @@ _SENDER = re.compile(
 _FIGURES_ASIDE = re.compile(r"[（(][^（）()？?]{0,30}\d[^（）()？?]{0,30}[）)]")
 
 
+# A document number followed by words placing something inside that text ("〔2025〕3号下的", "……中的").
+_NUMBER_QUALIFIES = re.compile(r"(〔\d{4}〕|\[\d{4}\]\s*)\d+号\s*(文件)?(项下|之下|下|中|里|所称|规定)")
+
+
 def without_asides(text: str) -> str:
     return _FIGURES_ASIDE.sub("", text)
 
@@ -50,15 +54,25 @@ def topics_asked(part: str, point: str) -> list[str]:
     from assistant.understand.topics import topics
 
     if point != part:
-        found = topics(_SENDER.sub("", point))
+        found = _number_named(point, topics(_SENDER.sub("", point)))
         if found:
             return found
-    found = topics(_SENDER.sub("", part))
+    found = _number_named(part, topics(_SENDER.sub("", part)))
     if point != part and "doc_number" in found and _QUESTION.search(point):
         # "请依据扬府办发〔2024〕25号说明：（1）……": the text the points are about, not its number asked
         # (the point itself named no topic, or it would have been returned above)
         found = [t for t in found if t != "doc_number"]
     return found
+
+
+def _number_named(text: str, found: list[str]) -> list[str]:
+    """ "（1）武政规〔2025〕3号下算力服务券的抵扣比例": the number says which text, the rate is asked."""
+    from assistant.understand.topics import topics
+
+    if "doc_number" not in found or len(found) < 2 or not _NUMBER_QUALIFIES.search(text):
+        return found
+    plain = topics(_SENDER.sub("", _NUMBER_QUALIFIES.sub("", text)))
+    return found if "doc_number" in plain else [t for t in found if t != "doc_number"]
 
 
 def question_part(part: str) -> str:

@@ -38,6 +38,10 @@ _SUCCESSOR_ASKED = patterns("asked.yaml", "successor_asked")
 _WHO_MAY_APPLY = patterns("asked.yaml", "who_may_apply")
 _CLAIM_CHECKED = patterns("asked.yaml", "claim_checked")
 _HEARSAY = patterns("asked.yaml", "hearsay")
+# "……是什么券", "在哪次发布会上说的": what something is or where it was said, not whether it runs
+_WHAT_IT_IS = re.compile(r"(是|为)(什么|哪种|哪类|哪一种)|哪次|哪一次|\bwhat (is|was|kind of)\b", re.I)
+# what the firm itself would get ("我们能拿的总额"), as opposed to the program's budget
+_OUR_SHARE = re.compile(r"我们|我司|咱们|本公司|(能|可以?|可)(拿|领|获得?|补|得到|申请)|\b(we|our|us)\b", re.I)
 
 
 def repeats_a_claim(text: str) -> bool:
@@ -100,6 +104,17 @@ def what_the_words_ask(a: Ask) -> Ask:
         and not HOW_MUCH.search(a.text)
     ):
         a = a.model_copy(update={"intent": "fact"})  # "who can use it?": who may apply, a rule
+    if a.intent == "validity" and not a.topics and _WHAT_IT_IS.search(last_question(a.text)):
+        a = a.model_copy(update={"intent": "fact"})  # "发布会提到继续发放的是什么券": what was said, a fact
+    if a.intent in ("eligibility", "validity") and "exception" in a.topics and not find_money(a.text):
+        a = a.model_copy(update={"intent": "fact"})  # "能不能援引……作为例外出台": what the review law allows
+    if (
+        a.intent == "calculation"
+        and a.topics == ["budget"]
+        and not find_money(a.text)
+        and not _OUR_SHARE.search(a.text)
+    ):
+        a = a.model_copy(update={"intent": "fact"})  # "算力券每年总额是多少": the program's budget, a rule
     if (
         a.intent == "fact"
         and _MAX_FOR_OUR_FIGURE.search(a.text)
