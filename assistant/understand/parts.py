@@ -44,6 +44,14 @@ def resolve_parts(
                     if getattr(p, name) is None:
                         setattr(p, name, getattr(parent, name))
             drop.add(id(parent))
+        elif total < parent.amount.value and parent.voucher == "provider" and [p.domestic for p in named] == [True]:
+            # "采购合同1.6亿，其中国产智算芯片服务器部分1.2亿": the domestic part is the provider
+            # scheme's own base (北京经开区 第二条), the rest of the contract is not supported
+            for name in _INHERITED:
+                if getattr(named[0], name) is None:
+                    setattr(named[0], name, getattr(parent, name))
+            named[0].voucher = parent.voucher
+            drop.add(id(parent))
         elif total < parent.amount.value:
             rest = None if _related_shares(text, parent, named) else _remainder(case, text, parent, named, total)
             if rest is None:

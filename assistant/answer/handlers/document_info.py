@@ -44,7 +44,8 @@ def document_info(ctx: AskContext, region: str) -> None:
             "status": doc.status,
         },
     )
-    found = search(ctx, [region], k=4, extra="印发 发布 出台 文号 责任单位 负责")
+    duty = _DUTY.findall(ctx.ask.text)  # "由哪个部门审核": the body that reviews, not only the issuer
+    found = search(ctx, [region], k=4, extra=" ".join(["印发 发布 出台 文号 责任单位 负责", *duty]))
     hit = next((h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id), None)
     mark = ctx.cite(hit, prefer=["印发", "发布", "号"]) if hit else ""
     parts = [say(lang, "fact.doc_issuer", issuer=doc.issuer)] if doc.issuer else []
@@ -79,7 +80,7 @@ def document_info(ctx: AskContext, region: str) -> None:
         d.verdict = "not_published"  # "文号是多少？", "印发日期和有效期": nothing asked is published
     if "issuer" in ctx.ask.topics:  # who runs it can differ from who issued it (责任单位)
         hits = [h for h in found.get("hits", []) if h["doc_id"] == doc.doc_id]
-        best, sentence, score = best_evidence(
+        best, sentence, score = _duty_sentence(hits, duty) or best_evidence(
             ctx, hits, ["责任单位", "主管", "负责", "组织实施", "受理", "run by", "responsible"]
         )
         if (
@@ -90,6 +91,19 @@ def document_info(ctx: AskContext, region: str) -> None:
             d.say(from_the_text(ctx, best, sentence, limit=160))
     if dated is not None:  # "发布时间": a clause may report the day
         d.say(from_the_text(ctx, dated[0], dated[1], limit=160))
+
+
+# The duties a question names beside "which department" (审核, 拨付): the sentence naming them.
+_DUTY = re.compile(r"审核|审批|拨付|兑付|发放|核销|受理")
+
+
+def _duty_sentence(hits: list[dict[str, Any]], duty: list[str]) -> tuple[dict[str, Any], str, float] | None:
+    """The sentence saying which body does the duty asked about ("扬州市数据局负责审核")."""
+    for h in hits if duty else []:
+        for s in map(clean_sentence, sentences(h["text"])):
+            if any(w in s for w in duty) and re.search(r"负责|主管|组织实施", s):
+                return h, s, 1.0
+    return None
 
 
 def _dated_sentence(found: dict[str, Any], doc_id: str) -> tuple[dict[str, Any], str] | None:

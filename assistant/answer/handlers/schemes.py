@@ -12,6 +12,7 @@ from typing import Any
 from assistant.answer.evidence import AskContext, best_evidence, from_the_text, search
 from assistant.answer.handlers.common import SCHEME_VOUCHERS
 from assistant.answer.messages import say, sep
+from assistant.answer.sentences import says_unpublished
 from assistant.lexicon import load_yaml
 from assistant.understand.case import Purchase
 
@@ -92,6 +93,9 @@ def stacking_line(ctx: AskContext, kinds: Sequence[str], found: tuple[Any, str] 
     ctx.draft.say(say(lang, "calc.stacking_intro", vouchers=vouchers) if kinds else say(lang, "calc.stacking_several"))
     prefer = load_yaml("evidence_words.yaml")["prefer"]["stacking"]
     ctx.draft.say(from_the_text(ctx, found[0], found[1], limit=160, prefer=prefer))
+    if says_unpublished([found[1]]):  # "……与上海算力券的叠加规则未见公开": the text says it is not known
+        ctx.draft.verdict = "not_published"
+        ctx.draft.bounded_instead = True
 
 
 def scheme_by_facts(ctx: AskContext, pid: str, facts: dict[str, Any]) -> str | None:
