@@ -83,6 +83,8 @@ def understand(
         cur = read_turn(turn, today, cov)
         if documents and not cur.regions:  # "企业问京技管发〔2024〕29号是否仍然有效", "经开区" ambiguous alone
             cur.regions = [d.region for d in named_documents(cur.text, documents) if d.region in cov][:1]
+        elif documents:  # "郑政文〔2024〕62号……已获河南省级算力券的企业……": the city's text, not the province
+            cur.regions = _text_region_over_its_parents(cur.regions, named_documents(cur.text, documents), cov)
         cur.asks = read_asks(cur, clf, today, previous_asks, cov)
         bind_suppositions(cur)  # "若该企业属于初创企业，又是多少": that ask's supposition only
         bind_purchase_suppositions(cur)  # "（2）如合同尚未付款，能否申请": that point's contract only
@@ -103,6 +105,17 @@ def understand(
         case = apply_answer(case, *reply)
     _clarify(case)
     return case
+
+
+def _text_region_over_its_parents(regions: list[str], named: list[DocRef], covered: frozenset[str]) -> list[str]:
+    """The region of the text a message names when every region it names otherwise only
+    contains that one (the province of a city's document)."""
+    from assistant import lexicon
+
+    own = next((d.region for d in named if d.region in covered), None)
+    if own is None or own in regions or not all(r in lexicon.chain(own)[1:] for r in regions):
+        return regions
+    return [own]
 
 
 def _with_documents(ask: Ask, case: Case, documents: Iterable[DocRef], earlier: str = "") -> Ask:

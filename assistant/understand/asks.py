@@ -267,8 +267,21 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
         again = asks and asks[-1].intent == "calculation" and _AGAIN_HOW_MUCH.search(part)
         hint = asks[-1].intent if asks and (is_elliptical(part) or again) else of_each
         ask = _ask(part, clf, today, cur, covered, hint, leads[k] if k < len(leads) else "", each is not None)
-        if asks and asks[-1].voucher != "compute" and not names_voucher(part) and fragment_of(part):
-            ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少"
+        if (
+            asks
+            and asks[-1].voucher != "compute"
+            and not names_voucher(part)
+            and (fragment_of(part) or _THAT_SUPPORT.search(part))
+        ):
+            ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少", "该项支持"
+        bought = {p.voucher for p in cur.purchases if p.amount is not None}
+        if (
+            ask.voucher == "compute"
+            and len(bought) == 1
+            and "compute" not in bought
+            and not topics_mod.kinds_named(part)
+        ):
+            ask = ask.model_copy(update={"voucher": bought.pop()})  # "买语料300万……比例多少": that voucher's
         if asks and ask.year is None and asks[-1].year and fragment_of(part) and not _NOW.search(part):
             ask = ask.model_copy(update={"year": asks[-1].year})  # "2026年的比例是多少 上限多少"
         if asks and not ask.topics and asks[-1].topics and _BARE_FIGURE.match(part.strip()):
@@ -281,6 +294,8 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     return lean_on_legal_questions([_rule_about_time(a) for a in settle(asks, cur.text, _on_topic(previous))])
 
 
+# "（2）该项支持的上限按项目还是按企业计算": the support the point before asked about
+_THAT_SUPPORT = re.compile(r"(该|这|此|上述)(项|笔|类)?(支持|补贴|资助|奖励)")
 # "……又是多少", "那能拿多少": the same amount asked again under another supposition
 _AGAIN_HOW_MUCH = re.compile(r"(又|那|则)(会)?(是|能|可以|可)?(拿|补|领|获得|得到)?多少")
 # "具体多少", "是多少", "到底多少": a figure asked for about what the question before named
