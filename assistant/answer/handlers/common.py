@@ -62,12 +62,12 @@ def _condition_label(ctx: AskContext, pid: str, cond_id: str) -> str:
 
 
 def _program_and_clauses(
-    ctx: AskContext, region: str, pid: str, on: dt.date | None = None
+    ctx: AskContext, region: str, pid: str, on: dt.date | None = None, scheme: str | None = None
 ) -> tuple[dict[str, Any], Search] | None:
     """The program's rules on the ask's date (or ``on``) and the clauses they cite (None: no such
     program)."""
     on = on or rules_date(ctx.case, ctx.ask, ctx.today)
-    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher)
+    info = ctx.session.call("program_info", program=pid, date=on.isoformat(), voucher=ctx.voucher, scheme=scheme)
     if "error" in info:
         return None
     return info, search(ctx, [region], references=program_refs(info), k=4)
@@ -99,14 +99,17 @@ def cap_year_open(ctx: AskContext, region: str, pid: str) -> None:
 def rules_summary(ctx: AskContext, region: str, pid: str) -> None:
     """A program's rate and caps (no amount given), cited, with conflicts and validity: of each
     version the ask names, when it names one or more, else on the ask's date."""
+    from assistant.answer.handlers.schemes import named_schemes
+
     dates: list[dt.date | None] = [*named_versions(ctx, pid)] or [None]
     for on in dates:
-        _rules_summary_on(ctx, region, pid, on)
+        for scheme in named_schemes(ctx, pid):  # "备案大模型和重点企业的上限分别是多少": each one's
+            _rules_summary_on(ctx, region, pid, on, scheme)
 
 
-def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None) -> None:
+def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None, scheme: str | None = None) -> None:
     lang, d = ctx.lang, ctx.draft
-    got = _program_and_clauses(ctx, region, pid, on)
+    got = _program_and_clauses(ctx, region, pid, on, scheme)
     if got is None:
         return
     info, found = got
@@ -129,7 +132,7 @@ def _rules_summary_on(ctx: AskContext, region: str, pid: str, on: dt.date | None
     if "cap" in topics and not any(p.get("value") for p in caps):
         topics = topics | {"rate"}  # no cap to state: the rate is what limits the amount
     lines, unpublished = rule_lines(ctx, info, found, topics)
-    name = scheme_name(ctx, info, pid)
+    name = scheme_name(ctx, info, pid, scheme)
     vlabel = info["version"]["label_en"] if lang == "en" else info["version"]["label_zh"]
     if lines:
         d.say(say(lang, "rules.summary", name=name, version=vlabel or name, lines=" ".join(lines)))

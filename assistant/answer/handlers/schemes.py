@@ -110,4 +110,32 @@ def scheme_by_facts(ctx: AskContext, pid: str, facts: dict[str, Any]) -> str | N
     return None
 
 
-__all__ = ["asked_groups", "purchase_groups", "scheme_by_facts", "stacking_clause", "stacking_line", "use_scheme"]
+def named_schemes(ctx: AskContext, pid: str) -> list[str | None]:
+    """The program's schemes of the voucher asked about that the ask names, when it names more
+    than one ("备案大模型和重点企业的上限分别是多少": None for the program's own, then each
+    scheme's id); else [None], the program as the ask's facts choose it."""
+    program = ctx.kb.programs.get(pid)
+    kind = ctx.voucher or "compute"
+    if program is None or kind != program.voucher:
+        return [None]
+    own: list[tuple[str | None, str]] = [(None, program.name)]
+    own += [(str(s.id), s.name) for s in getattr(program, "schemes", None) or [] if s.voucher == kind]
+    named = [sid for sid, name in own if any(w in ctx.ask.text for w in _name_words(name))]
+    return named if len(named) > 1 else [None]
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of a scheme's name that users say ("……：重点企业与伙伴计划成员" -> 重点企业,
+    伙伴计划成员): what follows the program's name, split where it lists."""
+    return [w for w in re.split(r"[与和及、，,（）()\s]", name.split("：")[-1]) if len(w) >= 3]
+
+
+__all__ = [
+    "asked_groups",
+    "named_schemes",
+    "purchase_groups",
+    "scheme_by_facts",
+    "stacking_clause",
+    "stacking_line",
+    "use_scheme",
+]
