@@ -187,3 +187,27 @@ def test_not_eligible_says_plainly_that_one_cannot_apply(ask_pinned):
     ask = r.asks[0]
     assert ask.verdict == "not_eligible", ask.conclusion
     assert ask.conclusion.startswith("不符合，不能申请"), ask.conclusion
+
+
+def test_a_citys_document_named_by_number_is_asked_about_not_the_province_beside_it(ask_pinned):
+    r = ask_pinned("请就郑政文〔2024〕62号答复：1、单次申领比例；2、已获河南省级算力券的企业申请市级券有何规定。")
+    assert "郑州" in r.asks[0].conclusion and "河南省支持" not in r.asks[0].conclusion, r.asks[0].conclusion
+    assert "优先" in r.asks[1].conclusion, r.asks[1].conclusion
+
+
+def test_the_caps_of_two_schemes_asked_together_are_each_stated(ask_pinned):
+    r = ask_pinned("石景山区的算力支持，备案大模型和重点企业的年度上限分别是多少？")
+    conclusion = r.asks[0].conclusion
+    assert "1000万元" in conclusion and "300万元" in conclusion, conclusion
+
+
+def test_a_later_point_about_the_support_computed_stays_with_that_support(ask_pinned):
+    r = ask_pinned(
+        "辖区某云服务商采购国产智算芯片服务器，合同中国产智算芯片服务器部分金额5000万元，并已接入经开区算力调度平台。"
+        "请测算可获支持金额，并说明是否有项目上限。"
+    )
+    assert [a.amount for a in r.asks[0].amounts] == ["5000000.00"], r.asks[0].conclusion  # calc provider 10%
+    assert "1000万元" in r.asks[1].conclusion, r.asks[1].conclusion  # the scheme's cap, not the 2000万 of 第一条
+    # a point naming compute is about compute, whatever was bought beside it
+    r = ask_pinned("苏州，从非关联方采购语料100万，能支持多少？算力使用的补贴比例又是多少？")
+    assert r.asks[1].verdict == "not_published", r.asks[1].conclusion
