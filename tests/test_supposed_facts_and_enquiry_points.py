@@ -211,3 +211,8 @@ def test_a_later_point_about_the_support_computed_stays_with_that_support(ask_pi
     # a point naming compute is about compute, whatever was bought beside it
     r = ask_pinned("苏州，从非关联方采购语料100万，能支持多少？算力使用的补贴比例又是多少？")
     assert r.asks[1].verdict == "not_published", r.asks[1].conclusion
+
+
+def test_how_often_applications_are_organised_is_the_rhythm_of_that_step(ask_pinned):
+    r = ask_pinned("浦东张江的算力券在哪个平台报？一般多久组织一次？")
+    assert "季度" in r.asks[1].conclusion, r.asks[1].conclusion  # not the trend of the rates

@@ -49,7 +49,8 @@ def bind_suppositions(turn: Case) -> None:
 
 
 def bind_purchase_suppositions(turn: Case) -> None:
-    """Move purchase facts that one of several asks supposes from the turn's purchases to it."""
+    """Give each ask the purchase facts it supposes (``Ask.supposed_purchase``); when the message
+    asks several questions, those facts also leave the turn's purchases unless told elsewhere."""
     for i, ask in enumerate(turn.asks):
         supposed = _purchase_supposed(ask.text)
         if not supposed:

@@ -41,7 +41,7 @@ _HEARSAY = patterns("asked.yaml", "hearsay")
 # "……是什么券", "在哪次发布会上说的": what something is or where it was said, not whether it runs
 _WHAT_IT_IS = re.compile(r"(是|为)(什么|哪种|哪类|哪一种)|哪次|哪一次|\bwhat (is|was|kind of)\b", re.I)
 # what the firm itself would get ("我们能拿的总额"), as opposed to the program's budget
-_OUR_SHARE = re.compile(r"我们|我司|咱们|本公司|(能|可以?|可)(拿|领|获得?|补|得到|申请)|\b(we|our|us)\b", re.I)
+_CAN_GET = re.compile(r"(能|可以?|可)(拿|领|获得?|补|得到|申请)")
 
 
 def repeats_a_claim(text: str) -> bool:
@@ -112,7 +112,8 @@ def what_the_words_ask(a: Ask) -> Ask:
         a.intent == "calculation"
         and a.topics == ["budget"]
         and not find_money(a.text)
-        and not _OUR_SHARE.search(a.text)
+        and not _CAN_GET.search(a.text)
+        and not patterns("facts.yaml", "first_person").search(a.text)
     ):
         a = a.model_copy(update={"intent": "fact"})  # "算力券每年总额是多少": the program's budget, a rule
     if (

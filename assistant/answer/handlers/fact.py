@@ -51,7 +51,11 @@ def _timed_step(text: str) -> set[str]:
     of a validity period ("能用多久" shares none with 有效期) would find the wrong one."""
     return (
         {"duration"}
-        if re.search(r"结算|结一次|多久结|兑付|审核|审批|到账|拨付|批下来|settle|pay out|approv", text, re.I)
+        if re.search(
+            r"结算|结一次|多久结|兑付|审核|审批|到账|拨付|批下来|(申报|组织|受理)(一次|一轮|一批)|settle|pay out|approv",
+            text,
+            re.I,
+        )
         else set()
     )
 
