@@ -40,16 +40,12 @@ def resolve_parts(
             drop.add(id(named[0]))
         elif total == parent.amount.value:
             for p in named:
-                for name in _INHERITED:
-                    if getattr(p, name) is None:
-                        setattr(p, name, getattr(parent, name))
+                _inherit(p, parent)
             drop.add(id(parent))
         elif total < parent.amount.value and parent.voucher == "provider" and [p.domestic for p in named] == [True]:
             # "采购合同1.6亿，其中国产智算芯片服务器部分1.2亿": the domestic part is the provider
             # scheme's own base (北京经开区 第二条), the rest of the contract is not supported
-            for name in _INHERITED:
-                if getattr(named[0], name) is None:
-                    setattr(named[0], name, getattr(parent, name))
+            _inherit(named[0], parent)
             named[0].voucher = parent.voucher
             drop.add(id(parent))
         elif total < parent.amount.value:
@@ -60,9 +56,7 @@ def resolve_parts(
             # "其中100万用的是合肥的算力，其余都是芜湖本地的": the named parts and the rest, each
             # on its own site; the contract itself is no longer computed whole
             for p in named:
-                for name in _INHERITED:
-                    if getattr(p, name) is None:
-                        setattr(p, name, getattr(parent, name))
+                _inherit(p, parent)
             last = max(i for i, (_, p) in enumerate(pcs) if any(p is q for q in named))
             pcs.insert(last + 1, rest)
             case.purchases.insert(case.purchases.index(pcs[last][1]) + 1, rest[1])
@@ -71,6 +65,13 @@ def resolve_parts(
         pcs = [(c, p) for c, p in pcs if id(p) not in drop]
         case.purchases = [p for p in case.purchases if id(p) not in drop]
     return pcs
+
+
+def _inherit(part: Purchase, parent: Purchase) -> None:
+    """The contract's facts a part's own words left unsaid (its date, term, supplier ...)."""
+    for name in _INHERITED:
+        if getattr(part, name) is None:
+            setattr(part, name, getattr(parent, name))
 
 
 def _remainder(
