@@ -262,6 +262,8 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
     of_each = _intent_of_each(each, clf)
     # "能否申请北京市算力券，请分别答复：（1）上海某公司在北京的分公司……": the question names the program
     asked_of = _regions_named(each.intro + each.question, cur, covered) if each else []
+    bought = {p.voucher for p in cur.purchases if p.amount is not None}
+    only_bought = next(iter(bought)) if len(bought) == 1 and "compute" not in bought else None
     for k, part in enumerate(parts or [cur.text]):
         # "北京能补多少？上海呢？", "初创企业能补多少？不算初创的话又是多少？": the question before's kind
         again = asks and asks[-1].intent == "calculation" and _AGAIN_HOW_MUCH.search(part)
@@ -274,14 +276,8 @@ def read_asks(cur: Case, clf: Any, today: dt.date, previous: list[Ask], covered:
             and (fragment_of(part) or _THAT_SUPPORT.search(part))
         ):
             ask = ask.model_copy(update={"voucher": asks[-1].voucher})  # "模型券也能申吗 最多多少", "该项支持"
-        bought = {p.voucher for p in cur.purchases if p.amount is not None}
-        if (
-            ask.voucher == "compute"
-            and len(bought) == 1
-            and "compute" not in bought
-            and not topics_mod.kinds_named(part)
-        ):
-            ask = ask.model_copy(update={"voucher": bought.pop()})  # "买语料300万……比例多少": that voucher's
+        if ask.voucher == "compute" and only_bought and not topics_mod.kinds_named(part):
+            ask = ask.model_copy(update={"voucher": only_bought})  # "买语料300万……比例多少": that voucher's
         if asks and ask.year is None and asks[-1].year and fragment_of(part) and not _NOW.search(part):
             ask = ask.model_copy(update={"year": asks[-1].year})  # "2026年的比例是多少 上限多少"
         if asks and not ask.topics and asks[-1].topics and _BARE_FIGURE.match(part.strip()):
