@@ -135,10 +135,6 @@ def _basis(clause_text: str) -> Any:
 MAX_AMOUNTS = 30
 # The contract a figure just given was paid or settled under, named after it ("（合同签的是300万）").
 _SAME_CONTRACT = re.compile(r"(^|[（(，,])\s*(但|而)?(合同|合同额|合同金额)(签的|签了|写的|上写的|约定的)?(是|为)?\s*$")
-# What is still owed on the contract just described, after the part paid ("剩下60万下个月付").
-_REST_OWED = re.compile(
-    r"(剩下|剩余|余下|其余|尾款|余款|未付|没付|还差|the rest|remaining|balance)(的|部分)?\s*$", re.I
-)
 # Other figures of the contract just described, by what the words around them say they are.
 _FIGURE_SLOT = {"settlement": "settlement", "paid": "paid_amount", "invoice": "invoiced"}
 
@@ -239,7 +235,7 @@ def read_amounts(
                 and last.amount is not None
                 and last.paid_amount is not None
                 and money.value <= last.amount.value - last.paid_amount.value
-                and _REST_OWED.search(last_words[-8:])
+                and first_match(last_words[-8:], roles["still_owed"])
             ):
                 continue  # "已付款90万，剩下60万下个月付": what is still owed on it, not a second contract
             own = _FIGURE_SLOT.get(last.basis or "") if last is not None else None
