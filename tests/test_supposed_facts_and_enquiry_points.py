@@ -70,32 +70,41 @@ def test_a_document_number_naming_the_text_is_not_asked_for(ask_pinned):
     assert "比例" in r.asks[0].conclusion, r.asks[0].conclusion
 
 
-def test_which_department_reviews_is_answered_with_the_body_that_reviews(ask_pinned):
-    r = ask_pinned("关于扬府办发〔2024〕25号：（1）算力券申请由哪个部门审核；（2）补贴比例是多少。")
-    assert "数据局" in r.asks[0].conclusion, r.asks[0].conclusion
+# (message, the point whose answer is checked, its verdict or None, a phrase its answer must hold)
+_POINTS = [
+    # "由哪个部门审核": the clause naming the body that reviews, not only the issuer
+    ("关于扬府办发〔2024〕25号：（1）算力券申请由哪个部门审核；（2）补贴比例是多少。", 0, None, "数据局"),
+    # a point with no subject of its own is about the text the enquiry names
+    (
+        "请就《上海市推动人工智能大模型创新发展若干措施(2023-2025年)》答复：（1）租用算力补贴比例；（2）现在是否仍在执行期内。",
+        1,
+        "ended",
+        "2025年12月31日",
+    ),
+    # what a text requires of applicants is the rule, not a check of the caller
+    (
+        "上海区级政策咨询：一、松江区专项支持细则对申请主体注册地有何要求；二、浦东的算力券通过哪个平台申报。",
+        0,
+        "answered",
+        "税务登记",
+    ),
+]
 
 
-def test_a_point_with_no_subject_is_about_the_text_the_enquiry_names(ask_pinned):
-    r = ask_pinned(
-        "请就《上海市推动人工智能大模型创新发展若干措施(2023-2025年)》答复：（1）租用算力补贴比例；（2）现在是否仍在执行期内。"
-    )
-    assert r.asks[1].verdict == "ended", r.asks[1].conclusion
-    assert "2025年12月31日" in r.asks[1].conclusion, r.asks[1].conclusion
+@pytest.mark.parametrize(
+    ("message", "point", "verdict", "phrase"), _POINTS, ids=["which-department", "no-subject", "what-it-requires"]
+)
+def test_each_enquiry_point_is_answered_for_what_it_asks(ask_pinned, message, point, verdict, phrase):
+    ask = ask_pinned(message).asks[point]
+    if verdict is not None:
+        assert ask.verdict == verdict, ask.conclusion
+    assert phrase in ask.conclusion, ask.conclusion
 
 
 def test_whether_a_new_notice_came_out_is_answered_from_the_texts_held(ask_pinned):
     r = ask_pinned("请答复：一、南宁2025年度算力券兑付通知现在还能申报吗；二、今年是否已印发新的兑付通知。")
     assert r.asks[0].verdict == "ended", r.asks[0].conclusion
     assert r.asks[1].verdict == "not_published", r.asks[1].conclusion
-
-
-def test_what_a_text_requires_of_applicants_is_the_rule_not_a_check(ask_pinned):
-    r = ask_pinned(
-        "上海区级政策咨询：一、松江区专项支持细则对申请主体注册地有何要求；二、浦东的算力券通过哪个平台申报。"
-    )
-    ask = r.asks[0]
-    assert ask.verdict == "answered", ask.conclusion
-    assert "税务登记" in ask.conclusion, ask.conclusion
 
 
 def test_whether_only_local_firms_may_use_a_voucher_is_the_rule(ask_pinned):
